@@ -1,0 +1,47 @@
+// Builds dist/: one CommonJS file per source file (so every entry point shares
+// one runtime instance), plus thin ESM entry points and the bin scripts.
+import { build } from "esbuild";
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import { join } from "node:path";
+
+const roots = ["runtime", "compiler", "debugger"];
+const entryPoints = [];
+for (const root of roots) {
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.endsWith(".ts") && !p.endsWith(".d.ts")) entryPoints.push(p);
+    }
+  };
+  walk(root);
+}
+entryPoints.push("index.ts");
+
+rmSync("dist", { recursive: true, force: true });
+await build({
+  entryPoints,
+  outdir: "dist",
+  outbase: ".",
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  sourcemap: true,
+  logLevel: "warning",
+});
+writeFileSync("dist/package.json", JSON.stringify({ type: "commonjs" }, null, 2) + "\n");
+
+// ESM entry points: Node's CommonJS named-export detection reads esbuild's export annotations.
+const esm = {
+  "index.mjs": 'export * from "./index.js";\n',
+  "runtime.mjs": 'export * from "./runtime/index.js";\n',
+  "compiler.mjs": 'import compiler from "./compiler/index.js";\nexport * from "./compiler/index.js";\nexport default compiler.default;\n',
+};
+for (const [file, text] of Object.entries(esm)) writeFileSync(join("dist", file), text);
+
+mkdirSync("dist/bin", { recursive: true });
+for (const [bin, target] of Object.entries({ "tsdb.js": "../debugger/main.js", "tsdb-instrument.js": "../compiler/cli.js" })) {
+  const file = join("dist/bin", bin);
+  writeFileSync(file, `#!/usr/bin/env node\nrequire(${JSON.stringify(target)}).main(process.argv.slice(2));\n`);
+  chmodSync(file, 0o755);
+}

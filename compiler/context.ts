@@ -1,0 +1,60 @@
+/**
+ * What the compiler knows while it walks one file: the code table and scope
+ * table it will emit, and for each function being instrumented the sites
+ * (statement starts) whose snapshots are completed when the function is.
+ */
+import type { NodePath, Scope } from "@babel/traverse";
+import type * as t from "@babel/types";
+import type { Names } from "./names.js";
+
+export type CodeRow = [string, string, number, number, number, number[]];
+export type ScopeRow = [number, ...string[]];
+
+/** How a site reads a binding: directly, or through a closure that survives the TDZ. */
+export type Read = "direct" | "tdz";
+
+export interface SnapshotEntry {
+  name: string;
+  read: Read;
+  writable: boolean;
+}
+
+/** A place that reports an event and hands the runtime a snapshot of the bindings in scope. */
+export interface Site {
+  /** bindings of the function's own scopes visible here (free variables are added when the function is done) */
+  entries: SnapshotEntry[];
+  /** inside a `with` body: only `this` is read */
+  inWith: boolean;
+  /** the snapshot array and scope index in the emitted call, filled in when the function is done */
+  array: t.ArrayExpression;
+  scope: t.NumericLiteral;
+  /** the statement that tests and dispatches; gets the write-back when there are writable bindings */
+  dispatch: t.IfStatement;
+}
+
+export interface FunctionContext {
+  index: number;
+  path: NodePath;
+  scope: Scope;
+  isProgram: boolean;
+  /** generators, async functions and modules with top-level await leave and re-enter the stack */
+  resumable: boolean;
+  sites: Site[];
+  /** bindings of enclosing functions (or the module) this function refers to */
+  free: Map<string, SnapshotEntry>;
+  usesArguments: boolean;
+  /** how `this` is read: not at all, directly, or through a TDZ-safe closure (derived constructors) */
+  thisRead: Read | null;
+  lines: Set<number>;
+}
+
+export interface FileContext {
+  names: Names;
+  codes: CodeRow[];
+  scopes: ScopeRow[];
+  scopeIndex: Map<string, number>;
+  loopCount: number;
+  functions: FunctionContext[];
+  /** nodes tsdb made, which its visitors must not instrument again */
+  generated: WeakSet<t.Node>;
+}

@@ -1,0 +1,187 @@
+/**
+ * The code tsdb inserts, built as Babel nodes. The shapes here are the
+ * hot-path contract described at the top of runtime/trace.ts.
+ */
+import * as t from "@babel/types";
+import type { FileContext, FunctionContext, Site } from "./context.js";
+
+const id = (name: string) => t.identifier(name);
+const num = (n: number) => t.numericLiteral(n);
+
+export function rt(file: FileContext, fn: string, args: t.Expression[]): t.CallExpression {
+  return t.callExpression(t.memberExpression(id(file.names.T), id(fn)), args);
+}
+
+/** `$S[$d]`, `$L[$d]` */
+function at(array: string, file: FileContext): t.MemberExpression {
+  return t.memberExpression(id(array), id(file.names.d), true);
+}
+
+function sp(file: FileContext): t.MemberExpression {
+  return t.memberExpression(id(file.names.R), id("sp"));
+}
+
+function keyFlag(file: FileContext, fn: FunctionContext, flag: "c" | "l" | "r"): t.MemberExpression {
+  return t.memberExpression(id(file.names.key(fn.index)), id(flag));
+}
+
+function assign(target: t.LVal, value: t.Expression): t.ExpressionStatement {
+  return t.expressionStatement(t.assignmentExpression("=", target, value));
+}
+
+function mark<T extends t.Node>(file: FileContext, node: T): T {
+  file.generated.add(node);
+  return node;
+}
+
+/**
+ * A site: `$L[$d] = line; if ($k.l && $B[line]) $T.line($d, scope, [values]);`
+ * The snapshot array and scope number are filled in by `completeSite`.
+ */
+export function lineSite(file: FileContext, fn: FunctionContext, line: number, site: Omit<Site, "array" | "scope" | "dispatch">): [t.Statement[], Site] {
+  const array = t.arrayExpression([]);
+  const scope = num(0);
+  const test = t.logicalExpression("&&", keyFlag(file, fn, "l"), t.memberExpression(id(file.names.B), num(line), true));
+  const dispatch = t.ifStatement(test, t.expressionStatement(rt(file, "line", [id(file.names.d), scope, array])));
+  const statements = [mark(file, assign(at(file.names.L, file), num(line))), mark(file, dispatch)];
+  return [statements, { ...site, array, scope, dispatch }];
+}
+
+/** Fills in a site's snapshot: values, scope row, and the write-back of writable bindings. */
+export function completeSite(file: FileContext, fn: FunctionContext, site: Site): void {
+  const entries = site.inWith ? [] : [...site.entries];
+  if (!site.inWith) {
+    const own = new Set(entries.map((e) => e.name));
+    for (const entry of fn.free.values()) if (!own.has(entry.name)) entries.push(entry);
+    if (fn.usesArguments && !own.has("arguments")) entries.push({ name: "arguments", read: "direct", writable: false });
+  }
+  if (fn.thisRead !== null) entries.push({ name: "this", read: fn.thisRead, writable: false });
+  entries.sort((a, b) => Number(b.writable) - Number(a.writable));
+  const writable = entries.filter((e) => e.writable);
+  site.array.elements = entries.map((e) => readBinding(file, e.name, e.read));
+  site.scope.value = scopeNumber(file, [writable.length, ...entries.map((e) => e.name)]);
+  if (writable.length === 0) return;
+  // if ($k.l && $B[n] && ($w = $T.line(...))) a = $w[0], b = $w[1];
+  const call = (site.dispatch.consequent as t.ExpressionStatement).expression;
+  site.dispatch.test = t.logicalExpression("&&", site.dispatch.test, t.assignmentExpression("=", id(file.names.w), call));
+  site.dispatch.consequent = writeBack(file, writable.map((e) => e.name));
+}
+
+function writeBack(file: FileContext, names: string[]): t.Statement {
+  return t.expressionStatement(
+    t.sequenceExpression(names.map((name, i) => t.assignmentExpression("=", id(name), t.memberExpression(id(file.names.w), num(i), true)))),
+  );
+}
+
+function readBinding(file: FileContext, name: string, read: "direct" | "tdz"): t.Expression {
+  const value = name === "this" ? t.thisExpression() : id(name);
+  return read === "direct" ? value : rt(file, "tdz", [t.arrowFunctionExpression([], value)]);
+}
+
+export function scopeNumber(file: FileContext, row: [number, ...string[]]): number {
+  const key = row.join("\u0000");
+  let n = file.scopeIndex.get(key);
+  if (n === undefined) {
+    n = file.scopes.length;
+    file.scopes.push(row);
+    file.scopeIndex.set(key, n);
+  }
+  return n;
+}
+
+// ------------------------------------------------------------ functions
+
+export interface Prologue {
+  /** statements before the `try` */
+  enter: t.Statement[];
+  /** the call-event site, whose snapshot is completed with the function */
+  site: Site;
+}
+
+/**
+ * Entry of a synchronous function (or module):
+ *   const $d = ++$R.sp; $S[$d] = $k; $L[$d] = first; let $r, $w;
+ *   if ($k.c) $T.call($d, scope, [params]);
+ * Entry of a resumable one:
+ *   const $fo = $T.gen($k); let $d = $T.push($fo, scope, [params]), $r, $v, $w;
+ */
+export function prologue(file: FileContext, fn: FunctionContext, first: number, entries: Site["entries"], inWith: boolean): Prologue {
+  const n = file.names;
+  const key = id(n.key(fn.index));
+  const array = t.arrayExpression([]);
+  const scope = num(0);
+  const enter: t.Statement[] = [];
+  let dispatch: t.IfStatement;
+  if (fn.resumable) {
+    enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(n.fo), rt(file, "gen", [key]))]));
+    enter.push(
+      t.variableDeclaration("let", [
+        t.variableDeclarator(id(n.d), rt(file, "push", [id(n.fo), scope, array])),
+        t.variableDeclarator(id(n.r)),
+        t.variableDeclarator(id(n.v)),
+        t.variableDeclarator(id(n.w)),
+      ]),
+    );
+    // Resumable frames do not write back call-event snapshots; the `if` only carries the site.
+    dispatch = t.ifStatement(t.booleanLiteral(false), t.emptyStatement());
+  } else {
+    enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(n.d), t.updateExpression("++", sp(file), true))]));
+    enter.push(assign(at(n.S, file), key));
+    enter.push(assign(at(n.L, file), num(first)));
+    enter.push(t.variableDeclaration("let", [t.variableDeclarator(id(n.r)), t.variableDeclarator(id(n.w))]));
+    dispatch = t.ifStatement(keyFlag(file, fn, "c"), t.expressionStatement(rt(file, "call", [id(n.d), scope, array])));
+    enter.push(dispatch);
+  }
+  for (const s of enter) mark(file, s);
+  return { enter, site: { entries, inWith, array, scope, dispatch } };
+}
+
+/** `if (!$fo._live) $d = $T.push($fo, 0, []);` — a resumable frame coming back after a suspension. */
+export function resume(file: FileContext): t.Statement {
+  const n = file.names;
+  return mark(
+    file,
+    t.ifStatement(
+      t.unaryExpression("!", t.memberExpression(id(n.fo), id("_live"))),
+      assign(id(n.d), rt(file, "push", [id(n.fo), num(0), t.arrayExpression([])])),
+    ),
+  );
+}
+
+/** `$R.sp = $d; $T.exception($d, e, leaving);` */
+export function exceptionHook(file: FileContext, fn: FunctionContext, error: string, leaving: boolean): t.Statement[] {
+  const n = file.names;
+  const hook = [assign(sp(file), id(n.d)), t.expressionStatement(rt(file, "exception", [id(n.d), id(error), t.booleanLiteral(leaving)]))];
+  return (fn.resumable ? [resume(file), ...hook] : hook).map((s) => mark(file, s));
+}
+
+/** The exit of a function: `if ($k.r && $S[$d] !== $k) $T.leave($d, $r); else $R.sp = $d - 1;` */
+export function epilogue(file: FileContext, fn: FunctionContext, value: t.Expression): t.Statement[] {
+  const n = file.names;
+  if (fn.resumable) return [resume(file), t.expressionStatement(rt(file, "leave", [id(n.d), value]))].map((s) => mark(file, s));
+  const key = id(n.key(fn.index));
+  const test = t.logicalExpression("&&", keyFlag(file, fn, "r"), t.binaryExpression("!==", at(n.S, file), key));
+  const pop = assign(sp(file), t.binaryExpression("-", id(n.d), num(1)));
+  return [mark(file, t.ifStatement(test, t.expressionStatement(rt(file, "leave", [id(n.d), value])), pop))];
+}
+
+/** `try { body } catch ($e) { hook; throw $e } finally { epilogue }` */
+export function wrapBody(file: FileContext, fn: FunctionContext, body: t.Statement[]): t.TryStatement {
+  const e = file.names.e;
+  const handler = t.catchClause(id(e), t.blockStatement([...exceptionHook(file, fn, e, true), t.throwStatement(id(e))]));
+  return mark(file, t.tryStatement(t.blockStatement(body), handler, t.blockStatement(epilogue(file, fn, id(file.names.r)))));
+}
+
+/** `($v = await $T.suspend($fo, arg, false), $d = $T.push($fo, 0, []), $v)` and the same for yield. */
+export function suspension(file: FileContext, kind: "await" | "yield" | "yield*", arg: t.Expression | null): t.Expression {
+  const n = file.names;
+  const value = arg ?? t.unaryExpression("void", num(0));
+  const suspended = rt(file, "suspend", [id(n.fo), value, t.booleanLiteral(kind === "yield")]);
+  const wait = kind === "await" ? t.awaitExpression(suspended) : t.yieldExpression(suspended, kind === "yield*");
+  mark(file, wait);
+  return t.sequenceExpression([
+    t.assignmentExpression("=", id(n.v), wait),
+    t.assignmentExpression("=", id(n.d), rt(file, "push", [id(n.fo), num(0), t.arrayExpression([])])),
+    id(n.v),
+  ]);
+}

@@ -1,0 +1,98 @@
+/**
+ * `instrument(code, options)`: one file in, instrumented JavaScript and its
+ * source map out. TypeScript is stripped in the same pass.
+ */
+import { transformSync } from "@babel/core";
+import { codeFrameColumns } from "@babel/code-frame";
+import presetTypescript from "@babel/preset-typescript";
+import tsdbPlugin from "./plugin.js";
+
+export type SourceMapMode = "inline" | "file" | "none";
+
+export interface InstrumentOptions {
+  /** the file's path (absolute, or relative to the working directory); `<string>` when omitted */
+  filename?: string;
+  /** `inline`: a data-URL comment in the code; `file`: returned as `map` only; `none`. Default `file`. */
+  sourceMaps?: SourceMapMode;
+  /** `module` (ESM), `script` (CommonJS or a plain script), or `unambiguous` (decided by import/export); default by extension */
+  sourceType?: "module" | "script" | "unambiguous";
+  /** specifier the generated code imports the runtime from (default `tsdb/runtime`) */
+  runtime?: string;
+}
+
+export interface SourceMap {
+  version: number;
+  sources: string[];
+  names: string[];
+  mappings: string;
+  file?: string;
+  sourcesContent?: string[];
+}
+
+export interface InstrumentResult {
+  code: string;
+  map: SourceMap | null;
+}
+
+/** A file that could not be instrumented; the message reads `file:line:column: reason` and a code frame follows. */
+export class InstrumentError extends Error {
+  constructor(
+    readonly filename: string,
+    readonly line: number,
+    readonly column: number,
+    readonly reason: string,
+    readonly frame: string,
+  ) {
+    super(`${filename}:${line}:${column}: ${reason}${frame ? "\n" + frame : ""}`);
+    this.name = "InstrumentError";
+  }
+}
+
+const TS = /\.(?:[cm]?ts|tsx)$/;
+
+function defaultSourceType(filename: string): "module" | "script" | "unambiguous" {
+  if (/\.m[jt]s$/.test(filename)) return "module";
+  if (/\.c[jt]s$/.test(filename)) return "script";
+  return "unambiguous";
+}
+
+export function instrument(code: string, options: InstrumentOptions = {}): InstrumentResult {
+  const filename = options.filename ?? "<string>";
+  const real = filename !== "<string>";
+  const isTS = real && TS.test(filename);
+  const sourceType = options.sourceType ?? (real ? defaultSourceType(filename) : "unambiguous");
+  const sourceMaps = options.sourceMaps ?? "file";
+  let result;
+  try {
+    result = transformSync(code, {
+      filename: real ? filename : undefined,
+      sourceFileName: filename,
+      babelrc: false,
+      configFile: false,
+      sourceType,
+      sourceMaps: sourceMaps === "none" ? false : sourceMaps === "inline" ? "inline" : true,
+      parserOpts: {
+        plugins: isTS ? [] : ["jsx"],
+        allowReturnOutsideFunction: sourceType !== "module",
+      },
+      generatorOpts: { importAttributesKeyword: "with" },
+      presets: isTS ? [[presetTypescript, { allowDeclareFields: true, onlyRemoveTypeImports: true }]] : [],
+      plugins: [[tsdbPlugin, { runtime: options.runtime, filename: real ? undefined : "<string>" }]],
+    });
+  } catch (error) {
+    throw toInstrumentError(error, code, filename);
+  }
+  if (!result || result.code == null) throw new InstrumentError(filename, 1, 1, "nothing was generated", "");
+  return { code: result.code, map: (result.map as SourceMap | null | undefined) ?? null };
+}
+
+function toInstrumentError(error: unknown, code: string, filename: string): Error {
+  const e = error as { loc?: { line: number; column: number }; message?: string };
+  if (!e || typeof e !== "object" || !e.loc) return error as Error;
+  const { line, column } = e.loc;
+  // Babel's message is "<file>: <reason> (l:c)" followed by its own frame: keep the reason only.
+  let reason = String(e.message ?? "").split("\n")[0];
+  reason = reason.replace(/^.*?: (?=[A-Z])/, "").replace(/\s*\(\d+:\d+\)\s*$/, "");
+  const frame = codeFrameColumns(code, { start: { line, column: column + 1 } }, { highlightCode: false });
+  return new InstrumentError(filename, line, column + 1, reason, frame);
+}

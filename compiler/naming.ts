@@ -1,0 +1,69 @@
+/**
+ * Code names: the name JavaScript infers for a function (`Code.name`) and a
+ * Python-style dotted qualified name (`Code.qualname`).
+ */
+import type { NodePath } from "@babel/traverse";
+import * as t from "@babel/types";
+
+function keyName(key: t.Node, computed: boolean): string | null {
+  if (computed) return t.isStringLiteral(key) ? key.value : null;
+  if (t.isIdentifier(key)) return key.name;
+  if (t.isStringLiteral(key)) return key.value;
+  if (t.isNumericLiteral(key)) return String(key.value);
+  if (t.isPrivateName(key)) return "#" + key.id.name;
+  return null;
+}
+
+/** The name JavaScript gives the function or class at `path` (ES "NamedEvaluation"), or null. */
+export function inferredName(path: NodePath): string | null {
+  const node = path.node;
+  if ((t.isFunction(node) || t.isClass(node)) && "id" in node && node.id) return node.id.name;
+  if (t.isObjectMethod(node) || t.isClassMethod(node) || t.isClassPrivateMethod(node)) {
+    const name = keyName(node.key, "computed" in node ? node.computed === true : false);
+    if (name === null) return null;
+    if (node.kind === "get" || node.kind === "set") return `${node.kind} ${name}`;
+    return name;
+  }
+  const parent = path.parentPath;
+  if (!parent) return null;
+  const p = parent.node;
+  if (t.isVariableDeclarator(p) && p.init === node && t.isIdentifier(p.id)) return p.id.name;
+  if (t.isAssignmentExpression(p) && p.right === node && p.operator === "=" && t.isIdentifier(p.left)) return p.left.name;
+  if (t.isAssignmentExpression(p) && p.right === node && /^(\|\||&&|\?\?)=$/.test(p.operator) && t.isIdentifier(p.left)) return p.left.name;
+  if (t.isAssignmentPattern(p) && p.right === node && t.isIdentifier(p.left)) return p.left.name;
+  if (t.isObjectProperty(p) && p.value === node) return keyName(p.key, p.computed);
+  if ((t.isClassProperty(p) || t.isClassPrivateProperty(p) || t.isClassAccessorProperty(p)) && p.value === node) {
+    return keyName(p.key, "computed" in p ? p.computed : false);
+  }
+  if (t.isExportDefaultDeclaration(p)) return "default";
+  // TypeScript leftovers such as `(x as T)` or `x!` keep the name of what they wrap.
+  if (t.isParenthesizedExpression(p) || t.isTSAsExpression(p) || t.isTSNonNullExpression(p) || t.isTSSatisfiesExpression(p)) {
+    return inferredName(parent);
+  }
+  return null;
+}
+
+/** The part a function or class contributes to the qualified names of what it contains. */
+export function qualifiedName(path: NodePath, own: string): string {
+  const parts: string[] = [own];
+  let child: NodePath = path;
+  for (let p = path.parentPath; p; child = p, p = p.parentPath) {
+    if (p.isProgram()) break;
+    if (p.isClass()) parts.unshift(inferredName(p) ?? "<anonymous>");
+    else if (p.isFunction() && !isFieldWrapper(p)) parts.unshift((inferredName(p) ?? "<anonymous>") + ".<locals>");
+    else if (p.isObjectExpression() && child.parentPath === p) {
+      const name = inferredName(p);
+      if (name !== null) parts.unshift(name);
+    }
+  }
+  return parts.join(".");
+}
+
+/** Arrow functions tsdb makes to give a class field initializer a frame of its own. */
+const fieldWrappers = new WeakSet<t.Node>();
+export function markFieldWrapper(node: t.Node): void {
+  fieldWrappers.add(node);
+}
+export function isFieldWrapper(path: NodePath): boolean {
+  return fieldWrappers.has(path.node);
+}

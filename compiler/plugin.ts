@@ -1,0 +1,42 @@
+/**
+ * The Babel plugin: `plugins: ["tsdb/compiler"]`. Instruments each file at
+ * `Program` exit, once the other plugins of the same pass (TypeScript's among
+ * them) have turned their syntax into JavaScript.
+ */
+import type { PluginObj, PluginPass } from "@babel/core";
+import * as path from "node:path";
+import { instrumentProgram } from "./program.js";
+
+export interface PluginOptions {
+  /** specifier the generated code imports the runtime from (default `tsdb/runtime`) */
+  runtime?: string;
+  /** the name `Code.filename` reports, when it is not the file Babel was given */
+  filename?: string;
+}
+
+export const DEFAULT_RUNTIME = "tsdb/runtime";
+
+/** `Code.module`: the path relative to the working directory, with `/` separators. */
+export function moduleName(filename: string): string {
+  if (!path.isAbsolute(filename)) return filename;
+  return path.relative(process.cwd(), filename).split(path.sep).join("/");
+}
+
+export default function tsdbPlugin(_api: unknown, options: PluginOptions = {}): PluginObj<PluginPass> {
+  return {
+    name: "tsdb",
+    visitor: {
+      Program: {
+        exit(program, state) {
+          const filename = options.filename ?? (state.filename ? path.resolve(state.filename) : "<string>");
+          instrumentProgram(program, {
+            filename,
+            module: moduleName(filename),
+            runtime: options.runtime ?? DEFAULT_RUNTIME,
+            source: state.file.code,
+          });
+        },
+      },
+    },
+  };
+}

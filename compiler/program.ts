@@ -1,0 +1,80 @@
+/**
+ * The whole-file part of instrumentation: run the visitors, then give the
+ * module its own frame and the header that registers the file with the
+ * runtime and binds what the generated code uses.
+ */
+import type { NodePath } from "@babel/traverse";
+import * as t from "@babel/types";
+import type { FileContext } from "./context.js";
+import { epilogue, prologue } from "./emit.js";
+import { chooseNames } from "./names.js";
+import { ownBindings } from "./snapshot.js";
+import { finishSites, insertSites, openFunction, visitor } from "./visitors.js";
+
+export interface ProgramOptions {
+  /** absolute path of the original file, or `<string>` */
+  filename: string;
+  /** path relative to the working directory (what `skip` globs match) */
+  module: string;
+  /** specifier the generated code imports the runtime from */
+  runtime: string;
+  /** the file's source text (to choose names that do not clash with it) */
+  source: string;
+}
+
+export function instrumentProgram(program: NodePath<t.Program>, options: ProgramOptions): void {
+  program.scope.crawl();
+  const file: FileContext = {
+    names: chooseNames(options.source),
+    codes: [],
+    scopes: [[0]],
+    scopeIndex: new Map([["0", 0]]),
+    loopCount: 0,
+    functions: [],
+    generated: new WeakSet(),
+  };
+  const moduleFn = openFunction(file, program, "<module>", "<module>", 0, false, null);
+  file.codes[0][2] = 1;
+  program.traverse(visitor, file);
+  const body = insertSites(program.node.body);
+  const pro = prologue(file, moduleFn, 1, ownBindings(program, moduleFn), false);
+  moduleFn.sites.push(pro.site);
+  finishSites(file, moduleFn);
+  const end = epilogue(file, moduleFn, t.unaryExpression("void", t.numericLiteral(0)));
+  program.node.body = [...header(file, options, program.node.sourceType), ...pro.enter, ...body, ...end];
+}
+
+function header(file: FileContext, options: ProgramOptions, sourceType: "module" | "script"): t.Statement[] {
+  const n = file.names;
+  const id = (name: string) => t.identifier(name);
+  const T = id(n.T);
+  const member = (object: t.Expression, name: string) => t.memberExpression(object, id(name));
+  const runtime =
+    sourceType === "module"
+      ? t.importDeclaration([t.importNamespaceSpecifier(T)], t.stringLiteral(options.runtime))
+      : t.variableDeclaration("const", [
+          t.variableDeclarator(
+            T,
+            t.conditionalExpression(
+              t.binaryExpression("===", t.unaryExpression("typeof", id("require")), t.stringLiteral("function")),
+              t.callExpression(id("require"), [t.stringLiteral(options.runtime)]),
+              t.memberExpression(id("globalThis"), t.callExpression(member(id("Symbol"), "for"), [t.stringLiteral("tsdb.runtime")]), true),
+            ),
+          ),
+        ]);
+  const registered = t.callExpression(member(T, "file"), [
+    t.stringLiteral(options.filename),
+    t.stringLiteral(options.module),
+    t.valueToNode(file.codes),
+    t.valueToNode(file.scopes),
+  ]);
+  const declarators = [
+    t.variableDeclarator(id(n.F), registered),
+    t.variableDeclarator(id(n.S), member(T, "slots")),
+    t.variableDeclarator(id(n.L), member(T, "lines")),
+    t.variableDeclarator(id(n.R), member(T, "state")),
+    t.variableDeclarator(id(n.B), member(id(n.F), "lineFlags")),
+    ...file.codes.map((_, i) => t.variableDeclarator(id(n.key(i)), t.memberExpression(member(id(n.F), "keys"), t.numericLiteral(i), true))),
+  ];
+  return [runtime, t.variableDeclaration("const", declarators)];
+}

@@ -1,0 +1,445 @@
+/**
+ * The instrumenting visitors, node type by node type. They run once over the
+ * whole program (from `Program` exit, after TypeScript syntax is gone):
+ *
+ * - functions, methods, static blocks, field initializers: a Code each, a
+ *   prologue that pushes the activation and reports `call`, the body in a
+ *   try/catch/finally that reports exceptions and pops it;
+ * - statements in statement lists: a line site before each one that starts a
+ *   new line;
+ * - loops: a line site for the loop head after each iteration (continue is
+ *   turned into a break out of the iteration's body so it passes there too);
+ * - try statements: exception hooks at the start of catch and finally code;
+ * - await / yield / for await: the frame leaves the stack and comes back;
+ * - identifiers: which outer bindings each function refers to, so its sites
+ *   can show them.
+ */
+import type { NodePath, Visitor } from "@babel/traverse";
+import * as t from "@babel/types";
+import type { FileContext, FunctionContext, Site } from "./context.js";
+import { completeSite, epilogue, exceptionHook, lineSite, prologue, resume, rt, suspension, wrapBody } from "./emit.js";
+import { inferredName, isFieldWrapper, markFieldWrapper, qualifiedName } from "./naming.js";
+import { freeEntry, ownBindings, within } from "./snapshot.js";
+
+/** Site statements waiting to be inserted before the statement they belong to. */
+const pendingSites = new WeakMap<t.Node, t.Statement[]>();
+/** Label of the iteration body of loops that a `continue` targets. */
+const loopLabels = new WeakMap<t.Node, string>();
+
+function current(file: FileContext): FunctionContext {
+  return file.functions[file.functions.length - 1];
+}
+
+// ------------------------------------------------------------------ functions
+
+function isDerivedConstructor(path: NodePath): boolean {
+  if (!path.isClassMethod({ kind: "constructor" })) return false;
+  const cls = path.parentPath.parentPath;
+  return cls !== null && (cls.isClassDeclaration() || cls.isClassExpression()) && cls.node.superClass != null;
+}
+
+/** The function whose `this` an arrow sees, or null at the top level. */
+function thisOwner(path: NodePath): NodePath | null {
+  for (let p: NodePath | null = path; p; p = p.parentPath) {
+    if (p.isStaticBlock() || ((p.isClassProperty() || p.isClassPrivateProperty()) && p !== path)) return p;
+    if (p.isFunction() && !p.isArrowFunctionExpression()) return p;
+  }
+  return null;
+}
+
+export function openFunction(file: FileContext, path: NodePath, name: string, qualname: string, flags: number, resumable: boolean, thisRead: FunctionContext["thisRead"]): FunctionContext {
+  const loc = path.node.loc;
+  const fn: FunctionContext = {
+    index: file.codes.length,
+    path,
+    scope: path.scope,
+    isProgram: path.isProgram(),
+    resumable,
+    sites: [],
+    free: new Map(),
+    usesArguments: false,
+    thisRead,
+    lines: new Set(),
+  };
+  file.codes.push([name, qualname, loc?.start.line ?? 1, loc?.end.line ?? 1, flags, []]);
+  file.functions.push(fn);
+  return fn;
+}
+
+function enterFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileContext): void {
+  if (file.generated.has(path.node)) {
+    path.skip();
+    return;
+  }
+  const node = path.node;
+  if (t.isArrowFunctionExpression(node) && !t.isBlockStatement(node.body)) {
+    const ret = t.returnStatement(node.body);
+    ret.loc = node.body.loc;
+    ret.start = node.body.start;
+    ret.end = node.body.end;
+    node.body = t.blockStatement([ret]);
+  }
+  let name: string;
+  if (path.isStaticBlock()) name = "<static>";
+  else if (isFieldWrapper(path)) name = inferredName(path.parentPath!.parentPath!) ?? "<anonymous>";
+  else name = inferredName(path) ?? "<anonymous>";
+  const isArrow = path.isArrowFunctionExpression();
+  const generator = t.isFunction(node) && node.generator === true;
+  const async = t.isFunction(node) && node.async === true;
+  let thisRead: FunctionContext["thisRead"] = "direct";
+  if (isArrow && !isFieldWrapper(path)) {
+    // An arrow only shows `this` when it uses it: reading it would make the enclosing function keep it.
+    const owner = thisOwner(path);
+    thisRead = owner === null ? null : isDerivedConstructor(owner) ? "tdz" : "direct";
+    if (thisRead !== null && !usesThis(path)) thisRead = null;
+  } else if (isDerivedConstructor(path)) {
+    thisRead = "tdz";
+  }
+  const qualname = isFieldWrapper(path) ? qualifiedName(path.parentPath!.parentPath!, name) : qualifiedName(path, name);
+  openFunction(file, path, name, qualname, (generator ? 1 : 0) | (async ? 2 : 0), generator || async, thisRead);
+}
+
+function usesThis(path: NodePath): boolean {
+  let found = false;
+  path.traverse({
+    ThisExpression(p) {
+      found = true;
+      p.stop();
+    },
+    Function(p) {
+      if (!p.isArrowFunctionExpression()) p.skip();
+    },
+  });
+  return found;
+}
+
+/** Statements of a function body that are hoisted stay outside the try block (declarations of a block would be block-scoped). */
+function splitHoisted(body: t.Statement[]): [t.FunctionDeclaration[], t.Statement[]] {
+  const hoisted: t.FunctionDeclaration[] = [];
+  const rest: t.Statement[] = [];
+  for (const s of body) (t.isFunctionDeclaration(s) ? hoisted : rest).push(s);
+  return [hoisted, rest];
+}
+
+function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileContext): void {
+  if (file.generated.has(path.node)) return;
+  const fn = file.functions.pop()!;
+  const node = path.node;
+  const row = file.codes[fn.index];
+  const pro = prologue(file, fn, row[2], ownBindings(path, fn), insideWith(path));
+  fn.sites.push(pro.site);
+  const statements = t.isStaticBlock(node) ? node.body : (node.body as t.BlockStatement).body;
+  const [hoisted, rest] = splitHoisted(statements);
+  const body = [...hoisted, ...pro.enter, wrapBody(file, fn, rest)];
+  if (t.isStaticBlock(node)) node.body = body;
+  else (node.body as t.BlockStatement).body = body;
+  finishSites(file, fn);
+}
+
+export function finishSites(file: FileContext, fn: FunctionContext): void {
+  for (const site of fn.sites) completeSite(file, fn, site);
+  file.codes[fn.index][5] = [...fn.lines].sort((a, b) => a - b);
+}
+
+function insideWith(path: NodePath): boolean {
+  return path.findParent((p) => p.isWithStatement()) !== null;
+}
+
+/** `x = expr` in a class body becomes `x = (() => { return expr; })()` so the initializer has a frame. */
+function wrapFieldInitializer(path: NodePath<t.ClassProperty | t.ClassPrivateProperty>, file: FileContext): void {
+  const value = path.node.value;
+  if (!value || file.generated.has(path.node)) return;
+  // Anonymous functions and classes take their name from the field: leave them where they are.
+  if (t.isArrowFunctionExpression(value) || (t.isFunctionExpression(value) && !value.id) || (t.isClassExpression(value) && !value.id)) return;
+  const ret = t.returnStatement(value);
+  ret.loc = value.loc;
+  ret.start = value.start;
+  ret.end = value.end;
+  const arrow = t.arrowFunctionExpression([], t.blockStatement([ret]));
+  arrow.loc = value.loc;
+  arrow.start = value.start;
+  arrow.end = value.end;
+  markFieldWrapper(arrow);
+  path.node.value = t.callExpression(arrow, []);
+}
+
+// ----------------------------------------------------------------- statements
+
+/** Statements that run where they stand (function declarations and imports are hoisted; some are no-ops). */
+function runsInPlace(node: t.Statement): boolean {
+  if (t.isFunctionDeclaration(node) || t.isEmptyStatement(node) || t.isBlockStatement(node)) return false;
+  if (t.isImportDeclaration(node) || t.isExportAllDeclaration(node)) return false;
+  if (t.isExportNamedDeclaration(node)) return node.declaration != null && runsInPlace(node.declaration);
+  if (t.isExportDefaultDeclaration(node)) return !t.isFunctionDeclaration(node.declaration);
+  if (t.isVariableDeclaration(node)) return node.kind !== "var" || node.declarations.some((d) => d.init != null);
+  if (t.isTSDeclareFunction(node) || t.isTSInterfaceDeclaration(node) || t.isTSTypeAliasDeclaration(node)) return false;
+  return true;
+}
+
+function inStatementList(path: NodePath): boolean {
+  return (path.listKey === "body" && (path.parentPath?.isBlockStatement() || path.parentPath?.isProgram() || path.parentPath?.isStaticBlock())) ||
+    (path.listKey === "consequent" && path.parentPath?.isSwitchCase()) === true;
+}
+
+/** The line of what runs just before the statement at `path`, or null when its line event always fires. */
+function previousLine(path: NodePath): number | null {
+  const list = path.container as t.Node[];
+  for (let i = (path.key as number) - 1; i >= 0; i--) {
+    const prev = list[i] as t.Statement;
+    if (runsInPlace(prev) || t.isBlockStatement(prev)) return prev.loc?.start.line ?? null;
+  }
+  const parent = path.parentPath!;
+  if (parent.isProgram() || parent.isStaticBlock()) return null;
+  if (parent.isSwitchCase()) return parent.node.loc?.start.line ?? null;
+  const owner = parent.parentPath!;
+  if (owner.isFunction()) return null;
+  if (inStatementList(parent)) return previousLine(parent);
+  return parent.node.loc?.start.line ?? owner.node.loc?.start.line ?? null;
+}
+
+function enterStatement(path: NodePath<t.Statement>, file: FileContext): void {
+  if (file.generated.has(path.node)) {
+    path.skip();
+    return;
+  }
+  if (!inStatementList(path) || !runsInPlace(path.node)) return;
+  const line = path.node.loc?.start.line;
+  if (line === undefined || previousLine(path) === line) return;
+  addSite(path, file, line, path);
+}
+
+/** Creates a site for `line`, to go before `before` (or to be placed by the caller). */
+function addSite(path: NodePath, file: FileContext, line: number, before: NodePath | null, scopePath: NodePath = path): t.Statement[] {
+  const fn = current(file);
+  const [statements, site] = lineSite(file, fn, line, { entries: ownBindings(scopePath, fn), inWith: insideWith(path) });
+  fn.sites.push(site as Site);
+  fn.lines.add(line);
+  if (before !== null) pendingSites.set(before.node, statements);
+  return statements;
+}
+
+/** Puts the pending sites of a statement list in front of their statements. */
+export function insertSites(list: t.Statement[]): t.Statement[] {
+  const out: t.Statement[] = [];
+  for (const s of list) {
+    const sites = pendingSites.get(s);
+    if (sites) out.push(...sites);
+    out.push(s);
+  }
+  return out;
+}
+
+function asBlock(node: t.Statement): t.BlockStatement {
+  return t.isBlockStatement(node) ? node : t.blockStatement([node]);
+}
+
+// ---------------------------------------------------------------------- loops
+
+function loopBody(path: NodePath<t.Loop>): void {
+  path.node.body = asBlock(path.node.body);
+}
+
+/** After each iteration: the loop head's line again (a backward jump, as Python reports it). */
+function exitLoop(path: NodePath<t.Loop>, file: FileContext): void {
+  const node = path.node;
+  const fn = current(file);
+  const headLine = (t.isDoWhileStatement(node) ? node.test.loc?.start.line : node.loc?.start.line) ?? 1;
+  const head = addSite(path, file, headLine, null, path.get("body") as NodePath);
+  let body: t.Statement = node.body;
+  const label = loopLabels.get(node);
+  if (label !== undefined) body = t.labeledStatement(t.identifier(label), body);
+  const iteration: t.Statement[] = [body, ...head];
+  if (t.isForOfStatement(node) && node.await && fn.resumable) {
+    node.right = rt(file, "forAwait", [node.right, t.identifier(file.names.fo)]);
+    iteration.unshift(resume(file));
+    let top: NodePath = path;
+    while (top.parentPath?.isLabeledStatement()) top = top.parentPath;
+    top.insertAfter(resume(file));
+  }
+  node.body = t.blockStatement(iteration);
+}
+
+function rewriteContinue(path: NodePath<t.ContinueStatement>, file: FileContext): void {
+  let target: NodePath | null = null;
+  const label = path.node.label?.name;
+  for (let p: NodePath | null = path.parentPath; p && !p.isFunction(); p = p.parentPath) {
+    if (label === undefined && p.isLoop()) {
+      target = p;
+      break;
+    }
+    if (label !== undefined && p.isLabeledStatement() && p.node.label.name === label) {
+      let body = p.get("body") as NodePath;
+      while (body.isLabeledStatement()) body = body.get("body") as NodePath;
+      target = body;
+      break;
+    }
+  }
+  if (target === null) return;
+  let name = loopLabels.get(target.node);
+  if (name === undefined) {
+    name = file.names.loop(file.loopCount++);
+    loopLabels.set(target.node, name);
+  }
+  replaceStatement(path, t.breakStatement(t.identifier(name)), file);
+}
+
+// ----------------------------------------------------------------- exceptions
+
+function exitTry(path: NodePath<t.TryStatement>, file: FileContext): void {
+  const node = path.node;
+  const fn = current(file);
+  const e = file.names.e;
+  const handler = node.handler;
+  if (handler) {
+    let error = e;
+    if (handler.param == null) handler.param = t.identifier(e);
+    else if (t.isIdentifier(handler.param)) error = handler.param.name;
+    else {
+      // A destructuring parameter is unpacked after the exception has been reported.
+      handler.body.body.unshift(t.variableDeclaration("let", [t.variableDeclarator(handler.param, t.identifier(e))]));
+      handler.param = t.identifier(e);
+    }
+    handler.body.body.unshift(...exceptionHook(file, fn, error, false));
+  }
+  if (node.finalizer) {
+    if (!handler) node.handler = t.catchClause(t.identifier(e), t.blockStatement([...exceptionHook(file, fn, e, false), t.throwStatement(t.identifier(e))]));
+    if (fn.resumable) node.finalizer.body.unshift(resume(file));
+  }
+}
+
+// -------------------------------------------------------------------- visitor
+
+export const visitor: Visitor<FileContext> = {
+  Function: {
+    enter(path, file) {
+      enterFunction(path, file);
+    },
+    exit(path, file) {
+      exitFunction(path, file);
+    },
+  },
+  StaticBlock: {
+    enter(path, file) {
+      enterFunction(path, file);
+    },
+    exit(path, file) {
+      path.node.body = insertSites(path.node.body);
+      exitFunction(path, file);
+    },
+  },
+  ClassProperty(path, file) {
+    wrapFieldInitializer(path, file);
+  },
+  ClassPrivateProperty(path, file) {
+    wrapFieldInitializer(path, file);
+  },
+  Statement: {
+    enter(path, file) {
+      enterStatement(path, file);
+    },
+  },
+  BlockStatement: {
+    exit(path) {
+      path.node.body = insertSites(path.node.body);
+    },
+  },
+  SwitchCase: {
+    exit(path) {
+      path.node.consequent = insertSites(path.node.consequent);
+    },
+  },
+  IfStatement(path) {
+    const node = path.node;
+    node.consequent = asBlock(node.consequent);
+    if (node.alternate) node.alternate = asBlock(node.alternate);
+  },
+  WithStatement(path) {
+    path.node.body = asBlock(path.node.body);
+  },
+  Loop: {
+    enter(path) {
+      loopBody(path);
+    },
+    exit(path, file) {
+      exitLoop(path, file);
+    },
+  },
+  ContinueStatement(path, file) {
+    if (!file.generated.has(path.node)) rewriteContinue(path, file);
+  },
+  ReturnStatement: {
+    exit(path, file) {
+      if (file.generated.has(path.node)) return;
+      const fn = current(file);
+      const value = path.node.argument ?? t.unaryExpression("void", t.numericLiteral(0));
+      if (fn.isProgram) {
+        // `return` at the top of a CommonJS module: leave the module frame first.
+        const ret = t.returnStatement(path.node.argument);
+        file.generated.add(ret);
+        replaceStatement(path, t.blockStatement([...epilogue(file, fn, t.unaryExpression("void", t.numericLiteral(0))), ret]), file);
+        return;
+      }
+      path.node.argument = t.assignmentExpression("=", t.identifier(file.names.r), value);
+      file.generated.add(path.node);
+    },
+  },
+  TryStatement: {
+    exit(path, file) {
+      if (!file.generated.has(path.node)) exitTry(path, file);
+    },
+  },
+  DebuggerStatement(path, file) {
+    replaceStatement(path, t.expressionStatement(rt(file, "debuggerStatement", [t.identifier(file.names.d)])), file);
+  },
+  AwaitExpression: {
+    exit(path, file) {
+      if (file.generated.has(path.node)) return;
+      const fn = current(file);
+      fn.resumable = true;
+      path.replaceWith(suspension(file, "await", path.node.argument));
+    },
+  },
+  ForOfStatement(path, file) {
+    if (path.node.await) current(file).resumable = true;
+  },
+  YieldExpression: {
+    exit(path, file) {
+      if (file.generated.has(path.node)) return;
+      path.replaceWith(suspension(file, path.node.delegate ? "yield*" : "yield", path.node.argument ?? null));
+    },
+  },
+  ReferencedIdentifier(path, file) {
+    const node = path.node;
+    if (!t.isIdentifier(node)) return;
+    const name = node.name;
+    const binding = path.scope.getBinding(name);
+    if (binding === undefined) {
+      if (name === "arguments") markArguments(file);
+      return;
+    }
+    for (let i = file.functions.length - 1; i >= 1; i--) {
+      const fn = file.functions[i];
+      if (within(binding.scope, fn.scope)) break;
+      if (fn.free.has(name)) continue;
+      const entry = freeEntry(binding);
+      if (entry !== null) fn.free.set(name, entry);
+    }
+  },
+};
+
+/** `arguments` belongs to the nearest non-arrow function; the arrows in between see it too. */
+function markArguments(file: FileContext): void {
+  for (let i = file.functions.length - 1; i >= 1; i--) {
+    const fn = file.functions[i];
+    fn.usesArguments = true;
+    if (!fn.path.isArrowFunctionExpression()) break;
+  }
+}
+
+/** Replaces a statement by generated code, keeping the line site that was to go before it. */
+function replaceStatement(path: NodePath, node: t.Statement, file: FileContext): void {
+  file.generated.add(node);
+  const sites = pendingSites.get(path.node);
+  if (sites) pendingSites.set(node, sites);
+  path.replaceWith(node);
+}

@@ -1,0 +1,89 @@
+/**
+ * Static descriptions of instrumented code: one `SourceFile` per instrumented
+ * file, one `Code` per function (or module top level), and for each Code a
+ * `Key` — the small object whose fields the generated code tests inline.
+ */
+
+export interface CodeFlags {
+  generator: boolean;
+  async: boolean;
+}
+
+/** The static part of a frame, as Python's code object (`f_code`). */
+export class Code {
+  constructor(
+    /** Absolute path of the original source, or `<string>`. */
+    readonly filename: string,
+    /** Path relative to the working directory with `/` separators; what `skip` globs match. */
+    readonly module: string,
+    readonly name: string,
+    readonly qualname: string,
+    readonly firstlineno: number,
+    /** Last line of the function's source text. */
+    readonly lastlineno: number,
+    readonly flags: CodeFlags,
+    /** Lines on which a statement of this code starts (line events can only happen there). */
+    readonly lines: readonly number[],
+  ) {}
+}
+
+/**
+ * What generated code tests before calling into the runtime:
+ * `c` — dispatch `call` events; `l` — some line of this code may dispatch a
+ * `line` event (the file's line table says which); `r` — a frame of this code
+ * has been materialized, so the epilogue must call `leave`.
+ *
+ * Every Key is built with a property name of its own first, so that each has
+ * a hidden class of its own: V8 then tracks the constness of `c`, `l` and `r`
+ * per Key, and code whose flags never change compiles the tests away.
+ */
+export interface Key {
+  c: number;
+  l: number;
+  r: number;
+  readonly code: Code;
+  readonly file: SourceFile;
+}
+
+let keyCount = 0;
+function makeKey(code: Code, file: SourceFile): Key {
+  const key: Record<string, unknown> = {};
+  key["k" + (keyCount++).toString(36)] = 0;
+  key.c = 0;
+  key.l = 0;
+  key.r = 0;
+  key.code = code;
+  key.file = file;
+  return key as unknown as Key;
+}
+
+/** One row of the code table the compiler emits: name, qualname, first and last line, flags (1 generator, 2 async), statement lines. */
+export type CodeRow = [string, string, number, number, number, number[]];
+
+/**
+ * A scope table row: the names whose values a snapshot array holds, in order.
+ * The first `writable` names can be assigned (their new values are written back).
+ */
+export type ScopeRow = [writable: number, ...names: string[]];
+
+export class SourceFile {
+  readonly codes: Code[];
+  readonly keys: Key[];
+  /** lineFlags[n] !== 0: a line event on line n may be dispatched. */
+  readonly lineFlags: Uint8Array;
+
+  constructor(
+    readonly filename: string,
+    readonly module: string,
+    rows: CodeRow[],
+    readonly scopes: ScopeRow[],
+  ) {
+    let maxLine = 0;
+    this.codes = rows.map(([name, qualname, first, last, flags, lines]) => {
+      if (last > maxLine) maxLine = last;
+      return new Code(filename, module, name, qualname, first, last, { generator: (flags & 1) !== 0, async: (flags & 2) !== 0 }, lines);
+    });
+    this.keys = this.codes.map((code) => makeKey(code, this));
+    this.lineFlags = new Uint8Array(maxLine + 2);
+  }
+}

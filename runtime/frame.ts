@@ -1,0 +1,219 @@
+/**
+ * Frames, as Python's frame objects: made on demand from the shadow stack.
+ *
+ * Local variables are not reachable from outside a JavaScript function, so the
+ * generated code hands the runtime a snapshot — an array of the current values
+ * of the bindings in scope — whenever it dispatches an event (the names come
+ * from the file's scope table). Reads of `frame.locals` and `frame.eval` see
+ * that snapshot; writes go into it and the generated code copies the writable
+ * values back into the real variables when the event returns, which is when
+ * the program goes on (Python's own `f_locals` works the same way up to 3.12).
+ */
+import type { Code, Key, ScopeRow } from "./code.js";
+import { lines, slots } from "./stack.js";
+
+export type TraceEvent = "call" | "line" | "return" | "exception";
+export type TraceFunction = (frame: Frame, event: TraceEvent, arg: unknown) => TraceFunction | null | undefined | void;
+
+/** Value of a binding that is in its temporal dead zone: the binding reads as absent. */
+export const ABSENT: unique symbol = Symbol("tsdb.absent");
+
+/** `(() => binding)` made safe for bindings that may be in their TDZ. */
+export function tdz(read: () => unknown): unknown {
+  try {
+    return read();
+  } catch {
+    return ABSENT;
+  }
+}
+
+const evaluator = new Function(
+  "$$tsdb$scope",
+  "$$tsdb$expr",
+  "with ($$tsdb$scope) { return eval($$tsdb$expr); }",
+) as (this: unknown, scope: object, expr: string) => unknown;
+
+export class Frame {
+  /** Local trace function (`f_trace`). */
+  trace: TraceFunction | null = null;
+  readonly code: Code;
+  /** @internal */ _key: Key;
+  /** @internal depth while on the stack */ _d = 0;
+  /** @internal */ _live = false;
+  /** @internal line once the frame is off the stack */ _lineno: number;
+  /** @internal */ _back: Frame | null | undefined = undefined;
+  /** @internal names of the snapshot */ _names: ScopeRow | null = null;
+  /** @internal values of the snapshot */ _vals: unknown[] | null = null;
+  /** @internal a writable snapshot value was assigned */ _written = false;
+  /** @internal keys the debugger added to locals */ _extra: Record<string, unknown> | null = null;
+  /** @internal the exception leaving this frame (its `return` event then has no value) */ _leavingExc = false;
+  private _locals: Record<string, unknown> | null = null;
+
+  constructor(key: Key) {
+    this._key = key;
+    this.code = key.code;
+    this._lineno = key.code.firstlineno;
+  }
+
+  /** The calling frame (`f_back`), or null. */
+  get back(): Frame | null {
+    if (this._back === undefined) this._back = this._live ? callerOf(this) : null;
+    return this._back;
+  }
+
+  /** Current line in the original source (`f_lineno`). */
+  get lineno(): number {
+    return this._live ? lines[this._d] : this._lineno;
+  }
+
+  /** `globalThis` (`f_globals`). */
+  get globals(): typeof globalThis {
+    return globalThis;
+  }
+
+  /** Object view of the bindings in scope (`f_locals`). */
+  get locals(): Record<string, unknown> {
+    return (this._locals ??= new Proxy(Object.create(null) as Record<string, unknown>, localsHandler(this)));
+  }
+
+  /** Evaluates a JavaScript expression (or statements) as if written at the current line of this frame. */
+  eval(expr: string): unknown {
+    const thisValue = this.lookup("this");
+    return evaluator.call(thisValue === ABSENT ? undefined : thisValue, scopeProxy(this), expr);
+  }
+
+  /** @internal value of a binding of the snapshot, ABSENT when not bound or in its TDZ. */
+  lookup(name: string): unknown {
+    const names = this._names;
+    if (names !== null && this._vals !== null) {
+      for (let i = 1; i < names.length; i++) if (names[i] === name) return this._vals[i - 1];
+    }
+    return ABSENT;
+  }
+
+  /** @internal assigns a binding of the snapshot; false when there is none. */
+  assign(name: string, value: unknown): boolean {
+    const names = this._names;
+    if (names === null || this._vals === null) return false;
+    for (let i = 1; i < names.length; i++) {
+      if (names[i] !== name) continue;
+      if (i > names[0] || this._vals[i - 1] === ABSENT) throw new TypeError("Assignment to constant variable.");
+      this._vals[i - 1] = value;
+      this._written = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** @internal names of the snapshot that are bound now. */
+  boundNames(): string[] {
+    const names = this._names;
+    const out: string[] = [];
+    if (names !== null && this._vals !== null) {
+      for (let i = 1; i < names.length; i++) if (this._vals[i - 1] !== ABSENT) out.push(names[i] as string);
+    }
+    return out;
+  }
+
+  /** @internal stores the snapshot the generated code passed with an event. */
+  see(names: ScopeRow, vals: unknown[]): void {
+    this._names = names;
+    this._vals = vals;
+    this._written = false;
+  }
+
+  /** @internal the values to write back after an event, or undefined. */
+  takeWrites(): unknown[] | undefined {
+    if (!this._written) return undefined;
+    this._written = false;
+    return this._vals ?? undefined;
+  }
+
+  /** @internal the frame comes off the stack (returns, or suspends at yield/await). */
+  freeze(): void {
+    if (this._back === undefined) this._back = callerOf(this);
+    this._lineno = lines[this._d];
+    this._live = false;
+  }
+
+  /** @internal the frame is the activation at depth d from now on. */
+  enter(d: number): void {
+    this._d = d;
+    this._live = true;
+    this._back = undefined;
+    slots[d] = this;
+  }
+
+  toString(): string {
+    return `<frame at ${this.code.filename}, line ${this.lineno}, code ${this.code.name}>`;
+  }
+}
+
+/** The Frame of the activation at depth d, made now if it has none yet. */
+export function materialize(d: number): Frame {
+  const slot = slots[d];
+  if (slot instanceof Frame) return slot;
+  const key = slot as Key;
+  const frame = new Frame(key);
+  key.r = 1;
+  frame.enter(d);
+  return frame;
+}
+
+/** While a frame is on the stack, its caller is the activation just below it. */
+function callerOf(frame: Frame): Frame | null {
+  return frame._d > 1 ? materialize(frame._d - 1) : null;
+}
+
+function localsHandler(frame: Frame): ProxyHandler<Record<string, unknown>> {
+  const extra = () => (frame._extra ??= Object.create(null) as Record<string, unknown>);
+  const has = (name: string) => (frame._extra !== null && name in frame._extra) || frame.lookup(name) !== ABSENT;
+  return {
+    get(_target, name) {
+      if (typeof name !== "string") return undefined;
+      if (frame._extra !== null && name in frame._extra) return frame._extra[name];
+      const value = frame.lookup(name);
+      return value === ABSENT ? undefined : value;
+    },
+    set(_target, name, value) {
+      if (typeof name !== "string") return false;
+      if (!frame.assign(name, value)) extra()[name] = value;
+      return true;
+    },
+    has(_target, name) {
+      return typeof name === "string" && has(name);
+    },
+    deleteProperty(_target, name) {
+      if (typeof name === "string" && frame._extra !== null) delete frame._extra[name];
+      return true;
+    },
+    ownKeys() {
+      const keys = frame.boundNames();
+      if (frame._extra !== null) for (const k of Object.keys(frame._extra)) if (!keys.includes(k)) keys.push(k);
+      return keys;
+    },
+    getOwnPropertyDescriptor(target, name) {
+      if (typeof name !== "string" || !has(name)) return undefined;
+      return { value: this.get!(target, name, undefined), writable: true, enumerable: true, configurable: true };
+    },
+  };
+}
+
+/** The scope `frame.eval` runs in: the snapshot's bindings and the debugger's keys, then the globals. */
+function scopeProxy(frame: Frame): object {
+  const locals = frame.locals;
+  return new Proxy(Object.create(null) as object, {
+    has(_target, name) {
+      return typeof name === "string" && name !== "this" && name in locals;
+    },
+    get(_target, name) {
+      if (name === Symbol.unscopables || typeof name !== "string") return undefined;
+      return locals[name];
+    },
+    set(_target, name, value) {
+      if (typeof name !== "string") return false;
+      locals[name] = value;
+      return true;
+    },
+  });
+}

@@ -1,0 +1,293 @@
+/**
+ * `sys.settrace` for instrumented JavaScript: the trace function, the events
+ * generated code reports, and the flags that let generated code skip the
+ * runtime when no event could be dispatched.
+ *
+ * Hot-path contract with the compiler (see compiler/emit.ts):
+ *   entry   `d = ++state.sp; slots[d] = key; lines[d] = first;`  then `if (key.c) call(...)`
+ *   line    `lines[d] = n;`  then `if (key.l && file.lineFlags[n]) line(...)`
+ *   exit    `if (key.r && slots[d] !== key) leave(d, value); else state.sp = d - 1;`
+ *   catch   `state.sp = d; exception(d, error, leaving)`
+ * Generators, async functions and modules with top-level await use
+ * `gen`/`push`/`suspend`/`leave` instead, since they leave and re-enter the stack.
+ */
+import { Code, type CodeRow, type Key, type ScopeRow, SourceFile } from "./code.js";
+import { Frame, materialize, type TraceFunction } from "./frame.js";
+import { lines, slots, state } from "./stack.js";
+
+export interface Traceback {
+  frame: Frame;
+  lineno: number;
+  next: Traceback | null;
+}
+
+/**
+ * What a trace function may promise about the events it acts on (the way
+ * Python 3.12's `sys.monitoring` lets a tool choose events per code object).
+ * `calls(code)` false: a `call` event for this code would return null and do
+ * nothing else. `lines(code)`: the lines whose `line` events could do something
+ * (true: all, false: none). Events outside these are not dispatched.
+ */
+export interface Watch {
+  calls(code: Code): boolean;
+  lines(code: Code): Iterable<number> | boolean;
+}
+
+let globalTrace: TraceFunction | null = null;
+let watch: Watch | null = null;
+let capture = false;
+/** True while a trace function runs: events of code it calls are not reported (as in CPython). */
+let inTrace = false;
+const files: SourceFile[] = [];
+
+// ---------------------------------------------------------------- public API
+
+/** Installs the global trace function (null removes it), as `sys.settrace`. */
+export function settrace(fn: TraceFunction | null): void {
+  globalTrace = fn;
+  watch = null;
+  refresh();
+}
+
+/** The global trace function, as `sys.gettrace`. */
+export function gettrace(): TraceFunction | null {
+  return globalTrace;
+}
+
+/** Narrows the events dispatched to the current trace function (null: all of them). Reset by `settrace`. */
+export function setwatch(w: Watch | null): void {
+  watch = w;
+  refresh();
+}
+
+/**
+ * Keeps a snapshot of the locals of every frame at every line while a trace
+ * function is installed, so that a debugger can show the locals of callers it
+ * did not trace. Costs a runtime call per line.
+ */
+export function setcapture(on: boolean): void {
+  capture = on;
+  refresh();
+}
+
+/** The frame of the instrumented code that called this (`depth` frames further back), or null. */
+export function getframe(depth = 0): Frame | null {
+  const d = state.sp - depth;
+  return d >= 1 ? materialize(d) : null;
+}
+
+/** The traceback recorded for a thrown value while tracing was on, or null. */
+export function gettraceback(error: unknown): Traceback | null {
+  return tracebackOf(error);
+}
+
+let debuggerHook: ((frame: Frame) => void) | null = null;
+
+/** What a `debugger;` statement in instrumented code does (null: nothing). */
+export function setdebuggerhook(hook: ((frame: Frame) => void) | null): void {
+  debuggerHook = hook;
+}
+
+/** Files instrumented so far in this process. */
+export function loadedfiles(): readonly SourceFile[] {
+  return files;
+}
+
+// ------------------------------------------------------------------ flags
+
+function refresh(): void {
+  for (const file of files) refreshFile(file);
+}
+
+function refreshFile(file: SourceFile): void {
+  const table = file.lineFlags;
+  table.fill(0);
+  const on = globalTrace !== null || watch !== null;
+  for (const key of file.keys) {
+    if (!on) {
+      setFlags(key, 0, 0);
+      continue;
+    }
+    const code = key.code;
+    const wantCalls = watch === null || capture || watch.calls(code);
+    let wanted: Iterable<number> | boolean = watch === null || capture ? true : watch.lines(code);
+    if (wanted === true) wanted = code.lines;
+    let any = 0;
+    if (wanted !== false) {
+      for (const n of wanted) {
+        if (n < table.length) table[n] = 1;
+        any = 1;
+      }
+    }
+    setFlags(key, wantCalls ? 1 : 0, any);
+  }
+}
+
+/** Writes a flag only when it changes: a write V8 can see as a change deoptimizes code that tests it. */
+function setFlags(key: Key, c: number, l: number): void {
+  if (key.c !== c) key.c = c;
+  if (key.l !== l) key.l = l;
+  if (c === 1 && key.r !== 1) key.r = 1;
+}
+
+// ------------------------------------------------------- called by generated code
+
+/** Registers an instrumented file when its code starts running; returns what its header needs. */
+export function file(filename: string, module: string, codes: CodeRow[], scopes: ScopeRow[]): SourceFile {
+  const f = new SourceFile(filename, module, codes, scopes);
+  files.push(f);
+  if (globalTrace !== null || watch !== null) refreshFile(f);
+  return f;
+}
+
+function dispatch(frame: Frame, trace: TraceFunction, event: "call" | "line" | "return" | "exception", arg: unknown): TraceFunction | null | undefined | void {
+  inTrace = true;
+  try {
+    return trace(frame, event, arg);
+  } catch (error) {
+    settrace(null);
+    frame.trace = null;
+    throw error;
+  } finally {
+    inTrace = false;
+  }
+}
+
+function callEvent(frame: Frame): void {
+  const trace = globalTrace;
+  if (trace === null || inTrace) return;
+  frame.trace = dispatch(frame, trace, "call", undefined) ?? null;
+}
+
+/** `call` event of the activation at depth d; returns values to write back to the snapshot's bindings. */
+export function call(d: number, scope: number, vals: unknown[]): unknown[] | undefined {
+  if (globalTrace === null || inTrace) return undefined;
+  const frame = materialize(d);
+  frame.see(frame._key.file.scopes[scope], vals);
+  callEvent(frame);
+  return frame.takeWrites();
+}
+
+/** `line` event at depth d; `lines[d]` already holds the line. */
+export function line(d: number, scope: number, vals: unknown[]): unknown[] | undefined {
+  let frame = slots[d];
+  if (!(frame instanceof Frame)) {
+    if (!capture || globalTrace === null) return undefined;
+    frame = materialize(d);
+  }
+  frame.see(frame._key.file.scopes[scope], vals);
+  const trace = frame.trace;
+  if (trace === null || globalTrace === null || inTrace) return undefined;
+  const next = dispatch(frame, trace, "line", undefined);
+  if (next != null) frame.trace = next;
+  return frame.takeWrites();
+}
+
+/** A materialized frame returns (or unwinds) at depth d: `return` event, then off the stack. */
+export function leave(d: number, value: unknown): void {
+  const frame = slots[d] as Frame;
+  try {
+    const trace = frame.trace;
+    if (trace !== null && globalTrace !== null && !inTrace) {
+      const next = dispatch(frame, trace, "return", frame._leavingExc ? undefined : value);
+      if (next != null) frame.trace = next;
+    }
+  } finally {
+    frame._leavingExc = false;
+    frame.freeze();
+    state.sp = d - 1;
+  }
+}
+
+// -------------------------------------------------------------- exceptions
+
+const tracebacks = new WeakMap<object, Traceback>();
+let primitiveThrown: { value: unknown; tb: Traceback } | null = null;
+
+function tracebackOf(error: unknown): Traceback | null {
+  if ((typeof error === "object" && error !== null) || typeof error === "function") return tracebacks.get(error) ?? null;
+  return primitiveThrown !== null && Object.is(primitiveThrown.value, error) ? primitiveThrown.tb : null;
+}
+
+function recordTraceback(error: unknown, tb: Traceback): void {
+  if ((typeof error === "object" && error !== null) || typeof error === "function") tracebacks.set(error, tb);
+  else primitiveThrown = { value: error, tb };
+}
+
+/**
+ * An exception reached the activation at depth d (raised there or propagated
+ * from a callee), before any of its catch/finally code runs. `leaving`: it is
+ * about to leave the frame. Reported once per frame and exception.
+ */
+export function exception(d: number, error: unknown, leaving: boolean): void {
+  if (globalTrace === null && !(slots[d] instanceof Frame)) return;
+  const frame = materialize(d);
+  if (leaving) frame._leavingExc = true;
+  const seen = tracebackOf(error);
+  if (seen !== null && seen.frame === frame) return;
+  const tb: Traceback = { frame, lineno: lines[d], next: seen };
+  recordTraceback(error, tb);
+  const trace = frame.trace;
+  if (trace === null || globalTrace === null || inTrace) return;
+  const type = error === null || error === undefined ? error : (Object(error) as { constructor: unknown }).constructor;
+  const next = dispatch(frame, trace, "exception", [type, error, tb]);
+  if (next != null) frame.trace = next;
+}
+
+// ----------------------------------------------- generators, async functions
+
+/** The frame of a new generator/async activation: it keeps its identity across suspensions. */
+export function gen(key: Key): Frame {
+  key.r = 1;
+  return new Frame(key);
+}
+
+/** The frame (re)enters the stack: first entry or resume. Reports `call`; returns its depth. */
+export function push(frame: Frame, scope: number, vals: unknown[]): number {
+  const d = ++state.sp;
+  lines[d] = frame._lineno;
+  frame.enter(d);
+  if (frame._key.c !== 0) {
+    frame.see(frame._key.file.scopes[scope], vals);
+    callEvent(frame);
+  }
+  return d;
+}
+
+/** The frame suspends at `yield` (the value is the `return` event's arg) or `await` (undefined). */
+export function suspend<T>(frame: Frame, value: T, yielded: boolean): T {
+  try {
+    const trace = frame.trace;
+    if (trace !== null && globalTrace !== null && !inTrace) {
+      const next = dispatch(frame, trace, "return", yielded ? value : undefined);
+      if (next != null) frame.trace = next;
+    }
+  } finally {
+    frame.freeze();
+    state.sp = frame._d - 1;
+  }
+  return value;
+}
+
+/** Wraps the async iterator of `for await` so the frame leaves the stack while each step is awaited. */
+export function forAwait(iterable: unknown, frame: Frame): unknown {
+  const method = (iterable as { [Symbol.asyncIterator]?: unknown } | null | undefined)?.[Symbol.asyncIterator];
+  if (typeof method !== "function") return iterable;
+  const inner = method.call(iterable) as Record<string, (...args: unknown[]) => unknown>;
+  const step = (name: string) => (...args: unknown[]) => {
+    const fn = inner[name];
+    if (frame._live) suspend(frame, undefined, false);
+    return fn.apply(inner, args);
+  };
+  const wrapper: Record<string | symbol, unknown> = { [Symbol.asyncIterator]: () => wrapper, next: step("next") };
+  if (inner.return !== undefined) wrapper.return = step("return");
+  if (inner.throw !== undefined) wrapper.throw = step("throw");
+  return wrapper;
+}
+
+/** The `debugger;` statement at depth d. */
+export function debuggerStatement(d: number): void {
+  if (debuggerHook !== null && !inTrace) debuggerHook(materialize(d));
+}
+
+
