@@ -28,8 +28,8 @@ export interface Site {
   /** the snapshot array and scope index in the emitted call, filled in when the function is done */
   array: t.ArrayExpression;
   scope: t.NumericLiteral;
-  /** the statement that tests and dispatches; gets the write-back when there are writable bindings */
-  dispatch: t.IfStatement;
+  /** the statement that tests and dispatches; gets the write-back when there are writable bindings (null: no write-back) */
+  dispatch: t.IfStatement | null;
 }
 
 export interface FunctionContext {

@@ -60,7 +60,7 @@ export function completeSite(file: FileContext, fn: FunctionContext, site: Site)
   const writable = entries.filter((e) => e.writable);
   site.array.elements = entries.map((e) => readBinding(file, e.name, e.read));
   site.scope.value = scopeNumber(file, [writable.length, ...entries.map((e) => e.name)]);
-  if (writable.length === 0) return;
+  if (writable.length === 0 || site.dispatch === null) return;
   // if ($k.l && $B[n] && ($w = $T.line(...))) a = $w[0], b = $w[1];
   const call = (site.dispatch.consequent as t.ExpressionStatement).expression;
   site.dispatch.test = t.logicalExpression("&&", site.dispatch.test, t.assignmentExpression("=", id(file.names.w), call));
@@ -111,7 +111,7 @@ export function prologue(file: FileContext, fn: FunctionContext, first: number, 
   const array = t.arrayExpression([]);
   const scope = num(0);
   const enter: t.Statement[] = [];
-  let dispatch: t.IfStatement;
+  let dispatch: t.IfStatement | null = null;
   if (fn.resumable) {
     enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(n.fo), rt(file, "gen", [key]))]));
     enter.push(
@@ -122,8 +122,7 @@ export function prologue(file: FileContext, fn: FunctionContext, first: number, 
         t.variableDeclarator(id(n.w)),
       ]),
     );
-    // Resumable frames do not write back call-event snapshots; the `if` only carries the site.
-    dispatch = t.ifStatement(t.booleanLiteral(false), t.emptyStatement());
+    // Resumable frames report `call` from the runtime, which cannot write back into the snapshot's bindings.
   } else {
     enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(n.d), t.updateExpression("++", sp(file), true))]));
     enter.push(assign(at(n.S, file), key));

@@ -41,7 +41,8 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
   moduleFn.sites.push(pro.site);
   finishSites(file, moduleFn);
   const end = epilogue(file, moduleFn, t.unaryExpression("void", t.numericLiteral(0)));
-  program.node.body = [...header(file, options, program.node.sourceType), ...pro.enter, ...body, ...end];
+  const repair = t.expressionStatement(t.callExpression(t.memberExpression(t.identifier(file.names.T), t.identifier("enterModule")), []));
+  program.node.body = [...header(file, options, program.node.sourceType), repair, ...pro.enter, ...body, ...end];
 }
 
 function header(file: FileContext, options: ProgramOptions, sourceType: "module" | "script"): t.Statement[] {

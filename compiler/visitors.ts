@@ -81,7 +81,7 @@ function enterFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCon
   }
   let name: string;
   if (path.isStaticBlock()) name = "<static>";
-  else if (isFieldWrapper(path)) name = inferredName(path.parentPath!.parentPath!) ?? "<anonymous>";
+  else if (isFieldWrapper(path)) name = fieldName(path.parentPath!.parentPath! as NodePath<t.ClassProperty | t.ClassPrivateProperty>);
   else name = inferredName(path) ?? "<anonymous>";
   const isArrow = path.isArrowFunctionExpression();
   const generator = t.isFunction(node) && node.generator === true;
@@ -111,6 +111,14 @@ function usesThis(path: NodePath): boolean {
     },
   });
   return found;
+}
+
+function fieldName(field: NodePath<t.ClassProperty | t.ClassPrivateProperty>): string {
+  const key = field.node.key;
+  if (t.isPrivateName(key)) return "#" + key.id.name;
+  if (t.isIdentifier(key) && !field.node.computed) return key.name;
+  if (t.isStringLiteral(key) || t.isNumericLiteral(key)) return String(key.value);
+  return "<anonymous>";
 }
 
 /** Statements of a function body that are hoisted stay outside the try block (declarations of a block would be block-scoped). */
@@ -364,8 +372,10 @@ export const visitor: Visitor<FileContext> = {
       exitLoop(path, file);
     },
   },
-  ContinueStatement(path, file) {
-    if (!file.generated.has(path.node)) rewriteContinue(path, file);
+  ContinueStatement: {
+    exit(path, file) {
+      if (!file.generated.has(path.node)) rewriteContinue(path, file);
+    },
   },
   ReturnStatement: {
     exit(path, file) {
@@ -388,8 +398,10 @@ export const visitor: Visitor<FileContext> = {
       if (!file.generated.has(path.node)) exitTry(path, file);
     },
   },
-  DebuggerStatement(path, file) {
-    replaceStatement(path, t.expressionStatement(rt(file, "debuggerStatement", [t.identifier(file.names.d)])), file);
+  DebuggerStatement: {
+    exit(path, file) {
+      replaceStatement(path, t.expressionStatement(rt(file, "debuggerStatement", [t.identifier(file.names.d)])), file);
+    },
   },
   AwaitExpression: {
     exit(path, file) {

@@ -4,6 +4,6 @@ export { ABSENT, Frame, tdz, type TraceEvent, type TraceFunction } from "./frame
 export { clearSources, getline, getsource, registerSource } from "./linecache.js";
 export { lines, slots, state } from "./stack.js";
 export {
-  call, debuggerStatement, exception, file, forAwait, gen, getframe, gettraceback, gettrace, leave, line, loadedfiles,
+  call, debuggerStatement, enterModule, exception, file, forAwait, gen, getframe, gettraceback, gettrace, leave, line, loadedfiles,
   push, setcapture, setdebuggerhook, settrace, setwatch, suspend, type Traceback, type Watch,
 } from "./trace.js";

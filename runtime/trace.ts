@@ -285,6 +285,28 @@ export function forAwait(iterable: unknown, frame: Frame): unknown {
   return wrapper;
 }
 
+let repairQueued = false;
+
+/**
+ * A module's top-level code has no try/finally of its own (imports, exports and
+ * hoisted declarations must stay at the top level), so a module that throws
+ * leaves its frame on the stack. Control only gets back to instrumented code
+ * through a catch (which repairs the depth) or a new task, and microtasks run
+ * on an empty stack: one queued when a module starts puts the depth back to 0.
+ */
+export function enterModule(): void {
+  if (repairQueued) return;
+  repairQueued = true;
+  queueMicrotask(() => {
+    repairQueued = false;
+    for (let d = state.sp; d >= 1; d--) {
+      const slot = slots[d];
+      if (slot instanceof Frame && slot._live) slot.freeze();
+    }
+    state.sp = 0;
+  });
+}
+
 /** The `debugger;` statement at depth d. */
 export function debuggerStatement(d: number): void {
   if (debuggerHook !== null && !inTrace) debuggerHook(materialize(d));

@@ -1,0 +1,131 @@
+/**
+ * What `tsdb/register` does to one file as Node loads it: instrument it (when
+ * the include/exclude filter says so), or only strip its types (TypeScript
+ * outside the filter still has to run), through the on-disk cache. Used by
+ * both the CommonJS hook (main thread) and the ES module hooks (their thread).
+ */
+import { transformSync } from "@babel/core";
+import { codeFrameColumns } from "@babel/code-frame";
+import { parse } from "@babel/parser";
+import presetTypescript from "@babel/preset-typescript";
+import { cacheKey, DiskCache } from "./cache.js";
+import { isTypeScript, makeMatcher, packageType, resolveFilter, RUNTIME_PATH, RUNTIME_URL, type FilterOptions } from "./config.js";
+import { instrument, InstrumentError } from "./instrument.js";
+
+export interface LoaderConfig extends FilterOptions {
+  /** the cache directory, or null for no cache */
+  cacheDir: string | null;
+  /** `inline` (default): stack traces under `--enable-source-maps` show original positions */
+  sourceMaps?: "inline" | "none";
+}
+
+export type Format = "module" | "commonjs";
+
+export class Loader {
+  readonly matches: (filename: string) => boolean;
+  readonly cache: DiskCache | null;
+  readonly cwd: string;
+  readonly sourceMaps: "inline" | "none";
+
+  constructor(config: LoaderConfig) {
+    const filter = resolveFilter(config);
+    this.cwd = filter.cwd;
+    this.matches = makeMatcher(filter);
+    this.cache = config.cacheDir ? new DiskCache(config.cacheDir) : null;
+    this.sourceMaps = config.sourceMaps ?? "inline";
+  }
+
+  /** Whether `filename` needs this loader at all: instrumented, or TypeScript to strip. */
+  handles(filename: string): boolean {
+    return isTypeScript(filename) || this.matches(filename);
+  }
+
+  /** The JavaScript Node should run for `source` loaded from `filename` as `format`. */
+  transform(source: string, filename: string, format: Format): string {
+    const instrumenting = this.matches(filename);
+    if (!instrumenting && !isTypeScript(filename)) return source;
+    const options = {
+      mode: instrumenting ? "instrument" : "strip",
+      sourceType: format === "module" ? "module" : "script",
+      runtime: format === "module" ? RUNTIME_URL : RUNTIME_PATH,
+      sourceMaps: this.sourceMaps,
+    } as const;
+    const key = this.cache ? cacheKey({ source, filename, cwd: this.cwd, options }) : "";
+    const cached = this.cache?.get(key);
+    if (cached != null) return cached;
+    const code = instrumenting
+      ? instrumentForLoad(source, filename, options)
+      : stripTypes(source, filename, options.sourceType, this.sourceMaps);
+    this.cache?.set(key, code);
+    return code;
+  }
+}
+
+function instrumentForLoad(
+  source: string,
+  filename: string,
+  options: { sourceType: "module" | "script"; runtime: string; sourceMaps: "inline" | "none" },
+): string {
+  try {
+    return instrument(source, { filename, sourceType: options.sourceType, runtime: options.runtime, sourceMaps: options.sourceMaps }).code;
+  } catch (error) {
+    if (error instanceof InstrumentError) throw loadError(error.message);
+    throw error;
+  }
+}
+
+/** TypeScript outside the filter: types removed, nothing instrumented. */
+function stripTypes(source: string, filename: string, sourceType: "module" | "script", sourceMaps: "inline" | "none"): string {
+  try {
+    const result = transformSync(source, {
+      filename,
+      babelrc: false,
+      configFile: false,
+      sourceType,
+      sourceMaps: sourceMaps === "inline" ? "inline" : false,
+      parserOpts: { allowReturnOutsideFunction: sourceType === "script" },
+      generatorOpts: { importAttributesKeyword: "with" },
+      presets: [[presetTypescript, { allowDeclareFields: true, onlyRemoveTypeImports: true }]],
+    });
+    return result?.code ?? "";
+  } catch (error) {
+    const e = error as { loc?: { line: number; column: number }; message?: string };
+    if (!e?.loc) throw error;
+    const reason = String(e.message ?? "")
+      .split("\n")[0]
+      .replace(/^.*?: (?=[A-Z])/, "")
+      .replace(/\s*\(\d+:\d+\)\s*$/, "");
+    const frame = codeFrameColumns(source, { start: { line: e.loc.line, column: e.loc.column + 1 } }, { highlightCode: false });
+    throw loadError(`${filename}:${e.loc.line}:${e.loc.column + 1}: ${reason}\n${frame}`);
+  }
+}
+
+/** A SyntaxError whose printed form is just `file:line:col: reason` and the code frame. */
+export function loadError(message: string): SyntaxError {
+  const error = new SyntaxError(message);
+  error.stack = `SyntaxError: ${message}`;
+  return error;
+}
+
+/**
+ * The module format of a TypeScript file, as Node decides it for `.js`:
+ * `.mts` module, `.cts` CommonJS, otherwise the nearest package.json `type`;
+ * with no `type`, the file's own syntax (import/export → module).
+ */
+export function typeScriptFormat(filename: string, source: string): Format {
+  if (filename.endsWith(".mts")) return "module";
+  if (filename.endsWith(".cts")) return "commonjs";
+  const type = packageType(filename);
+  if (type) return type;
+  try {
+    const ast = parse(source, {
+      sourceType: "unambiguous",
+      allowReturnOutsideFunction: true,
+      errorRecovery: true,
+      plugins: filename.endsWith(".tsx") ? ["typescript", "jsx"] : ["typescript"],
+    });
+    return ast.program.sourceType === "module" ? "module" : "commonjs";
+  } catch {
+    return "commonjs";
+  }
+}

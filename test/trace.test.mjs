@@ -1,0 +1,406 @@
+// The trace model (SPEC §2): which events fire, in what order, with which
+// line numbers, for each kind of code.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { instrumentToFile, load, rt, traceRun } from "./helpers/run.mjs";
+
+const show = (events) => events.map(([e, name, line]) => `${e} ${name} ${line}`);
+
+test("calls, lines, returns and loop heads on every iteration", async () => {
+  const { events, error } = await traceRun(`function fib(n) {
+  if (n < 2) return n;
+  return fib(n - 1) + fib(n - 2);
+}
+let s = 0;
+for (let i = 0; i < 2; i++) {
+  s += fib(i);
+}
+`);
+  assert.is(error, undefined);
+  assert.equal(show(events), [
+    "call <module> 1", "line <module> 5", "line <module> 6", "line <module> 7",
+    "call fib 1", "line fib 2", "return fib 2",
+    "line <module> 6", "line <module> 7",
+    "call fib 1", "line fib 2", "return fib 2",
+    "line <module> 6", "return <module> 6",
+  ]);
+});
+
+test("two statements on one line give one line event; arrow bodies are one statement", async () => {
+  const { events } = await traceRun(`const f = (x) => x + 1;
+let a = 1; let b = f(a);
+export { b };
+`);
+  assert.equal(show(events), [
+    "call <module> 1", "line <module> 1", "line <module> 2",
+    "call f 1", "line f 1", "return f 1",
+    "return <module> 2",
+  ]);
+});
+
+test("return events carry the value; falling off the end returns undefined", async () => {
+  const returns = [];
+  await traceRun(`function one() { return 1; }
+function none() { }
+one(); none();
+`, "ret.mjs", { local: (frame, event, arg) => event === "return" && returns.push([frame.code.name, arg]) });
+  assert.equal(returns, [["one", 1], ["none", undefined], ["<module>", undefined]]);
+});
+
+test("an exception two frames down: one exception event per frame, then return, with the traceback", async () => {
+  const tbs = [];
+  const { events, exports } = await traceRun(`function c() {
+  throw new Error("x");
+}
+function b() {
+  c();
+}
+function a() {
+  try {
+    b();
+  } catch (e) {
+    return e.message;
+  }
+}
+export const result = a();
+`, "exc.mjs", {
+    local: (frame, event, arg) => {
+      if (event !== "exception") return;
+      const chain = [];
+      for (let tb = arg[2]; tb; tb = tb.next) chain.push(`${tb.frame.code.name}:${tb.lineno}`);
+      tbs.push([arg[0] === Error, arg[1].message, chain.join(" ")]);
+    },
+  });
+  assert.is(exports.result, "x");
+  assert.equal(show(events).slice(1, -1), [
+    "line <module> 14", "call a 7", "line a 8", "line a 9", "call b 4", "line b 5", "call c 1", "line c 2",
+    "exception c 2", "return c 2", "exception b 5", "return b 5", "exception a 9", "line a 11", "return a 11",
+  ]);
+  assert.equal(tbs, [[true, "x", "c:2"], [true, "x", "b:5 c:2"], [true, "x", "a:9 b:5 c:2"]]);
+});
+
+test("an exception leaving a frame: its return event has no value (module frames report none)", async () => {
+  const returns = [];
+  const { error } = await traceRun(`function f() { throw new TypeError("t"); }
+f();
+`, "leave.mjs", { local: (frame, event, arg) => event === "return" && returns.push([frame.code.name, arg]) });
+  assert.instance(error, TypeError);
+  // A module's top level cannot be wrapped in try/finally (exports and hoisting), so a module
+  // that throws reports no return event; the depth is put back before any other code runs.
+  assert.equal(returns, [["f", undefined]]);
+  assert.is(rt.state.sp, 0);
+});
+
+test("exceptions through code that is not instrumented (Array.prototype.map)", async () => {
+  const { events, exports } = await traceRun(`function run() {
+  try {
+    return [1, 2].map((x) => {
+      if (x === 2) throw new Error("in map");
+      return x;
+    });
+  } catch (e) {
+    return e.message;
+  }
+}
+export const r = run();
+`);
+  assert.is(exports.r, "in map");
+  const excs = show(events).filter((e) => e.startsWith("exception"));
+  assert.equal(excs, ["exception <anonymous> 4", "exception run 3"]);
+});
+
+test("recursion until RangeError leaves the frame chain intact", async () => {
+  const { exports } = await traceRun(`import { getframe } from ${JSON.stringify(rtPath())};
+function down(n) { return down(n + 1) + 1; }
+function probe() { const f = getframe(); return [f.code.name, f.back.code.name, f.back.back]; }
+let caught;
+try { down(0); } catch (e) { caught = e.constructor.name; }
+export const result = [caught, ...probe()];
+`);
+  assert.equal(exports.result.slice(0, 3), ["RangeError", "probe", "<module>"]);
+  assert.is(exports.result[3], null);
+  assert.is(rt.state.sp, 0);
+});
+
+test("generators: each resume is a call, each yield a return with the value", async () => {
+  const args = [];
+  const { events } = await traceRun(`function* g() {
+  yield 1;
+  yield 2;
+}
+const it = g();
+it.next(); it.next(); it.next();
+`, "gen.mjs", { local: (frame, event, arg) => frame.code.name === "g" && event === "return" && args.push(arg) });
+  assert.equal(show(events).filter((e) => e.includes(" g ")), [
+    "call g 1", "line g 2", "return g 2", "call g 2", "line g 3", "return g 3", "call g 3", "return g 3",
+  ]);
+  assert.equal(args, [1, 2, undefined]);
+});
+
+test("a generator frame keeps its identity; .throw() and .return() from outside", async () => {
+  const frames = new Set();
+  const { events, exports } = await traceRun(`function* g() {
+  try {
+    yield 1;
+  } catch (e) {
+    yield "caught " + e;
+  } finally {
+    log.push("finally");
+  }
+}
+const log = [];
+const a = g(); a.next(); log.push(a.throw("boom").value); a.return(5);
+export { log };
+`, "gen2.mjs", { local: (frame) => frame.code.name === "g" && frames.add(frame) });
+  assert.equal(exports.log, ["caught boom", "finally"]);
+  assert.is(frames.size, 1);
+  const g = show(events).filter((e) => e.includes(" g "));
+  assert.equal(g, [
+    "call g 1", "line g 2", "line g 3", "return g 3",
+    "call g 3", "exception g 3", "line g 5", "return g 5",
+    "call g 5", "line g 7", "return g 7",
+  ]);
+});
+
+test("yield* delegates and the outer frame leaves the stack while it does", async () => {
+  const { exports } = await traceRun(`function* inner() { yield 1; return "r"; }
+function* outer() { const r = yield* inner(); yield r; }
+export const all = [...outer()];
+`);
+  assert.equal(exports.all, [1, "r"]);
+  assert.is(rt.state.sp, 0);
+});
+
+test("async functions interleave across await; resumed frames have no caller", async () => {
+  const backs = [];
+  const { exports, events } = await traceRun(`async function w(name) {
+  await null;
+  order.push(name);
+  await null;
+  order.push(name);
+}
+const order = [];
+await Promise.all([w("a"), w("b")]);
+export { order };
+`, "async.mjs", { local: (frame, event) => frame.code.name === "w" && event === "call" && backs.push(frame.back?.code.name ?? null) });
+  assert.equal(exports.order, ["a", "b", "a", "b"]);
+  assert.equal(backs, ["<module>", "<module>", null, null, null, null]);
+  const w = show(events).filter((e) => e.includes(" w "));
+  assert.equal(w.slice(0, 3), ["call w 1", "line w 2", "return w 2"]);
+  assert.is(rt.state.sp, 0);
+});
+
+test("try/finally: return in finally wins, finally code is reached after the exception event", async () => {
+  const { exports, events } = await traceRun(`function f() {
+  try {
+    throw new Error("e");
+  } finally {
+    return "finally";
+  }
+}
+export const r = f();
+`);
+  assert.is(exports.r, "finally");
+  assert.equal(show(events).filter((e) => e.includes(" f ")), [
+    "call f 1", "line f 2", "line f 3", "exception f 3", "line f 5", "return f 5",
+  ]);
+});
+
+test("labeled continue reports the loop head it continues", async () => {
+  const { events } = await traceRun(`outer: for (let i = 0; i < 2; i++) {
+  for (let j = 0; j < 2; j++) {
+    continue outer;
+  }
+}
+`);
+  assert.equal(show(events).slice(1), [
+    "line <module> 1", "line <module> 2", "line <module> 3", "line <module> 1",
+    "line <module> 2", "line <module> 3", "line <module> 1", "return <module> 1",
+  ]);
+});
+
+test("switch fall-through reports each case statement", async () => {
+  const { events } = await traceRun(`function s(x) {
+  switch (x) {
+    case 1:
+      x += 1;
+    case 2:
+      x += 2;
+      break;
+  }
+  return x;
+}
+s(1);
+`);
+  assert.equal(show(events).filter((e) => e.includes(" s ")), [
+    "call s 1", "line s 2", "line s 4", "line s 6", "line s 7", "line s 9", "return s 9",
+  ]);
+});
+
+test("function declarations are hoisted past return and report no line of their own", async () => {
+  const { events, exports } = await traceRun(`function h() {
+  return f();
+  function f() { return 3; }
+}
+export const r = h();
+`);
+  assert.is(exports.r, 3);
+  assert.equal(show(events).filter((e) => !e.includes("<module>")), [
+    "call h 1", "line h 2", "call f 3", "line f 3", "return f 3", "return h 2",
+  ]);
+});
+
+test("class members: constructors (code before super), fields, static blocks, getters", async () => {
+  const { events, exports } = await traceRun(`class A {
+  constructor(x) { this.x = x; }
+}
+class B extends A {
+  y = this.x + 1;
+  static {
+    B.made = 0;
+  }
+  constructor(x) {
+    const t = x * 2;
+    super(t);
+  }
+  get double() {
+    return this.y * 2;
+  }
+}
+export const r = new B(1).double;
+`);
+  assert.is(exports.r, 6);
+  const names = [...new Set(events.filter((e) => e[0] === "call").map((e) => e[1]))];
+  assert.equal(names, ["<module>", "<static>", "constructor", "y", "get double"]);
+  assert.equal(show(events).filter((e) => e.includes(" constructor ")).slice(0, 3), ["call constructor 9", "line constructor 10", "line constructor 11"]);
+});
+
+test("code names and qualified names", async () => {
+  const { exports } = await traceRun(`import { getframe } from ${JSON.stringify(rtPath())};
+const here = () => { const c = getframe(1).code; return c.name + "|" + c.qualname; };
+export const f = () => here();
+const o = { m() { return here(); }, get g() { return here(); } };
+class K { static s() { return here(); } #p() { return here(); } q() { return this.#p(); } }
+function outer() { function inner() { return here(); } return inner(); }
+export default function () { return here(); }
+export const names = [f(), o.m(), o.g, K.s(), new K().q(), outer(), (function () { return here(); })()];
+`);
+  assert.equal(exports.names, ["f|f", "m|o.m", "get g|o.get g", "s|K.s", "#p|K.#p", "inner|outer.<locals>.inner", "<anonymous>|<anonymous>"]);
+  assert.is(exports.default.name, "default");
+  assert.is(exports.f.name, "f");
+});
+
+test("frame.locals: current values, TDZ bindings absent, writes change the variable, added keys stay", async () => {
+  const seen = [];
+  const { exports } = await traceRun(`function f(a) {
+  let before = a + 1;
+  let b = 2;
+  b = b + before;
+  let after = 0;
+  return [a, b, after];
+}
+export const r = f(1);
+`, "locals.mjs", {
+    local: (frame, event) => {
+      if (frame.code.name !== "f") return;
+      if (event === "line" && frame.lineno === 3) {
+        seen.push(Object.keys(frame.locals).sort().join(","), "b" in frame.locals);
+        frame.locals.before = 40;
+        frame.locals.__return__ = "kept";
+      }
+      if (event === "line" && frame.lineno === 5) seen.push(frame.locals.before, frame.locals.__return__);
+      if (event === "line" && frame.lineno === 6) seen.push(frame.eval("after + b"));
+    },
+  });
+  assert.equal(seen, ["a,before,this", false, 40, "kept", 42]);
+  assert.equal(exports.r, [1, 42, 0]);
+});
+
+test("frame.eval sees block-scoped bindings and this", async () => {
+  let got;
+  await traceRun(`const obj = {
+  k: 7,
+  m() {
+    for (let i = 3; i < 4; i++) {
+      const j = i * 2;
+      return j;
+    }
+  },
+};
+obj.m();
+`, "eval.mjs", { local: (frame, event) => { if (frame.code.name === "m" && event === "line" && frame.lineno === 6) got = frame.eval("[i, j, this.k]"); } });
+  assert.equal(got, [3, 6, 7]);
+});
+
+test("a trace function that throws stops tracing and raises in the program", async () => {
+  const { error, events } = await traceRun(`let x = 1;
+x = 2;
+x = 3;
+`, "throws.mjs", { local: (frame, event) => { if (event === "line" && frame.lineno === 2) throw new Error("from tracer"); } });
+  assert.is(error.message, "from tracer");
+  assert.is(rt.gettrace(), null);
+  assert.equal(show(events), ["call <module> 1", "line <module> 1", "line <module> 2"]);
+  assert.is(rt.state.sp, 0);
+});
+
+test("no trace function: no events, and getframe still works", async () => {
+  const { out } = instrumentToFile(`import { getframe } from ${JSON.stringify(rtPath())};
+function f() { return getframe(); }
+export const fr = f();
+export const line = (() => getframe().lineno)();
+`, "plain.mjs");
+  const m = await load(out);
+  assert.is(m.fr.code.name, "f");
+  assert.is(m.fr.lineno, 2);
+  assert.is(m.fr.back.code.name, "<module>");
+  assert.is(m.line, 4);
+});
+
+test("the debugger statement calls the runtime's debugger hook with its frame", async () => {
+  const hits = [];
+  rt.setdebuggerhook((frame) => hits.push([frame.code.name, frame.lineno]));
+  try {
+    const { out } = instrumentToFile(`function f() {
+  let a = 1;
+  debugger;
+  return a;
+}
+export const r = f();
+`, "dbg.mjs");
+    const m = await load(out);
+    assert.is(m.r, 1);
+  } finally {
+    rt.setdebuggerhook(null);
+  }
+  assert.equal(hits, [["f", 3]]);
+});
+
+test("setwatch: events a trace function does not want are not dispatched", async () => {
+  const { original, out } = instrumentToFile(`function hot(n) { return n + 1; }
+function cold(n) {
+  let x = n;
+  return x;
+}
+export function run() { hot(1); cold(2); }
+`, "watch.mjs");
+  const m = await load(out);
+  const events = [];
+  const tracer = (frame, event) => {
+    if (frame.code.filename === original) events.push(`${event} ${frame.code.name} ${frame.lineno}`);
+    return tracer;
+  };
+  rt.settrace(tracer);
+  rt.setwatch({ calls: (code) => code.name === "cold", lines: (code) => (code.name === "cold" ? [4] : false) });
+  try {
+    m.run();
+  } finally {
+    rt.settrace(null);
+  }
+  assert.equal(events, ["call cold 2", "line cold 4", "return cold 4"]);
+});
+
+function rtPath() {
+  return new URL("../dist/runtime/index.js", import.meta.url).pathname;
+}
+
+test.run();
