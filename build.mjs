@@ -36,6 +36,7 @@ const esm = {
   "index.mjs": 'export * from "./index.js";\n',
   "runtime.mjs": 'export * from "./runtime/index.js";\n',
   "compiler.mjs": 'import compiler from "./compiler/index.js";\nexport * from "./compiler/index.js";\nexport default compiler.default;\n',
+  "register.mjs": 'export * from "./compiler/register.js";\n',
 };
 for (const [file, text] of Object.entries(esm)) writeFileSync(join("dist", file), text);
 

@@ -146,3 +146,28 @@ export function packageType(filename: string): "module" | "commonjs" | undefined
     dir = up;
   }
 }
+
+/**
+ * Where a TypeScript source may be for a specifier that did not resolve, as
+ * `tsc` users write them: `./x.js` → `./x.ts`/`./x.tsx`, `./x.mjs` → `./x.mts`,
+ * `./x.cjs` → `./x.cts`, `./x.jsx` → `./x.tsx`, `./x` → `./x.ts`/`./x.tsx`.
+ * Only for relative, absolute and `file:` specifiers.
+ */
+export function typeScriptAlternatives(specifier: string): string[] {
+  if (!/^(?:\.{1,2}\/|\/|file:)/.test(specifier) && !/^[A-Za-z]:[\\/]/.test(specifier)) return [];
+  const m = /^(.*?)(\.[cm]?js|\.jsx)?([?#].*)?$/.exec(specifier);
+  if (!m) return [];
+  const [, base, ext, suffix = ""] = m;
+  switch (ext) {
+    case ".js":
+      return [`${base}.ts${suffix}`, `${base}.tsx${suffix}`];
+    case ".jsx":
+      return [`${base}.tsx${suffix}`];
+    case ".mjs":
+      return [`${base}.mts${suffix}`];
+    case ".cjs":
+      return [`${base}.cts${suffix}`];
+    default:
+      return /\/[^/.]*$|^[^/.]*$/.test(base) ? [`${base}.ts${suffix}`, `${base}.tsx${suffix}`] : [];
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Node's module customization hooks for ES modules (`module.register()`),
+ * running on the hooks thread. `tsdb/register` passes the configuration in
+ * `initialize` and later changes (register again, unregister) through a
+ * MessagePort that is read synchronously before each hook runs.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import { isTypeScript, typeScriptAlternatives } from "./config.js";
+import { Loader, typeScriptFormat, type LoaderConfig } from "./transform.js";
+
+/** What the main thread sends: the configuration, or null once unregistered. */
+export type HooksState = LoaderConfig | null;
+
+export interface HooksData {
+  port: MessagePort;
+  state: HooksState;
+}
+
+let port: MessagePort | null = null;
+let loader: Loader | null = null;
+
+function apply(state: HooksState): void {
+  loader = state ? new Loader(state) : null;
+}
+
+function sync(): void {
+  if (!port) return;
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) apply(m.message as HooksState);
+}
+
+export function initialize(data: HooksData): void {
+  port = data.port;
+  apply(data.state);
+}
+
+interface ResolveContext {
+  conditions: string[];
+  importAttributes?: Record<string, string>;
+  parentURL?: string;
+}
+interface ResolveResult {
+  url: string;
+  format?: string | null;
+  shortCircuit?: boolean;
+  importAttributes?: Record<string, string>;
+}
+interface LoadContext {
+  conditions: string[];
+  format?: string | null;
+  importAttributes?: Record<string, string>;
+}
+interface LoadResult {
+  format: string;
+  source?: string | ArrayBuffer | Uint8Array | null;
+  shortCircuit?: boolean;
+}
+
+export async function resolve(
+  specifier: string,
+  context: ResolveContext,
+  nextResolve: (specifier: string, context?: ResolveContext) => Promise<ResolveResult>,
+): Promise<ResolveResult> {
+  sync();
+  try {
+    return await nextResolve(specifier, context);
+  } catch (error) {
+    if (!loader || (error as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    for (const alternative of typeScriptAlternatives(specifier)) {
+      try {
+        return await nextResolve(alternative, context);
+      } catch {
+        // try the next one
+      }
+    }
+    throw error;
+  }
+}
+
+function text(source: string | ArrayBuffer | Uint8Array): string {
+  return typeof source === "string" ? source : new TextDecoder().decode(source);
+}
+
+export async function load(
+  url: string,
+  context: LoadContext,
+  nextLoad: (url: string, context?: LoadContext) => Promise<LoadResult>,
+): Promise<LoadResult> {
+  sync();
+  if (!loader || !url.startsWith("file:")) return nextLoad(url, context);
+  const filename = fileURLToPath(url);
+  if (isTypeScript(filename)) {
+    const source = readFileSync(filename, "utf8");
+    // CommonJS TypeScript goes to Node's CommonJS loader, where tsdb's require hook has it.
+    if (typeScriptFormat(filename, source) === "commonjs") return { format: "commonjs", shortCircuit: true };
+    return { format: "module", source: loader.transform(source, filename, "module"), shortCircuit: true };
+  }
+  if (!loader.matches(filename)) return nextLoad(url, context);
+  const result = await nextLoad(url, context);
+  // Only ES modules are instrumented here; CommonJS (source null) is the require hook's.
+  if (result.format !== "module" || result.source == null) return result;
+  return { ...result, source: loader.transform(text(result.source), filename, "module") };
+}

@@ -1,0 +1,131 @@
+/**
+ * `tsdb/register`: instruments files as Node loads them.
+ *
+ *     node --import tsdb/register app.js     (ES modules and CommonJS)
+ *     node --require tsdb/register app.cjs   (CommonJS; import() too)
+ *
+ * Loading this module installs the hook with the configuration from the
+ * environment (`TSDB_INCLUDE`, `TSDB_EXCLUDE`, `TSDB_CACHE_DIR`) or the
+ * `"tsdb"` key of the working directory's package.json. `register(options)`
+ * replaces it and returns `unregister()`.
+ *
+ * CommonJS goes through `pirates` (a `require.extensions` hook, main thread);
+ * ES modules through Node's module customization hooks (`esm-hooks.ts`,
+ * hooks thread). Both use the same filter and the same on-disk cache.
+ */
+import Module from "node:module";
+import { accessSync, constants, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { MessageChannel, type MessagePort } from "node:worker_threads";
+import { addHook } from "pirates";
+import { defaultCacheDir } from "./cache.js";
+import { resolveFilter, typeScriptAlternatives, type FilterOptions } from "./config.js";
+import type { HooksData, HooksState } from "./esm-hooks.js";
+import { Loader, type LoaderConfig } from "./transform.js";
+
+export interface RegisterOptions extends FilterOptions {
+  /** `false`: no on-disk cache; a string: the cache directory (relative to `cwd`). Default `$TSDB_CACHE_DIR` or `node_modules/.cache/tsdb`. */
+  cache?: boolean | string;
+  /** `inline` (default) or `none` */
+  sourceMaps?: "inline" | "none";
+}
+
+/** Extensions the CommonJS hook handles (`.mjs`/`.mts` cannot be required in Node 20). */
+const CJS_EXTENSIONS = [".js", ".cjs", ".ts", ".tsx", ".cts"];
+
+let active: { loader: Loader; revert: () => void; token: object } | null = null;
+let hooksPort: MessagePort | null = null;
+let resolverPatched = false;
+
+function cacheUsable(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch (error) {
+    process.stderr.write(`tsdb: cannot write the cache in ${dir} (${(error as Error).message}); continuing without a cache\n`);
+    return false;
+  }
+}
+
+/** `require("./x.js")` from TypeScript finds `./x.ts`, as `tsc` users write it. */
+function patchResolver(): void {
+  if (resolverPatched) return;
+  resolverPatched = true;
+  const M = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const original = M._resolveFilename;
+  M._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]): string {
+    try {
+      return original.call(this, request, ...rest);
+    } catch (error) {
+      if (!active || (error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
+      for (const alternative of typeScriptAlternatives(request)) {
+        try {
+          return original.call(this, alternative, ...rest);
+        } catch {
+          // try the next one
+        }
+      }
+      throw error;
+    }
+  };
+}
+
+function postToHooks(state: HooksState): void {
+  if (hooksPort) {
+    hooksPort.postMessage(state);
+    return;
+  }
+  if (!state) return;
+  const register = (Module as unknown as { register?: (specifier: string, options: object) => void }).register;
+  if (typeof register !== "function") return; // Node < 20.6: CommonJS only
+  const { port1, port2 } = new MessageChannel();
+  port1.unref();
+  hooksPort = port1;
+  const data: HooksData = { port: port2, state };
+  register(pathToFileURL(join(__dirname, "esm-hooks.js")).href, { data, transferList: [port2] });
+}
+
+/**
+ * Installs the load-time hook (replacing one installed before) and returns
+ * the function that removes it. Files already loaded stay as they are.
+ */
+export function register(options: RegisterOptions = {}): () => void {
+  const filter = resolveFilter(options);
+  let cacheDir: string | null = null;
+  if (options.cache !== false) {
+    cacheDir = typeof options.cache === "string" ? resolve(filter.cwd, options.cache) : defaultCacheDir(filter.cwd);
+    if (!cacheUsable(cacheDir)) cacheDir = null;
+  }
+  const config: LoaderConfig = { ...filter, cacheDir, sourceMaps: options.sourceMaps ?? "inline" };
+  active?.revert();
+  const loader = new Loader(config);
+  let busy = false;
+  const revert = addHook(
+    (code, filename) => {
+      // Files tsdb's own compiler loads while it works are never instrumented.
+      if (busy) return code;
+      busy = true;
+      try {
+        return loader.transform(code, filename, "commonjs");
+      } finally {
+        busy = false;
+      }
+    },
+    { exts: CJS_EXTENSIONS, matcher: (filename) => !busy && loader.handles(filename), ignoreNodeModules: false },
+  );
+  patchResolver();
+  postToHooks(config);
+  const token = {};
+  active = { loader, revert, token };
+  return () => {
+    if (active?.token !== token) return;
+    active.revert();
+    active = null;
+    postToHooks(null);
+  };
+}
+
+// `--import tsdb/register` / `--require tsdb/register`: install with the defaults.
+register();
