@@ -1,0 +1,166 @@
+// One measurement, in a fresh process (so the JIT state of one case does not
+// leak into another). Spawned by bench/run.mjs with a JSON spec as argv[2];
+// prints one JSON line: { times: [ms...], stops?, error? }.
+//
+// CommonJS on purpose: the workloads and the instrumented copies are CommonJS,
+// and the driver itself (this file) is plain, uninstrumented code.
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+
+const spec = JSON.parse(process.argv[2]);
+const out = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
+
+function main() {
+  if (spec.mode === "instrument") return instrumentSpeed();
+  if (spec.mode === "register") return registerLoad();
+
+  const instrumented = spec.mode !== "plain";
+  const dist = spec.dist;
+  const workload = loadWorkload(spec.workload, instrumented);
+  const n = spec.n;
+  const run = workload.run;
+  let body; // () => void, the timed part of one iteration
+  let state = {};
+
+  if (spec.mode === "plain" || spec.mode === "detached") {
+    body = () => run(n);
+  } else if (spec.mode === "settrace" || spec.mode === "count") {
+    const rt = require(path.join(dist, "runtime/index.js"));
+    let events = 0;
+    let local, global;
+    if (spec.mode === "count") {
+      local = (frame, event) => {
+        events++;
+        return local;
+      };
+      global = (frame, event) => {
+        events++;
+        return local;
+      };
+    } else {
+      local = (frame, event, arg) => local;
+      global = (frame, event, arg) => local;
+    }
+    body = () => {
+      rt.settrace(global);
+      try {
+        run(n);
+      } finally {
+        rt.settrace(null);
+      }
+    };
+    state.events = () => events;
+  } else if (spec.mode === "bdb-other" || spec.mode === "bdb-same" || spec.mode === "bdb-step") {
+    const tsdb = require(path.join(dist, "index.js"));
+    if (typeof tsdb.Bdb !== "function") {
+      out({ error: "Bdb is not exported by dist/index.js yet" });
+      return;
+    }
+    let stops = 0;
+    let bdb;
+    if (spec.mode === "bdb-step") {
+      // Every line stops (runcall starts stepping; nothing ever continues).
+      class StepBdb extends tsdb.Bdb {
+        userLine(frame) {}
+      }
+      bdb = new StepBdb();
+    } else {
+      // Stops once (runcall starts stepping), then continues for good.
+      class ContinueBdb extends tsdb.Bdb {
+        userLine(frame) {
+          stops++;
+          this.setContinue();
+        }
+      }
+      bdb = new ContinueBdb();
+      const [file, line] = spec.breakpoint;
+      const err = bdb.setBreak(file, line);
+      if (err) {
+        out({ error: `setBreak(${file}, ${line}): ${err}` });
+        return;
+      }
+    }
+    body = () => bdb.runcall(run, n);
+    state.stops = () => stops;
+  } else {
+    throw new Error(`unknown mode ${spec.mode}`);
+  }
+
+  const times = [];
+  for (let i = 0; i < spec.iters; i++) {
+    const t0 = performance.now();
+    body();
+    times.push(performance.now() - t0);
+  }
+  const result = { times };
+  if (state.events) result.events = state.events() / spec.iters;
+  if (state.stops) result.stops = state.stops() / spec.iters;
+  out(result);
+}
+
+function loadWorkload(name, instrumented) {
+  const dir = instrumented ? spec.work : spec.workloads;
+  if (name === "acorn") {
+    const acorn = require(instrumented ? path.join(spec.work, "acorn.cjs") : spec.acorn);
+    const src = fs.readFileSync(spec.parseFile, "utf8");
+    const options = { ecmaVersion: "latest", sourceType: "script", allowHashBang: true };
+    return { run: (times) => { for (let i = 0; i < times; i++) acorn.parse(src, options); } };
+  }
+  return require(path.join(dir, name + ".cjs"));
+}
+
+// ------------------------------------------------------------ instrumentation
+
+function instrumentSpeed() {
+  const src = fs.readFileSync(spec.file, "utf8");
+  const warm = fs.readFileSync(path.join(spec.workloads, "fib.cjs"), "utf8");
+  let transform;
+  if (spec.tool === "tsdb") {
+    const { instrument } = require(path.join(spec.dist, "compiler/index.js"));
+    transform = (code, filename) => instrument(code, { filename, sourceMaps: "file", sourceType: "script" }).code;
+  } else {
+    // babel-plugin-istanbul through @babel/core, with the same Babel settings
+    // tsdb's instrument() uses (no config files, source maps on).
+    const babel = require("@babel/core");
+    const istanbul = require("babel-plugin-istanbul").default ?? require("babel-plugin-istanbul");
+    const opts = { include: ["**"], exclude: [], excludeNodeModules: false, useInlineSourceMaps: false };
+    transform = (code, filename) =>
+      babel.transformSync(code, {
+        filename,
+        babelrc: false,
+        configFile: false,
+        sourceType: "script",
+        sourceMaps: true,
+        plugins: [[istanbul, opts]],
+      }).code;
+  }
+  // Warm-up on a small file: loading Babel and the plugin is not what we measure.
+  transform(warm, path.join(spec.workloads, "fib.cjs"));
+  const times = [];
+  let size = 0;
+  for (let i = 0; i < spec.iters; i++) {
+    const t0 = performance.now();
+    const code = transform(src, spec.file);
+    times.push(performance.now() - t0);
+    size = code.length;
+  }
+  out({ times, bytes: Buffer.byteLength(src), outBytes: size });
+}
+
+// ------------------------------------------------------------ register cache
+
+function registerLoad() {
+  // Loads spec.file through the register hook (CommonJS), with the cache in
+  // spec.cacheDir; reports the time spent in the hook's transform as measured
+  // from outside: total load time minus a plain load is done by the parent.
+  const t0 = performance.now();
+  require(spec.file);
+  out({ times: [performance.now() - t0] });
+}
+
+try {
+  main();
+} catch (error) {
+  out({ error: String((error && error.stack) || error) });
+}

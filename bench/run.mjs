@@ -1,0 +1,293 @@
+#!/usr/bin/env node
+// tsdb's benchmark suite (SPEC §6; the Performance sections of issues 2, 3, 4).
+//
+//   node bench/run.mjs [--quick] [--only=a,b] [--rounds=N] [--no-python] [--node-arg=X]... [--out=FILE]
+//
+// Every measurement runs in a fresh child process (node for JavaScript,
+// python3 for Python), so the JIT state of one case does not leak into
+// another. Cases are run round-robin, each round once through every case;
+// a ratio is taken within a round (case time / plain time of the same round)
+// and the table shows the median over rounds and their range. Absolute times
+// mean little on a shared machine; the ratios are what is compared.
+//
+// --only=PATTERNS  comma-separated substrings of row ids (fib-detached, loop-bdb-same,
+//                  bdb, instrument, ...); the plain baselines they need are added.
+// --quick          one round, smaller inputs (a smoke run; does not write bench/results.md)
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { fmtMs, fmtRate, fmtRatio, median, table } from "./stats.mjs";
+import { prepare } from "./prepare.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "..");
+const workDir = join(here, ".work");
+const workloadsDir = join(here, "workloads");
+
+// ------------------------------------------------------------------ options
+
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(`--${name}`);
+const opt = (name) => args.filter((a) => a.startsWith(`--${name}=`)).map((a) => a.slice(name.length + 3));
+const quick = flag("quick");
+const only = opt("only").flatMap((s) => s.split(",")).filter(Boolean);
+const noPython = flag("no-python");
+const nodeArgs = opt("node-arg");
+const rounds = Number(opt("rounds")[0] ?? (quick ? 1 : 5));
+const outFile = opt("out")[0] ?? (quick || only.length ? join(workDir, "results-partial.md") : join(here, "results.md"));
+
+// Sizes. Python runs the same programs with a smaller n (its ratios are
+// against its own plain run at that n; the ratios hardly depend on n).
+const P = quick
+  ? {
+      js: { fib: { n: 25, iters: 5 }, loop: { n: 1e7, iters: 3 }, acorn: { n: 1, iters: 2 } },
+      jsEvents: { fib: { n: 22, iters: 2 }, loop: { n: 1e6, iters: 2 } },
+      py: { fib: { n: 20, iters: 3 }, loop: { n: 1e5, iters: 3 } },
+      parseFile: "node_modules/lodash/lodash.js",
+      instrumentFile: "node_modules/acorn/dist/acorn.js",
+      instrumentIters: 1,
+    }
+  : {
+      js: { fib: { n: 30, iters: 10 }, loop: { n: 1e8, iters: 5 }, acorn: { n: 1, iters: 3 } },
+      jsEvents: { fib: { n: 30, iters: 3 }, loop: { n: 1e7, iters: 3 } },
+      py: { fib: { n: 25, iters: 5 }, loop: { n: 1e6, iters: 5 } },
+      parseFile: "node_modules/typescript/lib/typescript.js",
+      instrumentFile: "node_modules/lodash/lodash.js",
+      instrumentIters: 2,
+    };
+
+// ------------------------------------------------------------------- cases
+
+/**
+ * Rows of the table. kind "ratio": time / plain time, pass when ≤ target;
+ * "events": events per second (events counted by a separate counting run),
+ * pass when ≥ target; "instrument": tsdb time / istanbul time.
+ */
+const CASES = [
+  { id: "detached", label: "instrumented, no trace function", kind: "ratio", mode: "detached", targets: { fib: 2.0, loop: 1.1, acorn: 1.3 }, python: null },
+  { id: "bdb-other", label: "Bdb continuing, breakpoint in another file", kind: "ratio", mode: "bdb-other", targets: { fib: 2.5, loop: 1.1, acorn: 1.5 }, python: "bdb-other" },
+  { id: "bdb-same", label: "Bdb continuing, breakpoint in same file, never hit", kind: "ratio", mode: "bdb-same", targets: { fib: 3.0, loop: 1.5, acorn: 2.0 }, python: "bdb-same" },
+  { id: "bdb-step", label: "every line stops, no-op userLine", kind: "events", mode: "bdb-step", targets: { fib: 50e6, loop: 50e6 }, python: "bdb-step" },
+  { id: "settrace", label: "no-op global + local trace function (settrace)", kind: "events", mode: "settrace", targets: { fib: null, loop: null }, python: "settrace" },
+];
+
+const rows = [];
+for (const c of CASES) for (const w of Object.keys(c.targets)) rows.push({ ...c, workload: w, rowId: `${w}-${c.id}`, target: c.targets[w] });
+rows.push({ id: "instrument", rowId: "instrument", kind: "instrument", label: "instrument() time vs babel-plugin-istanbul", workload: P.instrumentFile.split("/").pop(), target: 1.0 });
+
+const selected = only.length ? rows.filter((r) => only.some((p) => r.rowId.includes(p))) : rows;
+if (selected.length === 0) {
+  console.error(`--only=${only.join(",")} matches no case; ids: ${rows.map((r) => r.rowId).join(", ")}`);
+  process.exit(2);
+}
+const python = !noPython && spawnSync("python3", ["--version"]).status === 0;
+
+// --------------------------------------------------------------- the jobs
+
+/** A job is one child process per round; rows share jobs (the plain baselines, the event counts). */
+const jobs = new Map();
+function job(lang, workload, mode, size, extra = {}) {
+  const key = `${lang}:${workload}:${mode}:${size.n}`;
+  if (!jobs.has(key)) jobs.set(key, { key, lang, workload, mode, n: size.n, iters: size.iters, once: mode === "count", results: [], errors: [], ...extra });
+  return jobs.get(key);
+}
+
+const needs = { workloads: new Set() };
+for (const row of selected) {
+  if (row.kind === "ratio") {
+    const size = P.js[row.workload];
+    row.js = job("js", row.workload, row.mode, size);
+    row.jsBase = job("js", row.workload, "plain", size);
+    needs.workloads.add(row.workload);
+    if (row.python && python && row.workload !== "acorn") {
+      const ps = P.py[row.workload];
+      row.py = job("py", row.workload, row.python, ps);
+      row.pyBase = job("py", row.workload, "plain", ps);
+    }
+  } else if (row.kind === "events") {
+    const size = P.jsEvents[row.workload];
+    row.js = job("js", row.workload, row.mode, size);
+    row.jsCount = job("js", row.workload, "count", { n: size.n, iters: 1 });
+    needs.workloads.add(row.workload);
+    if (row.python && python) {
+      const ps = P.py[row.workload];
+      row.py = job("py", row.workload, row.python, ps);
+      row.pyCount = job("py", row.workload, "count", { n: ps.n, iters: 1 });
+    }
+  } else if (row.kind === "instrument") {
+    const file = join(root, P.instrumentFile);
+    const size = { n: 0, iters: P.instrumentIters };
+    row.js = job("js", "instrument", "instrument", size, { tool: "tsdb", file });
+    row.jsBase = job("js", "instrument-istanbul", "instrument", size, { tool: "istanbul", file });
+  }
+}
+
+// --------------------------------------------------------------- prepare
+
+const t0 = Date.now();
+const prep = prepare({ root, workDir, workloadsDir, workloads: [...needs.workloads] });
+const common = {
+  dist: prep.dist,
+  work: workDir,
+  workloads: workloadsDir,
+  acorn: join(root, "node_modules/acorn/dist/acorn.js"),
+  parseFile: join(root, P.parseFile),
+};
+const breakpoints = {
+  "bdb-other": () => prep.breakpoints.other,
+  "bdb-same": (w) => prep.breakpoints[w],
+};
+const pyBreakpoints = {
+  "bdb-other": () => [join(workloadsDir, "other.py"), lineOf(join(workloadsDir, "other.py"), /return 42/)],
+  "bdb-same": (w) => [join(workloadsDir, `${w}.py`), lineOf(join(workloadsDir, `${w}.py`), /return 42/)],
+};
+
+function lineOf(file, re) {
+  const lines = readFileSync(file, "utf8").split("\n");
+  const i = lines.findIndex((l) => re.test(l));
+  if (i < 0) throw new Error(`no line matching ${re} in ${file}`);
+  return i + 1;
+}
+
+function runJob(j) {
+  let cmd, argv;
+  if (j.lang === "js") {
+    const spec = { ...common, workload: j.workload, mode: j.mode, n: j.n, iters: j.iters, tool: j.tool, file: j.file };
+    if (breakpoints[j.mode]) spec.breakpoint = breakpoints[j.mode](j.workload);
+    cmd = process.execPath;
+    argv = [...nodeArgs, join(here, "child.cjs"), JSON.stringify(spec)];
+  } else {
+    const spec = { workloads: workloadsDir, workload: j.workload, mode: j.mode, n: j.n, iters: j.iters };
+    if (pyBreakpoints[j.mode]) spec.breakpoint = pyBreakpoints[j.mode](j.workload);
+    cmd = "python3";
+    argv = [join(here, "child.py"), JSON.stringify(spec)];
+  }
+  const r = spawnSync(cmd, argv, { cwd: root, encoding: "utf8", maxBuffer: 1 << 26, timeout: 15 * 60 * 1000 });
+  const last = (r.stdout || "").trim().split("\n").pop() || "";
+  let res;
+  try {
+    res = JSON.parse(last);
+  } catch {
+    res = { error: `exit ${r.status}${r.signal ? " " + r.signal : ""}: ${(r.stderr || r.stdout || "").trim().split("\n").slice(-3).join(" / ")}` };
+  }
+  if (res.error) {
+    j.errors.push(res.error);
+    return;
+  }
+  res.best = Math.min(...res.times);
+  j.results.push(res);
+}
+
+const list = [...jobs.values()];
+for (let round = 0; round < rounds; round++) {
+  // Alternate the order so that drift in machine load does not favour one side.
+  const order = round % 2 ? [...list].reverse() : list;
+  for (const j of order) {
+    if (j.once && (j.results.length || j.errors.length)) continue;
+    if (j.errors.length) continue; // a case that cannot run does not get better by retrying
+    process.stderr.write(`round ${round + 1}/${rounds}: ${j.key}${j.tool ? " " + j.tool : ""} ...`);
+    runJob(j);
+    const r = j.results[j.results.length - 1];
+    process.stderr.write(j.errors.length ? " error\n" : ` ${fmtMs(r.best)}\n`);
+  }
+  for (const j of list) if (!j.once && !j.errors.length && j.results.length <= round) j.results.push(null);
+}
+
+// ---------------------------------------------------------------- results
+
+/** Per-round ratios a/b, for rounds where both ran. */
+function ratios(a, b) {
+  const out = [];
+  for (let i = 0; i < a.results.length; i++) {
+    if (a.results[i] && b.results[i]) out.push(a.results[i].best / b.results[i].best);
+  }
+  return out;
+}
+
+function rates(j, count) {
+  const events = count.results[0]?.events;
+  if (!events) return [];
+  return j.results.filter(Boolean).map((r) => events / (r.best / 1000));
+}
+
+const err = (...js) => js.filter(Boolean).flatMap((j) => j.errors)[0];
+const out = [];
+const notes = [];
+for (const row of selected) {
+  let jsCell, targetCell, pass, pyCell;
+  if (row.kind === "ratio") {
+    const e = err(row.js, row.jsBase);
+    const xs = e ? [] : ratios(row.js, row.jsBase);
+    jsCell = e ? "error" : fmtRatio(xs);
+    targetCell = `≤ ${row.target.toFixed(2)}×`;
+    pass = e ? "FAIL" : median(xs) <= row.target ? "pass" : "FAIL";
+    if (e) notes.push(`${row.rowId}: ${e}`);
+    if (row.py) {
+      const pe = err(row.py, row.pyBase);
+      pyCell = pe ? "error" : fmtRatio(ratios(row.py, row.pyBase));
+      if (pe) notes.push(`${row.rowId} (Python): ${pe}`);
+    } else pyCell = row.id === "detached" ? "1.00× (not instrumented)" : "—";
+    const stops = row.js.results.find(Boolean)?.stops;
+    if (stops !== undefined && stops !== 1) notes.push(`${row.rowId}: expected 1 stop per run, saw ${stops}`);
+  } else if (row.kind === "events") {
+    const e = err(row.js, row.jsCount);
+    const xs = e ? [] : rates(row.js, row.jsCount);
+    jsCell = e ? "error" : fmtRate(xs);
+    targetCell = row.target ? `≥ ${row.target / 1e6} M ev/s` : "(report)";
+    pass = e ? "FAIL" : row.target ? (median(xs) >= row.target ? "pass" : "FAIL") : "—";
+    if (e) notes.push(`${row.rowId}: ${e}`);
+    if (row.py) {
+      const pe = err(row.py, row.pyCount);
+      pyCell = pe ? "error" : fmtRate(rates(row.py, row.pyCount));
+      if (pe) notes.push(`${row.rowId} (Python): ${pe}`);
+    } else pyCell = "—";
+  } else if (row.kind === "instrument") {
+    const e = err(row.js, row.jsBase);
+    const xs = e ? [] : ratios(row.js, row.jsBase);
+    jsCell = e ? "error" : fmtRatio(xs);
+    targetCell = "≤ 1.00× (no slower)";
+    pass = e ? "FAIL" : median(xs) <= row.target ? "pass" : "FAIL";
+    pyCell = "—";
+    if (e) notes.push(`${row.rowId}: ${e}`);
+    else {
+      const mbs = (j) => {
+        const r = j.results.filter(Boolean);
+        const ms = median(r.map((x) => x.best));
+        return `${fmtMs(ms)}, ${(r[0].bytes / 1e6 / (ms / 1000)).toFixed(2)} MB/s, output ${(r[0].outBytes / 1e6).toFixed(2)} MB`;
+      };
+      notes.push(`instrument ${P.instrumentFile} (${(row.js.results.find(Boolean).bytes / 1e6).toFixed(2)} MB): tsdb ${mbs(row.js)}; babel-plugin-istanbul ${mbs(row.jsBase)}`);
+    }
+  }
+  out.push([row.label, row.workload, jsCell, targetCell, pass, pyCell]);
+}
+
+const sizes = [
+  `JS: fib(${P.js.fib.n}), loop n=${P.js.loop.n.toExponential(0)}, acorn parsing ${P.parseFile}; events/s cases: fib(${P.jsEvents.fib.n}), loop n=${P.jsEvents.loop.n.toExponential(0)}`,
+  python ? `Python: fib(${P.py.fib.n}), loop n=${P.py.loop.n.toExponential(0)} (ratios against Python's own plain run at that n)` : "Python: not run",
+];
+const baselines = list
+  .filter((j) => j.mode === "plain" && j.results.some(Boolean))
+  .map((j) => `${j.lang} ${j.workload}(${j.n}) ${fmtMs(median(j.results.filter(Boolean).map((r) => r.best)))}`);
+const header = ["case", "workload", "JS (median [range])", "target", "pass", "Python 3 (median [range])"];
+const text = table(header, out);
+const git = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).stdout.trim();
+const pyVersion = python ? spawnSync("python3", ["--version"], { encoding: "utf8" }).stdout.trim() : "none";
+const meta = [
+  `${new Date().toISOString()} · commit ${git} · node ${process.version} · ${pyVersion} · ${cpus().length}× ${cpus()[0]?.model ?? "cpu"}`,
+  `${rounds} round(s), each case in a fresh process; per process the best of its iterations; ratios per round, median [min–max] over rounds${quick ? " · --quick" : ""}${only.length ? ` · --only=${only.join(",")}` : ""}`,
+  ...sizes,
+  `plain baselines (median): ${baselines.join(", ") || "—"}`,
+  `events = call + line + return events the program generates (counted by a separate counting run)`,
+  `wall time ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+];
+console.log("\n" + text + "\n");
+for (const m of meta) console.log(m);
+for (const n of notes) console.log("note: " + n);
+
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(
+  outFile,
+  `# tsdb bench results\n\nProduced by \`npm run bench\` (bench/run.mjs).\n\n${text}\n\n${meta.map((m) => `- ${m}`).join("\n")}\n${notes.map((n) => `- note: ${n}`).join("\n")}\n`,
+);
