@@ -14,7 +14,7 @@
 //                  bdb, instrument, ...); the plain baselines they need are added.
 // --quick          one round, smaller inputs (a smoke run; does not write bench/results.md)
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,6 +48,7 @@ const P = quick
       parseFile: "node_modules/lodash/lodash.js",
       instrumentFile: "node_modules/acorn/dist/acorn.js",
       instrumentIters: 1,
+      registerFile: "node_modules/acorn/dist/acorn.js",
     }
   : {
       js: { fib: { n: 30, iters: 10 }, loop: { n: 1e8, iters: 5 }, acorn: { n: 1, iters: 3 } },
@@ -56,6 +57,7 @@ const P = quick
       parseFile: "node_modules/typescript/lib/typescript.js",
       instrumentFile: "node_modules/lodash/lodash.js",
       instrumentIters: 2,
+      registerFile: "node_modules/lodash/lodash.js",
     };
 
 // ------------------------------------------------------------------- cases
@@ -76,6 +78,7 @@ const CASES = [
 const rows = [];
 for (const c of CASES) for (const w of Object.keys(c.targets)) rows.push({ ...c, workload: w, rowId: `${w}-${c.id}`, target: c.targets[w] });
 rows.push({ id: "instrument", rowId: "instrument", kind: "instrument", label: "instrument() time vs babel-plugin-istanbul", workload: P.instrumentFile.split("/").pop(), target: 1.0 });
+rows.push({ id: "register", rowId: "register-cache", kind: "speedup", label: "register: 1st load / 2nd (cached) load", workload: P.registerFile.split("/").pop(), target: 20 });
 
 const selected = only.length ? rows.filter((r) => only.some((p) => r.rowId.includes(p))) : rows;
 if (selected.length === 0) {
@@ -121,6 +124,8 @@ for (const row of selected) {
     const size = { n: 0, iters: P.instrumentIters };
     row.js = job("js", "instrument", "instrument", size, { tool: "tsdb", file });
     row.jsBase = job("js", "instrument-istanbul", "instrument", size, { tool: "istanbul", file });
+  } else if (row.kind === "speedup") {
+    row.js = job("js", "register", "register", { n: 0, iters: 1 }, { file: join(root, P.registerFile), rel: P.registerFile });
   }
 }
 
@@ -151,7 +156,9 @@ function lineOf(file, re) {
   return i + 1;
 }
 
+let cacheCount = 0;
 function runJob(j) {
+  if (j.mode === "register") return runRegister(j);
   let cmd, argv;
   if (j.lang === "js") {
     const spec = { ...common, workload: j.workload, mode: j.mode, n: j.n, iters: j.iters, tool: j.tool, file: j.file };
@@ -180,6 +187,34 @@ function runJob(j) {
   j.results.push(res);
 }
 
+/** The register hook loading the same file twice, with a fresh cache directory: a cold load, then a cached one. */
+function runRegister(j) {
+  const cacheDir = join(workDir, `cache-${process.pid}-${cacheCount++}`);
+  rmSync(cacheDir, { recursive: true, force: true });
+  const spec = { ...common, mode: "register", file: j.file };
+  const env = { ...process.env, TSDB_CACHE_DIR: cacheDir, TSDB_INCLUDE: j.rel };
+  delete env.TSDB_EXCLUDE;
+  const loads = [];
+  for (const phase of ["cold", "cached"]) {
+    const r = spawnSync(process.execPath, [...nodeArgs, join(here, "child.cjs"), JSON.stringify(spec)], { cwd: root, env, encoding: "utf8", timeout: 15 * 60 * 1000 });
+    let res;
+    try {
+      res = JSON.parse((r.stdout || "").trim().split("\n").pop());
+    } catch {
+      res = { error: `exit ${r.status}: ${(r.stderr || "").trim().split("\n").slice(-3).join(" / ")}` };
+    }
+    if (!res.error && !res.instrumented) res.error = `${phase} load: the hook did not instrument ${j.rel}`;
+    if (res.error) {
+      j.errors.push(res.error);
+      rmSync(cacheDir, { recursive: true, force: true });
+      return;
+    }
+    loads.push(res.times[0]);
+  }
+  rmSync(cacheDir, { recursive: true, force: true });
+  j.results.push({ best: loads[0] / loads[1], cold: loads[0], cached: loads[1], times: loads });
+}
+
 const list = [...jobs.values()];
 for (let round = 0; round < rounds; round++) {
   // Alternate the order so that drift in machine load does not favour one side.
@@ -190,7 +225,7 @@ for (let round = 0; round < rounds; round++) {
     process.stderr.write(`round ${round + 1}/${rounds}: ${j.key}${j.tool ? " " + j.tool : ""} ...`);
     runJob(j);
     const r = j.results[j.results.length - 1];
-    process.stderr.write(j.errors.length ? " error\n" : ` ${fmtMs(r.best)}\n`);
+    process.stderr.write(j.errors.length ? " error\n" : r.cold ? ` ${fmtMs(r.cold)} / ${fmtMs(r.cached)}\n` : ` ${fmtMs(r.best)}\n`);
   }
   for (const j of list) if (!j.once && !j.errors.length && j.results.length <= round) j.results.push(null);
 }
@@ -258,6 +293,18 @@ for (const row of selected) {
         return `${fmtMs(ms)}, ${(r[0].bytes / 1e6 / (ms / 1000)).toFixed(2)} MB/s, output ${(r[0].outBytes / 1e6).toFixed(2)} MB`;
       };
       notes.push(`instrument ${P.instrumentFile} (${(row.js.results.find(Boolean).bytes / 1e6).toFixed(2)} MB): tsdb ${mbs(row.js)}; babel-plugin-istanbul ${mbs(row.jsBase)}`);
+    }
+  } else if (row.kind === "speedup") {
+    const e = err(row.js);
+    const xs = e ? [] : row.js.results.filter(Boolean).map((r) => r.best);
+    jsCell = e ? "error" : fmtRatio(xs);
+    targetCell = `≥ ${row.target}× faster`;
+    pass = e ? "FAIL" : median(xs) >= row.target ? "pass" : "FAIL";
+    pyCell = "—";
+    if (e) notes.push(`${row.rowId}: ${e}`);
+    else {
+      const r = row.js.results.filter(Boolean);
+      notes.push(`register ${row.js.rel}: first load ${fmtMs(median(r.map((x) => x.cold)))}, cached load ${fmtMs(median(r.map((x) => x.cached)))} (require() time, module top level included)`);
     }
   }
   out.push([row.label, row.workload, jsCell, targetCell, pass, pyCell]);
