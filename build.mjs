@@ -1,7 +1,7 @@
 // Builds dist/: one CommonJS file per source file (so every entry point shares
 // one runtime instance), plus thin ESM entry points and the bin scripts.
 import { build } from "esbuild";
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import { mkdirSync, readdirSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 
 const roots = ["runtime", "compiler", "debugger"];
@@ -18,7 +18,7 @@ for (const root of roots) {
 }
 entryPoints.push("index.ts");
 
-rmSync("dist", { recursive: true, force: true });
+// No clean first: other processes may be running from dist/ while it is rebuilt.
 await build({
   entryPoints,
   outdir: "dist",
