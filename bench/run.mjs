@@ -13,6 +13,7 @@
 // --only=PATTERNS  comma-separated substrings of row ids (fib-detached, loop-bdb-same,
 //                  bdb, instrument, ...); the plain baselines they need are added.
 // --quick          one round, smaller inputs (a smoke run; does not write bench/results.md)
+// --keep           keep bench/.work/run-<pid>/ (the dist snapshot and instrumented copies) for inspection
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -23,7 +24,9 @@ import { prepare } from "./prepare.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
-const workDir = join(here, ".work");
+const workRoot = join(here, ".work");
+// This run's own directory: a test running the bench while a full run is going must not touch its files.
+const workDir = join(workRoot, `run-${process.pid}`);
 const workloadsDir = join(here, "workloads");
 
 // ------------------------------------------------------------------ options
@@ -36,7 +39,7 @@ const only = opt("only").flatMap((s) => s.split(",")).filter(Boolean);
 const noPython = flag("no-python");
 const nodeArgs = opt("node-arg");
 const rounds = Number(opt("rounds")[0] ?? (quick ? 1 : 5));
-const outFile = opt("out")[0] ?? (quick || only.length ? join(workDir, "results-partial.md") : join(here, "results.md"));
+const outFile = opt("out")[0] ?? (quick || only.length ? join(workRoot, "results-partial.md") : join(here, "results.md"));
 
 // Sizes. Python runs the same programs with a smaller n (its ratios are
 // against its own plain run at that n; the ratios hardly depend on n).
@@ -132,6 +135,11 @@ for (const row of selected) {
 // --------------------------------------------------------------- prepare
 
 const t0 = Date.now();
+const keep = flag("keep");
+process.on("exit", () => {
+  if (!keep) rmSync(workDir, { recursive: true, force: true });
+});
+process.on("SIGINT", () => process.exit(130));
 const prep = prepare({ root, workDir, workloadsDir, workloads: [...needs.workloads] });
 const common = {
   dist: prep.dist,
