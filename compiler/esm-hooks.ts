@@ -6,33 +6,56 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import { isTypeScript, typeScriptAlternatives } from "./config.js";
 import { Loader, typeScriptFormat, type LoaderConfig } from "./transform.js";
 
-/** What the main thread sends: the configuration, or null once unregistered. */
+/** What the main thread publishes: the configuration, or null once unregistered. */
 export type HooksState = LoaderConfig | null;
 
+/**
+ * The state lives in a SharedArrayBuffer (a MessagePort transferred from a
+ * `--require` preload makes Node 20 exit): Int32 [0] generation, [1] byte
+ * length, then the state as JSON. The writer stores the bytes, then bumps
+ * the generation with Atomics; readers compare generations.
+ */
 export interface HooksData {
-  port: MessagePort;
-  state: HooksState;
+  shared: SharedArrayBuffer;
 }
 
-let port: MessagePort | null = null;
+const HEADER = 8;
+
+export function writeState(shared: SharedArrayBuffer, state: HooksState): void {
+  const bytes = new TextEncoder().encode(JSON.stringify(state));
+  if (bytes.length > shared.byteLength - HEADER) throw new Error("tsdb/register: configuration too large");
+  const head = new Int32Array(shared, 0, 2);
+  new Uint8Array(shared, HEADER, bytes.length).set(bytes);
+  Atomics.store(head, 1, bytes.length);
+  Atomics.add(head, 0, 1);
+}
+
+function readState(shared: SharedArrayBuffer): HooksState {
+  const head = new Int32Array(shared, 0, 2);
+  const length = Atomics.load(head, 1);
+  const bytes = new Uint8Array(shared, HEADER, length).slice();
+  return JSON.parse(new TextDecoder().decode(bytes)) as HooksState;
+}
+
+let shared: SharedArrayBuffer | null = null;
+let generation = -1;
 let loader: Loader | null = null;
 
-function apply(state: HooksState): void {
+function sync(): void {
+  if (!shared) return;
+  const current = Atomics.load(new Int32Array(shared, 0, 1), 0);
+  if (current === generation) return;
+  generation = current;
+  const state = readState(shared);
   loader = state ? new Loader(state) : null;
 }
 
-function sync(): void {
-  if (!port) return;
-  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) apply(m.message as HooksState);
-}
-
 export function initialize(data: HooksData): void {
-  port = data.port;
-  apply(data.state);
+  shared = data.shared;
+  sync();
 }
 
 interface ResolveContext {

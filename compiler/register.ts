@@ -17,11 +17,10 @@ import Module from "node:module";
 import { accessSync, constants, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { MessageChannel, type MessagePort } from "node:worker_threads";
 import { addHook } from "pirates";
 import { defaultCacheDir } from "./cache.js";
 import { resolveFilter, typeScriptAlternatives, type FilterOptions } from "./config.js";
-import type { HooksData, HooksState } from "./esm-hooks.js";
+import { writeState, type HooksData, type HooksState } from "./esm-hooks.js";
 import { Loader, type LoaderConfig } from "./transform.js";
 
 export interface RegisterOptions extends FilterOptions {
@@ -35,7 +34,6 @@ export interface RegisterOptions extends FilterOptions {
 const CJS_EXTENSIONS = [".js", ".cjs", ".ts", ".tsx", ".cts"];
 
 let active: { loader: Loader; revert: () => void; token: object } | null = null;
-let hooksPort: MessagePort | null = null;
 let resolverPatched = false;
 
 function cacheUsable(dir: string): boolean {
@@ -72,19 +70,28 @@ function patchResolver(): void {
   };
 }
 
+let hooksState: SharedArrayBuffer | null = null;
+const HOOKS_THREAD = "TSDB_REGISTER_HOOKS_THREAD";
+
 function postToHooks(state: HooksState): void {
-  if (hooksPort) {
-    hooksPort.postMessage(state);
+  if (hooksState) {
+    writeState(hooksState, state);
     return;
   }
   if (!state) return;
   const register = (Module as unknown as { register?: (specifier: string, options: object) => void }).register;
   if (typeof register !== "function") return; // Node < 20.6: CommonJS only
-  const { port1, port2 } = new MessageChannel();
-  port1.unref();
-  hooksPort = port1;
-  const data: HooksData = { port: port2, state };
-  register(pathToFileURL(join(__dirname, "esm-hooks.js")).href, { data, transferList: [port2] });
+  hooksState = new SharedArrayBuffer(1 << 16);
+  writeState(hooksState, state);
+  const data: HooksData = { shared: hooksState };
+  // The hooks thread runs `--require` preloads too: this marks it (its environment
+  // is a copy taken when it starts) so that it does not register hooks of its own.
+  process.env[HOOKS_THREAD] = "1";
+  try {
+    register(pathToFileURL(join(__dirname, "esm-hooks.js")).href, { data });
+  } finally {
+    delete process.env[HOOKS_THREAD];
+  }
 }
 
 /**
@@ -127,5 +134,6 @@ export function register(options: RegisterOptions = {}): () => void {
   };
 }
 
-// `--import tsdb/register` / `--require tsdb/register`: install with the defaults.
-register();
+// `--import tsdb/register` / `--require tsdb/register`: install with the defaults
+// (not on Node's module hooks thread, which runs `--require` preloads too).
+if (!process.env[HOOKS_THREAD]) register();

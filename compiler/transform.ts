@@ -4,13 +4,29 @@
  * outside the filter still has to run), through the on-disk cache. Used by
  * both the CommonJS hook (main thread) and the ES module hooks (their thread).
  */
-import { transformSync } from "@babel/core";
-import { codeFrameColumns } from "@babel/code-frame";
-import { parse } from "@babel/parser";
-import presetTypescript from "@babel/preset-typescript";
+import type * as BabelCore from "@babel/core";
+import type * as CodeFrame from "@babel/code-frame";
+import type * as BabelParser from "@babel/parser";
+import type * as Instrument from "./instrument.js";
 import { cacheKey, DiskCache } from "./cache.js";
 import { isTypeScript, makeMatcher, packageType, resolveFilter, RUNTIME_PATH, RUNTIME_URL, type FilterOptions } from "./config.js";
-import { instrument, InstrumentError } from "./instrument.js";
+
+// The compiler is loaded on the first cache miss only: a run served from the
+// cache never pays for loading Babel.
+let compiler:
+  | { babel: typeof BabelCore; codeFrame: typeof CodeFrame; instrument: typeof Instrument; presetTypescript: unknown }
+  | undefined;
+function interop(m: { default?: unknown }): unknown {
+  return m && typeof m === "object" && "default" in m ? m.default : m;
+}
+function load() {
+  return (compiler ??= {
+    babel: require("@babel/core"),
+    codeFrame: require("@babel/code-frame"),
+    instrument: require("./instrument.js"),
+    presetTypescript: interop(require("@babel/preset-typescript")),
+  });
+}
 
 export interface LoaderConfig extends FilterOptions {
   /** the cache directory, or null for no cache */
@@ -66,18 +82,20 @@ function instrumentForLoad(
   filename: string,
   options: { sourceType: "module" | "script"; runtime: string; sourceMaps: "inline" | "none" },
 ): string {
+  const { instrument, InstrumentError } = load().instrument;
   try {
     return instrument(source, { filename, sourceType: options.sourceType, runtime: options.runtime, sourceMaps: options.sourceMaps }).code;
-  } catch (error) {
-    if (error instanceof InstrumentError) throw loadError(error.message);
+  } catch (error: unknown) {
+    if (error instanceof InstrumentError) throw loadError((error as Error).message);
     throw error;
   }
 }
 
 /** TypeScript outside the filter: types removed, nothing instrumented. */
 function stripTypes(source: string, filename: string, sourceType: "module" | "script", sourceMaps: "inline" | "none"): string {
+  const { babel, codeFrame, presetTypescript } = load();
   try {
-    const result = transformSync(source, {
+    const result = babel.transformSync(source, {
       filename,
       babelrc: false,
       configFile: false,
@@ -95,15 +113,16 @@ function stripTypes(source: string, filename: string, sourceType: "module" | "sc
       .split("\n")[0]
       .replace(/^.*?: (?=[A-Z])/, "")
       .replace(/\s*\(\d+:\d+\)\s*$/, "");
-    const frame = codeFrameColumns(source, { start: { line: e.loc.line, column: e.loc.column + 1 } }, { highlightCode: false });
+    const frame = codeFrame.codeFrameColumns(source, { start: { line: e.loc.line, column: e.loc.column + 1 } }, { highlightCode: false });
     throw loadError(`${filename}:${e.loc.line}:${e.loc.column + 1}: ${reason}\n${frame}`);
   }
 }
 
-/** A SyntaxError whose printed form is just `file:line:col: reason` and the code frame. */
+/** A SyntaxError printed as `file:line:col: reason`, the code frame, and the position as its only stack entry. */
 export function loadError(message: string): SyntaxError {
   const error = new SyntaxError(message);
-  error.stack = `SyntaxError: ${message}`;
+  const where = /^(.*?:\d+:\d+): /.exec(message);
+  error.stack = `SyntaxError: ${message}${where ? `\n    at ${where[1]}` : ""}`;
   return error;
 }
 
@@ -118,6 +137,7 @@ export function typeScriptFormat(filename: string, source: string): Format {
   const type = packageType(filename);
   if (type) return type;
   try {
+    const { parse } = require("@babel/parser") as typeof BabelParser;
     const ast = parse(source, {
       sourceType: "unambiguous",
       allowReturnOutsideFunction: true,
