@@ -17,6 +17,8 @@ export interface SnapshotEntry {
   name: string;
   read: Read;
   writable: boolean;
+  /** a module-level binding: visible to `frame.eval`, not listed in `frame.locals` (Python's globals) */
+  global?: boolean;
 }
 
 /** A place that reports an event and hands the runtime a snapshot of the bindings in scope. */

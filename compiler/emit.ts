@@ -59,7 +59,7 @@ export function completeSite(file: FileContext, fn: FunctionContext, site: Site)
   entries.sort((a, b) => Number(b.writable) - Number(a.writable));
   const writable = entries.filter((e) => e.writable);
   site.array.elements = entries.map((e) => readBinding(file, e.name, e.read));
-  site.scope.value = scopeNumber(file, [writable.length, ...entries.map((e) => e.name)]);
+  site.scope.value = scopeNumber(file, [writable.length, ...entries.map((e) => (e.global ? "*" + e.name : e.name))]);
   if (writable.length === 0 || site.dispatch === null) return;
   // if ($k.l && $B[n] && ($w = $T.line(...))) a = $w[0], b = $w[1];
   const call = (site.dispatch.consequent as t.ExpressionStatement).expression;

@@ -69,13 +69,16 @@ function header(file: FileContext, options: ProgramOptions, sourceType: "module"
     t.valueToNode(file.codes),
     t.valueToNode(file.scopes),
   ]);
-  const declarators = [
-    t.variableDeclarator(id(n.F), registered),
-    t.variableDeclarator(id(n.S), member(T, "slots")),
-    t.variableDeclarator(id(n.L), member(T, "lines")),
-    t.variableDeclarator(id(n.R), member(T, "state")),
-    t.variableDeclarator(id(n.B), member(id(n.F), "lineFlags")),
-    ...file.codes.map((_, i) => t.variableDeclarator(id(n.key(i)), t.memberExpression(member(id(n.F), "keys"), t.numericLiteral(i), true))),
+  const bindings: [string, t.Expression][] = [
+    [n.F, registered],
+    [n.S, member(T, "slots")],
+    [n.L, member(T, "lines")],
+    [n.R, member(T, "state")],
+    [n.B, member(id(n.F), "lineFlags")],
+    ...file.codes.map((_, i): [string, t.Expression] => [n.key(i), t.memberExpression(member(id(n.F), "keys"), t.numericLiteral(i), true)]),
   ];
-  return [runtime, t.variableDeclaration("const", declarators)];
+  // `const`: V8 folds the Keys' flags into the compiled code only through constant bindings.
+  // (A top-level function of an ES module called through an import cycle before this module's
+  // body has run would find them in their TDZ: a known limitation.)
+  return [runtime, t.variableDeclaration("const", bindings.map(([name, value]) => t.variableDeclarator(id(name), value)))];
 }

@@ -54,17 +54,18 @@ function ownEntry(binding: Binding, pos: number): SnapshotEntry | null {
 /** How an enclosing function's (or the module's) binding is read from inside a nested function. */
 export function freeEntry(binding: Binding): SnapshotEntry | null {
   const name = binding.identifier.name;
+  const global = binding.scope.path.isProgram();
   switch (binding.kind) {
     case "param":
     case "var":
     case "hoisted":
-      return { name, read: "direct", writable: true };
+      return { name, read: "direct", writable: true, global };
     case "local":
-      return { name, read: "direct", writable: false };
+      return { name, read: "direct", writable: false, global };
     case "let":
     case "const":
     case "module":
-      return { name, read: "tdz", writable: false };
+      return { name, read: "tdz", writable: false, global };
     default:
       return null;
   }

@@ -116,7 +116,7 @@ function usesThis(path: NodePath): boolean {
 function fieldName(field: NodePath<t.ClassProperty | t.ClassPrivateProperty>): string {
   const key = field.node.key;
   if (t.isPrivateName(key)) return "#" + key.id.name;
-  if (t.isIdentifier(key) && !field.node.computed) return key.name;
+  if (t.isIdentifier(key) && !(t.isClassProperty(field.node) && field.node.computed)) return key.name;
   if (t.isStringLiteral(key) || t.isNumericLiteral(key)) return String(key.value);
   return "<anonymous>";
 }
@@ -243,8 +243,12 @@ function asBlock(node: t.Statement): t.BlockStatement {
 
 // ---------------------------------------------------------------------- loops
 
-function loopBody(path: NodePath<t.Loop>): void {
+/** How many sites the function had when each loop was entered. */
+const sitesAtLoopStart = new WeakMap<t.Node, number>();
+
+function loopBody(path: NodePath<t.Loop>, file: FileContext): void {
   path.node.body = asBlock(path.node.body);
+  sitesAtLoopStart.set(path.node, current(file).sites.length);
 }
 
 /** After each iteration: the loop head's line again (a backward jump, as Python reports it). */
@@ -253,6 +257,8 @@ function exitLoop(path: NodePath<t.Loop>, file: FileContext): void {
   const fn = current(file);
   const headLine = (t.isDoWhileStatement(node) ? node.test.loc?.start.line : node.loc?.start.line) ?? 1;
   const head = addSite(path, file, headLine, null, path.get("body") as NodePath);
+  // A body without sites of its own never changes the current line: the loop head's store is redundant.
+  if (current(file).sites.length - 1 === sitesAtLoopStart.get(node) && !t.isDoWhileStatement(node)) head.shift();
   let body: t.Statement = node.body;
   const label = loopLabels.get(node);
   if (label !== undefined) body = t.labeledStatement(t.identifier(label), body);
@@ -365,8 +371,8 @@ export const visitor: Visitor<FileContext> = {
     path.node.body = asBlock(path.node.body);
   },
   Loop: {
-    enter(path) {
-      loopBody(path);
+    enter(path, file) {
+      loopBody(path, file);
     },
     exit(path, file) {
       exitLoop(path, file);

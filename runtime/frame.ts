@@ -82,27 +82,32 @@ export class Frame {
     return evaluator.call(thisValue === ABSENT ? undefined : thisValue, scopeProxy(this), expr);
   }
 
-  /** @internal value of a binding of the snapshot, ABSENT when not bound or in its TDZ. */
-  lookup(name: string): unknown {
+  /** @internal index of a binding in the snapshot (module-level ones are stored as "*name"), or -1. */
+  private indexOf(name: string, withGlobals: boolean): number {
     const names = this._names;
-    if (names !== null && this._vals !== null) {
-      for (let i = 1; i < names.length; i++) if (names[i] === name) return this._vals[i - 1];
+    if (names === null || this._vals === null) return -1;
+    for (let i = 1; i < names.length; i++) {
+      const n = names[i] as string;
+      if (n === name || (withGlobals && n.length === name.length + 1 && n[0] === "*" && n.endsWith(name))) return i;
     }
-    return ABSENT;
+    return -1;
+  }
+
+  /** @internal value of a binding of the snapshot, ABSENT when not bound or in its TDZ. */
+  lookup(name: string, withGlobals = false): unknown {
+    const i = this.indexOf(name, withGlobals);
+    return i < 0 ? ABSENT : this._vals![i - 1];
   }
 
   /** @internal assigns a binding of the snapshot; false when there is none. */
   assign(name: string, value: unknown): boolean {
     const names = this._names;
-    if (names === null || this._vals === null) return false;
-    for (let i = 1; i < names.length; i++) {
-      if (names[i] !== name) continue;
-      if (i > names[0] || this._vals[i - 1] === ABSENT) throw new TypeError("Assignment to constant variable.");
-      this._vals[i - 1] = value;
-      this._written = true;
-      return true;
-    }
-    return false;
+    const i = this.indexOf(name, true);
+    if (names === null || this._vals === null || i < 0) return false;
+    if (i > names[0] || this._vals[i - 1] === ABSENT) throw new TypeError("Assignment to constant variable.");
+    this._vals[i - 1] = value;
+    this._written = true;
+    return true;
   }
 
   /** @internal names of the snapshot that are bound now. */
@@ -110,7 +115,10 @@ export class Frame {
     const names = this._names;
     const out: string[] = [];
     if (names !== null && this._vals !== null) {
-      for (let i = 1; i < names.length; i++) if (this._vals[i - 1] !== ABSENT) out.push(names[i] as string);
+      for (let i = 1; i < names.length; i++) {
+        const name = names[i] as string;
+        if (this._vals[i - 1] !== ABSENT && name[0] !== "*") out.push(name);
+      }
     }
     return out;
   }
@@ -204,11 +212,12 @@ function scopeProxy(frame: Frame): object {
   const locals = frame.locals;
   return new Proxy(Object.create(null) as object, {
     has(_target, name) {
-      return typeof name === "string" && name !== "this" && name in locals;
+      return typeof name === "string" && name !== "this" && (name in locals || frame.lookup(name, true) !== ABSENT);
     },
     get(_target, name) {
       if (name === Symbol.unscopables || typeof name !== "string") return undefined;
-      return locals[name];
+      if (name in locals) return locals[name];
+      return frame.lookup(name, true);
     },
     set(_target, name, value) {
       if (typeof name !== "string") return false;

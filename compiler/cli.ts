@@ -1,0 +1,413 @@
+/**
+ * `tsdb-instrument`: instruments files and trees ahead of time.
+ *
+ *     tsdb-instrument src --out-dir build        a tree, layout kept
+ *     tsdb-instrument app.ts --out-file app.js   one file
+ *     tsdb-instrument app.ts                     one file to stdout
+ *     tsdb-instrument < app.js > app.out.js      stdin to stdout
+ */
+import { mkdirSync, readdirSync, readFileSync, readSync, statSync, type Stats } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { parseArgs } from "node:util";
+import { minimatch } from "minimatch";
+import { writeFileAtomic } from "./cache.js";
+import { isSourceFile, packageType, tsdbVersion } from "./config.js";
+import { instrument, InstrumentError, type SourceMap } from "./instrument.js";
+
+const USAGE = `Usage: tsdb-instrument [options] [<file|dir>...]
+
+Instruments JavaScript and TypeScript for tsdb. With no file, reads standard
+input and writes standard output. A directory is walked (node_modules and
+.git skipped) and written under --out-dir with the same layout.
+
+Options:
+  -d, --out-dir <dir>       write the instrumented files under <dir>
+  -o, --out-file <file>     write the one input (or standard input) to <file>
+      --include <glob>      only instrument files matching <glob> (repeatable,
+                            comma-separated allowed; relative to the working
+                            directory or to the directory given)
+      --exclude <glob>      do not instrument files matching <glob> (repeatable)
+  -s, --source-maps <mode>  inline (default), file (<out>.map beside it and a
+                            sourceMappingURL comment), none
+      --copy-files          copy the files that are not instrumented to --out-dir
+      --runtime <specifier> what the output imports the runtime from
+                            (default: tsdb/runtime)
+      --source-type <type>  module, script or unambiguous (default: by extension
+                            and the nearest package.json "type")
+      --filename <name>     the file name of code read from standard input
+                            (its extension picks the language)
+  -q, --quiet               no summary line
+  -h, --help                show this help
+  -v, --version             show tsdb's version
+
+Outputs are named .js for .ts, .mjs for .mts, .cjs for .cts and .jsx for .tsx.
+Each file is written atomically. A file that fails (syntax error, unreadable)
+is reported as file:line:column: message with a code frame; the others are
+still written, and the exit status is 1.
+`;
+
+type SourceType = "module" | "script" | "unambiguous";
+
+interface Options {
+  outDir?: string;
+  outFile?: string;
+  include: string[];
+  exclude: string[];
+  sourceMaps: "inline" | "file" | "none";
+  copyFiles: boolean;
+  runtime?: string;
+  sourceType?: SourceType;
+  filename?: string;
+  quiet: boolean;
+}
+
+/** One unit of work: a source to instrument or a file to copy. */
+interface Job {
+  source: string;
+  /** output path; undefined: standard output */
+  out?: string;
+  /** path relative to the tree root given, for include/exclude */
+  rootRelative: string;
+  kind: "instrument" | "copy";
+}
+
+class UsageError extends Error {}
+
+const cwd = () => process.cwd();
+const display = (file: string) => {
+  const rel = relative(cwd(), file);
+  return rel && !rel.startsWith("..") ? rel.split(sep).join("/") : file;
+};
+
+function list(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+}
+
+function parse(argv: string[]): { options: Options; inputs: string[]; help: boolean; version: boolean } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      "out-dir": { type: "string", short: "d" },
+      "out-file": { type: "string", short: "o" },
+      include: { type: "string", multiple: true },
+      exclude: { type: "string", multiple: true },
+      "source-maps": { type: "string", short: "s" },
+      "copy-files": { type: "boolean" },
+      runtime: { type: "string" },
+      "source-type": { type: "string" },
+      filename: { type: "string" },
+      quiet: { type: "boolean", short: "q" },
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
+    },
+  });
+  const sourceMaps = values["source-maps"] ?? "inline";
+  if (sourceMaps !== "inline" && sourceMaps !== "file" && sourceMaps !== "none") {
+    throw new UsageError(`--source-maps must be inline, file or none, not ${JSON.stringify(sourceMaps)}`);
+  }
+  const sourceType = values["source-type"];
+  if (sourceType !== undefined && sourceType !== "module" && sourceType !== "script" && sourceType !== "unambiguous") {
+    throw new UsageError(`--source-type must be module, script or unambiguous, not ${JSON.stringify(sourceType)}`);
+  }
+  return {
+    options: {
+      outDir: values["out-dir"],
+      outFile: values["out-file"],
+      include: list(values.include),
+      exclude: list(values.exclude),
+      sourceMaps,
+      copyFiles: values["copy-files"] ?? false,
+      runtime: values.runtime,
+      sourceType,
+      filename: values.filename,
+      quiet: values.quiet ?? false,
+    },
+    inputs: positionals,
+    help: values.help ?? false,
+    version: values.version ?? false,
+  };
+}
+
+/** `x.ts` → `x.js`, `x.mts` → `x.mjs`, `x.cts` → `x.cjs`, `x.tsx` → `x.jsx`. */
+export function outputName(name: string): string {
+  return name.replace(/\.([cm]?)ts$/, ".$1js").replace(/\.tsx$/, ".jsx");
+}
+
+function sourceTypeOf(file: string, options: Options): SourceType {
+  if (options.sourceType) return options.sourceType;
+  if (/\.m[jt]s$/.test(file)) return "module";
+  if (/\.c[jt]s$/.test(file)) return "script";
+  const type = packageType(file);
+  return type === "module" ? "module" : type === "commonjs" ? "script" : "unambiguous";
+}
+
+const SKIP_DIRS = new Set(["node_modules", ".git"]);
+
+/** Every file under `root` (sorted, node_modules/.git/`skip` left out), as paths relative to `root`. */
+function walk(root: string, skip: string | undefined): string[] {
+  const files: string[] = [];
+  const visit = (dir: string, rel: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, entry.name);
+      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (SKIP_DIRS.has(entry.name) || path === skip) continue;
+        visit(path, relPath);
+      } else if (entry.isFile() || (entry.isSymbolicLink() && statOrNull(path)?.isFile())) {
+        files.push(relPath);
+      }
+    }
+  };
+  visit(root, "");
+  return files;
+}
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+function readStdin(): string {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(1 << 16);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buffer, 0, buffer.length, null);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === "EAGAIN") continue;
+      if (code === "EOF") break;
+      throw error;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function toBase64(map: SourceMap): string {
+  return Buffer.from(JSON.stringify(map)).toString("base64");
+}
+
+/**
+ * Instruments `text` (from `file`, written to `out` or stdout): the code to
+ * write and the map to write beside it, if any.
+ */
+function instrumentText(text: string, file: string | undefined, out: string | undefined, options: Options): { code: string; map?: SourceMap } {
+  const { code, map } = instrument(text, {
+    filename: file,
+    sourceType: file ? sourceTypeOf(file, options) : (options.sourceType ?? "unambiguous"),
+    sourceMaps: options.sourceMaps === "none" ? "none" : "file",
+    runtime: options.runtime,
+  });
+  if (!map || options.sourceMaps === "none") return { code: code.endsWith("\n") ? code : code + "\n" };
+  const outDir = out ? dirname(out) : cwd();
+  const fixed: SourceMap = {
+    ...map,
+    file: out ? basename(out) : undefined,
+    sources: map.sources.map((s) => (s.startsWith("<") ? s : relative(outDir, resolve(s)).split(sep).join("/"))),
+  };
+  if (!fixed.file) delete fixed.file;
+  const body = code.endsWith("\n") ? code : code + "\n";
+  if (options.sourceMaps === "inline") {
+    return { code: `${body}//# sourceMappingURL=data:application/json;charset=utf-8;base64,${toBase64(fixed)}\n` };
+  }
+  if (!out) throw new UsageError("--source-maps file needs --out-file or --out-dir");
+  return { code: `${body}//# sourceMappingURL=${basename(out)}.map\n`, map: fixed };
+}
+
+function describe(error: unknown, file: string): string {
+  if (error instanceof InstrumentError) {
+    return `${display(file)}:${error.line}:${error.column}: ${error.reason}${error.frame ? "\n" + error.frame : ""}`;
+  }
+  const e = error as { code?: string; message?: string };
+  if (e && typeof e.code === "string") return `${display(file)}: cannot read: ${e.message}`;
+  return `${display(file)}: ${e?.message ?? String(error)}`;
+}
+
+class Progress {
+  private shown = false;
+  private last = 0;
+  constructor(private readonly total: number) {}
+  private get on(): boolean {
+    return Boolean(process.stderr.isTTY) && this.total > 30;
+  }
+  update(done: number, file: string): void {
+    if (!this.on) return;
+    const now = Date.now();
+    if (now - this.last < 50 && done < this.total) return;
+    this.last = now;
+    const columns = process.stderr.columns || 80;
+    const line = `[${done}/${this.total}] ${display(file)}`;
+    process.stderr.write(`\r\x1b[K${line.slice(0, columns - 1)}`);
+    this.shown = true;
+  }
+  clear(): void {
+    if (this.shown) process.stderr.write("\r\x1b[K");
+    this.shown = false;
+  }
+}
+
+/** The jobs for the inputs, or a usage error. */
+function plan(inputs: string[], options: Options): { jobs: Job[]; missing: string[] } {
+  const jobs: Job[] = [];
+  const missing: string[] = [];
+  const outDir = options.outDir ? resolve(options.outDir) : undefined;
+  const includes = options.include.map((p) => minimatch.filter(p, { dot: true }));
+  const excludes = options.exclude.map((p) => minimatch.filter(p, { dot: true }));
+  const selected = (file: string, rootRelative: string) => {
+    const fromCwd = relative(cwd(), file).split(sep).join("/");
+    const matches = (m: (p: string) => boolean) => m(fromCwd) || m(rootRelative);
+    return (includes.length === 0 || includes.some(matches)) && !excludes.some(matches);
+  };
+  const trees = inputs.filter((input) => statOrNull(resolve(input))?.isDirectory());
+  if (trees.length > 0 && !outDir) throw new UsageError(`a directory (${trees[0]}) needs --out-dir`);
+  if (options.outFile && (inputs.length > 1 || trees.length > 0)) throw new UsageError("--out-file takes one input file");
+  if (!outDir && !options.outFile && inputs.length > 1) throw new UsageError("more than one input needs --out-dir");
+  for (const input of inputs) {
+    const path = resolve(input);
+    const stat = statOrNull(path);
+    if (stat?.isDirectory()) {
+      for (const rel of walk(path, outDir)) {
+        const file = join(path, rel);
+        const instrumenting = isSourceFile(file) && selected(file, rel);
+        if (!instrumenting && !options.copyFiles) continue;
+        const outRel = instrumenting ? outputName(rel) : rel;
+        jobs.push({ source: file, out: join(outDir!, outRel), rootRelative: rel, kind: instrumenting ? "instrument" : "copy" });
+      }
+    } else if (!stat) {
+      missing.push(input);
+    } else {
+      // A file named on the command line is instrumented whatever its extension and the globs.
+      const out = outDir ? join(outDir, outputName(basename(path))) : options.outFile ? resolve(options.outFile) : undefined;
+      jobs.push({ source: path, out, rootRelative: basename(path), kind: "instrument" });
+    }
+  }
+  return { jobs, missing };
+}
+
+function runJobs(jobs: Job[], options: Options): { instrumented: number; copied: number; failed: number } {
+  const counts = { instrumented: 0, copied: 0, failed: 0 };
+  const progress = new Progress(jobs.length);
+  const report = (message: string) => {
+    progress.clear();
+    process.stderr.write(message + "\n");
+  };
+  jobs.forEach((job, index) => {
+    progress.update(index, job.source);
+    let text: Buffer;
+    try {
+      text = readFileSync(job.source);
+    } catch (error) {
+      counts.failed++;
+      report(describe(error, job.source));
+      return;
+    }
+    try {
+      if (job.kind === "copy") {
+        mkdirSync(dirname(job.out!), { recursive: true });
+        writeFileAtomic(job.out!, text, statSync(job.source).mode & 0o777);
+        counts.copied++;
+        return;
+      }
+      const { code, map } = instrumentText(text.toString("utf8"), job.source, job.out, options);
+      if (job.out) {
+        mkdirSync(dirname(job.out), { recursive: true });
+        if (map) writeFileAtomic(job.out + ".map", JSON.stringify(map) + "\n");
+        writeFileAtomic(job.out, code);
+      } else {
+        process.stdout.write(code);
+      }
+      counts.instrumented++;
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      counts.failed++;
+      report(describe(error, job.source));
+    }
+  });
+  progress.update(jobs.length, jobs.at(-1)?.source ?? "");
+  progress.clear();
+  return counts;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** Runs the command line; returns (and sets `process.exitCode` to) the exit status. */
+export function main(argv: string[] = process.argv.slice(2)): number {
+  const status = run(argv);
+  process.exitCode = status;
+  return status;
+}
+
+function run(argv: string[]): number {
+  let parsed;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    process.stderr.write(`tsdb-instrument: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { options, inputs } = parsed;
+  if (parsed.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (parsed.version) {
+    process.stdout.write(`${tsdbVersion()}\n`);
+    return 0;
+  }
+  try {
+    if (options.outDir && options.outFile) throw new UsageError("--out-dir and --out-file cannot be used together");
+    if (inputs.length === 0) return runStdin(options);
+    const { jobs, missing } = plan(inputs, options);
+    for (const input of missing) process.stderr.write(`${input}: no such file or directory\n`);
+    const counts = runJobs(jobs, options);
+    counts.failed += missing.length;
+    const writing = Boolean(options.outDir || options.outFile);
+    if (!options.quiet && (writing || counts.failed > 0)) {
+      const parts = [`${plural(counts.instrumented, "file")} instrumented`];
+      if (counts.copied) parts.push(`${counts.copied} copied`);
+      parts.push(`${counts.failed} failed`);
+      process.stderr.write(`tsdb-instrument: ${parts.join(", ")}\n`);
+    }
+    return counts.failed > 0 ? 1 : 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`tsdb-instrument: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function runStdin(options: Options): number {
+  if (process.stdin.isTTY) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const text = readStdin();
+  const filename = options.filename ? resolve(options.filename) : undefined;
+  const out = options.outFile ? resolve(options.outFile) : undefined;
+  try {
+    const { code, map } = instrumentText(text, filename, out, options);
+    if (out) {
+      mkdirSync(dirname(out), { recursive: true });
+      if (map) writeFileAtomic(out + ".map", JSON.stringify(map) + "\n");
+      writeFileAtomic(out, code);
+    } else {
+      process.stdout.write(code);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    process.stderr.write(describe(error, filename ?? "<stdin>") + "\n");
+    return 1;
+  }
+}
