@@ -1,0 +1,306 @@
+/**
+ * The debugger's terminal: synchronous output (so that it never overtakes or
+ * falls behind the program's own console output) and synchronous input (the
+ * program is stopped inside synchronous code while the debugger reads).
+ *
+ * Input comes from a pipe or file (read with `fs.readSync` line by line), or
+ * from a terminal through a small raw-mode line editor (`LineEditor`).
+ */
+import * as fs from "node:fs";
+import * as tty from "node:tty";
+
+// ------------------------------------------------------------------ output
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Writes all of `text` to `fd`, waiting out EAGAIN on non-blocking pipes. */
+export function writeAll(fd: number, text: string): void {
+  let buf = Buffer.from(text, "utf8");
+  while (buf.length > 0) {
+    let n: number;
+    try {
+      n = fs.writeSync(fd, buf);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") {
+        sleep(1);
+        continue;
+      }
+      if (code === "EPIPE") return;
+      throw error;
+    }
+    buf = buf.subarray(n);
+  }
+}
+
+/** Where the debugger writes (stdout by default); tests may swap it. */
+export interface Output {
+  write(text: string): void;
+}
+
+export const stdout: Output = { write: (text) => writeAll(1, text) };
+
+// ------------------------------------------------------------------- input
+
+/** Thrown when the user presses Ctrl-C at the prompt. */
+export class Interrupt extends Error {
+  constructor() {
+    super("KeyboardInterrupt");
+  }
+}
+
+export interface LineReader {
+  /** Reads one line (without its newline); null at end of input. Throws `Interrupt` on Ctrl-C. */
+  readline(prompt: string): string | null;
+  /** Forgets terminal state (restores cooked mode). */
+  close(): void;
+  readonly interactive: boolean;
+}
+
+/** Reads lines from a non-terminal file descriptor (a pipe or a file). */
+export class PipeReader implements LineReader {
+  readonly interactive = false;
+  private pending = Buffer.alloc(0);
+  private eof = false;
+
+  constructor(
+    private readonly fd: number,
+    private readonly out: Output,
+    private readonly echo = false,
+  ) {}
+
+  readline(prompt: string): string | null {
+    this.out.write(prompt);
+    for (;;) {
+      const nl = this.pending.indexOf(10);
+      if (nl >= 0) {
+        const line = this.pending.subarray(0, nl).toString("utf8").replace(/\r$/, "");
+        this.pending = this.pending.subarray(nl + 1);
+        if (this.echo) this.out.write(line + "\n");
+        return line;
+      }
+      if (this.eof) {
+        if (this.pending.length === 0) return null;
+        const line = this.pending.toString("utf8");
+        this.pending = Buffer.alloc(0);
+        if (this.echo) this.out.write(line + "\n");
+        return line;
+      }
+      const chunk = Buffer.alloc(4096);
+      let n: number;
+      try {
+        n = fs.readSync(this.fd, chunk, 0, chunk.length, null);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "EAGAIN") {
+          sleep(5);
+          continue;
+        }
+        if (code === "EOF") n = 0;
+        else throw error;
+      }
+      if (n === 0) this.eof = true;
+      else this.pending = Buffer.concat([this.pending, chunk.subarray(0, n)]);
+    }
+  }
+
+  close(): void {}
+}
+
+/**
+ * A line editor on a terminal: raw mode, blocking reads of /dev/tty.
+ * Keys: printable text, Left/Right, Home/End, Ctrl-A/Ctrl-E, Backspace,
+ * Delete, Ctrl-U/Ctrl-K, Up/Down (history), Enter, Ctrl-C (Interrupt),
+ * Ctrl-D on an empty line (end of input).
+ */
+export class TerminalReader implements LineReader {
+  readonly interactive = true;
+  private readonly history: string[] = [];
+  private readonly readFd: number;
+  private readonly control: tty.ReadStream;
+  private raw = false;
+
+  constructor(private readonly out: Output) {
+    // termios belongs to the terminal device, so one descriptor (which libuv
+    // makes non-blocking) switches raw mode while another one, opened apart
+    // and left blocking, is read.
+    const controlFd = fs.openSync("/dev/tty", "r");
+    this.control = new tty.ReadStream(controlFd);
+    this.readFd = fs.openSync("/dev/tty", "r");
+  }
+
+  private setRaw(on: boolean): void {
+    if (this.raw === on) return;
+    this.control.setRawMode(on);
+    this.raw = on;
+  }
+
+  private readBytes(): Buffer {
+    const chunk = Buffer.alloc(256);
+    for (;;) {
+      let n: number;
+      try {
+        n = fs.readSync(this.readFd, chunk, 0, chunk.length, null);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "EAGAIN" || code === "EINTR") {
+          sleep(5);
+          continue;
+        }
+        if (code === "EIO") return Buffer.alloc(0);
+        throw error;
+      }
+      return chunk.subarray(0, n);
+    }
+  }
+
+  readline(prompt: string): string | null {
+    this.setRaw(true);
+    try {
+      return this.edit(prompt);
+    } finally {
+      this.setRaw(false);
+    }
+  }
+
+  private edit(prompt: string): string | null {
+    let line = "";
+    let cursor = 0;
+    let hpos = this.history.length;
+    let saved = "";
+    const redraw = () => {
+      this.out.write(`\r${prompt}${line}\x1b[K`);
+      const back = line.length - cursor;
+      if (back > 0) this.out.write(`\x1b[${back}D`);
+    };
+    this.out.write(prompt);
+    let input = "";
+    for (;;) {
+      if (input.length === 0) {
+        const bytes = this.readBytes();
+        if (bytes.length === 0) {
+          this.out.write("\n");
+          return null;
+        }
+        input = bytes.toString("utf8");
+      }
+      // One key (or escape sequence) at a time.
+      let key = input[0];
+      if (key === "\x1b") {
+        const m = /^\x1b(?:\[[0-9;]*[A-Za-z~]|O[A-Za-z]|.)?/.exec(input);
+        key = m ? m[0] : "\x1b";
+      } else {
+        const cp = input.codePointAt(0)!;
+        key = String.fromCodePoint(cp);
+      }
+      input = input.slice(key.length);
+      switch (key) {
+        case "\r":
+        case "\n": {
+          this.out.write("\r\n");
+          if (line.trim() !== "" && this.history[this.history.length - 1] !== line) this.history.push(line);
+          return line;
+        }
+        case "\x03": // Ctrl-C
+          this.out.write("^C\r\n");
+          throw new Interrupt();
+        case "\x04": // Ctrl-D
+          if (line.length === 0) {
+            this.out.write("\r\n");
+            return null;
+          }
+          if (cursor < line.length) line = line.slice(0, cursor) + line.slice(cursor + 1);
+          break;
+        case "\x7f":
+        case "\b":
+          if (cursor > 0) {
+            line = line.slice(0, cursor - 1) + line.slice(cursor);
+            cursor--;
+          }
+          break;
+        case "\x1b[3~": // Delete
+          if (cursor < line.length) line = line.slice(0, cursor) + line.slice(cursor + 1);
+          break;
+        case "\x01": // Ctrl-A
+        case "\x1b[H":
+        case "\x1bOH":
+        case "\x1b[1~":
+          cursor = 0;
+          break;
+        case "\x05": // Ctrl-E
+        case "\x1b[F":
+        case "\x1bOF":
+        case "\x1b[4~":
+          cursor = line.length;
+          break;
+        case "\x02": // Ctrl-B
+        case "\x1b[D":
+        case "\x1bOD":
+          if (cursor > 0) cursor--;
+          break;
+        case "\x06": // Ctrl-F
+        case "\x1b[C":
+        case "\x1bOC":
+          if (cursor < line.length) cursor++;
+          break;
+        case "\x15": // Ctrl-U
+          line = line.slice(cursor);
+          cursor = 0;
+          break;
+        case "\x0b": // Ctrl-K
+          line = line.slice(0, cursor);
+          break;
+        case "\x10": // Ctrl-P
+        case "\x1b[A":
+        case "\x1bOA":
+          if (hpos > 0) {
+            if (hpos === this.history.length) saved = line;
+            hpos--;
+            line = this.history[hpos];
+            cursor = line.length;
+          }
+          break;
+        case "\x0e": // Ctrl-N
+        case "\x1b[B":
+        case "\x1bOB":
+          if (hpos < this.history.length) {
+            hpos++;
+            line = hpos === this.history.length ? saved : this.history[hpos];
+            cursor = line.length;
+          }
+          break;
+        case "\x0c": // Ctrl-L
+          this.out.write("\x1b[H\x1b[2J");
+          break;
+        default:
+          if (key.length > 0 && key >= " " && !key.startsWith("\x1b")) {
+            line = line.slice(0, cursor) + key + line.slice(cursor);
+            cursor += key.length;
+          }
+      }
+      if (input.length === 0) redraw();
+    }
+  }
+
+  close(): void {
+    try {
+      this.setRaw(false);
+    } catch {
+      // the terminal may be gone
+    }
+  }
+}
+
+/** The reader for standard input: a line editor on a terminal, a plain reader otherwise. */
+export function openReader(out: Output): LineReader {
+  if (tty.isatty(0)) {
+    try {
+      return new TerminalReader(out);
+    } catch {
+      // no controlling terminal: read fd 0 as a stream
+    }
+  }
+  return new PipeReader(0, out);
+}
