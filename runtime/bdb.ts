@@ -1,0 +1,942 @@
+/**
+ * Debugger basics: `bdb` for instrumented JavaScript/TypeScript.
+ *
+ * A port of CPython's Lib/bdb.py (3.12/3.13), method for method and in the
+ * same order, so that it can be read side by side with it. Python names
+ * become camelCase; `None` is `null`/`undefined`; error strings are bdb's.
+ * Where JavaScript differs (no frame below plain code, no StopIteration,
+ * `catch` blocks that could swallow BdbQuit, `setwatch`) a comment says so.
+ */
+import { resolve as resolvePath, join } from "node:path";
+import { inspect } from "node:util";
+import { minimatch } from "minimatch";
+import { Breakpoint, bpKey, effective } from "./breakpoint.js";
+import type { Code } from "./code.js";
+import type { Frame, TraceEvent, TraceFunction } from "./frame.js";
+import { getline, registerSource } from "./linecache.js";
+import { getframe, gettrace, loadedfiles, setdebuggerhook, settrace, setwatch, type Traceback, type Watch } from "./trace.js";
+
+export { Breakpoint, checkfuncname, effective } from "./breakpoint.js";
+
+/** Python's `exc_info` triple as the runtime reports it with `exception` events. */
+export type ExcInfo = [unknown, unknown, Traceback | null];
+
+/** `CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR` */
+function isGeneratorOrCoroutine(code: Code): boolean {
+  return code.flags.generator || code.flags.async;
+}
+
+/** Exception to give up completely. */
+export class BdbQuit extends Error {
+  constructor(message?: string) {
+    super(message);
+    this.name = "BdbQuit";
+  }
+}
+
+/**
+ * JS: stands for the caller of the first traced frame when that caller is not
+ * instrumented (Python always has a frame there, e.g. `runcall`'s own). It is
+ * never on any frame chain, so `botframe` is never a reason to stop, and
+ * `setContinue()` (stopframe = botframe) really continues.
+ */
+const BOTTOM = Object.freeze({
+  back: null,
+  code: Object.freeze({
+    filename: "<bottom>", module: "<bottom>", name: "<bottom>", qualname: "<bottom>",
+    firstlineno: 0, lastlineno: 0, flags: Object.freeze({ generator: false, async: false }), lines: Object.freeze([]),
+  }),
+  lineno: 0,
+  trace: null,
+  locals: Object.freeze({}),
+  globals: globalThis,
+  eval: () => undefined,
+  toString: () => "<bottom frame>",
+}) as unknown as Frame;
+
+/** The Bdb whose `debugger;` hook is installed. */
+let hookOwner: Bdb | null = null;
+
+/**
+ * JS: a `return` event is either the end of a frame or, for generators and
+ * async functions, a suspension at `yield`/`await`. Python tells them apart by
+ * the StopIteration a finished generator raises in its caller; JavaScript has
+ * none and the runtime does not say which one it is, so look at who reports
+ * the event (`suspend` vs `leave` in runtime/trace.ts). Only used for return
+ * events of generator/async frames that the stepping state is about.
+ */
+function returnIsSuspension(): boolean {
+  const savedPrepare = Error.prepareStackTrace;
+  const savedLimit = Error.stackTraceLimit;
+  let sites: NodeJS.CallSite[] = [];
+  try {
+    Error.stackTraceLimit = 30;
+    Error.prepareStackTrace = (_error, callSites) => callSites;
+    sites = new Error().stack as unknown as NodeJS.CallSite[];
+  } finally {
+    Error.prepareStackTrace = savedPrepare;
+    Error.stackTraceLimit = savedLimit;
+  }
+  for (const site of sites) {
+    const name = site.getFunctionName();
+    if (name === "suspend") return true;
+    if (name === "leave") return false;
+  }
+  return false;
+}
+
+/**
+ * Generic debugger base class.
+ *
+ * This class takes care of details of the trace facility; a derived class
+ * should implement user interaction. The optional `skip` argument is an
+ * iterable of glob patterns (minimatch): the debugger does not stop in frames
+ * whose `code.module` (path relative to the working directory; Python uses
+ * `__name__`) matches one of them.
+ */
+export class Bdb {
+  skip: Set<string> | null;
+  breaks: Map<string, number[]>;
+  fncache: Map<string, string>;
+  frameReturning: Frame | null;
+  botframe: Frame | null = null;
+  stopframe: Frame | null = null;
+  returnframe: Frame | null = null;
+  stoplineno = 0;
+  quitting = false;
+  currentbp: number | null = null;
+
+  /** JS: a BdbQuit was raised and is unwinding the program (see `raiseQuit`). */
+  private quitRaised = false;
+  /** JS: a watch narrowing the events is installed (see `updateWatch`). */
+  private watching = false;
+  /** JS: frames whose `call` event reached dispatchCall. */
+  private dispatched = new WeakSet<Frame>();
+
+  constructor(skip?: Iterable<string> | null) {
+    const patterns = skip ? new Set(skip) : null;
+    this.skip = patterns && patterns.size > 0 ? patterns : null;
+    this.breaks = new Map();
+    this.fncache = new Map();
+    this.frameReturning = null;
+    // Python's `self.trace_dispatch` is a bound method: one stable function.
+    this.traceDispatch = this.traceDispatch.bind(this);
+    this.loadBreaks();
+  }
+
+  /**
+   * Return canonical form of filename: an absolute path; names in angle
+   * brackets, such as "<string>", are returned unchanged. (Python also
+   * case-normalizes with os.path.normcase, which is the identity on POSIX.)
+   */
+  canonic(filename: string): string {
+    if (filename.length >= 2 && filename.startsWith("<") && filename.endsWith(">")) return filename;
+    let canonic = this.fncache.get(filename);
+    if (!canonic) {
+      canonic = resolvePath(filename);
+      this.fncache.set(filename, canonic);
+    }
+    return canonic;
+  }
+
+  /** Set values of attributes as ready to start debugging. */
+  reset(): void {
+    // Python calls linecache.checkcache() here; tsdb's linecache keeps
+    // registered sources (`<string>`), so nothing is dropped.
+    this.botframe = null;
+    this.setStopinfo(null, null);
+  }
+
+  /**
+   * Dispatch a trace function for debugged frames based on the event; its
+   * return value is the new trace function, usually itself. tsdb has no
+   * `c_call`/`c_return`/`c_exception` events (plain code makes no events).
+   */
+  traceDispatch(frame: Frame, event: TraceEvent, arg: unknown): TraceFunction | undefined {
+    if (this.quitting) return this.dispatchWhileQuitting(frame, event, arg);
+    if (event === "line") return this.dispatchLine(frame);
+    if (event === "call") return this.dispatchCall(frame, arg);
+    if (event === "return") return this.dispatchReturn(frame, arg);
+    if (event === "exception") return this.dispatchException(frame, arg as ExcInfo);
+    process.stdout.write(`bdb.Bdb.dispatch: unknown debugging event: ${JSON.stringify(event)}\n`);
+    return this.traceDispatch;
+  }
+
+  /**
+   * Invoke user function and return trace function for line event. If the
+   * debugger stops on the current line, invoke this.userLine(). Raise BdbQuit
+   * if this.quitting is set.
+   */
+  dispatchLine(frame: Frame): TraceFunction | undefined {
+    if (this.stopHere(frame) || this.breakHere(frame)) {
+      this.userLine(frame);
+      if (this.quitting) throw this.raiseQuit(frame);
+    }
+    return this.traceDispatch;
+  }
+
+  /**
+   * Invoke user function and return trace function for call event. If the
+   * debugger stops on this function call, invoke this.userCall(). Raise
+   * BdbQuit if this.quitting is set.
+   */
+  dispatchCall(frame: Frame, arg: unknown): TraceFunction | undefined {
+    // XXX 'arg' is no longer used
+    this.dispatched.add(frame);
+    if (this.botframe === null) {
+      // First call of dispatch since reset(). JS: the caller may be plain
+      // code, which has no frame: BOTTOM stands for it.
+      this.botframe = frame.back ?? BOTTOM;
+      this.updateWatch();
+      return this.traceDispatch;
+    }
+    if (!(this.stopHere(frame) || this.breakAnywhere(frame))) {
+      // No need to trace this function
+      return undefined;
+    }
+    // Ignore call events in generator except when stepping.
+    if (this.stopframe && isGeneratorOrCoroutine(frame.code)) return this.traceDispatch;
+    this.userCall(frame, arg);
+    if (this.quitting) throw this.raiseQuit(frame);
+    return this.traceDispatch;
+  }
+
+  /**
+   * Invoke user function and return trace function for return event. If the
+   * debugger stops on this function return, invoke this.userReturn(). Raise
+   * BdbQuit if this.quitting is set.
+   */
+  dispatchReturn(frame: Frame, arg: unknown): TraceFunction | undefined {
+    // JS: when a generator or async function that the user is stepping in
+    // ('next', 'until' or 'return' issued in it) finishes, Python stops at the
+    // StopIteration it raises in the caller (see dispatchException). There is
+    // no such exception in JavaScript: stop at the next event instead, which
+    // is where Python's following 'step' goes.
+    if (frame === this.stopframe && isGeneratorOrCoroutine(frame.code) && !returnIsSuspension()) {
+      this.setStopinfo(null, null);
+      this.setCallerTracefunc(frame);
+      return this.traceDispatch;
+    }
+    if (this.stopHere(frame) || frame === this.returnframe) {
+      // Ignore return events in generator except when stepping.
+      if (this.stopframe && isGeneratorOrCoroutine(frame.code)) return this.traceDispatch;
+      try {
+        this.frameReturning = frame;
+        this.userReturn(frame, arg);
+      } finally {
+        this.frameReturning = null;
+      }
+      if (this.quitting) throw this.raiseQuit(frame);
+      // The user issued a 'next' or 'until' command.
+      if (this.stopframe === frame && this.stoplineno !== -1) this.setStopinfo(null, null);
+      // (3.13) The previous frame might not be traced; unless the command
+      // does not expect to stop, trace it.
+      if (this.stoplineno !== -1) this.setCallerTracefunc(frame);
+    }
+    return this.traceDispatch;
+  }
+
+  /**
+   * Invoke user function and return trace function for exception event. If
+   * the debugger stops on this exception, invoke this.userException(). Raise
+   * BdbQuit if this.quitting is set.
+   */
+  dispatchException(frame: Frame, arg: ExcInfo): TraceFunction | undefined {
+    if (this.stopHere(frame)) {
+      // Python skips here the internal StopIteration (with no traceback)
+      // that a subiterator run by `yield from` raises; `yield*` raises none.
+      this.userException(frame, arg);
+      if (this.quitting) throw this.raiseQuit(frame);
+    }
+    // Python then stops at the StopIteration or GeneratorExit exception when
+    // the stopframe is a generator (a 'return' command in it, or 'next' or
+    // 'until' at its last statement). JavaScript generators raise neither:
+    // dispatchReturn handles the end of such a generator.
+    return this.traceDispatch;
+  }
+
+  // Normally derived classes don't override the following methods, but they
+  // may if they want to redefine the definition of stopping and breakpoints.
+
+  /** Return true if moduleName matches any skip pattern. */
+  isSkippedModule(moduleName: string | null | undefined): boolean {
+    if (moduleName === null || moduleName === undefined) return false; // some code has no module
+    for (const pattern of this.skip ?? []) {
+      if (minimatch(moduleName, pattern, { dot: true })) return true;
+    }
+    return false;
+  }
+
+  /** Return true if frame is below the starting frame in the stack. */
+  stopHere(frame: Frame): boolean {
+    // (CT) stopframe may now also be None, see dispatchCall.
+    if (this.skip && this.isSkippedModule(frame.code.module)) return false;
+    if (frame === this.stopframe) {
+      if (this.stoplineno === -1) return false;
+      return frame.lineno >= this.stoplineno;
+    }
+    if (!this.stopframe) return true;
+    return false;
+  }
+
+  /**
+   * Return true if there is an effective breakpoint for this line. Check for
+   * line or function breakpoint and if in effect. Delete temporary
+   * breakpoints if effective() says to.
+   */
+  breakHere(frame: Frame): boolean {
+    const filename = this.canonic(frame.code.filename);
+    const lines = this.breaks.get(filename);
+    if (lines === undefined) return false;
+    let lineno = frame.lineno;
+    if (!lines.includes(lineno)) {
+      // The line itself has no breakpoint, but maybe the line is the first
+      // line of a function with breakpoint set by function name.
+      lineno = frame.code.firstlineno;
+      if (!lines.includes(lineno)) return false;
+    }
+    // flag says ok to delete temp. bp
+    const [bp, flag] = effective(filename, lineno, frame);
+    if (bp) {
+      this.currentbp = bp.number;
+      if (flag && bp.temporary) this.doClear(String(bp.number));
+      return true;
+    }
+    return false;
+  }
+
+  /** Remove temporary breakpoint. Must implement in derived classes. */
+  doClear(_arg: string): void {
+    throw new Error("subclass of bdb must implement doClear()");
+  }
+
+  /** Return true if there is any breakpoint for frame's filename. */
+  breakAnywhere(frame: Frame): boolean {
+    return this.breaks.has(this.canonic(frame.code.filename));
+  }
+
+  // Derived classes should override the user* methods to gain control.
+
+  /** Called if we might stop in a function. */
+  userCall(_frame: Frame, _argumentList: unknown): void {}
+
+  /** Called when we stop or break at a line. */
+  userLine(_frame: Frame): void {}
+
+  /** Called when a return trap is set here. */
+  userReturn(_frame: Frame, _returnValue: unknown): void {}
+
+  /** Called when we stop on an exception. */
+  userException(_frame: Frame, _excInfo: ExcInfo): void {}
+
+  /**
+   * Set the attributes for stopping (Python's `_set_stopinfo`). If
+   * stoplineno is >= 0, stop at a line >= stoplineno; -1: don't stop at all.
+   */
+  protected setStopinfo(stopframe: Frame | null, returnframe: Frame | null, stoplineno = 0): void {
+    this.stopframe = stopframe;
+    this.returnframe = returnframe;
+    this.quitting = false;
+    // stoplineno >= 0 means: stop at line >= the stoplineno
+    // stoplineno -1 means: don't stop at all
+    this.stoplineno = stoplineno;
+    this.updateWatch();
+  }
+
+  /**
+   * (3.13 `_set_caller_tracefunc`) Issue #13183: restore the trace function
+   * in the caller (that may not have been set for performance reasons) when
+   * returning from the current frame, unless the caller is the botframe.
+   */
+  protected setCallerTracefunc(currentFrame: Frame): void {
+    const callerFrame = currentFrame.back;
+    if (callerFrame && !callerFrame.trace && callerFrame !== this.botframe) callerFrame.trace = this.traceDispatch;
+  }
+
+  // Derived classes and clients can call the following methods to affect the
+  // stepping state.
+
+  /**
+   * Stop when the line with the lineno greater than the current one is
+   * reached or when returning from current frame.
+   */
+  setUntil(frame: Frame, lineno?: number | null): void {
+    // the name "until" is borrowed from gdb
+    if (lineno === undefined || lineno === null) lineno = frame.lineno + 1;
+    this.setStopinfo(frame, frame, lineno);
+  }
+
+  /** Stop after one line of code. */
+  setStep(): void {
+    // Issue #13183: pdb skips frames after hitting a breakpoint and running
+    // step commands.
+    if (this.frameReturning) this.setCallerTracefunc(this.frameReturning);
+    this.setStopinfo(null, null);
+  }
+
+  /** Stop on the next line in or below the given frame. */
+  setNext(frame: Frame): void {
+    this.setStopinfo(frame, null);
+  }
+
+  /** Stop when returning from the given frame. */
+  setReturn(frame: Frame): void {
+    if (isGeneratorOrCoroutine(frame.code)) this.setStopinfo(frame, null, -1);
+    else this.setStopinfo(frame.back, frame);
+  }
+
+  /**
+   * Start debugging from frame. If frame is not specified, debugging starts
+   * from the caller's frame: JS, the innermost instrumented frame running
+   * (none when called from plain code: then the first frame entered is
+   * where it stops).
+   */
+  setTrace(frame?: Frame | null): void {
+    if (frame === undefined || frame === null) frame = getframe(0);
+    this.reset();
+    let f: Frame | null = frame;
+    while (f) {
+      f.trace = this.traceDispatch;
+      this.botframe = f;
+      f = f.back;
+    }
+    this.setStep();
+    settrace(this.traceDispatch);
+    this.installDebuggerHook();
+    this.updateWatch();
+  }
+
+  /**
+   * Stop only at breakpoints or when finished. If there are no breakpoints,
+   * set the system trace function to null.
+   */
+  setContinue(): void {
+    // Don't stop except at breakpoints or when finished
+    this.setStopinfo(this.botframe, null, -1);
+    if (this.breaks.size === 0) {
+      // no breakpoints; run without debugger overhead
+      settrace(null);
+      this.watching = false;
+      // Python: sys._getframe().f_back, the frames of the program.
+      let frame = getframe(0);
+      while (frame && frame !== this.botframe) {
+        frame.trace = null;
+        frame = frame.back;
+      }
+    }
+  }
+
+  /**
+   * Set quitting attribute to true. Raises BdbQuit exception in the next call
+   * to a dispatch*() method.
+   */
+  setQuit(): void {
+    this.stopframe = this.botframe;
+    this.returnframe = null;
+    this.quitting = true;
+    this.watching = false;
+    settrace(null);
+  }
+
+  // Derived classes and clients can call the following methods to manipulate
+  // breakpoints. These methods return an error message if something went
+  // wrong, undefined if all is well.
+
+  /** Add breakpoint to breaks, if not already there. */
+  protected addToBreaks(filename: string, lineno: number): void {
+    let bpLinenos = this.breaks.get(filename);
+    if (bpLinenos === undefined) this.breaks.set(filename, (bpLinenos = []));
+    if (!bpLinenos.includes(lineno)) bpLinenos.push(lineno);
+  }
+
+  /**
+   * Set a new breakpoint for filename:lineno. If lineno doesn't exist for the
+   * filename, return an error message. The filename should be in canonical
+   * form.
+   *
+   * JS: also refused, when the file's code is loaded, is a line on which no
+   * statement starts (no line event can happen there): the message is
+   * `Line <file>:<n> holds no code` (not for breakpoints set by function
+   * name, which sit on the function's first line).
+   */
+  setBreak(filename: string, lineno: number, temporary = false, cond: string | null = null, funcname: string | null = null): string | undefined {
+    filename = this.canonic(filename);
+    const line = getline(filename, lineno);
+    if (!line) return `Line ${filename}:${lineno} does not exist`;
+    if (!funcname) {
+      const codes = this.codesOf(filename);
+      if (codes.length > 0 && !codes.some((code) => code.lines.includes(lineno))) return `Line ${filename}:${lineno} holds no code`;
+    }
+    this.addToBreaks(filename, lineno);
+    new Breakpoint(filename, lineno, temporary, cond, funcname);
+    this.updateWatch();
+    return undefined;
+  }
+
+  /**
+   * Apply all breakpoints (set in other instances) to this one. Populates
+   * this instance's breaks from the Breakpoint class's list, which can have
+   * breakpoints set by another Bdb instance.
+   */
+  protected loadBreaks(): void {
+    for (const list of Breakpoint.bplist.values()) {
+      if (list.length > 0) this.addToBreaks(list[0].file, list[0].line);
+    }
+  }
+
+  /**
+   * Prune breakpoints for filename:lineno. If a breakpoint in this instance
+   * no longer exists in the Breakpoint class, remove it here too.
+   */
+  protected pruneBreaks(filename: string, lineno: number): void {
+    const lines = this.breaks.get(filename);
+    if (lines === undefined) return;
+    if (!Breakpoint.bplist.has(bpKey(filename, lineno))) {
+      const i = lines.indexOf(lineno);
+      if (i >= 0) lines.splice(i, 1);
+    }
+    if (lines.length === 0) this.breaks.delete(filename);
+  }
+
+  /** Delete breakpoints for filename:lineno. If none were set, return an error message. */
+  clearBreak(filename: string, lineno: number): string | undefined {
+    filename = this.canonic(filename);
+    const lines = this.breaks.get(filename);
+    if (lines === undefined) return `There are no breakpoints in ${filename}`;
+    if (!lines.includes(lineno)) return `There is no breakpoint at ${filename}:${lineno}`;
+    // If there's only one bp in the list for that file,line pair, then
+    // remove the breaks entry
+    for (const bp of [...(Breakpoint.bplist.get(bpKey(filename, lineno)) ?? [])]) bp.deleteMe();
+    this.pruneBreaks(filename, lineno);
+    this.updateWatch();
+    return undefined;
+  }
+
+  /** Delete a breakpoint by its number. If arg is invalid, return an error message. */
+  clearBpbynumber(arg: unknown): string | undefined {
+    let bp: Breakpoint;
+    try {
+      bp = this.getBpbynumber(arg);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    bp.deleteMe();
+    this.pruneBreaks(bp.file, bp.line);
+    this.updateWatch();
+    return undefined;
+  }
+
+  /** Delete all breakpoints in filename. If none were set, return an error message. */
+  clearAllFileBreaks(filename: string): string | undefined {
+    filename = this.canonic(filename);
+    const lines = this.breaks.get(filename);
+    if (lines === undefined) return `There are no breakpoints in ${filename}`;
+    for (const line of lines) {
+      for (const bp of [...(Breakpoint.bplist.get(bpKey(filename, line)) ?? [])]) bp.deleteMe();
+    }
+    this.breaks.delete(filename);
+    this.updateWatch();
+    return undefined;
+  }
+
+  /** Delete all existing breakpoints. If none were set, return an error message. */
+  clearAllBreaks(): string | undefined {
+    if (this.breaks.size === 0) return "There are no breakpoints";
+    for (const bp of [...Breakpoint.bpbynumber]) if (bp) bp.deleteMe();
+    this.breaks = new Map();
+    this.updateWatch();
+    return undefined;
+  }
+
+  /**
+   * Return a breakpoint by its number in Breakpoint.bpbynumber. For invalid
+   * arg values or if the breakpoint doesn't exist, throw an Error (Python's
+   * ValueError) with bdb's messages. Like Python's `int()`, a string may have
+   * surrounding blanks, a sign and `_` separators; negative numbers count
+   * from the end as Python's list indexing does.
+   */
+  getBpbynumber(arg: unknown): Breakpoint {
+    if (!arg) throw new Error("Breakpoint number expected");
+    let number: number;
+    if (typeof arg === "number" && Number.isInteger(arg)) number = arg;
+    else if (typeof arg === "string" && /^\s*[+-]?\d+(_\d+)*\s*$/.test(arg)) number = Number.parseInt(arg.replace(/_/g, ""), 10);
+    else throw new Error(`Non-numeric breakpoint number ${String(arg)}`);
+    const list = Breakpoint.bpbynumber;
+    const index = number < 0 ? list.length + number : number;
+    if (index < 0 || index >= list.length) throw new Error(`Breakpoint number ${number} out of range`);
+    const bp = list[index];
+    if (bp === null) throw new Error(`Breakpoint ${number} already deleted`);
+    return bp;
+  }
+
+  /** Return true if there is a breakpoint for filename:lineno. */
+  getBreak(filename: string, lineno: number): boolean {
+    filename = this.canonic(filename);
+    return this.breaks.get(filename)?.includes(lineno) ?? false;
+  }
+
+  /** Return all breakpoints for filename:lineno (an empty list when none). */
+  getBreaks(filename: string, lineno: number): Breakpoint[] {
+    filename = this.canonic(filename);
+    if (!this.breaks.get(filename)?.includes(lineno)) return [];
+    return Breakpoint.bplist.get(bpKey(filename, lineno)) ?? [];
+  }
+
+  /** Return all lines with breakpoints for filename (an empty list when none). */
+  getFileBreaks(filename: string): number[] {
+    filename = this.canonic(filename);
+    return this.breaks.get(filename) ?? [];
+  }
+
+  /** Return all breakpoints that are set. */
+  getAllBreaks(): Map<string, number[]> {
+    return this.breaks;
+  }
+
+  // Derived classes and clients can call the following method to get a data
+  // structure representing a stack trace.
+
+  /**
+   * Return a list of [frame, lineno] in a stack trace and a size. List starts
+   * with original calling frame, if there is one. Size may be number of
+   * frames above or below f.
+   */
+  getStack(f: Frame | null, t: Traceback | null): [[Frame, number][], number] {
+    const stack: [Frame, number][] = [];
+    if (t && t.frame === f) t = t.next;
+    while (f !== null) {
+      stack.push([f, f.lineno]);
+      if (f === this.botframe) break;
+      f = f.back;
+    }
+    stack.reverse();
+    let i = Math.max(0, stack.length - 1);
+    while (t !== null) {
+      stack.push([t.frame, t.lineno]);
+      t = t.next;
+    }
+    if (f === null) i = Math.max(0, stack.length - 1);
+    return [stack, i];
+  }
+
+  /**
+   * Return a string with information about a stack entry: the canonical
+   * filename, the line, the function name, the return value (a short
+   * `util.inspect`, Python's reprlib.repr) and the line of code.
+   */
+  formatStackEntry(frameLineno: [Frame, number | null | undefined], lprefix = ": "): string {
+    const [frame, lineno] = frameLineno;
+    const filename = this.canonic(frame.code.filename);
+    let s = `${filename}(${lineno ?? "None"})`;
+    s += frame.code.name || "<lambda>";
+    s += "()";
+    const locals = frame.locals;
+    if (locals !== null && typeof locals === "object" && "__return__" in locals) {
+      s += "->";
+      s += inspect(locals.__return__, { depth: 1, maxArrayLength: 6, maxStringLength: 30, breakLength: Infinity });
+    }
+    if (lineno !== null && lineno !== undefined) {
+      const line = getline(filename, lineno);
+      if (line) s += lprefix + line.trim();
+    } else {
+      s += `${lprefix}Warning: lineno is None`;
+    }
+    return s;
+  }
+
+  // The following methods can be called by clients to use a debugger to
+  // debug a statement or an expression, given as a string.
+
+  /**
+   * Debug a statement (a script) executed with `globals`/`locals` properties
+   * visible as variables. globals defaults to globalThis (Python's
+   * `__main__.__dict__`); locals defaults to globals. The source is
+   * instrumented as `<string>`; assignments to undeclared names and `var`s
+   * go to `locals`, as exec() does.
+   */
+  run(cmd: string, globals?: object | null, locals?: object | null): void {
+    globals ??= globalThis;
+    locals ??= globals;
+    this.reset();
+    const code = compileString(cmd, "exec");
+    settrace(this.traceDispatch);
+    this.installDebuggerHook();
+    try {
+      code(globals, locals);
+    } catch (error) {
+      if (!(error instanceof BdbQuit)) throw error;
+    } finally {
+      this.finish();
+    }
+  }
+
+  /** Debug an expression; return its value (undefined when quitting). */
+  runeval(expr: string, globals?: object | null, locals?: object | null): unknown {
+    globals ??= globalThis;
+    locals ??= globals;
+    this.reset();
+    const code = compileString(expr, "eval");
+    settrace(this.traceDispatch);
+    this.installDebuggerHook();
+    try {
+      return code(globals, locals);
+    } catch (error) {
+      if (!(error instanceof BdbQuit)) throw error;
+      return undefined;
+    } finally {
+      this.finish();
+    }
+  }
+
+  /** For backwards-compatibility. Defers to run(). */
+  runctx(cmd: string, globals?: object | null, locals?: object | null): void {
+    // B/W compatibility
+    this.run(cmd, globals, locals);
+  }
+
+  /**
+   * Debug a single function call; return the result of the function call.
+   * JS: when the result is a promise (an async function), tracing goes on
+   * until it settles and the promise of its value is returned (a BdbQuit
+   * rejection becomes undefined), so that stepping over `await` works.
+   */
+  runcall<A extends unknown[], R>(func: (...args: A) => R, ...args: A): R | undefined {
+    this.reset();
+    settrace(this.traceDispatch);
+    this.installDebuggerHook();
+    let res: R | undefined = undefined;
+    let pending = false;
+    try {
+      res = func(...args);
+      if (isThenable(res)) {
+        pending = true;
+        return Promise.resolve(res).then(
+          (value) => {
+            this.finish();
+            return value;
+          },
+          (error: unknown) => {
+            this.finish();
+            if (error instanceof BdbQuit) return undefined;
+            throw error;
+          },
+        ) as R;
+      }
+    } catch (error) {
+      if (!(error instanceof BdbQuit)) throw error;
+    } finally {
+      if (!pending) this.finish();
+    }
+    return res;
+  }
+
+  // ------------------------------------------------------------------
+  // JS only: what Python gets from the interpreter.
+
+  /** End of run/runeval/runcall (Python's `finally` clause). */
+  private finish(): void {
+    this.quitting = true;
+    this.quitRaised = false;
+    this.watching = false;
+    settrace(null);
+    if (hookOwner === this) {
+      setdebuggerhook(null);
+      hookOwner = null;
+    }
+  }
+
+  /** `debugger;` in instrumented code means setTrace() on this debugger while it runs. */
+  private installDebuggerHook(): void {
+    hookOwner = this;
+    setdebuggerhook((frame) => {
+      if (!this.quitting) this.setTrace(frame);
+    });
+  }
+
+  /**
+   * The BdbQuit to throw from a dispatch method. Python's BdbQuit unwinds the
+   * program unless user code catches it. tsdb makes it end the run even
+   * through user `catch` blocks (while `finally` blocks run): every frame on
+   * the stack is traced, and the `exception` event that each `catch` reports
+   * before its code runs throws a new BdbQuit (dispatchWhileQuitting).
+   *
+   * The runtime does `settrace(null)` and `frame.trace = null` when a trace
+   * function throws; the trace function has to stay installed for those
+   * events, so the frame's `trace` is made an accessor for that one write,
+   * which puts the trace function back. (A runtime option to keep the trace
+   * function, or to make an error uncatchable, would replace this.)
+   */
+  protected raiseQuit(frame: Frame): BdbQuit {
+    this.quitRaised = true;
+    this.watching = false;
+    for (let f: Frame | null = frame.back; f !== null; f = f.back) if (!f.trace) f.trace = this.traceDispatch;
+    const dispatcher = this.traceDispatch;
+    const self = this;
+    let value: TraceFunction | null = frame.trace;
+    Object.defineProperty(frame, "trace", {
+      configurable: true,
+      enumerable: true,
+      get: () => value,
+      set(next: TraceFunction | null) {
+        if (next === null && self.quitRaised) {
+          if (gettrace() === null) settrace(dispatcher);
+          next = dispatcher;
+        }
+        value = next;
+        Object.defineProperty(frame, "trace", { configurable: true, enumerable: true, writable: true, value: next });
+      },
+    });
+    return new BdbQuit();
+  }
+
+  /**
+   * Python: `if self.quitting: return # None`. JS: while a BdbQuit unwinds
+   * the program, new frames are traced too, and an `exception` event of a
+   * BdbQuit (a `catch` about to run) throws a fresh BdbQuit from there.
+   */
+  protected dispatchWhileQuitting(frame: Frame, event: TraceEvent, arg: unknown): TraceFunction | undefined {
+    if (!this.quitRaised) return undefined;
+    if (event === "exception" && (arg as ExcInfo)[1] instanceof BdbQuit) throw this.raiseQuit(frame);
+    if (event === "call") return this.traceDispatch;
+    return undefined;
+  }
+
+  /** The Codes of the loaded instrumented files named `filename` (canonical). */
+  protected codesOf(filename: string): Code[] {
+    const codes: Code[] = [];
+    for (const file of loadedfiles()) if (this.canonic(file.filename) === filename) codes.push(...file.codes);
+    return codes;
+  }
+
+  /**
+   * JS: the runtime's `setwatch`, so that frames Bdb would not stop in cost
+   * no dispatcher call. Only while continuing with breakpoints (stopframe is
+   * botframe, stoplineno -1): then stopHere is false for every frame, a
+   * `call` event does something only in a file with breakpoints, and a `line`
+   * event only on a breakpoint line (or any line of a function with a
+   * breakpoint by function name). Used only when the class keeps Bdb's
+   * stopHere/breakHere/breakAnywhere/traceDispatch/dispatch* (and, for the
+   * `call` events that Python passes to userCall, Bdb's userCall).
+   */
+  protected updateWatch(): void {
+    if (gettrace() !== this.traceDispatch) {
+      this.watching = false;
+      return;
+    }
+    const continuing =
+      !this.quitting && this.botframe !== null && this.stopframe === this.botframe && this.stoplineno === -1 && this.returnframe === null && this.breaks.size > 0;
+    if (!continuing || !this.watchable()) {
+      if (this.watching) {
+        this.watching = false;
+        this.restoreTraces();
+        setwatch(null);
+      }
+      return;
+    }
+    if (this.watching) this.restoreTraces();
+    this.watching = true;
+    setwatch(this.makeWatch());
+  }
+
+  private watchable(): boolean {
+    const proto = Bdb.prototype;
+    const own = Object.getPrototypeOf(this) as Bdb;
+    return (
+      own.traceDispatch === proto.traceDispatch &&
+      this.dispatchLine === proto.dispatchLine &&
+      this.dispatchCall === proto.dispatchCall &&
+      this.dispatchReturn === proto.dispatchReturn &&
+      this.dispatchException === proto.dispatchException &&
+      this.stopHere === proto.stopHere &&
+      this.breakHere === proto.breakHere &&
+      this.breakAnywhere === proto.breakAnywhere
+    );
+  }
+
+  private makeWatch(): Watch {
+    const breaks = this.breaks;
+    const userCall = this.userCall !== Bdb.prototype.userCall;
+    const funcnameAt = (file: string, line: number) => (Breakpoint.bplist.get(bpKey(file, line)) ?? []).some((bp) => bp.funcname);
+    return {
+      calls: (code) => {
+        const lines = breaks.get(this.canonic(code.filename));
+        if (lines === undefined) return false;
+        // Python passes every call in a file with breakpoints to userCall.
+        if (userCall) return true;
+        return lines.includes(code.firstlineno) || code.lines.some((n) => lines.includes(n));
+      },
+      lines: (code) => {
+        const file = this.canonic(code.filename);
+        const lines = breaks.get(file);
+        if (lines === undefined) return false;
+        if (lines.includes(code.firstlineno) && funcnameAt(file, code.firstlineno)) return true;
+        return code.lines.filter((n) => lines.includes(n));
+      },
+    };
+  }
+
+  /**
+   * Frames entered while the watch was on were not passed to dispatchCall;
+   * Python would have traced those of files with breakpoints. Give them the
+   * trace function when the watch changes or goes (from the current frame to
+   * the botframe).
+   */
+  private restoreTraces(): void {
+    for (let f = getframe(0); f !== null && f !== this.botframe; f = f.back) {
+      if (!f.trace && !this.dispatched.has(f) && this.breaks.has(this.canonic(f.code.filename))) f.trace = this.traceDispatch;
+    }
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
+
+type Compiled = (globals: object, locals: object) => unknown;
+
+/**
+ * Python's `compile(cmd, "<string>", mode)` + exec/eval: instruments the text
+ * as a script named `<string>` and returns a function that runs it with the
+ * properties of `locals`, then `globals`, visible as variables.
+ */
+function compileString(source: string, mode: "exec" | "eval"): Compiled {
+  // The compiler (Babel) is loaded only when needed.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { instrument } = require("../compiler/index.js") as typeof import("../compiler/index.js");
+  const text = mode === "eval" ? `return (${source}\n);` : source;
+  registerSource("<string>", source);
+  const { code } = instrument(text, { sourceType: "script", runtime: join(__dirname, "index.js"), sourceMaps: "none" });
+  const body = new Function("$$tsdb$scope", `with ($$tsdb$scope) {\n${code}\n}`) as (scope: object) => unknown;
+  return (globals, locals) => body.call(globalThis, scopeOf(globals, locals));
+}
+
+/**
+ * The `with` object of run/runeval: reads look in locals, globals, then
+ * globalThis; writes go to locals. Names known nowhere are claimed too (so
+ * that assigning them goes to locals, as exec() does) and read as undefined.
+ */
+function scopeOf(globals: object, locals: object): object {
+  const g = globals as Record<PropertyKey, unknown>;
+  const l = locals as Record<PropertyKey, unknown>;
+  return new Proxy(Object.create(null) as object, {
+    has(_target, name) {
+      return typeof name === "string" && (name in l || name in g || !(name in globalThis));
+    },
+    get(_target, name) {
+      if (typeof name !== "string") return undefined;
+      if (name in l) return l[name];
+      if (name in g) return g[name];
+      // An unknown name reads as undefined (`typeof x` must not throw).
+      return (globalThis as Record<string, unknown>)[name];
+    },
+    set(_target, name, value) {
+      l[name] = value;
+      return true;
+    },
+  });
+}
+
+/** Start debugging with a Bdb instance from the caller's frame. */
+export function setTrace(): void {
+  new Bdb().setTrace();
+}
