@@ -1,0 +1,155 @@
+// tsdb/register in real child processes: ES modules and CommonJS, TypeScript,
+// include/exclude, source-mapped stack traces, syntax errors, register().
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { node, registerCJS, root, registerESM, runCJS, runESM, sandbox } from "./fixtures/register/harness.mjs";
+
+const program = (calls) => calls.filter((c) => !c.startsWith("trace.mjs:"));
+
+function ok(r) {
+  assert.is(r.status, 0, `exit status ${r.status}\n${r.stdout}\n${r.stderr}`);
+  assert.ok(r.calls, `no CALLS line in\n${r.stdout}`);
+}
+
+test("--import: ESM app importing .ts (as ./lib.js), .cjs and .cts; calls at original lines", () => {
+  const dir = sandbox("register/esm");
+  const r = runESM(dir, "main.mjs");
+  ok(r);
+  assert.match(r.stdout, "total 3 30 #3");
+  assert.equal(program(r.calls), [
+    "lib.ts:<module>:1",
+    "legacy.cjs:<module>:1",
+    "helper.cts:<module>:1",
+    "main.mjs:<module>:1",
+    "main.mjs:main:5",
+    "lib.ts:add:8",
+    "legacy.cjs:legacy:3",
+    "helper.cts:label:5",
+  ]);
+});
+
+test("--require: CommonJS app requiring .ts (as ./util.js) and importing an ES module", () => {
+  const dir = sandbox("register/cjs");
+  const r = runCJS(dir, "main.cjs");
+  ok(r);
+  assert.match(r.stdout, "twice 42\nesm 21");
+  assert.equal(program(r.calls), [
+    "main.cjs:<module>:1",
+    "util.ts:<module>:1",
+    "main.cjs:run:3",
+    "util.ts:twice:4",
+    "esm.mjs:<module>:1",
+    "main.cjs:<anonymous>:5",
+    "esm.mjs:half:3",
+  ]);
+});
+
+test("--import also runs a CommonJS main and a .ts main", () => {
+  const dir = sandbox("register/cjs");
+  const r = runESM(dir, "main.cjs");
+  ok(r);
+  assert.ok(program(r.calls).includes("util.ts:twice:4"));
+  const esm = sandbox("register/esm");
+  writeFileSync(join(esm, "entry.ts"), 'import { add } from "./lib.js";\n\nconst n: number = add(2, 3);\nconsole.log("n", n);\n');
+  const r2 = runESM(esm, "entry.ts");
+  ok(r2);
+  assert.match(r2.stdout, "n 5");
+  assert.equal(program(r2.calls), ["lib.ts:<module>:1", "entry.ts:<module>:1", "lib.ts:add:8"]);
+});
+
+test("TSDB_EXCLUDE / TSDB_INCLUDE: excluded files run (TypeScript stripped) but report nothing", () => {
+  const dir = sandbox("register/esm");
+  const r = runESM(dir, "main.mjs", { env: { TSDB_EXCLUDE: "lib.ts,*.cjs" } });
+  ok(r);
+  assert.match(r.stdout, "total 3 30 #3");
+  assert.equal(program(r.calls), ["helper.cts:<module>:1", "main.mjs:<module>:1", "main.mjs:main:5", "helper.cts:label:5"]);
+  const r2 = runESM(dir, "main.mjs", { env: { TSDB_INCLUDE: "**/*.ts" } });
+  ok(r2);
+  assert.equal(r2.calls, ["lib.ts:<module>:1", "lib.ts:add:8"]);
+});
+
+test('"tsdb" key in package.json; the environment wins over it', () => {
+  const dir = sandbox("register/esm");
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module", tsdb: { include: ["main.mjs", "legacy.cjs"] } }));
+  const r = runESM(dir, "main.mjs");
+  ok(r);
+  assert.equal(program(r.calls), ["legacy.cjs:<module>:1", "main.mjs:<module>:1", "main.mjs:main:5", "legacy.cjs:legacy:3"]);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module", tsdb: { exclude: ["main.mjs"] } }));
+  const r2 = runESM(dir, "main.mjs", { env: { TSDB_EXCLUDE: "lib.ts" } });
+  ok(r2);
+  assert.ok(r2.calls.includes("main.mjs:main:5"));
+  assert.not.ok(r2.calls.some((c) => c.startsWith("lib.ts")));
+});
+
+test("node_modules is not instrumented by default", () => {
+  const dir = sandbox("register/esm");
+  const r = node(["--import", registerESM, "--import", "./trace.mjs", "-e", ""], { cwd: dir });
+  ok(r);
+  const mod = join(dir, "node_modules/dep");
+  node(["-e", `require("fs").mkdirSync(${JSON.stringify(mod)}, {recursive: true})`]);
+  writeFileSync(join(mod, "index.js"), "exports.f = function f() { return 1; };\n");
+  writeFileSync(join(dir, "usesdep.cjs"), 'const { f } = require("./node_modules/dep/index.js");\nf();\n');
+  const r2 = runCJS(dir, "usesdep.cjs");
+  ok(r2);
+  assert.equal(program(r2.calls), ["usesdep.cjs:<module>:1"]);
+});
+
+test("--enable-source-maps: a stack trace through a .ts file shows its own line", () => {
+  const dir = sandbox("register/err");
+  const r = node(["--enable-source-maps", "--import", registerESM, "main.mjs"], { cwd: dir });
+  assert.is.not(r.status, 0);
+  assert.match(r.stderr, "Error: bad");
+  assert.match(r.stderr, /at boom \(.*thrower\.ts:6:\d+\)/);
+  assert.match(r.stderr, /main\.mjs:3:\d+/);
+});
+
+test("a syntax error: file:line:col: message and a code frame (ESM and CommonJS)", () => {
+  const dir = sandbox("register/err");
+  const r = node(["--import", registerESM, "syntax.mjs"], { cwd: dir });
+  assert.is.not(r.status, 0);
+  assert.match(r.stderr, `${join(dir, "broken.ts")}:2:11: Unexpected token`);
+  assert.match(r.stderr, "> 2 | const b = ;");
+  const r2 = node(["--require", registerCJS, "syntax.cjs"], { cwd: dir });
+  assert.is.not(r2.status, 0);
+  assert.match(r2.stderr, `${join(dir, "broken.cts")}:1:9: Unexpected token`);
+  assert.match(r2.stderr, "> 1 | let x = ;");
+});
+
+test("register(options) replaces the default hook; unregister() removes it", () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, "a.cjs"), "function a() {}\na();\n");
+  writeFileSync(join(dir, "b.cjs"), "function b() {}\nb();\n");
+  writeFileSync(join(dir, "c.mjs"), "function c() {}\nc();\n");
+  writeFileSync(
+    join(dir, "main.cjs"),
+    `const { register } = require(${JSON.stringify(registerCJS)});
+const unregister = register({ include: ["a.cjs", "c.mjs"], cache: false });
+require("./a.cjs");
+require("./b.cjs");
+import("./c.mjs").then(() => {
+  unregister();
+  delete require.cache[require.resolve("./a.cjs")];
+  require("./a.cjs");
+});
+`,
+  );
+  const r = node(["--import", "./trace.mjs", "main.cjs"], { cwd: dir });
+  ok(r);
+  assert.equal(r.calls, ["a.cjs:<module>:1", "a.cjs:a:1", "c.mjs:<module>:1", "c.mjs:c:1"]);
+});
+
+test("tsdb/register by package name: --import and --require", () => {
+  const dir = sandbox("register/cjs");
+  mkdirSync(join(dir, "node_modules"));
+  symlinkSync(root, join(dir, "node_modules/tsdb"), "dir");
+  const r = node(["--import", "tsdb/register", "--import", "./trace.mjs", "main.cjs"], { cwd: dir });
+  ok(r);
+  assert.ok(r.calls.includes("util.ts:twice:4"));
+  const r2 = node(["--require", "tsdb/register", "--import", "./trace.mjs", "main.cjs"], { cwd: dir });
+  ok(r2);
+  assert.ok(r2.calls.includes("util.ts:twice:4"));
+});
+
+test.run();
