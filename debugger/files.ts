@@ -20,11 +20,11 @@ export function isTypeScript(filename: string): boolean {
   return TS.test(filename);
 }
 
-/** True for a file the debugger instruments: source code outside node_modules and outside tsdb itself. */
+/** True for a file the debugger instruments: source code outside node_modules and outside tsdb's own build. */
 export function wanted(filename: string): boolean {
   if (!SOURCE.test(filename) || /\.d\.[cm]?ts$/.test(filename)) return false;
   if (filename.split(sep).includes("node_modules")) return false;
-  if (filename === PACKAGE_ROOT || filename.startsWith(PACKAGE_ROOT + sep)) return false;
+  if (filename.startsWith(join(PACKAGE_ROOT, "dist") + sep)) return false;
   return true;
 }
 

@@ -302,5 +302,6 @@ export function openReader(out: Output): LineReader {
       // no controlling terminal: read fd 0 as a stream
     }
   }
-  return new PipeReader(0, out);
+  // TSDB_ECHO=1 echoes piped commands after the prompt, so that a transcript reads like a session.
+  return new PipeReader(0, out, process.env.TSDB_ECHO === "1");
 }

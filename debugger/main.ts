@@ -1,0 +1,161 @@
+/**
+ * `tsdb [--help] [--version] script [args...]`: runs a JavaScript or
+ * TypeScript program under the debugger, as `python -m pdb script` does.
+ */
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { inspect } from "node:util";
+import { gettrace, gettraceback, setcapture, settrace, type TraceFunction } from "../runtime/index.js";
+import { Tsdb } from "./debugger.js";
+import { PACKAGE_ROOT } from "./files.js";
+import { openReader, stdout, writeAll } from "./io.js";
+import { installHooks, runScript } from "./loader.js";
+
+const USAGE = "usage: tsdb [-h] [--version] script [args ...]";
+
+const DESCRIPTION = `${USAGE}
+
+Debug the JavaScript or TypeScript program given by script
+(.js .mjs .cjs .jsx .ts .tsx .mts .cts), as Python's pdb does.
+The program is instrumented as it loads; the debugger stops before
+its first line. Type "help" at the (tsdb) prompt for the commands.
+
+positional arguments:
+  script        the program to debug
+  args          arguments the program sees in process.argv
+
+options:
+  -h, --help    show this help message and exit
+  --version     show tsdb's version and exit`;
+
+function version(): string {
+  try {
+    return String(JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")).version);
+  } catch {
+    return "unknown";
+  }
+}
+
+/** A trace function that stays installed when the debugger has nothing to trace: tracebacks keep being recorded for post-mortem. */
+const keeper: TraceFunction = () => null;
+
+export function main(argv: string[]): void {
+  const out = stdout;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") {
+      i++;
+      break;
+    }
+    if (!a.startsWith("-") || a === "-") break;
+    if (a === "-h" || a === "--help") {
+      out.write(DESCRIPTION + "\n");
+      process.exit(0);
+    }
+    if (a === "--version" || a === "-V") {
+      out.write(`tsdb ${version()}\n`);
+      process.exit(0);
+    }
+    writeAll(2, `${USAGE}\ntsdb: error: unrecognized arguments: ${a}\n`);
+    process.exit(2);
+  }
+  if (i >= argv.length) {
+    writeAll(2, `${USAGE}\ntsdb: error: no script to run\n`);
+    process.exit(2);
+  }
+  const script = argv[i];
+  const args = argv.slice(i + 1);
+  const absolute = resolve(script);
+  if (!existsSync(absolute)) {
+    writeAll(2, `Error: ${script} does not exist\n`);
+    process.exit(1);
+  }
+  if (statSync(absolute).isDirectory()) {
+    writeAll(2, `Error: ${script} is a directory\n`);
+    process.exit(1);
+  }
+  const mainFile = realpathSync(absolute);
+  process.argv = [process.argv[0], absolute, ...args];
+
+  let quitting = false;
+  let finished = false;
+  const reader = openReader(out);
+  const dbg = new Tsdb({
+    out,
+    reader,
+    mainFile,
+    searchDirs: [dirname(mainFile)],
+    onQuit: () => {
+      quitting = true;
+      process.exit(0);
+    },
+  });
+
+  process.on("exit", (code) => {
+    reader.close();
+    if (quitting || finished) return;
+    finished = true;
+    out.write(`The program finished with exit code ${code}\n`);
+  });
+
+  // Ctrl-C while the program runs: stop at the next line it runs.
+  process.on("SIGINT", () => {
+    out.write("\nProgram interrupted. (Use 'cont' to resume).\n");
+    dbg.setTrace();
+  });
+
+  let postMortemActive = false;
+  const postMortem = (error: unknown) => {
+    if (postMortemActive) {
+      writeAll(2, `${describe(error)}\n`);
+      return;
+    }
+    postMortemActive = true;
+    settrace(null);
+    writeAll(2, `${describe(error)}\n`);
+    const tb = gettraceback(error);
+    if (tb === null) {
+      out.write("Uncaught exception; no instrumented frame saw it, so there is nothing to inspect.\n");
+    } else {
+      out.write("Uncaught exception. Entering post mortem debugging\n");
+      out.write("Running 'cont' or 'step' will end the program\n");
+      dbg.reset();
+      dbg.waitForMain = false;
+      dbg.interaction(null, tb);
+      out.write("Post mortem debugger finished.\n");
+    }
+    process.exit(1);
+  };
+  process.on("uncaughtException", postMortem);
+
+  // The debugger only follows the program while it has something to do; the
+  // keeper keeps tracebacks (post-mortem) and locals (`up`, `p`) recorded.
+  const afterStop = () => {
+    if (gettrace() === null && !quitting) settrace(keeper);
+  };
+  dbg.afterInteraction = afterStop;
+
+  setcapture(true);
+  installHooks();
+  // From plain code: stops at the first line of instrumented code, and makes `debugger;` statements stop.
+  dbg.setTrace();
+  runScript(mainFile).then(
+    () => {
+      if (dbg.waitForMain) {
+        // The script holds no line of code: nothing ever stopped.
+        dbg.waitForMain = false;
+      }
+    },
+    postMortem,
+  );
+}
+
+function describe(error: unknown): string {
+  try {
+    if (error instanceof Error) return inspect(error);
+    return `Uncaught ${inspect(error)}`;
+  } catch {
+    return "Uncaught exception";
+  }
+}
