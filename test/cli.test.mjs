@@ -1,0 +1,117 @@
+// tsdb-instrument in child processes: trees, failures, copies, source maps,
+// include/exclude, stdin/stdout.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cli, node, runtimePath, sandbox } from "./fixtures/register/harness.mjs";
+
+const instrumentCli = (args, options) => node([cli, ...args], options);
+
+/** chmod 000 `file`; true when that makes it unreadable (not so for root). */
+function makeUnreadable(file) {
+  chmodSync(file, 0o000);
+  try {
+    readFileSync(file);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+test("a tree: layout kept, broken and unreadable files reported, the others written, exit 1", () => {
+  const dir = sandbox("cli/tree");
+  const unreadable = makeUnreadable(join(dir, "src/secret.js"));
+  const r = instrumentCli(["src", "--out-dir", "out", "--copy-files", "--runtime", runtimePath], { cwd: dir });
+  chmodSync(join(dir, "src/secret.js"), 0o644);
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stderr, "src/util/broken.ts:2:11: Unexpected token\n");
+  assert.match(r.stderr, "> 2 | const b = ;");
+  if (unreadable) {
+    assert.match(r.stderr, /src\/secret\.js: cannot read: EACCES/);
+    assert.match(r.stderr, "tsdb-instrument: 2 files instrumented, 3 copied, 2 failed\n");
+    assert.not.ok(existsSync(join(dir, "out/secret.js")));
+  } else {
+    assert.match(r.stderr, "tsdb-instrument: 3 files instrumented, 3 copied, 1 failed\n");
+    assert.ok(existsSync(join(dir, "out/secret.js")));
+  }
+  assert.ok(existsSync(join(dir, "out/app.js")));
+  assert.ok(existsSync(join(dir, "out/util/math.js")));
+  assert.not.ok(existsSync(join(dir, "out/util/broken.js")));
+  assert.is(readFileSync(join(dir, "out/data.txt"), "utf8"), "not source\n");
+  assert.ok(existsSync(join(dir, "out/types.d.ts")));
+  assert.ok(existsSync(join(dir, "out/package.json")));
+
+  // The output runs, and reports the original files and lines.
+  const run = node(["--import", "./trace.mjs", "out/app.js"], { cwd: dir });
+  assert.is(run.status, 0, run.stderr);
+  assert.match(run.stdout, "square 49");
+  assert.equal(run.calls, ["src/util/math.ts:<module>:1", "src/app.ts:<module>:1", "src/app.ts:main:5", "src/util/math.ts:square:2"]);
+});
+
+test("without --copy-files only sources are written; --include/--exclude pick them", () => {
+  const dir = sandbox("cli/tree");
+  const r = instrumentCli(["src", "-d", "out", "--exclude", "util/broken.ts", "--exclude", "src/secret.js"], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stderr, "tsdb-instrument: 2 files instrumented, 0 failed\n");
+  assert.not.ok(existsSync(join(dir, "out/data.txt")));
+  assert.not.ok(existsSync(join(dir, "out/secret.js")));
+  const only = instrumentCli(["src", "-d", "only", "--include", "**/math.ts"], { cwd: dir });
+  assert.is(only.status, 0, only.stderr);
+  assert.ok(existsSync(join(dir, "only/util/math.js")));
+  assert.not.ok(existsSync(join(dir, "only/app.js")));
+});
+
+test("--source-maps file: a map beside each output, and a comment naming it", () => {
+  const dir = sandbox("cli/tree");
+  const r = instrumentCli(["src/app.ts", "src/util/math.ts", "-d", "maps", "-s", "file"], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  const code = readFileSync(join(dir, "maps/app.js"), "utf8");
+  assert.ok(code.endsWith("//# sourceMappingURL=app.js.map\n"));
+  const map = JSON.parse(readFileSync(join(dir, "maps/app.js.map"), "utf8"));
+  assert.is(map.file, "app.js");
+  assert.equal(map.sources, ["../src/app.ts"]);
+  assert.ok(map.mappings.length > 0);
+  const none = instrumentCli(["src/app.ts", "-o", "plain.js", "-s", "none"], { cwd: dir });
+  assert.is(none.status, 0, none.stderr);
+  assert.not.match(readFileSync(join(dir, "plain.js"), "utf8"), "sourceMappingURL");
+});
+
+test("stdin to stdout; one file to stdout; a syntax error on stdin", () => {
+  const dir = sandbox();
+  const source = "function f(a) {\n  return a + 1;\n}\nconsole.log(f(1));\n";
+  const r = instrumentCli(["--runtime", runtimePath], { cwd: dir, input: source });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, '.file("<string>"');
+  assert.match(r.stdout, "//# sourceMappingURL=data:application/json;charset=utf-8;base64,");
+  writeFileSync(join(dir, "out.cjs"), r.stdout);
+  const run = node(["out.cjs"], { cwd: dir });
+  assert.is(run.stdout, "2\n");
+
+  writeFileSync(join(dir, "one.ts"), "const n: number = 1;\n");
+  const one = instrumentCli(["one.ts", "-s", "none"], { cwd: dir });
+  assert.is(one.status, 0, one.stderr);
+  assert.match(one.stdout, `.file(${JSON.stringify(join(dir, "one.ts"))}`);
+  assert.is(one.stderr, "");
+
+  const bad = instrumentCli(["--filename", "in.ts"], { cwd: dir, input: "let x: = 1;\n" });
+  assert.is(bad.status, 1);
+  assert.match(bad.stderr, /^in\.ts:1:8: .*\n> 1 \| let x: = 1;/);
+  assert.is(bad.stdout, "");
+});
+
+test("--help, --version, usage errors", () => {
+  const help = instrumentCli(["--help"]);
+  assert.is(help.status, 0);
+  assert.match(help.stdout, "Usage: tsdb-instrument");
+  const version = instrumentCli(["--version"]);
+  assert.is(version.stdout.trim(), JSON.parse(readFileSync(join(cli, "../../../package.json"), "utf8")).version);
+  const bad = instrumentCli(["--source-maps", "sideways"]);
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, "--source-maps must be inline, file or none");
+  const tree = instrumentCli(["test/fixtures/cli/tree/src"], { cwd: join(cli, "../../..") });
+  assert.is(tree.status, 2);
+  assert.match(tree.stderr, "needs --out-dir");
+});
+
+test.run();
