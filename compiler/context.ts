@@ -19,6 +19,8 @@ export interface SnapshotEntry {
   writable: boolean;
   /** a module-level binding: visible to `frame.eval`, not listed in `frame.locals` (Python's globals) */
   global?: boolean;
+  /** a function declaration or a function's own name: shown, never written back */
+  fn?: boolean;
 }
 
 /** A place that reports an event and hands the runtime a snapshot of the bindings in scope. */

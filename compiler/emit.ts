@@ -3,7 +3,7 @@
  * hot-path contract described at the top of runtime/trace.ts.
  */
 import * as t from "@babel/types";
-import type { FileContext, FunctionContext, Site } from "./context.js";
+import type { FileContext, FunctionContext, Site, SnapshotEntry } from "./context.js";
 
 const id = (name: string) => t.identifier(name);
 const num = (n: number) => t.numericLiteral(n);
@@ -47,15 +47,31 @@ export function lineSite(file: FileContext, fn: FunctionContext, line: number, s
   return [statements, { ...site, array, scope, dispatch }];
 }
 
+/**
+ * At most this many bindings per snapshot: a function with hundreds of local functions (a bundle's
+ * top-level IIFE) would otherwise repeat them all at every statement.
+ */
+const MAX_SNAPSHOT = 24;
+/** At most this many bindings are written back (the innermost ones: what a user at a prompt assigns). */
+const MAX_WRITE_BACK = 8;
+
+/** Which bindings a snapshot keeps first: the site's own values, then its functions, then outer ones. */
+function rank(e: SnapshotEntry): number {
+  return (e.global ? 4 : 0) + (e.fn ? 2 : 0);
+}
+
 /** Fills in a site's snapshot: values, scope row, and the write-back of writable bindings. */
 export function completeSite(file: FileContext, fn: FunctionContext, site: Site): void {
-  const entries = site.inWith ? [] : [...site.entries];
+  let entries = site.inWith ? [] : [...site.entries];
   if (!site.inWith) {
     const own = new Set(entries.map((e) => e.name));
     for (const entry of fn.free.values()) if (!own.has(entry.name)) entries.push(entry);
+    entries = entries.map((e, i) => [e, rank(e) * 1e6 + i] as const).sort((a, b) => a[1] - b[1]).slice(0, MAX_SNAPSHOT).map(([e]) => e);
     if (fn.usesArguments && !own.has("arguments")) entries.push({ name: "arguments", read: "direct", writable: false });
   }
   if (fn.thisRead !== null) entries.push({ name: "this", read: fn.thisRead, writable: false });
+  let budget = MAX_WRITE_BACK;
+  entries = entries.map((e) => (e.writable && !e.global && !fn.free.has(e.name) && budget-- > 0 ? e : { ...e, writable: false }));
   entries.sort((a, b) => Number(b.writable) - Number(a.writable));
   const writable = entries.filter((e) => e.writable);
   site.array.elements = entries.map((e) => readBinding(file, e.name, e.read));

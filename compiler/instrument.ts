@@ -71,6 +71,7 @@ export function instrument(code: string, options: InstrumentOptions = {}): Instr
       configFile: false,
       sourceType,
       sourceMaps: sourceMaps === "none" ? false : sourceMaps === "inline" ? "inline" : true,
+      compact: false,
       parserOpts: {
         plugins: isTS ? [] : ["jsx"],
         allowReturnOutsideFunction: sourceType !== "module",

@@ -31,10 +31,10 @@ function ownEntry(binding: Binding, pos: number): SnapshotEntry | null {
   switch (binding.kind) {
     case "param":
     case "var":
-    case "hoisted":
       return { name, read: "direct", writable: true };
+    case "hoisted":
     case "local":
-      return { name, read: "direct", writable: false };
+      return { name, read: "direct", writable: false, fn: true };
     case "let":
     case "const": {
       // Declared before the site in straight-line code: initialized by the time control gets here,
@@ -58,10 +58,10 @@ export function freeEntry(binding: Binding): SnapshotEntry | null {
   switch (binding.kind) {
     case "param":
     case "var":
-    case "hoisted":
       return { name, read: "direct", writable: true, global };
+    case "hoisted":
     case "local":
-      return { name, read: "direct", writable: false, global };
+      return { name, read: "direct", writable: false, global, fn: true };
     case "let":
     case "const":
     case "module":

@@ -37,6 +37,9 @@ export interface LoaderConfig extends FilterOptions {
 
 export type Format = "module" | "commonjs";
 
+/** The header every instrumented file starts with: the runtime's `file(...)` call. */
+const ALREADY_INSTRUMENTED = /\$t\d*\$T\.file\("/;
+
 export class Loader {
   readonly matches: (filename: string) => boolean;
   readonly cache: DiskCache | null;
@@ -58,7 +61,8 @@ export class Loader {
 
   /** The JavaScript Node should run for `source` loaded from `filename` as `format`. */
   transform(source: string, filename: string, format: Format): string {
-    const instrumenting = this.matches(filename);
+    // Output of tsdb-instrument (or of another hook) is not instrumented twice.
+    const instrumenting = this.matches(filename) && !ALREADY_INSTRUMENTED.test(source.slice(0, 4096));
     if (!instrumenting && !isTypeScript(filename)) return source;
     const options = {
       mode: instrumenting ? "instrument" : "strip",
