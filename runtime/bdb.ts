@@ -382,7 +382,8 @@ export class Bdb {
   /** Stop when returning from the given frame. */
   setReturn(frame: Frame): void {
     if (isGeneratorOrCoroutine(frame.code)) this.setStopinfo(frame, null, -1);
-    else this.setStopinfo(frame.back, frame);
+    // JS: a frame called from plain code has no back (Python has one there).
+    else this.setStopinfo(frame.back ?? BOTTOM, frame);
   }
 
   /**
@@ -615,7 +616,9 @@ export class Bdb {
       stack.push([t.frame, t.lineno]);
       t = t.next;
     }
-    if (f === null) i = Math.max(0, stack.length - 1);
+    // JS: when the botframe stands for plain code (BOTTOM), the end of the
+    // chain is where Python would have met the botframe.
+    if (f === null && this.botframe !== BOTTOM) i = Math.max(0, stack.length - 1);
     return [stack, i];
   }
 
@@ -903,19 +906,28 @@ function compileString(source: string, mode: "exec" | "eval"): Compiled {
   // The compiler (Babel) is loaded only when needed.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { instrument } = require("../compiler/index.js") as typeof import("../compiler/index.js");
-  const text = mode === "eval" ? `return (${source}\n);` : source;
+  // The value of an expression is stored into RESULT, which the scope keeps
+  // aside. (A top-level `return (expr)` would be simpler, but the compiler
+  // currently reports the script's `return` event before evaluating expr.)
+  const text = mode === "eval" ? `${RESULT} = (${source}\n);` : source;
   registerSource("<string>", source);
   const { code } = instrument(text, { sourceType: "script", runtime: join(__dirname, "index.js"), sourceMaps: "none" });
   const body = new Function("$$tsdb$scope", `with ($$tsdb$scope) {\n${code}\n}`) as (scope: object) => unknown;
-  return (globals, locals) => body.call(globalThis, scopeOf(globals, locals));
+  return (globals, locals) => {
+    const result: { value?: unknown } = {};
+    body.call(globalThis, scopeOf(globals, locals, result));
+    return result.value;
+  };
 }
+
+const RESULT = "$$tsdb$result";
 
 /**
  * The `with` object of run/runeval: reads look in locals, globals, then
  * globalThis; writes go to locals. Names known nowhere are claimed too (so
  * that assigning them goes to locals, as exec() does) and read as undefined.
  */
-function scopeOf(globals: object, locals: object): object {
+function scopeOf(globals: object, locals: object, result: { value?: unknown }): object {
   const g = globals as Record<PropertyKey, unknown>;
   const l = locals as Record<PropertyKey, unknown>;
   return new Proxy(Object.create(null) as object, {
@@ -930,7 +942,8 @@ function scopeOf(globals: object, locals: object): object {
       return (globalThis as Record<string, unknown>)[name];
     },
     set(_target, name, value) {
-      l[name] = value;
+      if (name === RESULT) result.value = value;
+      else l[name] = value;
       return true;
     },
   });
