@@ -15,7 +15,7 @@ mode = spec["mode"]
 result = {}
 
 if mode == "plain":
-    def body():
+    def body(n):
         run(n)
 
 elif mode in ("settrace", "count"):
@@ -37,7 +37,7 @@ elif mode in ("settrace", "count"):
         def glob(frame, event, arg):
             return local
 
-    def body():
+    def body(n):
         sys.settrace(glob)
         try:
             run(n)
@@ -60,7 +60,7 @@ elif mode in ("bdb-other", "bdb-same"):
         print(json.dumps({"error": "set_break(%s, %d): %s" % (file, line, err)}))
         sys.exit(0)
 
-    def body():
+    def body(n):
         debugger.runcall(run, n)
 
 elif mode == "bdb-step":
@@ -70,16 +70,24 @@ elif mode == "bdb-step":
 
     debugger = StepBdb()
 
-    def body():
+    def body(n):
         debugger.runcall(run, n)
 
 else:
     raise SystemExit("unknown mode " + mode)
 
+warm = spec.get("warm")
+if warm:
+    for _ in range(warm["iters"]):
+        body(warm["n"])
+if mode == "count":
+    events = 0
+if mode in ("bdb-other", "bdb-same"):
+    stops = 0
 times = []
 for _ in range(spec["iters"]):
     t0 = time.perf_counter()
-    body()
+    body(n)
     times.append((time.perf_counter() - t0) * 1000)
 result["times"] = times
 if mode == "count":

@@ -43,20 +43,29 @@ const outFile = opt("out")[0] ?? (quick || only.length ? join(workRoot, "results
 
 // Sizes. Python runs the same programs with a smaller n (its ratios are
 // against its own plain run at that n; the ratios hardly depend on n).
+// `warm`: calls with a small input before the timed ones (see child.cjs).
 const P = quick
   ? {
-      js: { fib: { n: 25, iters: 5 }, loop: { n: 1e7, iters: 3 }, acorn: { n: 1, iters: 2 } },
-      jsEvents: { fib: { n: 22, iters: 2 }, loop: { n: 1e6, iters: 2 } },
-      py: { fib: { n: 20, iters: 3 }, loop: { n: 1e5, iters: 3 } },
+      js: {
+        fib: { n: 25, iters: 5, warm: { n: 15, iters: 10 } },
+        loop: { n: 1e7, iters: 3, warm: { n: 1e4, iters: 10 } },
+        acorn: { n: 1, iters: 2, warm: { n: 0, iters: 2 } },
+      },
+      jsEvents: { fib: { n: 20, iters: 2, warm: { n: 10, iters: 5 } }, loop: { n: 1e5, iters: 2, warm: { n: 1e3, iters: 5 } } },
+      py: { fib: { n: 20, iters: 3, warm: { n: 10, iters: 2 } }, loop: { n: 1e5, iters: 3, warm: { n: 1e3, iters: 2 } } },
       parseFile: "node_modules/lodash/lodash.js",
       instrumentFile: "node_modules/acorn/dist/acorn.js",
       instrumentIters: 1,
       registerFile: "node_modules/acorn/dist/acorn.js",
     }
   : {
-      js: { fib: { n: 30, iters: 10 }, loop: { n: 1e8, iters: 5 }, acorn: { n: 1, iters: 3 } },
-      jsEvents: { fib: { n: 30, iters: 3 }, loop: { n: 1e7, iters: 3 } },
-      py: { fib: { n: 25, iters: 5 }, loop: { n: 1e6, iters: 5 } },
+      js: {
+        fib: { n: 30, iters: 10, warm: { n: 20, iters: 30 } },
+        loop: { n: 1e8, iters: 6, warm: { n: 1e5, iters: 30 } },
+        acorn: { n: 1, iters: 3, warm: { n: 0, iters: 5 } },
+      },
+      jsEvents: { fib: { n: 27, iters: 3, warm: { n: 15, iters: 20 } }, loop: { n: 3e6, iters: 3, warm: { n: 1e4, iters: 20 } } },
+      py: { fib: { n: 25, iters: 5, warm: { n: 15, iters: 3 } }, loop: { n: 1e6, iters: 5, warm: { n: 1e4, iters: 3 } } },
       parseFile: "node_modules/typescript/lib/typescript.js",
       instrumentFile: "node_modules/lodash/lodash.js",
       instrumentIters: 2,
@@ -96,7 +105,7 @@ const python = !noPython && spawnSync("python3", ["--version"]).status === 0;
 const jobs = new Map();
 function job(lang, workload, mode, size, extra = {}) {
   const key = `${lang}:${workload}:${mode}:${size.n}`;
-  if (!jobs.has(key)) jobs.set(key, { key, lang, workload, mode, n: size.n, iters: size.iters, once: mode === "count", results: [], errors: [], ...extra });
+  if (!jobs.has(key)) jobs.set(key, { key, lang, workload, mode, n: size.n, iters: size.iters, warm: mode === "count" ? undefined : size.warm, once: mode === "count", results: [], errors: [], ...extra });
   return jobs.get(key);
 }
 
@@ -169,12 +178,12 @@ function runJob(j) {
   if (j.mode === "register") return runRegister(j);
   let cmd, argv;
   if (j.lang === "js") {
-    const spec = { ...common, workload: j.workload, mode: j.mode, n: j.n, iters: j.iters, tool: j.tool, file: j.file };
+    const spec = { ...common, workload: j.workload, mode: j.mode, n: j.n, iters: j.iters, warm: j.warm, tool: j.tool, file: j.file };
     if (breakpoints[j.mode]) spec.breakpoint = breakpoints[j.mode](j.workload);
     cmd = process.execPath;
     argv = [...nodeArgs, join(here, "child.cjs"), JSON.stringify(spec)];
   } else {
-    const spec = { workloads: workloadsDir, workload: j.workload, mode: j.mode, n: j.n, iters: j.iters };
+    const spec = { workloads: workloadsDir, workload: j.workload, mode: j.mode, n: j.n, iters: j.iters, warm: j.warm };
     if (pyBreakpoints[j.mode]) spec.breakpoint = pyBreakpoints[j.mode](j.workload);
     cmd = "python3";
     argv = [join(here, "child.py"), JSON.stringify(spec)];
@@ -319,7 +328,7 @@ for (const row of selected) {
 }
 
 const sizes = [
-  `JS: fib(${P.js.fib.n}), loop n=${P.js.loop.n.toExponential(0)}, acorn parsing ${P.parseFile}; events/s cases: fib(${P.jsEvents.fib.n}), loop n=${P.jsEvents.loop.n.toExponential(0)}`,
+  `JS: fib(${P.js.fib.n}), loop n=${P.js.loop.n.toExponential(0)}, acorn parsing ${P.parseFile}; events/s cases: fib(${P.jsEvents.fib.n}), loop n=${P.jsEvents.loop.n.toExponential(0)}; each after a warm-up with a small input`,
   python ? `Python: fib(${P.py.fib.n}), loop n=${P.py.loop.n.toExponential(0)} (ratios against Python's own plain run at that n)` : "Python: not run",
 ];
 const baselines = list
