@@ -93,7 +93,8 @@ function toInstrumentError(error: unknown, code: string, filename: string): Erro
   const { line, column } = e.loc;
   // Babel's message is "<file>: <reason> (l:c)" followed by its own frame: keep the reason only.
   let reason = String(e.message ?? "").split("\n")[0];
-  reason = reason.replace(/^.*?: (?=[A-Z])/, "").replace(/\s*\(\d+:\d+\)\s*$/, "");
+  for (const prefix of [filename + ": ", "unknown file: "]) if (reason.startsWith(prefix)) reason = reason.slice(prefix.length);
+  reason = reason.replace(/\s*\(\d+:\d+\)\s*$/, "");
   const frame = codeFrameColumns(code, { start: { line, column: column + 1 } }, { highlightCode: false });
   return new InstrumentError(filename, line, column + 1, reason, frame);
 }

@@ -1,0 +1,59 @@
+/**
+ * The CommonJS half of `tsdb/register`: a `require.extensions` hook in the
+ * manner of `pirates`, which also passes on the module format Node 20.19+
+ * gives `Module.prototype._compile` (pirates drops it, and then `require()`
+ * of an ES module — `require(esm)` — compiles it as CommonJS).
+ */
+import Module from "node:module";
+
+/** `(code, filename, format)` → the code to compile; `format` is what Node decided, when it did. */
+export type CompileHook = (code: string, filename: string, format: "module" | "commonjs" | undefined) => { code: string; format?: "module" | "commonjs" };
+
+type Loader = (module: CompilingModule, filename: string) => void;
+interface CompilingModule {
+  _compile(code: string, filename: string, format?: string): unknown;
+}
+
+const extensions = (Module as unknown as { _extensions: Record<string, Loader> })._extensions;
+
+/**
+ * Installs `hook` for `exts` (files with other extensions that Node loads
+ * with the `.js` loader, `.cjs` and `.mjs` among them, come through `.js`).
+ * Returns the function that removes it.
+ */
+export function addRequireHook(hook: CompileHook, exts: readonly string[], matcher: (filename: string) => boolean): () => void {
+  const installed = new Map<string, { loader: Loader; previous: Loader | undefined }>();
+  let active = true;
+  for (const ext of exts) {
+    const previous = extensions[ext];
+    const fallback = previous ?? extensions[".js"];
+    const loader: Loader = (module, filename) => {
+      if (!active || !matcher(filename)) return fallback(module, filename);
+      const compile = module._compile;
+      module._compile = function (this: CompilingModule, code: string, name: string, format?: string) {
+        module._compile = compile;
+        const given = format === "module" || format === "commonjs" ? format : undefined;
+        const result = hook(code, filename, given);
+        const out = result.format ?? format;
+        return out === undefined ? compile.call(this, result.code, name) : compile.call(this, result.code, name, out);
+      };
+      try {
+        return fallback(module, filename);
+      } finally {
+        // The loader may have thrown before compiling (ERR_REQUIRE_ESM, unreadable file).
+        if (Object.prototype.hasOwnProperty.call(module, "_compile") && module._compile !== compile) module._compile = compile;
+      }
+    };
+    extensions[ext] = loader;
+    installed.set(ext, { loader, previous });
+  }
+  return () => {
+    active = false;
+    for (const [ext, { loader, previous }] of installed) {
+      // Restore only where nobody has hooked on top of us since; otherwise stay, inert.
+      if (extensions[ext] !== loader) continue;
+      if (previous) extensions[ext] = previous;
+      else delete extensions[ext];
+    }
+  };
+}

@@ -1,0 +1,133 @@
+// The compiler (SPEC §4): languages in, source maps out, errors that say where.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { instrument, InstrumentError } from "../dist/compiler.mjs";
+import { traceRun } from "./helpers/run.mjs";
+
+const calls = (events) => events.filter((e) => e[0] === "call").map((e) => `${e[1]}:${e[2]}`);
+const lines = (events, name) => events.filter((e) => e[0] === "line" && e[1] === name).map((e) => e[2]);
+
+test("TypeScript runs with its own line numbers, parameter properties and enums included", async () => {
+  const { events, exports, error } = await traceRun(`interface Shape { area(): number }
+type Id = string;
+enum Color { Red, Green }
+class Box implements Shape {
+  constructor(private w: number, public readonly h: number) {}
+  area(): number {
+    const a: number = this.w * this.h;
+    return a;
+  }
+}
+export const area = new Box(2, 3).area();
+export const green: Color = Color.Green;
+`, "shapes.ts");
+  assert.is(error, undefined);
+  assert.is(exports.area, 6);
+  assert.is(exports.green, 1);
+  assert.ok(calls(events).includes("constructor:5"));
+  assert.equal(lines(events, "area"), [7, 8]);
+});
+
+test("TSX and JSX parse; JSX is left for the application's own JSX transform", () => {
+  const tsx = instrument("const el = <div id={x as string}>hi</div>;\n", { filename: "/a/view.tsx" }).code;
+  assert.match(tsx, /<div id=\{x\}>hi<\/div>/);
+  const jsx = instrument("export const el = <b>{1}</b>;\n", { filename: "/a/view.jsx" }).code;
+  assert.match(jsx, /<b>\{1\}<\/b>/);
+});
+
+test(".mts is a module and .cts a script", () => {
+  assert.match(instrument("export const a = 1;\n", { filename: "/a/m.mts" }).code, /^import \* as/);
+  assert.match(instrument("const a: number = 1; module.exports = a;\n", { filename: "/a/c.cts" }).code, /require\(/);
+});
+
+test("source maps: returned beside the code, or inline", () => {
+  const file = instrument("function f() {\n  return 1;\n}\n", { filename: "/a/f.js" });
+  assert.is(file.map.sources[0], "/a/f.js");
+  assert.ok(file.map.mappings.length > 0);
+  assert.not.match(file.code, /sourceMappingURL/);
+  const inline = instrument("let a = 1;\n", { filename: "/a/g.js", sourceMaps: "inline" });
+  assert.match(inline.code, /\/\/# sourceMappingURL=data:application\/json;/);
+  assert.is(instrument("let a = 1;\n", { filename: "/a/h.js", sourceMaps: "none" }).map, null);
+});
+
+test("a syntax error names file, line and column and shows a code frame", () => {
+  let error;
+  try {
+    instrument("let ok = 1;\nlet x = ;\n", { filename: "/src/bad.js" });
+  } catch (e) {
+    error = e;
+  }
+  assert.instance(error, InstrumentError);
+  assert.is(error.filename, "/src/bad.js");
+  assert.is(error.line, 2);
+  assert.is(error.column, 9);
+  assert.is(error.message.split("\n")[0], "/src/bad.js:2:9: Unexpected token (2:8)".replace(" (2:8)", ""));
+  assert.match(error.message, /> 2 \| let x = ;/);
+});
+
+test("directives stay first: 'use strict' keeps its meaning, sloppy code stays sloppy", async () => {
+  const strict = instrument('"use strict";\nexport const t = (function () { return this; })();\n', { filename: "/a/s.mjs" }).code;
+  assert.match(strict, /^"use strict";/);
+  const { exports } = await traceRun(`function f() { "use strict"; return this; }
+const g = () => { "use strict"; return typeof this; };
+export const r = [f(), g()];
+`, "strict.mjs");
+  assert.equal(exports.r, [undefined, "undefined"]);
+});
+
+test("names tsdb adds never clash with the program's own", () => {
+  const code = instrument("const $t$d = 1; const $t0$d = 2;\n", { filename: "/a/clash.js" }).code;
+  assert.match(code, /\$t1\$d/);
+});
+
+test("inferred names, function length and name are those of the original", async () => {
+  const { exports } = await traceRun(`export const f = () => {};
+export const o = { m() {}, get g() { return 1; }, a: function () {}, b: () => {} };
+export class C { x = () => {}; static s() {} }
+export default function (a, b = 1, ...c) {}
+export const facts = [f.name, o.m.name, Object.getOwnPropertyDescriptor(o, "g").get.name, o.a.name, o.b.name, new C().x.name, C.s.name];
+`, "names.mjs");
+  assert.equal(exports.facts, ["f", "m", "get g", "a", "b", "x", "s"]);
+  assert.is(exports.default.name, "default");
+  assert.is(exports.default.length, 1);
+});
+
+test("export default of an immediately called function", async () => {
+  const { exports, events } = await traceRun(`export default (function () {
+  return 42;
+})();
+`, "iife.mjs");
+  assert.is(exports.default, 42);
+  assert.ok(calls(events).includes("<anonymous>:1"));
+});
+
+test("default parameters that refer to earlier ones and to closures; destructured parameters", async () => {
+  const { exports } = await traceRun(`const k = 10;
+function f(a, b = a + 1, g = () => a + b + k, { c, d: [e] = [5] } = {}) { return [a, b, g(), c, e]; }
+export const r = f(1, undefined, undefined, { c: 3 });
+`, "params.mjs");
+  assert.equal(exports.r, [1, 2, 13, 3, 5]);
+});
+
+test("the same var declared twice in loops, and a function and a var of one name", async () => {
+  const { exports } = await traceRun(`function f() {
+  for (var i = 0; i < 2; i++) { var x = i; }
+  for (var i = 5; i < 6; i++) { var x = i * 2; }
+  return [i, x, typeof g];
+  var g;
+  function g() {}
+}
+export const r = f();
+`, "vars.mjs");
+  assert.equal(exports.r, [6, 10, "function"]);
+});
+
+test("optional chaining and logical assignment", async () => {
+  const { exports } = await traceRun(`let a = null, b = { c: { d: () => 4 } };
+a ??= 1; b.e ||= 2; b.f &&= 3;
+export const r = [a, b?.c?.d?.(), b.x?.y, b.e, b.f];
+`, "opt.mjs");
+  assert.equal(exports.r, [1, 4, undefined, 2, undefined]);
+});
+
+test.run();
