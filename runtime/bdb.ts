@@ -191,6 +191,11 @@ export class Bdb {
       return this.traceDispatch;
     }
     if (!(this.stopHere(frame) || this.breakAnywhere(frame))) {
+      // JS: a generator or async function resuming after 'return' was issued
+      // in it stays traced, so that dispatchReturn sees it finish (Python
+      // sees that through the StopIteration raised in a traced caller; an
+      // awaiting async function has no such caller).
+      if (frame === this.stopframe && isGeneratorOrCoroutine(frame.code)) return this.traceDispatch;
       // No need to trace this function
       return undefined;
     }
