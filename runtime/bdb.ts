@@ -110,8 +110,8 @@ export class Bdb {
   private quitRaised = false;
   /** JS: a watch narrowing the events is installed (see `updateWatch`). */
   private watching = false;
-  /** JS: frames whose `call` event reached dispatchCall. */
-  private dispatched = new WeakSet<Frame>();
+  /** JS: the frames that were on the stack when the watch was installed. */
+  private beforeWatch = new WeakSet<Frame>();
 
   constructor(skip?: Iterable<string> | null) {
     const patterns = skip ? new Set(skip) : null;
@@ -182,7 +182,6 @@ export class Bdb {
    */
   dispatchCall(frame: Frame, arg: unknown): TraceFunction | undefined {
     // XXX 'arg' is no longer used
-    this.dispatched.add(frame);
     if (this.botframe === null) {
       // First call of dispatch since reset(). JS: the caller may be plain
       // code, which has no frame: BOTTOM stands for it.
@@ -841,8 +840,13 @@ export class Bdb {
       }
       return;
     }
-    if (this.watching) this.restoreTraces();
-    this.watching = true;
+    if (this.watching) {
+      this.restoreTraces();
+    } else {
+      this.watching = true;
+      this.beforeWatch = new WeakSet();
+      for (let f = getframe(0); f !== null; f = f.back) this.beforeWatch.add(f);
+    }
     setwatch(this.makeWatch());
   }
 
@@ -884,14 +888,16 @@ export class Bdb {
   }
 
   /**
-   * Frames entered while the watch was on were not passed to dispatchCall;
-   * Python would have traced those of files with breakpoints. Give them the
-   * trace function when the watch changes or goes (from the current frame to
-   * the botframe).
+   * Frames entered while the watch was on and not traced were not passed to
+   * dispatchCall (a frame that is, while continuing, gets the trace
+   * function); Python would have traced those of files with breakpoints.
+   * Give them the trace function when the watch changes or goes (from the
+   * current frame to the botframe). A breakpoint set in a file that had none
+   * when such a frame was entered makes it traced too, where Python would not.
    */
   private restoreTraces(): void {
     for (let f = getframe(0); f !== null && f !== this.botframe; f = f.back) {
-      if (!f.trace && !this.dispatched.has(f) && this.breaks.has(this.canonic(f.code.filename))) f.trace = this.traceDispatch;
+      if (!f.trace && !this.beforeWatch.has(f) && this.breaks.has(this.canonic(f.code.filename))) f.trace = this.traceDispatch;
     }
   }
 }
