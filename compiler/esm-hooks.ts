@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { isTypeScript, typeScriptAlternatives } from "./config.js";
-import { Loader, typeScriptFormat, type LoaderConfig } from "./transform.js";
+import { Loader, detectFormat, type LoaderConfig } from "./transform.js";
 
 /** What the main thread publishes: the configuration, or null once unregistered. */
 export type HooksState = LoaderConfig | null;
@@ -116,7 +116,7 @@ export async function load(
   if (isTypeScript(filename)) {
     const source = readFileSync(filename, "utf8");
     // CommonJS TypeScript goes to Node's CommonJS loader, where tsdb's require hook has it.
-    if (typeScriptFormat(filename, source) === "commonjs") return { format: "commonjs", shortCircuit: true };
+    if (detectFormat(filename, source) === "commonjs") return { format: "commonjs", shortCircuit: true };
     return { format: "module", source: loader.transform(source, filename, "module"), shortCircuit: true };
   }
   if (!loader.matches(filename)) return nextLoad(url, context);

@@ -9,7 +9,7 @@
  * `"tsdb"` key of the working directory's package.json. `register(options)`
  * replaces it and returns `unregister()`.
  *
- * CommonJS goes through `pirates` (a `require.extensions` hook, main thread);
+ * CommonJS goes through a `require.extensions` hook (`require-hook.ts`, main thread);
  * ES modules through Node's module customization hooks (`esm-hooks.ts`,
  * hooks thread). Both use the same filter and the same on-disk cache.
  */
@@ -17,11 +17,11 @@ import Module from "node:module";
 import { accessSync, constants, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { addHook } from "pirates";
 import { defaultCacheDir } from "./cache.js";
 import { resolveFilter, typeScriptAlternatives, type FilterOptions } from "./config.js";
 import { writeState, type HooksData, type HooksState } from "./esm-hooks.js";
-import { Loader, type LoaderConfig } from "./transform.js";
+import { addRequireHook } from "./require-hook.js";
+import { detectFormat, Loader, type LoaderConfig } from "./transform.js";
 
 export interface RegisterOptions extends FilterOptions {
   /** `false`: no on-disk cache; a string: the cache directory (relative to `cwd`). Default `$TSDB_CACHE_DIR` or `node_modules/.cache/tsdb`. */
@@ -30,8 +30,13 @@ export interface RegisterOptions extends FilterOptions {
   sourceMaps?: "inline" | "none";
 }
 
-/** Extensions the CommonJS hook handles (`.mjs`/`.mts` cannot be required in Node 20). */
-const CJS_EXTENSIONS = [".js", ".cjs", ".ts", ".tsx", ".cts"];
+/**
+ * Extensions the CommonJS hook is installed for. `.cjs`, `.mjs` and `.mts`
+ * reach Node's `.js` loader and so this hook too; registering them would make
+ * `require("./x")` find `x.cjs`, which Node does not do. `.ts`, `.tsx` and
+ * `.cts` are registered so that `require("./x")` finds `x.ts`.
+ */
+const CJS_EXTENSIONS = [".js", ".ts", ".tsx", ".cts"];
 
 let active: { loader: Loader; revert: () => void; token: object } | null = null;
 let resolverPatched = false;
@@ -109,18 +114,21 @@ export function register(options: RegisterOptions = {}): () => void {
   active?.revert();
   const loader = new Loader(config);
   let busy = false;
-  const revert = addHook(
-    (code, filename) => {
+  const revert = addRequireHook(
+    (code, filename, format) => {
       // Files tsdb's own compiler loads while it works are never instrumented.
-      if (busy) return code;
+      if (busy) return { code };
       busy = true;
       try {
-        return loader.transform(code, filename, "commonjs");
+        // Node gives the format of .js/.cjs/.mjs (require(esm) in Node 20.19+ gives "module").
+        const resolved = format ?? detectFormat(filename, code);
+        return { code: loader.transform(code, filename, resolved), format: resolved };
       } finally {
         busy = false;
       }
     },
-    { exts: CJS_EXTENSIONS, matcher: (filename) => !busy && loader.handles(filename), ignoreNodeModules: false },
+    CJS_EXTENSIONS,
+    (filename) => !busy && loader.handles(filename),
   );
   patchResolver();
   postToHooks(config);

@@ -24,9 +24,12 @@ const extensions = (Module as unknown as { _extensions: Record<string, Loader> }
 export function addRequireHook(hook: CompileHook, exts: readonly string[], matcher: (filename: string) => boolean): () => void {
   const installed = new Map<string, { loader: Loader; previous: Loader | undefined }>();
   let active = true;
+  // Taken before installing: an extension Node has no loader for falls back to
+  // the `.js` loader as it was, not to this hook's own `.js` loader.
+  const jsLoader = extensions[".js"];
   for (const ext of exts) {
     const previous = extensions[ext];
-    const fallback = previous ?? extensions[".js"];
+    const fallback = previous ?? jsLoader;
     const loader: Loader = (module, filename) => {
       if (!active || !matcher(filename)) return fallback(module, filename);
       const compile = module._compile;

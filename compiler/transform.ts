@@ -131,22 +131,25 @@ export function loadError(message: string): SyntaxError {
 }
 
 /**
- * The module format of a TypeScript file, as Node decides it for `.js`:
- * `.mts` module, `.cts` CommonJS, otherwise the nearest package.json `type`;
- * with no `type`, the file's own syntax (import/export → module).
+ * The module format of a file Node did not decide for us, decided as Node
+ * does: `.mjs`/`.mts` module, `.cjs`/`.cts` CommonJS, otherwise the nearest
+ * package.json `type`; with no `type`, the file's own syntax (import/export →
+ * module, Node's module syntax detection).
  */
-export function typeScriptFormat(filename: string, source: string): Format {
-  if (filename.endsWith(".mts")) return "module";
-  if (filename.endsWith(".cts")) return "commonjs";
+export function detectFormat(filename: string, source: string): Format {
+  if (/\.m[jt]s$/.test(filename)) return "module";
+  if (/\.c[jt]s$/.test(filename)) return "commonjs";
   const type = packageType(filename);
   if (type) return type;
+  // Cheap test first: no line starting with import/export, no ES module syntax.
+  if (!/^\s*(?:import|export)\b/m.test(source)) return "commonjs";
   try {
     const { parse } = require("@babel/parser") as typeof BabelParser;
     const ast = parse(source, {
       sourceType: "unambiguous",
       allowReturnOutsideFunction: true,
       errorRecovery: true,
-      plugins: filename.endsWith(".tsx") ? ["typescript", "jsx"] : ["typescript"],
+      plugins: isTypeScript(filename) ? (filename.endsWith(".tsx") ? ["typescript", "jsx"] : ["typescript"]) : ["jsx"],
     });
     return ast.program.sourceType === "module" ? "module" : "commonjs";
   } catch {
