@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, node, runtimePath, sandbox } from "./fixtures/register/harness.mjs";
+import { cli, node, registerESM, runtimePath, sandbox } from "./fixtures/register/harness.mjs";
 
 const instrumentCli = (args, options) => node([cli, ...args], options);
 
@@ -47,6 +47,10 @@ test("a tree: layout kept, broken and unreadable files reported, the others writ
   assert.is(run.status, 0, run.stderr);
   assert.match(run.stdout, "square 49");
   assert.equal(run.calls, ["src/util/math.ts:<module>:1", "src/app.ts:<module>:1", "src/app.ts:main:5", "src/util/math.ts:square:2"]);
+  // Loaded under tsdb/register, instrumented output is not instrumented again.
+  const again = node(["--import", registerESM, "--import", "./trace.mjs", "out/app.js"], { cwd: dir });
+  assert.is(again.status, 0, again.stderr);
+  assert.equal(again.calls.filter((c) => !c.startsWith("trace.mjs")), run.calls);
 });
 
 test("without --copy-files only sources are written; --include/--exclude pick them", () => {

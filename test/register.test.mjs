@@ -46,6 +46,15 @@ test("--require: CommonJS app requiring .ts (as ./util.js) and importing an ES m
   ]);
 });
 
+test("--require: require() of an ES module (Node 20.19+) is instrumented as a module", () => {
+  const dir = sandbox("register/cjs");
+  writeFileSync(join(dir, "req-esm.cjs"), 'const { half } = require("./esm.mjs");\nconsole.log("half", half(8));\n');
+  const r = runCJS(dir, "req-esm.cjs");
+  ok(r);
+  assert.match(r.stdout, "half 4");
+  assert.equal(program(r.calls), ["req-esm.cjs:<module>:1", "esm.mjs:<module>:1", "esm.mjs:half:3"]);
+});
+
 test("--import also runs a CommonJS main and a .ts main", () => {
   const dir = sandbox("register/cjs");
   const r = runESM(dir, "main.cjs");
