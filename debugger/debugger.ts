@@ -244,7 +244,7 @@ export class Tsdb extends Bdb {
   }
 
   private printInvalidArg(name: string, arg: string): void {
-    this.error(`Invalid argument: ${arg}`);
+    this.error(arg ? `Invalid argument: ${arg}` : "Argument is required for this command");
     const spec = lookup(name);
     if (spec) this.message(helpText(spec.doc, " ".repeat(this.prompt.length), true));
   }
@@ -252,7 +252,7 @@ export class Tsdb extends Bdb {
   /** Evaluates in the current frame; prints the error and returns NOT_FOUND on failure. */
   private getval(expr: string): unknown {
     try {
-      return this.frame.eval(expr);
+      return evalExpression(this.frame, expr);
     } catch (error) {
       this.error(formatExc(error));
       return NOT_FOUND;
@@ -261,7 +261,7 @@ export class Tsdb extends Bdb {
 
   private getvalExcept(expr: string, frame: Frame = this.frame): unknown {
     try {
-      return frame.eval(expr);
+      return evalExpression(frame, expr);
     } catch (error) {
       return { [Symbol.for("tsdb.raised")]: `** raised ${formatExc(error)} **` };
     }
@@ -291,7 +291,8 @@ export class Tsdb extends Bdb {
     if (line === "") return;
     let value: unknown;
     try {
-      value = this.frame.eval(line);
+      // `{a: 1}` is an object, not a block (as in Node's REPL).
+      value = /^\{/.test(line) && !/;\s*$/.test(line) && !this.compileError(line) ? evalExpression(this.frame, line) : this.frame.eval(line);
     } catch (error) {
       this.error(formatExc(error));
       return;
@@ -671,10 +672,16 @@ export class Tsdb extends Bdb {
     }
     if (value === null) return this.message("null");
     if (typeof value === "object") {
-      const ctor = (value as object).constructor;
-      return this.message(`<class '${typeof ctor === "function" && ctor.name ? ctor.name : "Object"}'>`);
+      let name = "Object";
+      try {
+        const ctor = (value as object).constructor;
+        if (typeof ctor === "function" && ctor.name) name = ctor.name;
+      } catch {
+        // a Proxy may throw
+      }
+      return this.message(name);
     }
-    this.message(`<type '${typeof value}'>`);
+    this.message(typeof value);
   }
 
   private sourceLines(filename: string): string[] {
@@ -774,6 +781,11 @@ export class Tsdb extends Bdb {
   static commands(): readonly { name: string }[] {
     return COMMANDS;
   }
+}
+
+/** Evaluates an expression (not a statement: `{a: 1}` is an object) in a frame. */
+function evalExpression(frame: Frame, expr: string): unknown {
+  return frame.eval(`(${expr}\n)`);
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -3,7 +3,9 @@
  * and ES module hooks (`module.register`, see esm-hooks.ts), both with this
  * package's runtime, then runs the script as `node script args...` would.
  */
+import { existsSync, readFileSync } from "node:fs";
 import * as Module from "node:module";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { addHook } from "pirates";
 import { instrument } from "../compiler/instrument.js";
@@ -14,10 +16,39 @@ let installed = false;
 // A real `import()` (the bundler would turn a literal one into `require`).
 const dynamicImport = new Function("url", "return import(url);") as (url: string) => Promise<unknown>;
 
-/** Installs the load-time hooks (once). */
-export function installHooks(): void {
-  if (installed) return;
-  installed = true;
+interface RegisterModule {
+  register(options?: { include?: string[]; exclude?: string[]; cwd?: string; cache?: boolean | string; sourceMaps?: "inline" | "none" }): () => void;
+}
+
+/**
+ * tsdb/register (compiler/register.ts), configured for the debugger: every
+ * source file outside node_modules, wherever it lives (the script may be
+ * outside the working directory), unless TSDB_INCLUDE/TSDB_EXCLUDE or the
+ * working directory's package.json say otherwise. Null when it cannot load.
+ */
+function useRegister(): boolean {
+  let mod: RegisterModule;
+  try {
+    mod = require("../compiler/register.js") as RegisterModule;
+  } catch {
+    return false;
+  }
+  if (typeof mod.register !== "function") return false;
+  let configured = Boolean(process.env.TSDB_INCLUDE || process.env.TSDB_EXCLUDE);
+  try {
+    const pkg = JSON.parse(readFileSync(join(process.cwd(), "package.json"), "utf8"));
+    if (pkg && typeof pkg.tsdb === "object" && pkg.tsdb) configured = true;
+  } catch {
+    // no package.json
+  }
+  const nodeModules = join(process.cwd(), "node_modules");
+  const cache = process.env.TSDB_CACHE_DIR ? resolve(process.env.TSDB_CACHE_DIR) : existsSync(nodeModules) ? join(nodeModules, ".cache", "tsdb") : false;
+  mod.register(configured ? { cache } : { cwd: "/", include: ["**/*"], cache });
+  return true;
+}
+
+/** The debugger's own hooks, for when tsdb/register is not there. */
+function ownHooks(): void {
   addHook(
     (code, filename) =>
       instrument(code, {
@@ -34,6 +65,13 @@ export function installHooks(): void {
       data: { runtime: RUNTIME_PATH },
     });
   }
+}
+
+/** Installs the load-time hooks (once). */
+export function installHooks(): void {
+  if (installed) return;
+  installed = true;
+  if (process.env.TSDB_OWN_HOOKS === "1" || !useRegister()) ownHooks();
   // Stack traces of the program show original positions.
   (process as unknown as { setSourceMapsEnabled?: (on: boolean) => void }).setSourceMapsEnabled?.(true);
 }

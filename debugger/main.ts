@@ -80,6 +80,7 @@ export function main(argv: string[]): void {
 
   let quitting = false;
   let finished = false;
+  let postMortemActive = false;
   const reader = openReader(out);
   const dbg = new Tsdb({
     out,
@@ -88,7 +89,8 @@ export function main(argv: string[]): void {
     searchDirs: [dirname(mainFile)],
     onQuit: () => {
       quitting = true;
-      process.exit(0);
+      // Quitting a post-mortem session ends a program that died of its exception.
+      process.exit(postMortemActive ? 1 : 0);
     },
   });
 
@@ -105,7 +107,6 @@ export function main(argv: string[]): void {
     dbg.setTrace();
   });
 
-  let postMortemActive = false;
   const postMortem = (error: unknown) => {
     if (postMortemActive) {
       writeAll(2, `${describe(error)}\n`);

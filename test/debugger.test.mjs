@@ -1,0 +1,718 @@
+// Transcript tests of the `tsdb` command (as test_pdb's doctests): commands are
+// piped to `node dist/bin/tsdb.js script`, echoed after the prompt
+// (TSDB_ECHO=1), and the whole session is compared. Fixtures: test/fixtures/debugger.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { session, transcript } from "./helpers/debugger.mjs";
+
+function check(script, commands, expected, options = {}) {
+  const r = session(script, commands, options);
+  assert.fixture(r.out, transcript(expected));
+  return r;
+}
+
+test("stops before the first line; step into a call, next, args, return value", () => {
+  check("basic.cjs", ["n", "s", "a", "n", "n", "n", "retval", "s", "c"], `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) n
+    > $DIR/basic.cjs(16)<module>()
+    -> const a = square(3);
+    (tsdb) s
+    --Call--
+    > $DIR/basic.cjs(3)square()
+    -> function square(x) {
+    (tsdb) a
+    x = 3
+    (tsdb) n
+    > $DIR/basic.cjs(4)square()
+    -> const y = x * x;
+    (tsdb) n
+    > $DIR/basic.cjs(5)square()
+    -> return y;
+    (tsdb) n
+    --Return--
+    > $DIR/basic.cjs(5)square()->9
+    -> return y;
+    (tsdb) retval
+    9
+    (tsdb) s
+    > $DIR/basic.cjs(17)<module>()
+    -> const b = sumTo(4);
+    (tsdb) c
+    result 9 10 38
+    The program finished with exit code 0
+  `);
+});
+
+test("step into another module; next over a call; until out of a loop; return", () => {
+  check("basic.cjs", ["s", "s", "n", "n", "n", "s", "n", "n", "n", "n", "until", "p total", "n", "r", "c"], `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) s
+    --Call--
+    > $DIR/lib.cjs(1)<module>()
+    -> function double(v) {
+    (tsdb) s
+    > $DIR/lib.cjs(6)<module>()
+    -> module.exports = { double };
+    (tsdb) n
+    --Return--
+    > $DIR/lib.cjs(6)<module>()->undefined
+    -> module.exports = { double };
+    (tsdb) n
+    > $DIR/basic.cjs(16)<module>()
+    -> const a = square(3);
+    (tsdb) n
+    > $DIR/basic.cjs(17)<module>()
+    -> const b = sumTo(4);
+    (tsdb) s
+    --Call--
+    > $DIR/basic.cjs(8)sumTo()
+    -> function sumTo(n) {
+    (tsdb) n
+    > $DIR/basic.cjs(9)sumTo()
+    -> let total = 0;
+    (tsdb) n
+    > $DIR/basic.cjs(10)sumTo()
+    -> for (let i = 1; i <= n; i++) {
+    (tsdb) n
+    > $DIR/basic.cjs(11)sumTo()
+    -> total += i;
+    (tsdb) n
+    > $DIR/basic.cjs(10)sumTo()
+    -> for (let i = 1; i <= n; i++) {
+    (tsdb) until
+    > $DIR/basic.cjs(11)sumTo()
+    -> total += i;
+    (tsdb) p total
+    1
+    (tsdb) n
+    > $DIR/basic.cjs(10)sumTo()
+    -> for (let i = 1; i <= n; i++) {
+    (tsdb) r
+    --Return--
+    > $DIR/basic.cjs(13)sumTo()->10
+    -> return total;
+    (tsdb) c
+    result 9 10 38
+    The program finished with exit code 0
+  `);
+});
+
+test("until leaves a loop from its last line; until with a line number", () => {
+  check("basic.cjs", ["b 11", "c", "cl 1", "until", "p total", "c"], `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) b 11
+    Breakpoint 1 at $DIR/basic.cjs:11
+    (tsdb) c
+    > $DIR/basic.cjs(11)sumTo()
+    -> total += i;
+    (tsdb) cl 1
+    Deleted breakpoint 1 at $DIR/basic.cjs:11
+    (tsdb) until
+    > $DIR/basic.cjs(13)sumTo()
+    -> return total;
+    (tsdb) p total
+    10
+    (tsdb) c
+    result 9 10 38
+    The program finished with exit code 0
+  `);
+  check("basic.cjs", ["until 18", "p a + b", "c"], `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) until 18
+    > $DIR/basic.cjs(18)<module>()
+    -> const c = lib.double(a + b);
+    (tsdb) p a + b
+    19
+    (tsdb) c
+    result 9 10 38
+    The program finished with exit code 0
+  `);
+});
+
+test("breakpoints: by line, by file:line in another module, by function name; listing; where/up/down", () => {
+  check("basic.cjs", ["b 4", "b lib.cjs:2", "b sumTo", "b", "c", "w", "c", "b", "c", "p v", "up", "p a", "p b", "down", "p r", "c"], `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) b 4
+    Breakpoint 1 at $DIR/basic.cjs:4
+    (tsdb) b lib.cjs:2
+    Breakpoint 2 at $DIR/lib.cjs:2
+    (tsdb) b sumTo
+    Breakpoint 3 at $DIR/basic.cjs:9
+    (tsdb) b
+    Num Type         Disp Enb   Where
+    1   breakpoint   keep yes   at $DIR/basic.cjs:4
+    2   breakpoint   keep yes   at $DIR/lib.cjs:2
+    3   breakpoint   keep yes   at $DIR/basic.cjs:9
+    (tsdb) c
+    > $DIR/basic.cjs(4)square()
+    -> const y = x * x;
+    (tsdb) w
+      $DIR/basic.cjs(16)<module>()
+    -> const a = square(3);
+    > $DIR/basic.cjs(4)square()
+    -> const y = x * x;
+    (tsdb) c
+    > $DIR/basic.cjs(9)sumTo()
+    -> let total = 0;
+    (tsdb) b
+    Num Type         Disp Enb   Where
+    1   breakpoint   keep yes   at $DIR/basic.cjs:4
+    \tbreakpoint already hit 1 time
+    2   breakpoint   keep yes   at $DIR/lib.cjs:2
+    3   breakpoint   keep yes   at $DIR/basic.cjs:9
+    \tbreakpoint already hit 1 time
+    (tsdb) c
+    > $DIR/lib.cjs(2)double()
+    -> const r = v * 2;
+    (tsdb) p v
+    19
+    (tsdb) up
+    > $DIR/basic.cjs(18)<module>()
+    -> const c = lib.double(a + b);
+    (tsdb) p a
+    9
+    (tsdb) p b
+    10
+    (tsdb) down
+    > $DIR/lib.cjs(2)double()
+    -> const r = v * 2;
+    (tsdb) p r
+    *** ReferenceError: r is not defined
+    (tsdb) c
+    result 9 10 38
+    The program finished with exit code 0
+  `);
+});
+
+test("conditional and temporary breakpoints, ignore, disable/enable, condition, clear", () => {
+  check("basic.cjs", ["tbreak 11, i == 3", "b 11", "disable 2", "b", "c", "p i", "b", "enable 2", "ignore 2 1", "c"], `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) tbreak 11, i == 3
+    Breakpoint 1 at $DIR/basic.cjs:11
+    (tsdb) b 11
+    Breakpoint 2 at $DIR/basic.cjs:11
+    (tsdb) disable 2
+    Disabled breakpoint 2 at $DIR/basic.cjs:11
+    (tsdb) b
+    Num Type         Disp Enb   Where
+    1   breakpoint   del  yes   at $DIR/basic.cjs:11
+    \tstop only if i == 3
+    2   breakpoint   keep no    at $DIR/basic.cjs:11
+    (tsdb) c
+    Deleted breakpoint 1 at $DIR/basic.cjs:11
+    > $DIR/basic.cjs(11)sumTo()
+    -> total += i;
+    (tsdb) p i
+    3
+    (tsdb) b
+    Num Type         Disp Enb   Where
+    2   breakpoint   keep no    at $DIR/basic.cjs:11
+    (tsdb) enable 2
+    Enabled breakpoint 2 at $DIR/basic.cjs:11
+    (tsdb) ignore 2 1
+    Will ignore next 1 crossing of breakpoint 2.
+    (tsdb) c
+    result 9 10 38
+    The program finished with exit code 0
+  `);
+});
+
+test("condition, ignore and clear messages", () => {
+  check("basic.cjs", ["b 4, x > 100", "condition 1", "condition 1 x > 1", "ignore 1 2", "ignore 1", "b", "clear 1", "b 4", "b 5", "clear basic.cjs:4", "b", "c", "c"], `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) b 4, x > 100
+    Breakpoint 1 at $DIR/basic.cjs:4
+    (tsdb) condition 1
+    Breakpoint 1 is now unconditional.
+    (tsdb) condition 1 x > 1
+    New condition set for breakpoint 1.
+    (tsdb) ignore 1 2
+    Will ignore next 2 crossings of breakpoint 1.
+    (tsdb) ignore 1
+    Will stop next time breakpoint 1 is reached.
+    (tsdb) b
+    Num Type         Disp Enb   Where
+    1   breakpoint   keep yes   at $DIR/basic.cjs:4
+    \tstop only if x > 1
+    (tsdb) clear 1
+    Deleted breakpoint 1 at $DIR/basic.cjs:4
+    (tsdb) b 4
+    Breakpoint 2 at $DIR/basic.cjs:4
+    (tsdb) b 5
+    Breakpoint 3 at $DIR/basic.cjs:5
+    (tsdb) clear basic.cjs:4
+    Deleted breakpoint 2 at $DIR/basic.cjs:4
+    (tsdb) b
+    Num Type         Disp Enb   Where
+    3   breakpoint   keep yes   at $DIR/basic.cjs:5
+    (tsdb) c
+    > $DIR/basic.cjs(5)square()
+    -> return y;
+    (tsdb) c
+    result 9 10 38
+    The program finished with exit code 0
+  `);
+});
+
+test("clear without argument asks first", () => {
+  const r = session("basic.cjs", ["b 4", "b 5", "clear", "y", "b", "c"]);
+  assert.ok(r.out.includes("(tsdb) clear\nClear all breaks? y\nDeleted breakpoint 1 at $DIR/basic.cjs:4\nDeleted breakpoint 2 at $DIR/basic.cjs:5\n(tsdb) b\n(tsdb) c\nresult"), r.out);
+});
+
+test("list, list continued, list ., ranges, [EOF], longlist", () => {
+  check("basic.cjs", ["b 11", "c", "l", "l", "l .", "l 1, 3", "l 2, 2", "l 4, 2", "l 30", "ll"], `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) b 11
+    Breakpoint 1 at $DIR/basic.cjs:11
+    (tsdb) c
+    > $DIR/basic.cjs(11)sumTo()
+    -> total += i;
+    (tsdb) l
+      6  \t}
+      7  \t
+      8  \tfunction sumTo(n) {
+      9  \t  let total = 0;
+     10  \t  for (let i = 1; i <= n; i++) {
+     11 B->\t    total += i;
+     12  \t  }
+     13  \t  return total;
+     14  \t}
+     15  \t
+     16  \tconst a = square(3);
+    (tsdb) l
+     17  \tconst b = sumTo(4);
+     18  \tconst c = lib.double(a + b);
+     19  \tconsole.log("result", a, b, c);
+    [EOF]
+    (tsdb) l .
+      6  \t}
+      7  \t
+      8  \tfunction sumTo(n) {
+      9  \t  let total = 0;
+     10  \t  for (let i = 1; i <= n; i++) {
+     11 B->\t    total += i;
+     12  \t  }
+     13  \t  return total;
+     14  \t}
+     15  \t
+     16  \tconst a = square(3);
+    (tsdb) l 1, 3
+      1  \tconst lib = require("./lib.cjs");
+      2  \t
+      3  \tfunction square(x) {
+    (tsdb) l 2, 2
+      2  \t
+    (tsdb) l 4, 2
+      4  \t  const y = x * x;
+      5  \t  return y;
+      6  \t}
+    (tsdb) l 30
+    [EOF]
+    (tsdb) ll
+      8  \tfunction sumTo(n) {
+      9  \t  let total = 0;
+     10  \t  for (let i = 1; i <= n; i++) {
+     11 B->\t    total += i;
+     12  \t  }
+     13  \t  return total;
+     14  \t}
+    (tsdb) 
+  `);
+});
+
+test("display / undisplay", () => {
+  check("basic.cjs", ["b 11", "c", "display total", "display i * 10", "display", "c", "undisplay total", "c", "undisplay nope", "undisplay", "display", "q"], `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) b 11
+    Breakpoint 1 at $DIR/basic.cjs:11
+    (tsdb) c
+    > $DIR/basic.cjs(11)sumTo()
+    -> total += i;
+    (tsdb) display total
+    display total: 0
+    (tsdb) display i * 10
+    display i * 10: 10
+    (tsdb) display
+    Currently displaying:
+    total: 0
+    i * 10: 10
+    (tsdb) c
+    > $DIR/basic.cjs(11)sumTo()
+    -> total += i;
+    display total: 1  [old: 0]
+    display i * 10: 20  [old: 10]
+    (tsdb) undisplay total
+    (tsdb) c
+    > $DIR/basic.cjs(11)sumTo()
+    -> total += i;
+    display i * 10: 30  [old: 20]
+    (tsdb) undisplay nope
+    *** not displaying nope
+    (tsdb) undisplay
+    (tsdb) display
+    No expression is being displayed
+    (tsdb) q
+  `);
+});
+
+test("p, pp, whatis, expressions, assignments to locals stick", () => {
+  check("basic.cjs", ["b 4", "c", "p x", "pp {a: [1, 2, {b: 3}], s: \"str\", long: \"x\".repeat(70)}", "{a: 1}", "whatis x", "whatis [1]", "x * 7", "x = 12", "p x", "!n = 5", "p n", "n", "p y", "up", "whatis square", "c"], `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) b 4
+    Breakpoint 1 at $DIR/basic.cjs:4
+    (tsdb) c
+    > $DIR/basic.cjs(4)square()
+    -> const y = x * x;
+    (tsdb) p x
+    3
+    (tsdb) pp {a: [1, 2, {b: 3}], s: "str", long: "x".repeat(70)}
+    {
+      a: [ 1, 2, { b: 3 } ],
+      s: 'str',
+      long: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'
+    }
+    (tsdb) {a: 1}
+    { a: 1 }
+    (tsdb) whatis x
+    number
+    (tsdb) whatis [1]
+    Array
+    (tsdb) x * 7
+    21
+    (tsdb) x = 12
+    (tsdb) p x
+    12
+    (tsdb) !n = 5
+    (tsdb) p n
+    5
+    (tsdb) n
+    > $DIR/basic.cjs(5)square()
+    -> return y;
+    (tsdb) p y
+    144
+    (tsdb) up
+    > $DIR/basic.cjs(16)<module>()
+    -> const a = square(3);
+    (tsdb) whatis square
+    Function square
+    (tsdb) c
+    result 144 10 308
+    The program finished with exit code 0
+  `);
+});
+
+test("empty line repeats the last command", () => {
+  check("basic.cjs", ["n", "", "", "c"], `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) n
+    > $DIR/basic.cjs(16)<module>()
+    -> const a = square(3);
+    (tsdb) 
+    > $DIR/basic.cjs(17)<module>()
+    -> const b = sumTo(4);
+    (tsdb) 
+    > $DIR/basic.cjs(18)<module>()
+    -> const c = lib.double(a + b);
+    (tsdb) c
+    result 9 10 38
+    The program finished with exit code 0
+  `);
+});
+
+test("bad commands and arguments get messages, never a crash", () => {
+  check("basic.cjs", ["frobnicate", "b nosuch", "b 2", "b 99", "b zz:3", "b 4, x ===", "u", "d", "s 1", "ignore", "ignore x", "ignore 9", "enable", "disable 1", "condition", "clear 5", "until 0", "until a", "l a", "p", "p )", "jump 3", "help nosuch", "retval", "c"], `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) frobnicate
+    *** ReferenceError: frobnicate is not defined
+    (tsdb) b nosuch
+    *** The specified object 'nosuch' is not a function or was not found along the loaded files.
+    (tsdb) b 2
+    *** Blank or comment
+    (tsdb) b 99
+    End of file
+    (tsdb) b zz:3
+    *** 'zz' not found
+    (tsdb) b 4, x ===
+    *** Invalid condition x ===: SyntaxError: Unexpected token ')'
+    (tsdb) u
+    *** Oldest frame
+    (tsdb) d
+    *** Newest frame
+    (tsdb) s 1
+    *** Invalid argument: 1
+           Usage: s(tep)
+    (tsdb) ignore
+    *** Breakpoint number expected
+    (tsdb) ignore x
+    *** Non-numeric breakpoint number x
+    (tsdb) ignore 9
+    *** Breakpoint number 9 out of range
+    (tsdb) enable
+    *** Argument is required for this command
+           Usage: enable bpnumber [bpnumber ...]
+    (tsdb) disable 1
+    *** Breakpoint number 1 out of range
+    (tsdb) condition
+    *** Breakpoint number expected
+    (tsdb) clear 5
+    *** Breakpoint number 5 out of range
+    (tsdb) until 0
+    *** "until" line number is smaller than current line number
+    (tsdb) until a
+    *** Error in argument: 'a'
+    (tsdb) l a
+    *** Error in argument: 'a'
+    (tsdb) p
+    *** Argument is required for this command
+           Usage: p expression
+    (tsdb) p )
+    *** SyntaxError: Unexpected token ')'
+    (tsdb) jump 3
+    *** 'jump' is not supported by tsdb
+    (tsdb) help nosuch
+    *** No help for 'nosuch'
+    (tsdb) retval
+    *** Not yet returned!
+    (tsdb) c
+    result 9 10 38
+    The program finished with exit code 0
+  `);
+});
+
+test("help lists the commands; help <command> shows its usage", () => {
+  const r = session("basic.cjs", ["help", "help next", "h b", "help exec", "q"]);
+  assert.ok(r.out.includes("Documented commands (type help <topic>):\n========================================\n"), r.out);
+  for (const name of ["break", "tbreak", "clear", "disable", "enable", "ignore", "condition", "step", "next", "return", "until", "continue", "where", "bt", "up", "down", "list", "longlist", "ll", "args", "p", "pp", "display", "undisplay", "retval", "quit", "exit"]) {
+    assert.match(r.out, new RegExp(`(^|\\s)${name}(\\s|$)`, "m"), name);
+  }
+  assert.ok(r.out.includes("(tsdb) help next\n       Usage: n(ext)\n\n       Continue execution until the next line in the current function\n"), r.out);
+  assert.ok(r.out.includes("Usage: b(reak) [ ([filename:]lineno | function) [, condition] ]"), r.out);
+  assert.ok(r.out.includes("(!) statement"), r.out);
+});
+
+test("TypeScript: breakpoint on a method by Class.method name, this, up into the caller", () => {
+  check("shapes.ts", ["b Rect.area", "c", "p this", "ll", "up", "p s", "p shapes.length", "c", "c"], `
+    > $DIR/shapes.ts(5)<module>()
+    -> class Rect implements Shape {
+    (tsdb) b Rect.area
+    Breakpoint 1 at $DIR/shapes.ts:9
+    (tsdb) c
+    > $DIR/shapes.ts(9)area()
+    -> const a: number = this.w * this.h;
+    (tsdb) p this
+    Rect { w: 2, h: 3 }
+    (tsdb) ll
+      8  \t  area(): number {
+      9 B->\t    const a: number = this.w * this.h;
+     10  \t    return a;
+     11  \t  }
+    (tsdb) up
+    > $DIR/shapes.ts(17)<module>()
+    -> sum += s.area();
+    (tsdb) p s
+    Rect { w: 2, h: 3 }
+    (tsdb) p shapes.length
+    2
+    (tsdb) c
+    > $DIR/shapes.ts(9)area()
+    -> const a: number = this.w * this.h;
+    (tsdb) c
+    total area 26
+    The program finished with exit code 0
+  `);
+});
+
+test("ES module with top-level await: next steps over await", () => {
+  check("asyncmod.mjs", ["b load", "c", "a", "n", "n", "p value", "c", "c"], `
+    > $DIR/asyncmod.mjs(17)<module>()
+    -> await run();
+    (tsdb) b load
+    Breakpoint 1 at $DIR/asyncmod.mjs:6
+    (tsdb) c
+    > $DIR/asyncmod.mjs(6)load()
+    -> await delay(5);
+    (tsdb) a
+    name = 'alpha'
+    (tsdb) n
+    > $DIR/asyncmod.mjs(7)load()
+    -> const value = name.toUpperCase();
+    (tsdb) n
+    > $DIR/asyncmod.mjs(8)load()
+    -> return value;
+    (tsdb) p value
+    'ALPHA'
+    (tsdb) c
+    > $DIR/asyncmod.mjs(6)load()
+    -> await delay(5);
+    (tsdb) c
+    ALPHA BETA
+    done
+    The program finished with exit code 0
+  `);
+});
+
+test("uncaught exception: post-mortem at the frame that threw", () => {
+  const r = check("throws.js", ["c", "w", "p text", "up", "p sum", "p item", "l", "down", "d", "u 5", "u", "c"], `
+    > $DIR/throws.js(17)<module>()
+    -> console.log(total(["1", "2"]));
+    (tsdb) c
+    3
+    Uncaught exception. Entering post mortem debugging
+    Running 'cont' or 'step' will end the program
+    > $DIR/throws.js(4)parse()
+    -> throw new TypeError(\`not a number: \${text}\`);
+    (tsdb) w
+      $DIR/throws.js(12)total()
+    -> sum += parse(item);
+    > $DIR/throws.js(4)parse()
+    -> throw new TypeError(\`not a number: \${text}\`);
+    (tsdb) p text
+    'x'
+    (tsdb) up
+    > $DIR/throws.js(12)total()
+    -> sum += parse(item);
+    (tsdb) p sum
+    3
+    (tsdb) p item
+    'x'
+    (tsdb) l
+      7  \t}
+      8  \t
+      9  \tfunction total(items) {
+     10  \t  let sum = 0;
+     11  \t  for (const item of items) {
+     12  ->\t    sum += parse(item);
+     13  \t  }
+     14  \t  return sum;
+     15  \t}
+     16  \t
+     17  \tconsole.log(total(["1", "2"]));
+    (tsdb) down
+    > $DIR/throws.js(4)parse()
+    -> throw new TypeError(\`not a number: \${text}\`);
+    (tsdb) d
+    *** Newest frame
+    (tsdb) u 5
+    > $DIR/throws.js(12)total()
+    -> sum += parse(item);
+    (tsdb) u
+    *** Oldest frame
+    (tsdb) c
+    Post mortem debugger finished.
+    The program finished with exit code 1
+  `);
+  assert.is(r.status, 1);
+  assert.ok(r.err.includes("TypeError: not a number: x"), r.err);
+});
+
+test("unhandled rejection of an async function: post-mortem", () => {
+  const r = check("rejects.mjs", ["c", "w", "p user", "q"], `
+    > $DIR/rejects.mjs(7)<module>()
+    -> fetchUser(7);
+    (tsdb) c
+    Uncaught exception. Entering post mortem debugging
+    Running 'cont' or 'step' will end the program
+    > $DIR/rejects.mjs(4)fetchUser()
+    -> return user.name.toUpperCase();
+    (tsdb) w
+    > $DIR/rejects.mjs(4)fetchUser()
+    -> return user.name.toUpperCase();
+    (tsdb) p user
+    { id: 7, name: null }
+    (tsdb) q
+  `);
+  assert.is(r.status, 1);
+  assert.ok(r.err.includes("TypeError: Cannot read properties of null (reading 'toUpperCase')"), r.err);
+});
+
+test("debugger; statements stop at the next line", () => {
+  check("stmt.js", ["c", "p twice", "w", "n", "p result", "c"], `
+    > $DIR/stmt.js(8)<module>()
+    -> console.log("start");
+    (tsdb) c
+    start
+    > $DIR/stmt.js(4)compute()
+    -> const result = twice + 1;
+    (tsdb) p twice
+    40
+    (tsdb) w
+      $DIR/stmt.js(9)<module>()
+    -> console.log(compute(20));
+    > $DIR/stmt.js(4)compute()
+    -> const result = twice + 1;
+    (tsdb) n
+    > $DIR/stmt.js(5)compute()
+    -> return result;
+    (tsdb) p result
+    41
+    (tsdb) c
+    41
+    end
+    The program finished with exit code 0
+  `);
+});
+
+test("the script's process.argv and exit code are its own", () => {
+  const r = check("exitcode.js", ["c"], `
+    > $DIR/exitcode.js(1)<module>()
+    -> console.log("args", JSON.stringify(process.argv.slice(2)), process.argv[1].endsWith("exitcode.js"));
+    (tsdb) c
+    args ["a","b c"] true
+    The program finished with exit code 3
+  `, { args: ["a", "b c"] });
+  assert.is(r.status, 3);
+});
+
+test("quit and end of input end the program", () => {
+  let r = session("basic.cjs", ["q"]);
+  assert.is(r.out, "> $DIR/basic.cjs(1)<module>()\n-> const lib = require(\"./lib.cjs\");\n(tsdb) q\n");
+  assert.is(r.status, 0);
+  r = session("basic.cjs", ["n"]);
+  assert.ok(r.out.endsWith("(tsdb) \n"), r.out);
+  assert.not.ok(r.out.includes("result"));
+  r = session("basic.cjs", ["exit"]);
+  assert.is(r.status, 0);
+});
+
+test("a script outside the package, run from another directory", async () => {
+  const { mkdtempSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "tsdb-"));
+  writeFileSync(join(dir, "util.ts"), "export function add(a: number, b: number): number {\n  return a + b;\n}\n");
+  writeFileSync(join(dir, "app.ts"), 'import { add } from "./util.js";\nconst x: number = add(1, 2);\nconsole.log("x", x);\n');
+  const r = session(join(dir, "app.ts"), ["b util.ts:2", "c", "p a + b", "c"], { cwd: tmpdir() });
+  assert.ok(r.out.startsWith(`> ${dir}/app.ts(2)<module>()\n-> const x: number = add(1, 2);\n`), r.out);
+  assert.ok(r.out.includes(`Breakpoint 1 at ${dir}/util.ts:2\n`), r.out);
+  assert.ok(r.out.includes(`> ${dir}/util.ts(2)add()\n-> return a + b;\n(tsdb) p a + b\n3\n`), r.out);
+  assert.ok(r.out.includes("x 3\nThe program finished with exit code 0"), r.out);
+});
+
+test("command line: --help, --version, errors", () => {
+  let r = session("--help", []);
+  assert.ok(r.out.startsWith("usage: tsdb"), r.out);
+  assert.is(r.status, 0);
+  r = session("--version", []);
+  assert.match(r.out, /^tsdb \d+\.\d+\.\d+/);
+  r = session("nosuch.js", []);
+  assert.is(r.status, 1);
+  assert.ok(r.err.includes("Error: nosuch.js does not exist"), r.err);
+  r = session("--frob", []);
+  assert.is(r.status, 2);
+  assert.ok(r.err.includes("unrecognized arguments: --frob"), r.err);
+});
+
+test.run();
