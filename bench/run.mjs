@@ -13,6 +13,7 @@
 // --only=PATTERNS  comma-separated substrings of row ids (fib-detached, loop-bdb-same,
 //                  bdb, instrument, ...); the plain baselines they need are added.
 // --quick          one round, smaller inputs (a smoke run; does not write bench/results.md)
+// --wall           compare wall-clock times instead of process CPU times (user + system)
 // --keep           keep bench/.work/run-<pid>/ (the dist snapshot and instrumented copies) for inspection
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -37,6 +38,7 @@ const opt = (name) => args.filter((a) => a.startsWith(`--${name}=`)).map((a) => 
 const quick = flag("quick");
 const only = opt("only").flatMap((s) => s.split(",")).filter(Boolean);
 const noPython = flag("no-python");
+const useWall = flag("wall");
 const nodeArgs = opt("node-arg");
 const rounds = Number(opt("rounds")[0] ?? (quick ? 1 : 5));
 const outFile = opt("out")[0] ?? (quick || only.length ? join(workRoot, "results-partial.md") : join(here, "results.md"));
@@ -200,7 +202,7 @@ function runJob(j) {
     j.errors.push(res.error);
     return;
   }
-  res.best = Math.min(...res.times);
+  res.best = Math.min(...(useWall ? res.walls : res.times));
   j.results.push(res);
 }
 
@@ -226,7 +228,7 @@ function runRegister(j) {
       rmSync(cacheDir, { recursive: true, force: true });
       return;
     }
-    loads.push(res.times[0]);
+    loads.push((useWall ? res.walls : res.times)[0]);
   }
   rmSync(cacheDir, { recursive: true, force: true });
   j.results.push({ best: loads[0] / loads[1], cold: loads[0], cached: loads[1], times: loads });
@@ -340,7 +342,7 @@ const git = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, enco
 const pyVersion = python ? spawnSync("python3", ["--version"], { encoding: "utf8" }).stdout.trim() : "none";
 const meta = [
   `${new Date().toISOString()} · commit ${git} · node ${process.version} · ${pyVersion} · ${cpus().length}× ${cpus()[0]?.model ?? "cpu"}`,
-  `${rounds} round(s), each case in a fresh process; per process the best of its iterations; ratios per round, median [min–max] over rounds${quick ? " · --quick" : ""}${only.length ? ` · --only=${only.join(",")}` : ""}`,
+  `${rounds} round(s), each case in a fresh process; ${useWall ? "wall-clock" : "process CPU (user+system)"} time, per process the best of its iterations; ratios per round, median [min–max] over rounds${quick ? " · --quick" : ""}${only.length ? ` · --only=${only.join(",")}` : ""}`,
   ...sizes,
   `plain baselines (median): ${baselines.join(", ") || "—"}`,
   `events = call + line + return events the program generates (counted by a separate counting run)`,
