@@ -4,8 +4,24 @@
  * A port of CPython's Lib/bdb.py (3.12/3.13), method for method and in the
  * same order, so that it can be read side by side with it. Python names
  * become camelCase; `None` is `null`/`undefined`; error strings are bdb's.
- * Where JavaScript differs (no frame below plain code, no StopIteration,
- * `catch` blocks that could swallow BdbQuit, `setwatch`) a comment says so.
+ * Where JavaScript differs a comment says so. In short:
+ *
+ * - Plain (not instrumented) code has no frames: when the first traced frame
+ *   has no caller, `botframe` is BOTTOM, a frame that is on no chain; the
+ *   same stands for a missing `frame.back` in setReturn.
+ * - `skip` globs (minimatch) match `Code.module`, not `__name__`.
+ * - No StopIteration/GeneratorExit: when a generator or async function in
+ *   which 'next'/'until'/'return' was issued finishes, Bdb switches to
+ *   stepping (Python stops at the StopIteration in the caller, one 'step'
+ *   earlier); such a frame stays traced while it resumes.
+ * - BdbQuit goes through user `catch` blocks (see raiseQuit); `finally`
+ *   blocks run.
+ * - setTrace() with no frame starts from the innermost instrumented frame;
+ *   `debugger;` is setTrace() on the Bdb that is running.
+ * - setBreak also refuses a line of a loaded file where no statement starts.
+ * - run/runeval take source text (instrumented as `<string>`); runcall of
+ *   a function that returns a promise traces until it settles.
+ * - setwatch: while continuing, events that cannot stop are not dispatched.
  */
 import { resolve as resolvePath, join } from "node:path";
 import { inspect } from "node:util";
@@ -105,6 +121,14 @@ export class Bdb {
   stoplineno = 0;
   quitting = false;
   currentbp: number | null = null;
+  /**
+   * JS, for speed: a subclass whose userCall does nothing unless
+   * `stopHere(frame)` is true (as pdb's) may set this, so that while
+   * continuing no `call` event of a function without breakpoints reaches the
+   * dispatcher. Otherwise, when userCall is overridden, every call in a file
+   * with breakpoints is dispatched, as bdb.py does.
+   */
+  userCallOnlyWhenStopping = false;
 
   /** JS: a BdbQuit was raised and is unwinding the program (see `raiseQuit`). */
   private quitRaised = false;
@@ -867,7 +891,7 @@ export class Bdb {
 
   private makeWatch(): Watch {
     const breaks = this.breaks;
-    const userCall = this.userCall !== Bdb.prototype.userCall;
+    const userCall = this.userCall !== Bdb.prototype.userCall && !this.userCallOnlyWhenStopping;
     const funcnameAt = (file: string, line: number) => (Breakpoint.bplist.get(bpKey(file, line)) ?? []).some((bp) => bp.funcname);
     return {
       calls: (code) => {

@@ -403,3 +403,32 @@ Watch("the watch keeps the dispatcher away from frames without breakpoints", asy
 });
 
 Watch.run();
+
+const Calls = suite("bdb edges: userCall while continuing");
+Calls.after.each(cleanup);
+
+Calls("an overridden userCall sees every call in a file with breakpoints (as bdb.py); opt-out", async () => {
+  const { original, out } = instrumentToFile(WATCHED, "usercall.mjs");
+  const mod = await load(out);
+  const run = (optOut) => {
+    const calls = [];
+    class C extends Bdb {
+      userCall(frame) {
+        calls.push(frame.code.name);
+      }
+      userLine() {
+        this.setContinue();
+      }
+    }
+    const db = new C();
+    db.userCallOnlyWhenStopping = optOut;
+    db.setBreak(original, 15, false, "false");
+    db.runcall(mod.main, 3);
+    Breakpoint.clearBreakpoints();
+    return calls;
+  };
+  assert.equal(run(false), ["fib", "other", "fib", "other", "fib", "fib", "fib", "other"]);
+  assert.equal(run(true), ["other", "other", "other"]);
+});
+
+Calls.run();
