@@ -2,7 +2,8 @@
 // include/exclude, stdin/stdout.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, node, registerESM, runtimePath, sandbox } from "./fixtures/register/harness.mjs";
 
@@ -102,6 +103,19 @@ test("stdin to stdout; one file to stdout; a syntax error on stdin", () => {
   assert.is(bad.status, 1);
   assert.match(bad.stderr, /^in\.ts:1:8: .*\n> 1 \| let x: = 1;/);
   assert.is(bad.stdout, "");
+});
+
+test("on a terminal, a progress line for a large tree (none when piped)", () => {
+  if (!existsSync("/usr/bin/script")) return; // needs script(1) for a pseudo-terminal
+  const dir = sandbox();
+  mkdirSync(join(dir, "many"));
+  for (let i = 0; i < 40; i++) writeFileSync(join(dir, `many/m${i}.js`), `exports.f${i} = () => ${i};\n`);
+  const tty = spawnSync("/usr/bin/script", ["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} many -d out`, "/dev/null"], { cwd: dir, encoding: "utf8" });
+  assert.is(tty.status, 0, tty.stdout);
+  assert.match(tty.stdout, /\r\x1b\[K\[\d+\/40\] many\/m\d+\.js/);
+  assert.match(tty.stdout, "tsdb-instrument: 40 files instrumented, 0 failed");
+  const piped = instrumentCli(["many", "-d", "out2"], { cwd: dir });
+  assert.is(piped.stderr, "tsdb-instrument: 40 files instrumented, 0 failed\n");
 });
 
 test("--help, --version, usage errors", () => {
