@@ -3,7 +3,7 @@
 // (TSDB_ECHO=1), and the whole session is compared. Fixtures: test/fixtures/debugger.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { session, transcript } from "./helpers/debugger.mjs";
+import { session, transcript } from "./fixtures/debugger/session.mjs";
 
 function check(script, commands, expected, options = {}) {
   const r = session(script, commands, options);
