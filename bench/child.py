@@ -9,6 +9,7 @@ import time
 spec = json.loads(sys.argv[1])
 sys.path.insert(0, spec["workloads"])
 workload = __import__(spec["workload"])
+drive = __import__("driver").drive
 run = workload.run
 n = spec["n"]
 mode = spec["mode"]
@@ -61,7 +62,7 @@ elif mode in ("bdb-other", "bdb-same"):
         sys.exit(0)
 
     def body(n):
-        debugger.runcall(run, n)
+        debugger.runcall(drive, run, n)
 
 elif mode == "bdb-step":
     class StepBdb(bdb.Bdb):
@@ -71,7 +72,7 @@ elif mode == "bdb-step":
     debugger = StepBdb()
 
     def body(n):
-        debugger.runcall(run, n)
+        debugger.runcall(drive, run, n)
 
 else:
     raise SystemExit("unknown mode " + mode)

@@ -51,6 +51,7 @@ export function prepare({ root, workDir, workloadsDir, workloads }) {
     return code;
   };
 
+  compile(join(workloadsDir, "driver.cjs"), join(workDir, "driver.cjs"));
   const other = join(workloadsDir, "other.cjs");
   breakpoints.other = [other, lineOf(compile(other, join(workDir, "other.cjs")), /return 42/)];
   for (const w of workloads) {
