@@ -180,10 +180,7 @@ export class TerminalReader implements LineReader {
     for (;;) {
       if (input.length === 0) {
         const bytes = this.readBytes();
-        if (bytes.length === 0) {
-          this.out.write("\n");
-          return null;
-        }
+        if (bytes.length === 0) return null;
         input = bytes.toString("utf8");
       }
       // One key (or escape sequence) at a time.
@@ -199,18 +196,18 @@ export class TerminalReader implements LineReader {
       switch (key) {
         case "\r":
         case "\n": {
-          this.out.write("\r\n");
+          // (raw mode keeps ONLCR: "\n" ends the line on the terminal)
+          cursor = line.length;
+          redraw();
+          this.out.write("\n");
           if (line.trim() !== "" && this.history[this.history.length - 1] !== line) this.history.push(line);
           return line;
         }
         case "\x03": // Ctrl-C
-          this.out.write("^C\r\n");
+          this.out.write("^C\n");
           throw new Interrupt();
         case "\x04": // Ctrl-D
-          if (line.length === 0) {
-            this.out.write("\r\n");
-            return null;
-          }
+          if (line.length === 0) return null;
           if (cursor < line.length) line = line.slice(0, cursor) + line.slice(cursor + 1);
           break;
         case "\x7f":
