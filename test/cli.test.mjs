@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, node, registerESM, runtimePath, sandbox } from "./fixtures/register/harness.mjs";
+import { cli, node, registerESM, runtimePath, sandbox, cleanup } from "./fixtures/register/harness.mjs";
 
 const instrumentCli = (args, options) => node([cli, ...args], options);
 
@@ -131,5 +131,7 @@ test("--help, --version, usage errors", () => {
   assert.is(tree.status, 2);
   assert.match(tree.stderr, "needs --out-dir");
 });
+
+test.after(cleanup);
 
 test.run();

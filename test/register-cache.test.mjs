@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { nodeAsync, registerESM, root, runESM, sandbox } from "./fixtures/register/harness.mjs";
+import { nodeAsync, registerESM, root, runESM, sandbox, cleanup } from "./fixtures/register/harness.mjs";
 
 const require = createRequire(import.meta.url);
 const sha256 = (text) => createHash("sha256").update(text).digest("hex");
@@ -123,5 +123,7 @@ test("two processes filling the same cache at once", async () => {
   const again = runESM(dir, "main.mjs");
   assert.equal(again.calls, a.calls);
 });
+
+test.after(cleanup);
 
 test.run();

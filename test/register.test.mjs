@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { node, registerCJS, root, registerESM, runCJS, runESM, sandbox } from "./fixtures/register/harness.mjs";
+import { node, registerCJS, root, registerESM, runCJS, runESM, sandbox, cleanup } from "./fixtures/register/harness.mjs";
 
 const program = (calls) => calls.filter((c) => !c.startsWith("trace.mjs:"));
 
@@ -158,5 +158,7 @@ test("tsdb/register by package name: --import and --require", () => {
   ok(r2);
   assert.ok(r2.calls.includes("util.ts:twice:4"));
 });
+
+test.after(cleanup);
 
 test.run();
