@@ -116,9 +116,8 @@ export function main(argv: string[]): void {
     settrace(null);
     writeAll(2, `${describe(error)}\n`);
     const tb = gettraceback(error);
-    if (tb === null) {
-      out.write("Uncaught exception; no instrumented frame saw it, so there is nothing to inspect.\n");
-    } else {
+    // (no traceback: thrown outside instrumented code, e.g. a syntax error while loading)
+    if (tb !== null) {
       out.write("Uncaught exception. Entering post mortem debugging\n");
       out.write("Running 'cont' or 'step' will end the program\n");
       dbg.reset();
