@@ -7,9 +7,10 @@
  * entry or none; each carries a checksum of its body, and an entry whose
  * checksum does not match is rebuilt, never used.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { threadId } from "node:worker_threads";
 import { PACKAGE_ROOT, tsdbVersion } from "./config.js";
 
 const MAGIC = "tsdb-cache-1";
@@ -66,11 +67,12 @@ export function defaultCacheDir(cwd: string = process.cwd(), env: NodeJS.Process
   return env.TSDB_CACHE_DIR ? resolve(cwd, env.TSDB_CACHE_DIR) : join(cwd, "node_modules", ".cache", "tsdb");
 }
 
-let tempCounter = 0;
-
-/** Writes `text` to `file` atomically: a temporary file beside it, then a rename. */
+/**
+ * Writes `text` to `file` atomically: a temporary file beside it (a name no
+ * other process or thread uses), then a rename over `file`.
+ */
 export function writeFileAtomic(file: string, text: string | Uint8Array, mode?: number): void {
-  const temp = `${file}.${process.pid}.${Date.now().toString(36)}.${(tempCounter++).toString(36)}.tmp`;
+  const temp = `${file}.${process.pid}-${threadId}-${randomBytes(6).toString("hex")}.tmp`;
   const fd = openSync(temp, "w", mode);
   try {
     writeSync(fd, typeof text === "string" ? Buffer.from(text) : text);
@@ -131,6 +133,9 @@ export class DiskCache {
       writeFileAtomic(file, `//${MAGIC} ${sha256(text)}\n${text}`);
       this.stats.writes++;
     } catch (error) {
+      // Another process that wrote the same entry first (a rename can fail on
+      // Windows while the target is open) is no reason to give up the cache.
+      if (this.get(key) === text) return;
       this.disable(error);
     }
   }
