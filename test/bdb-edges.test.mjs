@@ -432,3 +432,43 @@ Calls("an overridden userCall sees every call in a file with breakpoints (as bdb
 });
 
 Calls.run();
+
+const Inst = suite("bdb edges: runcall from instrumented code; TypeScript");
+Inst.after.each(cleanup);
+
+Inst("runcall from instrumented code: botframe is the caller, never stepped into (gh-125422)", async () => {
+  const { out } = instrumentToFile(`export function outer(db) {
+  const r = db.runcall(inner, 2);
+  return r + 1;
+}
+function inner(x) {
+  const y = x * 3;
+  return y;
+}
+`, "fromcode.mjs");
+  const { outer } = await load(out);
+  let bot;
+  const db = new Recorder(["step", "step", (d) => { bot = d.botframe; d.setStep(); }, "step", "step"]);
+  assert.is(outer(db), 7);
+  assert.equal(db.log, ["line inner 6", "line inner 7", "return inner 7"]);
+  assert.is(bot.code.name, "outer");
+});
+
+Inst("breakpoints and stops use TypeScript line numbers", async () => {
+  const { original, out } = instrumentToFile(`interface Point {
+  x: number;
+  y: number;
+}
+
+export function norm(p: Point): number {
+  const sq: number = p.x * p.x + p.y * p.y;
+  return Math.sqrt(sq);
+}
+`, "norm.ts");
+  const { norm } = await load(out);
+  const db = new Recorder([(d) => { assert.is(d.setBreak(original, 2), `Line ${original}:2 holds no code`); d.setBreak(original, 8); d.setContinue(); }, "step", "continue"]);
+  assert.is(db.runcall(norm, { x: 3, y: 4 }), 5);
+  assert.equal(db.log, ["line norm 7", "line norm 8", "return norm 8"]);
+});
+
+Inst.run();
