@@ -6,6 +6,13 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { node, registerCJS, root, registerESM, runCJS, runESM, sandbox, cleanup } from "./fixtures/register/harness.mjs";
 
+// Tests that only add files share one copy of each fixture (and so its cache).
+const shared = new Map();
+const once = (name) => () => (shared.has(name) ? shared.get(name) : shared.set(name, sandbox(name)).get(name));
+const esmApp = once("register/esm");
+const cjsApp = once("register/cjs");
+const errApp = once("register/err");
+
 const program = (calls) => calls.filter((c) => !c.startsWith("trace.mjs:"));
 
 function ok(r) {
@@ -14,7 +21,7 @@ function ok(r) {
 }
 
 test("--import: ESM app importing .ts (as ./lib.js), .cjs and .cts; calls at original lines", () => {
-  const dir = sandbox("register/esm");
+  const dir = esmApp();
   const r = runESM(dir, "main.mjs");
   ok(r);
   assert.match(r.stdout, "total 3 30 #3");
@@ -31,7 +38,7 @@ test("--import: ESM app importing .ts (as ./lib.js), .cjs and .cts; calls at ori
 });
 
 test("--require: CommonJS app requiring .ts (as ./util.js) and importing an ES module", () => {
-  const dir = sandbox("register/cjs");
+  const dir = cjsApp();
   const r = runCJS(dir, "main.cjs");
   ok(r);
   assert.match(r.stdout, "twice 42\nesm 21");
@@ -47,7 +54,7 @@ test("--require: CommonJS app requiring .ts (as ./util.js) and importing an ES m
 });
 
 test("--require: require() of an ES module (Node 20.19+) is instrumented as a module", () => {
-  const dir = sandbox("register/cjs");
+  const dir = cjsApp();
   writeFileSync(join(dir, "req-esm.cjs"), 'const { half } = require("./esm.mjs");\nconsole.log("half", half(8));\n');
   const r = runCJS(dir, "req-esm.cjs");
   ok(r);
@@ -56,11 +63,11 @@ test("--require: require() of an ES module (Node 20.19+) is instrumented as a mo
 });
 
 test("--import also runs a CommonJS main and a .ts main", () => {
-  const dir = sandbox("register/cjs");
+  const dir = cjsApp();
   const r = runESM(dir, "main.cjs");
   ok(r);
   assert.ok(program(r.calls).includes("util.ts:twice:4"));
-  const esm = sandbox("register/esm");
+  const esm = esmApp();
   writeFileSync(join(esm, "entry.ts"), 'import { add } from "./lib.js";\n\nconst n: number = add(2, 3);\nconsole.log("n", n);\n');
   const r2 = runESM(esm, "entry.ts");
   ok(r2);
@@ -69,7 +76,7 @@ test("--import also runs a CommonJS main and a .ts main", () => {
 });
 
 test("TSDB_EXCLUDE / TSDB_INCLUDE: excluded files run (TypeScript stripped) but report nothing", () => {
-  const dir = sandbox("register/esm");
+  const dir = esmApp();
   const r = runESM(dir, "main.mjs", { env: { TSDB_EXCLUDE: "lib.ts,*.cjs" } });
   ok(r);
   assert.match(r.stdout, "total 3 30 #3");
@@ -104,7 +111,7 @@ test("node_modules is not instrumented by default", () => {
 });
 
 test("--enable-source-maps: a stack trace through a .ts file shows its own line", () => {
-  const dir = sandbox("register/err");
+  const dir = errApp();
   const r = node(["--enable-source-maps", "--import", registerESM, "main.mjs"], { cwd: dir });
   assert.is.not(r.status, 0);
   assert.match(r.stderr, "Error: bad");
@@ -113,7 +120,7 @@ test("--enable-source-maps: a stack trace through a .ts file shows its own line"
 });
 
 test("a syntax error: file:line:col: message and a code frame (ESM and CommonJS)", () => {
-  const dir = sandbox("register/err");
+  const dir = errApp();
   const r = node(["--import", registerESM, "syntax.mjs"], { cwd: dir });
   assert.is.not(r.status, 0);
   assert.match(r.stderr, `${join(dir, "broken.ts")}:2:11: Unexpected token`);
@@ -148,8 +155,8 @@ import("./c.mjs").then(() => {
 });
 
 test("tsdb/register by package name: --import and --require", () => {
-  const dir = sandbox("register/cjs");
-  mkdirSync(join(dir, "node_modules"));
+  const dir = cjsApp();
+  mkdirSync(join(dir, "node_modules"), { recursive: true });
   symlinkSync(root, join(dir, "node_modules/tsdb"), "dir");
   const r = node(["--import", "tsdb/register", "--import", "./trace.mjs", "main.cjs"], { cwd: dir });
   ok(r);
