@@ -300,6 +300,14 @@ function runJobs(jobs: Job[], options: Options): { instrumented: number; copied:
   };
   jobs.forEach((job, index) => {
     progress.update(index, job.source);
+    if (job.out === job.source) {
+      // --out-dir on top of the input: a copy is already there; instrumenting in place would lose the source.
+      if (job.kind === "instrument") {
+        counts.failed++;
+        report(`${display(job.source)}: not instrumented: the output would overwrite the source`);
+      }
+      return;
+    }
     let text: Buffer;
     try {
       text = readFileSync(job.source);
