@@ -94,6 +94,7 @@ function returnIsSuspension(): boolean {
     Error.stackTraceLimit = savedLimit;
   }
   for (const site of sites) {
+    if (!/[\\/]trace\.[cm]?[jt]s$/.test(site.getFileName() ?? "")) continue;
     const name = site.getFunctionName();
     if (name === "suspend") return true;
     if (name === "leave") return false;
@@ -492,7 +493,7 @@ export class Bdb {
     filename = this.canonic(filename);
     const line = getline(filename, lineno);
     if (!line) return `Line ${filename}:${lineno} does not exist`;
-    if (!funcname) {
+    if (!funcname && !filename.startsWith("<")) {
       const codes = this.codesOf(filename);
       if (codes.length > 0 && !codes.some((code) => code.lines.includes(lineno))) return `Line ${filename}:${lineno} holds no code`;
     }
