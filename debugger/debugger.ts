@@ -49,6 +49,9 @@ export class Tsdb extends Bdb {
   lineno: number | null = null;
   private readonly tbLineno = new Map<Frame, number>();
   private readonly displaying = new Map<Frame, Map<string, unknown>>();
+  /** commands to run before reading more input (`-c` commands, the rest of a `;;` line) */
+  cmdqueue: string[] = [];
+  private statusPending = false;
   /** called after each stop, once the program is about to go on */
   afterInteraction: (() => void) | null = null;
   /** set while the prompt is active: the command loop must end (a resuming command ran) */
@@ -132,8 +135,9 @@ export class Tsdb extends Bdb {
       this.error("no frame to show");
       return;
     }
-    this.printStackEntry(this.stack[this.curindex]);
-    this.showDisplay();
+    // Where it stopped is shown right before the user is asked for input
+    // (not when queued commands, from -c or `;;`, resume the program first).
+    this.statusPending = true;
     this.cmdloop();
     this.forget();
     this.afterInteraction?.();
@@ -142,6 +146,16 @@ export class Tsdb extends Bdb {
   private cmdloop(): void {
     this.resume = false;
     while (!this.resume) {
+      const queued = this.cmdqueue.shift();
+      if (queued !== undefined) {
+        this.onecmd(queued);
+        continue;
+      }
+      if (this.statusPending) {
+        this.statusPending = false;
+        this.printStackEntry(this.stack[this.curindex]);
+        this.showDisplay();
+      }
       let line: string | null;
       try {
         line = this.reader.readline(this.prompt);
@@ -161,6 +175,12 @@ export class Tsdb extends Bdb {
       if (this.lastcmd === "") return;
       line = this.lastcmd;
     } else {
+      // `a ;; b`: b runs next (as pdb, the line is split at the first ';;')
+      const marker = line.indexOf(";;");
+      if (marker >= 0) {
+        this.cmdqueue.unshift(line.slice(marker + 2).trimStart());
+        line = line.slice(0, marker).trimEnd();
+      }
       this.lastcmd = line;
     }
     try {

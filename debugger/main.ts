@@ -11,7 +11,7 @@ import { PACKAGE_ROOT } from "./files.js";
 import { openReader, stdout, writeAll } from "./io.js";
 import { installHooks, runScript } from "./loader.js";
 
-const USAGE = "usage: tsdb [-h] [--version] script [args ...]";
+const USAGE = "usage: tsdb [-h] [--version] [-c command] script [args ...]";
 
 const DESCRIPTION = `${USAGE}
 
@@ -26,7 +26,10 @@ positional arguments:
 
 options:
   -h, --help    show this help message and exit
-  --version     show tsdb's version and exit`;
+  --version     show tsdb's version and exit
+  -c command, --command command
+                a debugger command to run at the first stop, as if typed
+                (repeatable; e.g. -c "b app.ts:12" -c continue)`;
 
 function version(): string {
   try {
@@ -41,6 +44,7 @@ const keeper: TraceFunction = () => null;
 
 export function main(argv: string[]): void {
   const out = stdout;
+  const commands: string[] = [];
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i];
@@ -56,6 +60,18 @@ export function main(argv: string[]): void {
     if (a === "--version" || a === "-V") {
       out.write(`tsdb ${version()}\n`);
       process.exit(0);
+    }
+    if (a === "-c" || a === "--command") {
+      if (i + 1 >= argv.length) {
+        writeAll(2, `${USAGE}\ntsdb: error: argument -c/--command: expected one argument\n`);
+        process.exit(2);
+      }
+      commands.push(argv[++i]);
+      continue;
+    }
+    if (a.startsWith("--command=")) {
+      commands.push(a.slice("--command=".length));
+      continue;
     }
     writeAll(2, `${USAGE}\ntsdb: error: unrecognized arguments: ${a}\n`);
     process.exit(2);
@@ -135,6 +151,7 @@ export function main(argv: string[]): void {
     if (gettrace() === null && !quitting) settrace(keeper);
   };
   dbg.afterInteraction = afterStop;
+  dbg.cmdqueue.push(...commands);
 
   setcapture(true);
   installHooks();

@@ -701,6 +701,25 @@ test("a script outside the package, run from another directory", async () => {
   assert.ok(r.out.includes("x 3\nThe program finished with exit code 0"), r.out);
 });
 
+test("-c commands run at the first stop; ';;' separates commands", () => {
+  const r = session("-c", ["p x ;; p x * 2", "c"], { args: ["b 4", "-c", "c", "basic.cjs"] });
+  assert.fixture(r.out, transcript(`
+    Breakpoint 1 at $DIR/basic.cjs:4
+    > $DIR/basic.cjs(4)square()
+    -> const y = x * x;
+    (tsdb) p x ;; p x * 2
+    3
+    6
+    (tsdb) c
+    result 9 10 38
+    The program finished with exit code 0
+  `));
+  const r2 = session("-c", [], { args: ["continue", "throws.js"] });
+  assert.ok(r2.out.startsWith("3\nUncaught exception. Entering post mortem debugging\n"), r2.out);
+  assert.ok(r2.out.includes("> $DIR/throws.js(4)parse()\n"), r2.out);
+  assert.is(r2.status, 1);
+});
+
 test("command line: --help, --version, errors", () => {
   let r = session("--help", []);
   assert.ok(r.out.startsWith("usage: tsdb"), r.out);
