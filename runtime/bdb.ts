@@ -640,14 +640,15 @@ export class Bdb {
       f = f.back;
     }
     stack.reverse();
+    // JS: when the botframe stands for plain code (BOTTOM), the end of the
+    // chain is where Python would have met the botframe.
+    const metBotframe = f !== null || (this.botframe === BOTTOM && stack.length > 0);
     let i = Math.max(0, stack.length - 1);
     while (t !== null) {
       stack.push([t.frame, t.lineno]);
       t = t.next;
     }
-    // JS: when the botframe stands for plain code (BOTTOM), the end of the
-    // chain is where Python would have met the botframe.
-    if (f === null && this.botframe !== BOTTOM) i = Math.max(0, stack.length - 1);
+    if (!metBotframe) i = Math.max(0, stack.length - 1);
     return [stack, i];
   }
 

@@ -2,7 +2,7 @@
 // checked against what CPython 3.11's bdb prints for the same calls.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { Bdb, Breakpoint, checkfuncname, effective } from "../dist/index.mjs";
+import { Bdb, Breakpoint, checkfuncname, effective, gettraceback } from "../dist/index.mjs";
 import { instrumentToFile, load } from "./helpers/run.mjs";
 import { Recorder, cleanup } from "./helpers/bdb-recorder.mjs";
 
@@ -181,6 +181,29 @@ function g(a) {
   }
   // At g's exception event: the stack is f, g (index 1: g); at f's: f, then g from the traceback.
   assert.equal(stackAtException, [["f:2", "g:5"], 1]);
+});
+
+Fmt("getStack(null, traceback): post-mortem, the newest frame is current", async () => {
+  const { out } = instrumentToFile(`export function f(a) {
+  return g(a) + 1;
+}
+function g(a) {
+  if (a) throw new TypeError("no");
+}
+`, "pm.mjs");
+  const mod = await load(out);
+  const db = new Recorder(Array(20).fill("step"));
+  let error;
+  try {
+    db.runcall(mod.f, 1);
+  } catch (e) {
+    error = e;
+  }
+  assert.instance(error, TypeError);
+  for (const d of [db, new Bdb()]) {
+    const [stack, i] = d.getStack(null, gettraceback(error));
+    assert.equal([stack.map(([fr, n]) => `${fr.code.name}:${n}`), i], [["f:2", "g:5"], 1]);
+  }
 });
 
 Fmt.run();
