@@ -714,6 +714,8 @@ test("-c commands run at the first stop; ';;' separates commands", () => {
     result 9 10 38
     The program finished with exit code 0
   `));
+  const fast = session("--no-capture", ["c"], { args: ["basic.cjs"] });
+  assert.ok(fast.out.endsWith("(tsdb) c\nresult 9 10 38\nThe program finished with exit code 0\n"), fast.out);
   const r2 = session("-c", [], { args: ["continue", "throws.js"] });
   assert.ok(r2.out.startsWith("3\nUncaught exception. Entering post mortem debugging\n"), r2.out);
   assert.ok(r2.out.includes("> $DIR/throws.js(4)parse()\n"), r2.out);
