@@ -131,6 +131,8 @@ export class Bdb {
    */
   userCallOnlyWhenStopping = false;
 
+  /** JS: run/runeval/runcall calls in progress. */
+  private running = 0;
   /** JS: a BdbQuit was raised and is unwinding the program (see `raiseQuit`). */
   private quitRaised = false;
   /** JS: a watch narrowing the events is installed (see `updateWatch`). */
@@ -693,6 +695,7 @@ export class Bdb {
     this.reset();
     const code = compileString(cmd, "exec");
     settrace(this.traceDispatch);
+    this.running++;
     this.installDebuggerHook();
     try {
       code(globals, locals);
@@ -710,6 +713,7 @@ export class Bdb {
     this.reset();
     const code = compileString(expr, "eval");
     settrace(this.traceDispatch);
+    this.running++;
     this.installDebuggerHook();
     try {
       return code(globals, locals);
@@ -736,6 +740,7 @@ export class Bdb {
   runcall<A extends unknown[], R>(func: (...args: A) => R, ...args: A): R | undefined {
     this.reset();
     settrace(this.traceDispatch);
+    this.running++;
     this.installDebuggerHook();
     let res: R | undefined = undefined;
     let pending = false;
@@ -768,6 +773,7 @@ export class Bdb {
 
   /** End of run/runeval/runcall (Python's `finally` clause). */
   private finish(): void {
+    this.running = Math.max(0, this.running - 1);
     this.quitting = true;
     this.quitRaised = false;
     this.watching = false;
@@ -778,11 +784,16 @@ export class Bdb {
     }
   }
 
-  /** `debugger;` in instrumented code means setTrace() on this debugger while it runs. */
+  /**
+   * `debugger;` in instrumented code means setTrace() on this debugger while
+   * it runs: inside run/runeval/runcall (even after a setContinue() that
+   * removed the trace function), or while its trace function is installed
+   * (after setTrace()).
+   */
   private installDebuggerHook(): void {
     hookOwner = this;
     setdebuggerhook((frame) => {
-      if (!this.quitting) this.setTrace(frame);
+      if (!this.quitting && (this.running > 0 || gettrace() === this.traceDispatch)) this.setTrace(frame);
     });
   }
 

@@ -168,6 +168,17 @@ Set("debugger; with no debugger running does nothing", async () => {
   assert.equal(db.log, ["line main 2", "line main 4"]);
 });
 
+Set("debugger; after a setTrace() session whose trace function was removed does nothing", async () => {
+  const { out } = instrumentToFile(DEBUGGER, "debugger3.mjs");
+  const { main } = await load(out);
+  const db = new Recorder(["continue"]);
+  db.setTrace();
+  settrace(null);
+  assert.is(main(), 4);
+  assert.equal(db.log, []);
+  assert.is(gettrace(), null);
+});
+
 Set.run();
 
 // ------------------------------------------------------------------ BdbQuit
