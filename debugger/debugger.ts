@@ -458,9 +458,18 @@ export class Tsdb extends Bdb {
       const code = pick(codes);
       return { filename: this.canonic(code.filename), lineno: this.firstLine(code), funcname: code.name };
     }
+    // Not loaded yet: a function of the current file, or `module.function` (pdb's form) in another file.
     const parts = arg.split(".");
-    const fn = findFunction(here, parts[parts.length - 1]);
-    if (fn) return { filename: here, lineno: fn.bodyLine, funcname: parts[parts.length - 1] };
+    const name = parts[parts.length - 1];
+    const files = [here];
+    if (parts.length > 1) {
+      const other = this.lookupFile(parts.slice(0, -1).join("."));
+      if (other) files.unshift(other);
+    }
+    for (const file of files) {
+      const fn = findFunction(file, name);
+      if (fn) return { filename: file, lineno: fn.bodyLine, funcname: name };
+    }
     return null;
   }
 

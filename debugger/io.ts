@@ -7,6 +7,7 @@
  * from a terminal through a small raw-mode line editor (`LineEditor`).
  */
 import * as fs from "node:fs";
+import { StringDecoder } from "node:string_decoder";
 import * as tty from "node:tty";
 
 // ------------------------------------------------------------------ output
@@ -121,6 +122,8 @@ export class TerminalReader implements LineReader {
   private readonly readFd: number;
   private readonly control: tty.ReadStream;
   private raw = false;
+  /** keeps a UTF-8 sequence split between two reads whole */
+  private readonly decoder = new StringDecoder("utf8");
 
   constructor(private readonly out: Output) {
     // termios belongs to the terminal device, so one descriptor (which libuv
@@ -181,7 +184,8 @@ export class TerminalReader implements LineReader {
       if (input.length === 0) {
         const bytes = this.readBytes();
         if (bytes.length === 0) return null;
-        input = bytes.toString("utf8");
+        input = this.decoder.write(bytes);
+        if (input.length === 0) continue;
       }
       // One key (or escape sequence) at a time.
       let key = input[0];

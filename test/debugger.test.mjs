@@ -190,6 +190,23 @@ test("breakpoints: by line, by file:line in another module, by function name; li
   `);
 });
 
+test("break module.function in a file not loaded yet (pdb's form)", () => {
+  check("basic.cjs", ["b lib.double", "c", "p v", "c"], `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) b lib.double
+    Breakpoint 1 at $DIR/lib.cjs:2
+    (tsdb) c
+    > $DIR/lib.cjs(2)double()
+    -> const r = v * 2;
+    (tsdb) p v
+    19
+    (tsdb) c
+    result 9 10 38
+    The program finished with exit code 0
+  `);
+});
+
 test("conditional and temporary breakpoints, ignore, disable/enable, condition, clear", () => {
   check("basic.cjs", ["tbreak 11, i == 3", "b 11", "disable 2", "b", "c", "p i", "b", "enable 2", "ignore 2 1", "c"], `
     > $DIR/basic.cjs(1)<module>()
