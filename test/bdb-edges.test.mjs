@@ -390,6 +390,40 @@ Watch("clearing breakpoints while continuing", async () => {
   assert.equal(watched, unwatched);
 });
 
+Watch("generators and async functions under the watch", async () => {
+  const { original, out } = instrumentToFile(`function* gen(n) {
+  for (let i = 0; i < n; i++) {
+    const v = i * 2;
+    yield v;
+  }
+}
+async function work(x) {
+  await null;
+  const y = x + 1;
+  return y;
+}
+export async function main() {
+  let s = 0;
+  for (const v of gen(4)) s += v;
+  for (let i = 0; i < 3; i++) s += await work(i);
+  return s;
+}
+`, "watchgen.mjs");
+  const mod = await load(out);
+  const logs = [];
+  for (const Class of [Recorder, Unwatched]) {
+    Breakpoint.clearBreakpoints();
+    const db = new Class([
+      (d) => { d.setBreak(original, 4); d.setBreak(original, 9, false, "x == 1"); d.setContinue(); },
+      "continue", "next", "next", "continue", "step", "step", "step", "continue", "return", "continue",
+      "continue", "continue", "continue", "continue", "continue", "continue",
+    ]);
+    logs.push([await db.runcall(mod.main), db.log]);
+  }
+  assert.equal(logs[0], logs[1]);
+  assert.ok(logs[0][1].length > 6);
+});
+
 Watch("the watch keeps the dispatcher away from frames without breakpoints", async () => {
   const { original, out } = instrumentToFile(WATCHED, "watchcount.mjs");
   const mod = await load(out);
