@@ -33,6 +33,8 @@ export interface TsdbOptions {
 
 export class Tsdb extends Bdb {
   prompt = "(tsdb) ";
+  // userCall stops only where stopHere says (as pdb's user_call): Bdb may skip other call events.
+  override userCallOnlyWhenStopping = true;
   readonly out: Output;
   readonly reader: LineReader;
   readonly mainFile: string;
