@@ -221,7 +221,8 @@ export class Bdb {
       // in it stays traced, so that dispatchReturn sees it finish (Python
       // sees that through the StopIteration raised in a traced caller; an
       // awaiting async function has no such caller).
-      if (frame === this.stopframe && isGeneratorOrCoroutine(frame.code)) return this.traceDispatch;
+      // (Not when continuing: the stopframe is then the botframe.)
+      if (frame === this.stopframe && frame !== this.botframe && isGeneratorOrCoroutine(frame.code)) return this.traceDispatch;
       // No need to trace this function
       return undefined;
     }
@@ -242,8 +243,9 @@ export class Bdb {
     // ('next', 'until' or 'return' issued in it) finishes, Python stops at the
     // StopIteration it raises in the caller (see dispatchException). There is
     // no such exception in JavaScript: stop at the next event instead, which
-    // is where Python's following 'step' goes.
-    if (frame === this.stopframe && isGeneratorOrCoroutine(frame.code) && !returnIsSuspension()) {
+    // is where Python's following 'step' goes. (Not when continuing: the
+    // stopframe is then the botframe.)
+    if (frame === this.stopframe && frame !== this.botframe && isGeneratorOrCoroutine(frame.code) && !returnIsSuspension()) {
       this.setStopinfo(null, null);
       this.setCallerTracefunc(frame);
       return this.traceDispatch;
