@@ -4,6 +4,7 @@
  */
 import * as t from "@babel/types";
 import type { FileContext, FunctionContext, Site, SnapshotEntry } from "./context.js";
+import { cap } from "./snapshot.js";
 
 const id = (name: string) => t.identifier(name);
 const num = (n: number) => t.numericLiteral(n);
@@ -29,11 +30,6 @@ function assign(target: t.LVal, value: t.Expression): t.ExpressionStatement {
   return t.expressionStatement(t.assignmentExpression("=", target, value));
 }
 
-function mark<T extends t.Node>(file: FileContext, node: T): T {
-  file.generated.add(node);
-  return node;
-}
-
 /**
  * A site: `$L[$d] = line; if ($k.l && $B[line]) $T.line($d, scope, [values]);`
  * The snapshot array and scope number are filled in by `completeSite`.
@@ -43,30 +39,20 @@ export function lineSite(file: FileContext, fn: FunctionContext, line: number, s
   const scope = num(0);
   const test = t.logicalExpression("&&", keyFlag(file, fn, "l"), t.memberExpression(id(file.names.B), num(line), true));
   const dispatch = t.ifStatement(test, t.expressionStatement(rt(file, "line", [id(file.names.d), scope, array])));
-  const statements = [mark(file, assign(at(file.names.L, file), num(line))), mark(file, dispatch)];
+  const statements = [assign(at(file.names.L, file), num(line)), dispatch];
   return [statements, { ...site, array, scope, dispatch }];
 }
 
-/**
- * At most this many bindings per snapshot: a function with hundreds of local functions (a bundle's
- * top-level IIFE) would otherwise repeat them all at every statement.
- */
-const MAX_SNAPSHOT = 24;
 /** At most this many bindings are written back (the innermost ones: what a user at a prompt assigns). */
 const MAX_WRITE_BACK = 8;
 
-/** Which bindings a snapshot keeps first: the site's own values, then its functions, then outer ones. */
-function rank(e: SnapshotEntry): number {
-  return (e.global ? 4 : 0) + (e.fn ? 2 : 0);
-}
-
 /** Fills in a site's snapshot: values, scope row, and the write-back of writable bindings. */
-export function completeSite(file: FileContext, fn: FunctionContext, site: Site): void {
+export function completeSite(file: FileContext, fn: FunctionContext, free: SnapshotEntry[], site: Site): void {
   let entries = site.inWith ? [] : [...site.entries];
   if (!site.inWith) {
     const own = new Set(entries.map((e) => e.name));
-    for (const entry of fn.free.values()) if (!own.has(entry.name)) entries.push(entry);
-    entries = entries.map((e, i) => [e, rank(e) * 1e6 + i] as const).sort((a, b) => a[1] - b[1]).slice(0, MAX_SNAPSHOT).map(([e]) => e);
+    for (const entry of free) if (!own.has(entry.name)) entries.push(entry);
+    entries = cap(entries);
     if (fn.usesArguments && !own.has("arguments")) entries.push({ name: "arguments", read: "direct", writable: false });
   }
   if (fn.thisRead !== null) entries.push({ name: "this", read: fn.thisRead, writable: false });
@@ -147,19 +133,15 @@ export function prologue(file: FileContext, fn: FunctionContext, first: number, 
     dispatch = t.ifStatement(keyFlag(file, fn, "c"), t.expressionStatement(rt(file, "call", [id(n.d), scope, array])));
     enter.push(dispatch);
   }
-  for (const s of enter) mark(file, s);
   return { enter, site: { entries, inWith, array, scope, dispatch } };
 }
 
 /** `if (!$fo._live) $d = $T.push($fo, 0, []);` — a resumable frame coming back after a suspension. */
 export function resume(file: FileContext): t.Statement {
   const n = file.names;
-  return mark(
-    file,
-    t.ifStatement(
-      t.unaryExpression("!", t.memberExpression(id(n.fo), id("_live"))),
-      assign(id(n.d), rt(file, "push", [id(n.fo), num(0), t.arrayExpression([])])),
-    ),
+  return t.ifStatement(
+    t.unaryExpression("!", t.memberExpression(id(n.fo), id("_live"))),
+    assign(id(n.d), rt(file, "push", [id(n.fo), num(0), t.arrayExpression([])])),
   );
 }
 
@@ -167,24 +149,24 @@ export function resume(file: FileContext): t.Statement {
 export function exceptionHook(file: FileContext, fn: FunctionContext, error: string, leaving: boolean): t.Statement[] {
   const n = file.names;
   const hook = [assign(sp(file), id(n.d)), t.expressionStatement(rt(file, "exception", [id(n.d), id(error), t.booleanLiteral(leaving)]))];
-  return (fn.resumable ? [resume(file), ...hook] : hook).map((s) => mark(file, s));
+  return fn.resumable ? [resume(file), ...hook] : hook;
 }
 
 /** The exit of a function: `if ($k.r && $S[$d] !== $k) $T.leave($d, $r); else $R.sp = $d - 1;` */
 export function epilogue(file: FileContext, fn: FunctionContext, value: t.Expression): t.Statement[] {
   const n = file.names;
-  if (fn.resumable) return [resume(file), t.expressionStatement(rt(file, "leave", [id(n.d), value]))].map((s) => mark(file, s));
+  if (fn.resumable) return [resume(file), t.expressionStatement(rt(file, "leave", [id(n.d), value]))];
   const key = id(n.key(fn.index));
   const test = t.logicalExpression("&&", keyFlag(file, fn, "r"), t.binaryExpression("!==", at(n.S, file), key));
   const pop = assign(sp(file), t.binaryExpression("-", id(n.d), num(1)));
-  return [mark(file, t.ifStatement(test, t.expressionStatement(rt(file, "leave", [id(n.d), value])), pop))];
+  return [t.ifStatement(test, t.expressionStatement(rt(file, "leave", [id(n.d), value])), pop)];
 }
 
 /** `try { body } catch ($e) { hook; throw $e } finally { epilogue }` */
 export function wrapBody(file: FileContext, fn: FunctionContext, body: t.Statement[]): t.TryStatement {
   const e = file.names.e;
   const handler = t.catchClause(id(e), t.blockStatement([...exceptionHook(file, fn, e, true), t.throwStatement(id(e))]));
-  return mark(file, t.tryStatement(t.blockStatement(body), handler, t.blockStatement(epilogue(file, fn, id(file.names.r)))));
+  return t.tryStatement(t.blockStatement(body), handler, t.blockStatement(epilogue(file, fn, id(file.names.r))));
 }
 
 /** `($v = await $T.suspend($fo, arg, false), $d = $T.push($fo, 0, []), $v)` and the same for yield. */
@@ -193,7 +175,7 @@ export function suspension(file: FileContext, kind: "await" | "yield" | "yield*"
   const value = arg ?? t.unaryExpression("void", num(0));
   const suspended = rt(file, "suspend", [id(n.fo), value, t.booleanLiteral(kind === "yield")]);
   const wait = kind === "await" ? t.awaitExpression(suspended) : t.yieldExpression(suspended, kind === "yield*");
-  mark(file, wait);
+  file.generated.add(wait);
   return t.sequenceExpression([
     t.assignmentExpression("=", id(n.v), wait),
     t.assignmentExpression("=", id(n.d), rt(file, "push", [id(n.fo), num(0), t.arrayExpression([])])),

@@ -7,23 +7,51 @@ import type { Binding, NodePath, Scope } from "@babel/traverse";
 import * as t from "@babel/types";
 import type { FunctionContext, SnapshotEntry } from "./context.js";
 
-/** Bindings of the function's own scopes visible at `path`, innermost first. */
+/**
+ * At most this many bindings per snapshot: a function with hundreds of local functions (a bundle's
+ * top-level IIFE) would otherwise repeat them all at every statement.
+ */
+export const MAX_SNAPSHOT = 24;
+
+/** Which bindings a snapshot keeps first: the site's own values, then its functions, then outer ones. */
+export function rank(e: SnapshotEntry): number {
+  return (e.global ? 4 : 0) + (e.fn ? 2 : 0);
+}
+
+/** Keeps the MAX_SNAPSHOT best-ranked entries, in their order otherwise. */
+export function cap(entries: SnapshotEntry[]): SnapshotEntry[] {
+  if (entries.length <= MAX_SNAPSHOT) return entries;
+  return entries.map((e, i) => [e, rank(e) * 1e6 + i] as const).sort((a, b) => a[1] - b[1]).slice(0, MAX_SNAPSHOT).map(([e]) => e);
+}
+
+const BINDINGS = Symbol("tsdb.bindings");
+/** The scope's bindings as a list, made once per scope. */
+function bindingsOf(scope: Scope): Binding[] {
+  const noted = scope as Scope & { [BINDINGS]?: Binding[] };
+  return (noted[BINDINGS] ??= Object.values(scope.bindings));
+}
+
+/** Bindings of the function's own scopes visible at `path`, innermost first (at most MAX_SNAPSHOT of each rank). */
 export function ownBindings(path: NodePath, fn: FunctionContext): SnapshotEntry[] {
   const pos = path.node.start ?? 0;
   const seen = new Set<string>();
   const out: SnapshotEntry[] = [];
+  let values = 0;
+  let functions = 0;
   for (let scope: Scope | undefined = path.scope; scope; scope = scope.parent) {
-    for (const name of Object.keys(scope.bindings)) {
+    for (const binding of bindingsOf(scope)) {
+      if (values >= MAX_SNAPSHOT && functions >= MAX_SNAPSHOT) break;
+      const name = binding.identifier.name;
       if (seen.has(name)) continue;
-      const binding = scope.bindings[name];
       const entry = ownEntry(binding, pos);
       if (entry === null) continue;
       seen.add(name);
+      if (entry.fn ? functions++ >= MAX_SNAPSHOT : values++ >= MAX_SNAPSHOT) continue;
       out.push(entry);
     }
     if (scope === fn.scope) break;
   }
-  return out;
+  return cap(out);
 }
 
 function ownEntry(binding: Binding, pos: number): SnapshotEntry | null {

@@ -19,12 +19,19 @@ import * as t from "@babel/types";
 import type { FileContext, FunctionContext, Site } from "./context.js";
 import { completeSite, epilogue, exceptionHook, lineSite, prologue, resume, rt, suspension, wrapBody } from "./emit.js";
 import { inferredName, isFieldWrapper, markFieldWrapper, qualifiedName } from "./naming.js";
-import { freeEntry, ownBindings, within } from "./snapshot.js";
+import { cap, freeEntry, ownBindings, within } from "./snapshot.js";
 
-/** Site statements waiting to be inserted before the statement they belong to. */
-const pendingSites = new WeakMap<t.Node, t.Statement[]>();
-/** Label of the iteration body of loops that a `continue` targets. */
-const loopLabels = new WeakMap<t.Node, string>();
+/*
+ * What the visitors note on nodes while they walk (symbol-keyed properties: WeakMaps holding a
+ * million nodes make garbage collection crawl): the site statements waiting to be inserted before
+ * a statement, the label of a loop's iteration body that a `continue` targets, and how many sites
+ * the function had when a loop was entered.
+ */
+const SITES = Symbol("tsdb.sites");
+const LABEL = Symbol("tsdb.label");
+const SITES_BEFORE = Symbol("tsdb.sitesBefore");
+type Noted = t.Node & { [SITES]?: t.Statement[]; [LABEL]?: string; [SITES_BEFORE]?: number };
+const note = (node: t.Node) => node as Noted;
 
 function current(file: FileContext): FunctionContext {
   return file.functions[file.functions.length - 1];
@@ -145,7 +152,8 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
 }
 
 export function finishSites(file: FileContext, fn: FunctionContext): void {
-  for (const site of fn.sites) completeSite(file, fn, site);
+  const free = cap([...fn.free.values()]);
+  for (const site of fn.sites) completeSite(file, fn, free, site);
   file.codes[fn.index][5] = [...fn.lines].sort((a, b) => a - b);
 }
 
@@ -222,7 +230,7 @@ function addSite(path: NodePath, file: FileContext, line: number, before: NodePa
   const [statements, site] = lineSite(file, fn, line, { entries: ownBindings(scopePath, fn), inWith: insideWith(path) });
   fn.sites.push(site as Site);
   fn.lines.add(line);
-  if (before !== null) pendingSites.set(before.node, statements);
+  if (before !== null) note(before.node)[SITES] = statements;
   return statements;
 }
 
@@ -230,7 +238,7 @@ function addSite(path: NodePath, file: FileContext, line: number, before: NodePa
 export function insertSites(list: t.Statement[]): t.Statement[] {
   const out: t.Statement[] = [];
   for (const s of list) {
-    const sites = pendingSites.get(s);
+    const sites = note(s)[SITES];
     if (sites) out.push(...sites);
     out.push(s);
   }
@@ -243,12 +251,9 @@ function asBlock(node: t.Statement): t.BlockStatement {
 
 // ---------------------------------------------------------------------- loops
 
-/** How many sites the function had when each loop was entered. */
-const sitesAtLoopStart = new WeakMap<t.Node, number>();
-
 function loopBody(path: NodePath<t.Loop>, file: FileContext): void {
   path.node.body = asBlock(path.node.body);
-  sitesAtLoopStart.set(path.node, current(file).sites.length);
+  note(path.node)[SITES_BEFORE] = current(file).sites.length;
 }
 
 /** After each iteration: the loop head's line again (a backward jump, as Python reports it). */
@@ -258,9 +263,9 @@ function exitLoop(path: NodePath<t.Loop>, file: FileContext): void {
   const headLine = (t.isDoWhileStatement(node) ? node.test.loc?.start.line : node.loc?.start.line) ?? 1;
   const head = addSite(path, file, headLine, null, path.get("body") as NodePath);
   // A body without sites of its own never changes the current line: the loop head's store is redundant.
-  if (current(file).sites.length - 1 === sitesAtLoopStart.get(node) && !t.isDoWhileStatement(node)) head.shift();
+  if (current(file).sites.length - 1 === note(node)[SITES_BEFORE] && !t.isDoWhileStatement(node)) head.shift();
   let body: t.Statement = node.body;
-  const label = loopLabels.get(node);
+  const label = note(node)[LABEL];
   if (label !== undefined) body = t.labeledStatement(t.identifier(label), body);
   const iteration: t.Statement[] = [body, ...head];
   if (t.isForOfStatement(node) && node.await && fn.resumable) {
@@ -289,11 +294,7 @@ function rewriteContinue(path: NodePath<t.ContinueStatement>, file: FileContext)
     }
   }
   if (target === null) return;
-  let name = loopLabels.get(target.node);
-  if (name === undefined) {
-    name = file.names.loop(file.loopCount++);
-    loopLabels.set(target.node, name);
-  }
+  const name = (note(target.node)[LABEL] ??= file.names.loop(file.loopCount++));
   replaceStatement(path, t.breakStatement(t.identifier(name)), file);
 }
 
@@ -396,7 +397,6 @@ export const visitor: Visitor<FileContext> = {
         return;
       }
       path.node.argument = t.assignmentExpression("=", t.identifier(file.names.r), value);
-      file.generated.add(path.node);
     },
   },
   TryStatement: {
@@ -457,7 +457,6 @@ function markArguments(file: FileContext): void {
 /** Replaces a statement by generated code, keeping the line site that was to go before it. */
 function replaceStatement(path: NodePath, node: t.Statement, file: FileContext): void {
   file.generated.add(node);
-  const sites = pendingSites.get(path.node);
-  if (sites) pendingSites.set(node, sites);
+  note(node)[SITES] = note(path.node)[SITES];
   path.replaceWith(node);
 }
