@@ -5,7 +5,7 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, resolve, sep } from "node:path";
 import { Bdb, Breakpoint } from "../index.js";
-import { type Frame, type Traceback, getline, getsource, loadedfiles, type Code } from "../runtime/index.js";
+import { type Frame, type Traceback, getline, getsource, loadedfiles, setdebuggerhook, type Code } from "../runtime/index.js";
 import {
   allNames, COMMANDS, EXEC_HELP, helpText, lookup, looksLikeAssignment, parseLine, UNSUPPORTED,
 } from "./commands.js";
@@ -66,6 +66,22 @@ export class Tsdb extends Bdb {
     this.mainFile = options.mainFile;
     this.searchDirs = options.searchDirs ?? [];
     this.onQuit = options.onQuit;
+  }
+
+  /** false: `debugger;` statements are ignored (post-mortem) */
+  debuggerStatements = true;
+  private readonly onDebuggerStatement = (frame: Frame): void => {
+    if (this.debuggerStatements) this.setTrace(frame);
+  };
+
+  /**
+   * Bdb's setTrace, and `debugger;` statements stop for the program's whole
+   * life (Bdb honours them only while its trace function is installed, and
+   * the CLI runs the program with none between stops when there is no breakpoint).
+   */
+  override setTrace(frame?: Frame | null): void {
+    super.setTrace(frame);
+    setdebuggerhook(this.onDebuggerStatement);
   }
 
   // ------------------------------------------------------------ output

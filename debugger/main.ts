@@ -140,6 +140,7 @@ export function main(argv: string[]): void {
     }
     postMortemActive = true;
     settrace(null);
+    dbg.debuggerStatements = false;
     writeAll(2, `${describe(error)}\n`);
     const tb = gettraceback(error);
     // (no traceback: thrown outside instrumented code, e.g. a syntax error while loading)

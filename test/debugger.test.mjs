@@ -682,6 +682,25 @@ test("debugger; statements stop at the next line", () => {
   `);
 });
 
+test("debugger; in a callback run later by the event loop", () => {
+  check("later.js", ["c", "p v", "w", "c"], `
+    > $DIR/later.js(1)<module>()
+    -> console.log("scheduled");
+    (tsdb) c
+    scheduled
+    > $DIR/later.js(5)later()
+    -> console.log("v is", v);
+    (tsdb) p v
+    5
+    (tsdb) w
+    > $DIR/later.js(5)later()
+    -> console.log("v is", v);
+    (tsdb) c
+    v is 5
+    The program finished with exit code 0
+  `);
+});
+
 test("the script's process.argv and exit code are its own", () => {
   const r = check("exitcode.js", ["c"], `
     > $DIR/exitcode.js(1)<module>()
