@@ -44,7 +44,7 @@ export function lineSite(file: FileContext, fn: FunctionContext, line: number, s
 }
 
 /** At most this many bindings are written back (the innermost ones: what a user at a prompt assigns). */
-const MAX_WRITE_BACK = 8;
+const MAX_WRITE_BACK = 6;
 
 /** Fills in a site's snapshot: values, scope row, and the write-back of writable bindings. */
 export function completeSite(file: FileContext, fn: FunctionContext, free: SnapshotEntry[], site: Site): void {
@@ -69,10 +69,9 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: Snaps
   site.dispatch.consequent = writeBack(file, writable.map((e) => e.name));
 }
 
+/** `[a, b] = $w;` (the writable bindings come first in the snapshot) */
 function writeBack(file: FileContext, names: string[]): t.Statement {
-  return t.expressionStatement(
-    t.sequenceExpression(names.map((name, i) => t.assignmentExpression("=", id(name), t.memberExpression(id(file.names.w), num(i), true)))),
-  );
+  return t.expressionStatement(t.assignmentExpression("=", t.arrayPattern(names.map(id)), id(file.names.w)));
 }
 
 function readBinding(file: FileContext, name: string, read: "direct" | "tdz"): t.Expression {

@@ -151,8 +151,12 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
   finishSites(file, fn);
 }
 
+const MAX_FREE_FUNCTIONS = 6;
+
 export function finishSites(file: FileContext, fn: FunctionContext): void {
-  const free = cap([...fn.free.values()]);
+  // Functions of enclosing scopes are what a function refers to most and shows least: a few of them.
+  let functions = 0;
+  const free = cap([...fn.free.values()].filter((e) => !e.fn || functions++ < MAX_FREE_FUNCTIONS));
   for (const site of fn.sites) completeSite(file, fn, free, site);
   file.codes[fn.index][5] = [...fn.lines].sort((a, b) => a - b);
 }
