@@ -21,7 +21,7 @@ async function instrumented(file, name, sourceType) {
   return copies.get(file);
 }
 
-const markdown = readFileSync(join(root, "../shared/SPEC.md"), "utf8");
+const markdown = readFileSync(join(root, "README.md"), "utf8");
 const jsInput = readFileSync(pkg("acorn/dist/acorn.js"), "utf8");
 
 const workloads = {
