@@ -154,7 +154,11 @@ export function main(argv: string[]): void {
     }
     process.exit(1);
   };
-  process.on("uncaughtException", postMortem);
+  process.on("uncaughtException", (error) => {
+    // A program with its own handler deals with its exceptions itself.
+    if (process.listenerCount("uncaughtException") > 1) return;
+    postMortem(error);
+  });
 
   // The debugger only follows the program while it has something to do; the
   // keeper keeps tracebacks (post-mortem) and locals (`up`, `p`) recorded.
