@@ -54,7 +54,7 @@ maybe("Ctrl-C while the program runs stops it at the next line it runs", () => {
   const r = drive("spin.js", [
     ["(tsdb) ", "c\r"],
     ["c", null],
-    ["", "\u0003", 0.5], // the program runs (terminal back in cooked mode): Ctrl-C is SIGINT
+    ["", "\u0003", 1.0], // the program runs (terminal back in cooked mode): Ctrl-C is SIGINT
     ["(tsdb) ", "w\r"],
     ["(tsdb) ", "q\r"],
   ]);
