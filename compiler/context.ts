@@ -17,8 +17,6 @@ export interface SnapshotEntry {
   name: string;
   read: Read;
   writable: boolean;
-  /** a module-level binding: visible to `frame.eval`, not listed in `frame.locals` (Python's globals) */
-  global?: boolean;
   /** a function declaration or a function's own name: shown, never written back */
   fn?: boolean;
 }

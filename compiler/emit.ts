@@ -57,11 +57,11 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: Snaps
   }
   if (fn.thisRead !== null) entries.push({ name: "this", read: fn.thisRead, writable: false });
   let budget = MAX_WRITE_BACK;
-  entries = entries.map((e) => (e.writable && !e.global && !fn.free.has(e.name) && budget-- > 0 ? e : { ...e, writable: false }));
+  entries = entries.map((e) => (e.writable && !fn.free.has(e.name) && budget-- > 0 ? e : { ...e, writable: false }));
   entries.sort((a, b) => Number(b.writable) - Number(a.writable));
   const writable = entries.filter((e) => e.writable);
   site.array.elements = entries.map((e) => readBinding(file, e.name, e.read));
-  site.scope.value = scopeNumber(file, [writable.length, ...entries.map((e) => (e.global ? "*" + e.name : e.name))]);
+  site.scope.value = scopeNumber(file, [writable.length, ...entries.map((e) => e.name)]);
   if (writable.length === 0 || site.dispatch === null) return;
   // if ($k.l && $B[n] && ($w = $T.line(...))) a = $w[0], b = $w[1];
   const call = (site.dispatch.consequent as t.ExpressionStatement).expression;

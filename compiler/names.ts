@@ -18,6 +18,7 @@ export interface Names {
   /** caught exception */ e: string;
   /** key of code number i */ key(i: number): string;
   /** label of the body of loop number i */ loop(i: number): string;
+  /** any other name tsdb needs, with the file's prefix */ other(name: string): string;
 }
 
 export function chooseNames(source: string): Names {
@@ -29,5 +30,6 @@ export function chooseNames(source: string): Names {
     d: n("d"), r: n("r"), w: n("w"), fo: n("fo"), v: n("v"), e: n("e"),
     key: (i) => n("k" + i),
     loop: (i) => n("c" + i),
+    other: n,
   };
 }

@@ -5,8 +5,8 @@
  */
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
-import type { FileContext } from "./context.js";
-import { epilogue, prologue } from "./emit.js";
+import type { FileContext, FunctionContext } from "./context.js";
+import { epilogue, exceptionHook, prologue } from "./emit.js";
 import { chooseNames } from "./names.js";
 import { ownBindings } from "./snapshot.js";
 import { finishSites, insertSites, openFunction, visitor } from "./visitors.js";
@@ -36,16 +36,74 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
   const moduleFn = openFunction(file, program, "<module>", "<module>", 0, false, null);
   file.codes[0][2] = 1;
   program.traverse(visitor, file);
-  const body = insertSites(program.node.body);
+  const body = guardStatements(file, moduleFn, insertSites(program.node.body));
   const pro = prologue(file, moduleFn, 1, ownBindings(program, moduleFn), false);
   moduleFn.sites.push(pro.site);
   finishSites(file, moduleFn);
   const end = epilogue(file, moduleFn, t.unaryExpression("void", t.numericLiteral(0)));
   const repair = t.expressionStatement(t.callExpression(t.memberExpression(t.identifier(file.names.T), t.identifier("enterModule")), []));
-  program.node.body = [...header(file, options, program.node.sourceType), repair, ...pro.enter, ...body, ...end];
+  program.node.body = [...header(file, program, options), repair, ...pro.enter, ...body, ...end];
 }
 
-function header(file: FileContext, options: ProgramOptions, sourceType: "module" | "script"): t.Statement[] {
+/** Statements that may stand in a block without changing what their declarations mean. */
+function blockable(s: t.Statement): boolean {
+  if (t.isVariableDeclaration(s)) return s.kind === "var";
+  return !(t.isDeclaration(s) || t.isImportDeclaration(s) || t.isExportDeclaration(s));
+}
+
+/**
+ * The top level of a module cannot be one try/finally (imports, exports and hoisted declarations
+ * must stay where they are), but each run of statements that can stand in a block gets a
+ * `try { ... } catch (e) { report; leave; throw e }`: an exception leaving the module from there
+ * gets its `exception` and `return` events and pops the frame, as in any function.
+ */
+function guardStatements(file: FileContext, fn: FunctionContext, body: t.Statement[]): t.Statement[] {
+  const out: t.Statement[] = [];
+  let run: t.Statement[] = [];
+  const flush = () => {
+    if (run.length === 0) return;
+    const e = file.names.e;
+    const handler = t.catchClause(
+      t.identifier(e),
+      t.blockStatement([...exceptionHook(file, fn, e, true), ...epilogue(file, fn, t.unaryExpression("void", t.numericLiteral(0))), t.throwStatement(t.identifier(e))]),
+    );
+    out.push(t.tryStatement(t.blockStatement(run), handler));
+    run = [];
+  };
+  for (const s of body) {
+    if (blockable(s)) run.push(s);
+    else {
+      flush();
+      out.push(s);
+    }
+  }
+  flush();
+  return out;
+}
+
+/**
+ * `(name, value, write) => { switch (name) { case "a": if (write) a = value; return a; ... } }`:
+ * how `frame.eval` reaches the module's own bindings from any frame of the file.
+ */
+function moduleAccess(file: FileContext, program: NodePath<t.Program>): [t.Expression, t.Expression] {
+  const id = (name: string) => t.identifier(name);
+  const [name, value, write] = [file.names.other("an"), file.names.other("av"), file.names.other("aw")];
+  const bindings = Object.values(program.scope.bindings).filter((b) => ["var", "let", "const", "hoisted", "module"].includes(b.kind));
+  const cases = bindings.map((b) => {
+    const n = b.identifier.name;
+    const body: t.Statement[] = [];
+    if (b.kind === "var" || (b.kind === "let" && !b.path.isClassDeclaration())) {
+      body.push(t.ifStatement(id(write), t.expressionStatement(t.assignmentExpression("=", id(n), id(value)))));
+    }
+    body.push(t.returnStatement(id(n)));
+    return t.switchCase(t.stringLiteral(n), body);
+  });
+  const access = t.arrowFunctionExpression([id(name), id(value), id(write)], t.blockStatement([t.switchStatement(id(name), cases)]));
+  return [t.valueToNode(bindings.map((b) => b.identifier.name)), access];
+}
+
+function header(file: FileContext, program: NodePath<t.Program>, options: ProgramOptions): t.Statement[] {
+  const sourceType = program.node.sourceType;
   const n = file.names;
   const id = (name: string) => t.identifier(name);
   const T = id(n.T);
@@ -68,6 +126,7 @@ function header(file: FileContext, options: ProgramOptions, sourceType: "module"
     t.stringLiteral(options.module),
     t.valueToNode(file.codes),
     t.valueToNode(file.scopes),
+    ...moduleAccess(file, program),
   ]);
   const bindings: [string, t.Expression][] = [
     [n.F, registered],

@@ -13,9 +13,9 @@ import type { FunctionContext, SnapshotEntry } from "./context.js";
  */
 export const MAX_SNAPSHOT = 24;
 
-/** Which bindings a snapshot keeps first: the site's own values, then its functions, then outer ones. */
+/** Which bindings a snapshot keeps first: values before functions. */
 export function rank(e: SnapshotEntry): number {
-  return (e.global ? 4 : 0) + (e.fn ? 2 : 0);
+  return e.fn ? 1 : 0;
 }
 
 /** Keeps the MAX_SNAPSHOT best-ranked entries, in their order otherwise. */
@@ -79,21 +79,23 @@ function ownEntry(binding: Binding, pos: number): SnapshotEntry | null {
   }
 }
 
-/** How an enclosing function's (or the module's) binding is read from inside a nested function. */
+/**
+ * How an enclosing function's binding is read from inside a nested function. Module-level bindings
+ * are not snapshotted: `frame.eval` reads them live through the file's module accessor.
+ */
 export function freeEntry(binding: Binding): SnapshotEntry | null {
+  if (binding.scope.path.isProgram()) return null;
   const name = binding.identifier.name;
-  const global = binding.scope.path.isProgram();
   switch (binding.kind) {
     case "param":
     case "var":
-      return { name, read: "direct", writable: true, global };
+      return { name, read: "direct", writable: true };
     case "hoisted":
     case "local":
-      return { name, read: "direct", writable: false, global, fn: true };
+      return { name, read: "direct", writable: false, fn: true };
     case "let":
     case "const":
-    case "module":
-      return { name, read: "tdz", writable: false, global };
+      return { name, read: "tdz", writable: false };
     default:
       return null;
   }

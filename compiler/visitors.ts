@@ -394,10 +394,12 @@ export const visitor: Visitor<FileContext> = {
       const fn = current(file);
       const value = path.node.argument ?? t.unaryExpression("void", t.numericLiteral(0));
       if (fn.isProgram) {
-        // `return` at the top of a CommonJS module: leave the module frame first.
-        const ret = t.returnStatement(path.node.argument);
+        // `return` at the top of a CommonJS module: `$r = value;` leave the module frame; `return $r;`
+        const r = t.identifier(file.names.r);
+        const ret = t.returnStatement(r);
         file.generated.add(ret);
-        replaceStatement(path, t.blockStatement([...epilogue(file, fn, t.unaryExpression("void", t.numericLiteral(0))), ret]), file);
+        const computed = t.expressionStatement(t.assignmentExpression("=", t.identifier(file.names.r), value));
+        replaceStatement(path, t.blockStatement([computed, ...epilogue(file, fn, t.identifier(file.names.r)), ret]), file);
         return;
       }
       path.node.argument = t.assignmentExpression("=", t.identifier(file.names.r), value);
@@ -431,23 +433,29 @@ export const visitor: Visitor<FileContext> = {
     },
   },
   ReferencedIdentifier(path, file) {
-    const node = path.node;
-    if (!t.isIdentifier(node)) return;
-    const name = node.name;
-    const binding = path.scope.getBinding(name);
-    if (binding === undefined) {
-      if (name === "arguments") markArguments(file);
-      return;
-    }
-    for (let i = file.functions.length - 1; i >= 1; i--) {
-      const fn = file.functions[i];
-      if (within(binding.scope, fn.scope)) break;
-      if (fn.free.has(name)) continue;
-      const entry = freeEntry(binding);
-      if (entry !== null) fn.free.set(name, entry);
-    }
+    if (t.isIdentifier(path.node)) noteReference(path, path.node.name, file);
+  },
+  AssignmentExpression(path, file) {
+    // `x = 1`, `[a, b] = c`: targets are not "referenced" identifiers, but they are used.
+    for (const name of Object.keys(t.getBindingIdentifiers(path.node.left))) noteReference(path, name, file);
   },
 };
+
+/** A function uses `name` at `path`: if it is bound outside the function, the function's snapshots show it. */
+function noteReference(path: NodePath, name: string, file: FileContext): void {
+  const binding = path.scope.getBinding(name);
+  if (binding === undefined) {
+    if (name === "arguments") markArguments(file);
+    return;
+  }
+  for (let i = file.functions.length - 1; i >= 1; i--) {
+    const fn = file.functions[i];
+    if (within(binding.scope, fn.scope)) break;
+    if (fn.free.has(name)) continue;
+    const entry = freeEntry(binding);
+    if (entry !== null) fn.free.set(name, entry);
+  }
+}
 
 /** `arguments` belongs to the nearest non-arrow function; the arrows in between see it too. */
 function markArguments(file: FileContext): void {

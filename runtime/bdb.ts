@@ -74,35 +74,6 @@ const BOTTOM = Object.freeze({
 let hookOwner: Bdb | null = null;
 
 /**
- * JS: a `return` event is either the end of a frame or, for generators and
- * async functions, a suspension at `yield`/`await`. Python tells them apart by
- * the StopIteration a finished generator raises in its caller; JavaScript has
- * none and the runtime does not say which one it is, so look at who reports
- * the event (`suspend` vs `leave` in runtime/trace.ts). Only used for return
- * events of generator/async frames that the stepping state is about.
- */
-function returnIsSuspension(): boolean {
-  const savedPrepare = Error.prepareStackTrace;
-  const savedLimit = Error.stackTraceLimit;
-  let sites: NodeJS.CallSite[] = [];
-  try {
-    Error.stackTraceLimit = 30;
-    Error.prepareStackTrace = (_error, callSites) => callSites;
-    sites = new Error().stack as unknown as NodeJS.CallSite[];
-  } finally {
-    Error.prepareStackTrace = savedPrepare;
-    Error.stackTraceLimit = savedLimit;
-  }
-  for (const site of sites) {
-    if (!/[\\/]trace\.[cm]?[jt]s$/.test(site.getFileName() ?? "")) continue;
-    const name = site.getFunctionName();
-    if (name === "suspend") return true;
-    if (name === "leave") return false;
-  }
-  return false;
-}
-
-/**
  * Generic debugger base class.
  *
  * This class takes care of details of the trace facility; a derived class
@@ -245,7 +216,7 @@ export class Bdb {
     // no such exception in JavaScript: stop at the next event instead, which
     // is where Python's following 'step' goes. (Not when continuing: the
     // stopframe is then the botframe.)
-    if (frame === this.stopframe && frame !== this.botframe && isGeneratorOrCoroutine(frame.code) && !returnIsSuspension()) {
+    if (frame === this.stopframe && frame !== this.botframe && isGeneratorOrCoroutine(frame.code) && !frame.suspending) {
       this.setStopinfo(null, null);
       this.setCallerTracefunc(frame);
       return this.traceDispatch;

@@ -66,6 +66,12 @@ export type CodeRow = [string, string, number, number, number, number[]];
  */
 export type ScopeRow = [writable: number, ...names: string[]];
 
+/**
+ * Reads (and, with `write` true, assigns) a module-level binding of the file by name: how
+ * `frame.eval` sees the module's bindings from any of its frames (Python's `f_globals`).
+ */
+export type ModuleAccess = (name: string, value?: unknown, write?: boolean) => unknown;
+
 export class SourceFile {
   readonly codes: Code[];
   readonly keys: Key[];
@@ -77,6 +83,9 @@ export class SourceFile {
     readonly module: string,
     rows: CodeRow[],
     readonly scopes: ScopeRow[],
+    /** module-level binding names `access` knows */
+    readonly moduleNames: readonly string[] = [],
+    readonly access: ModuleAccess | null = null,
   ) {
     let maxLine = 0;
     this.codes = rows.map(([name, qualname, first, last, flags, lines]) => {

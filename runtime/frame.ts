@@ -36,6 +36,12 @@ const evaluator = new Function(
 export class Frame {
   /** Local trace function (`f_trace`). */
   trace: TraceFunction | null = null;
+  /**
+   * True during the `return` event of a generator or async frame that suspends (at `yield` or
+   * `await`) rather than finishes. (Python tells these apart by the exception a finished
+   * generator raises in its caller; JavaScript raises none.)
+   */
+  suspending = false;
   readonly code: Code;
   /** @internal */ _key: Key;
   /** @internal depth while on the stack */ _d = 0;
@@ -82,27 +88,24 @@ export class Frame {
     return evaluator.call(thisValue === ABSENT ? undefined : thisValue, scopeProxy(this), expr);
   }
 
-  /** @internal index of a binding in the snapshot (module-level ones are stored as "*name"), or -1. */
-  private indexOf(name: string, withGlobals: boolean): number {
+  /** @internal index of a binding in the snapshot row, or -1. */
+  private indexOf(name: string): number {
     const names = this._names;
     if (names === null || this._vals === null) return -1;
-    for (let i = 1; i < names.length; i++) {
-      const n = names[i] as string;
-      if (n === name || (withGlobals && n.length === name.length + 1 && n[0] === "*" && n.endsWith(name))) return i;
-    }
+    for (let i = 1; i < names.length; i++) if (names[i] === name) return i;
     return -1;
   }
 
   /** @internal value of a binding of the snapshot, ABSENT when not bound or in its TDZ. */
-  lookup(name: string, withGlobals = false): unknown {
-    const i = this.indexOf(name, withGlobals);
+  lookup(name: string): unknown {
+    const i = this.indexOf(name);
     return i < 0 ? ABSENT : this._vals![i - 1];
   }
 
   /** @internal assigns a binding of the snapshot; false when there is none. */
   assign(name: string, value: unknown): boolean {
     const names = this._names;
-    const i = this.indexOf(name, true);
+    const i = this.indexOf(name);
     if (names === null || this._vals === null || i < 0) return false;
     if (i > names[0] || this._vals[i - 1] === ABSENT) throw new TypeError("Assignment to constant variable.");
     this._vals[i - 1] = value;
@@ -115,10 +118,7 @@ export class Frame {
     const names = this._names;
     const out: string[] = [];
     if (names !== null && this._vals !== null) {
-      for (let i = 1; i < names.length; i++) {
-        const name = names[i] as string;
-        if (this._vals[i - 1] !== ABSENT && name[0] !== "*") out.push(name);
-      }
+      for (let i = 1; i < names.length; i++) if (this._vals[i - 1] !== ABSENT) out.push(names[i] as string);
     }
     return out;
   }
@@ -207,21 +207,31 @@ function localsHandler(frame: Frame): ProxyHandler<Record<string, unknown>> {
   };
 }
 
-/** The scope `frame.eval` runs in: the snapshot's bindings and the debugger's keys, then the globals. */
+/** A module-level binding read through the file's accessor; ABSENT when there is none or it is in its TDZ. */
+function moduleValue(frame: Frame, name: string): unknown {
+  const file = frame._key.file;
+  if (file.access === null || !file.moduleNames.includes(name)) return ABSENT;
+  return tdz(() => file.access!(name));
+}
+
+/** The scope `frame.eval` runs in: the snapshot's bindings and the debugger's keys, then the module's, then the globals. */
 function scopeProxy(frame: Frame): object {
   const locals = frame.locals;
+  const file = frame._key.file;
+  const isModuleName = (name: string) => !(name in locals) && file.access !== null && file.moduleNames.includes(name);
   return new Proxy(Object.create(null) as object, {
     has(_target, name) {
-      return typeof name === "string" && name !== "this" && (name in locals || frame.lookup(name, true) !== ABSENT);
+      if (typeof name !== "string" || name === "this") return false;
+      return name in locals || moduleValue(frame, name) !== ABSENT;
     },
     get(_target, name) {
       if (name === Symbol.unscopables || typeof name !== "string") return undefined;
-      if (name in locals) return locals[name];
-      return frame.lookup(name, true);
+      return name in locals ? locals[name] : moduleValue(frame, name);
     },
     set(_target, name, value) {
       if (typeof name !== "string") return false;
-      locals[name] = value;
+      if (isModuleName(name)) file.access!(name, value, true);
+      else locals[name] = value;
       return true;
     },
   });

@@ -11,7 +11,7 @@
  * Generators, async functions and modules with top-level await use
  * `gen`/`push`/`suspend`/`leave` instead, since they leave and re-enter the stack.
  */
-import { Code, type CodeRow, type Key, type ScopeRow, SourceFile } from "./code.js";
+import { Code, type CodeRow, type Key, type ModuleAccess, type ScopeRow, SourceFile } from "./code.js";
 import { Frame, materialize, type TraceFunction } from "./frame.js";
 import { lines, slots, state } from "./stack.js";
 
@@ -133,8 +133,8 @@ function setFlags(key: Key, c: number, l: number): void {
 // ------------------------------------------------------- called by generated code
 
 /** Registers an instrumented file when its code starts running; returns what its header needs. */
-export function file(filename: string, module: string, codes: CodeRow[], scopes: ScopeRow[]): SourceFile {
-  const f = new SourceFile(filename, module, codes, scopes);
+export function file(filename: string, module: string, codes: CodeRow[], scopes: ScopeRow[], names: string[] = [], access: ModuleAccess | null = null): SourceFile {
+  const f = new SourceFile(filename, module, codes, scopes, names, access);
   files.push(f);
   if (globalTrace !== null || watch !== null) refreshFile(f);
   return f;
@@ -248,7 +248,8 @@ export function push(frame: Frame, scope: number, vals: unknown[]): number {
   lines[d] = frame._lineno;
   frame.enter(d);
   if (frame._key.c !== 0) {
-    frame.see(frame._key.file.scopes[scope], vals);
+    // A resume (scope 0) keeps the snapshot of the frame's last event: same scope, values as they were.
+    if (scope !== 0) frame.see(frame._key.file.scopes[scope], vals);
     callEvent(frame);
   }
   return d;
@@ -259,10 +260,12 @@ export function suspend<T>(frame: Frame, value: T, yielded: boolean): T {
   try {
     const trace = frame.trace;
     if (trace !== null && globalTrace !== null && !inTrace) {
+      frame.suspending = true;
       const next = dispatch(frame, trace, "return", yielded ? value : undefined);
       if (next != null) frame.trace = next;
     }
   } finally {
+    frame.suspending = false;
     frame.freeze();
     state.sp = frame._d - 1;
   }

@@ -592,6 +592,8 @@ test("uncaught exception: post-mortem at the frame that threw", () => {
     > $DIR/throws.js(4)parse()
     -> throw new TypeError(\`not a number: \${text}\`);
     (tsdb) w
+      $DIR/throws.js(18)<module>()
+    -> console.log(total(["3", "x"]));
       $DIR/throws.js(12)total()
     -> sum += parse(item);
     > $DIR/throws.js(4)parse()
@@ -623,8 +625,8 @@ test("uncaught exception: post-mortem at the frame that threw", () => {
     (tsdb) d
     *** Newest frame
     (tsdb) u 5
-    > $DIR/throws.js(12)total()
-    -> sum += parse(item);
+    > $DIR/throws.js(18)<module>()
+    -> console.log(total(["3", "x"]));
     (tsdb) u
     *** Oldest frame
     (tsdb) c

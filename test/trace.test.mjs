@@ -79,15 +79,13 @@ export const result = a();
   assert.equal(tbs, [[true, "x", "c:2"], [true, "x", "b:5 c:2"], [true, "x", "a:9 b:5 c:2"]]);
 });
 
-test("an exception leaving a frame: its return event has no value (module frames report none)", async () => {
+test("an exception leaving a frame: its return event has no value, module frames included", async () => {
   const returns = [];
   const { error } = await traceRun(`function f() { throw new TypeError("t"); }
 f();
 `, "leave.mjs", { local: (frame, event, arg) => event === "return" && returns.push([frame.code.name, arg]) });
   assert.instance(error, TypeError);
-  // A module's top level cannot be wrapped in try/finally (exports and hoisting), so a module
-  // that throws reports no return event; the depth is put back before any other code runs.
-  assert.equal(returns, [["f", undefined]]);
+  assert.equal(returns, [["f", undefined], ["<module>", undefined]]);
   assert.is(rt.state.sp, 0);
 });
 
@@ -397,6 +395,77 @@ export function run() { hot(1); cold(2); }
     rt.settrace(null);
   }
   assert.equal(events, ["call cold 2", "line cold 4", "return cold 4"]);
+});
+
+test("an exception passing through the module's top level: exception event and traceback there too", async () => {
+  const chains = [];
+  const { error } = await traceRun(`function f() {
+  throw new Error("x");
+}
+f();
+`, "modexc.mjs", {
+    local: (frame, event, arg) => {
+      if (event !== "exception") return;
+      const chain = [];
+      for (let tb = arg[2]; tb; tb = tb.next) chain.push(`${tb.frame.code.name}:${tb.lineno}`);
+      chains.push(chain.join(" "));
+    },
+  });
+  assert.is(error.message, "x");
+  assert.equal(chains, ["f:2", "<module>:4 f:2"]);
+  assert.is(rt.gettraceback(error).frame.code.name, "<module>");
+});
+
+test("frame.eval sees the module's own bindings from any frame; assignments to them stick", async () => {
+  const seen = [];
+  const { exports } = await traceRun(`let ticks = 0;
+const LIMIT = 3;
+function helper() { return "h"; }
+function tick() {
+  ticks += 1;
+  return ticks;
+}
+tick();
+export const after = () => ticks;
+`, "modscope.mjs", {
+    local: (frame, event) => {
+      if (frame.code.name === "tick" && event === "line" && frame.lineno === 6) {
+        seen.push(frame.eval("[ticks, LIMIT, helper()]"));
+        frame.eval("ticks = 10");
+        seen.push(Object.keys(frame.locals).includes("helper"));
+      }
+    },
+  });
+  assert.equal(seen, [[1, 3, "h"], false]);
+  assert.is(exports.after(), 10);
+});
+
+test("an async frame resumed by a rejected await keeps its locals for the exception event", async () => {
+  let got;
+  await traceRun(`async function f(x) {
+  const y = x + 1;
+  await Promise.reject(new Error("boom"));
+}
+await f(1).catch(() => {});
+`, "asyncexc.mjs", { local: (frame, event) => { if (frame.code.name === "f" && event === "exception") got = frame.eval("[x, y]"); } });
+  assert.equal(got, [1, 2]);
+});
+
+test("a return at the top level of a script returns its value after the return event", async () => {
+  const { instrument } = await import("../dist/compiler.mjs");
+  const { code } = instrument("function f() { return 42; }\nreturn (f()\n);\n", { sourceType: "script", runtime: rtPath() });
+  const returns = [];
+  const tracer = (frame, event, arg) => (event === "return" && returns.push([frame.code.name, arg]), tracer);
+  rt.settrace(tracer);
+  let value;
+  try {
+    value = new Function(code)();
+  } finally {
+    rt.settrace(null);
+  }
+  assert.is(value, 42);
+  assert.equal(returns, [["f", 42], ["<module>", 42]]);
+  assert.is(rt.state.sp, 0);
 });
 
 function rtPath() {
