@@ -59,4 +59,6 @@ export interface FileContext {
   functions: FunctionContext[];
   /** nodes tsdb made, which its visitors must not instrument again */
   generated: WeakSet<t.Node>;
+  /** runtime functions the generated code calls (the header binds each) */
+  runtimeUsed: Set<string>;
 }

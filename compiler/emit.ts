@@ -9,8 +9,10 @@ import { cap } from "./snapshot.js";
 const id = (name: string) => t.identifier(name);
 const num = (n: number) => t.numericLiteral(n);
 
+/** A call of runtime function `fn`, through a binding the file's header makes (a property read per call costs). */
 export function rt(file: FileContext, fn: string, args: t.Expression[]): t.CallExpression {
-  return t.callExpression(t.memberExpression(id(file.names.T), id(fn)), args);
+  file.runtimeUsed.add(fn);
+  return t.callExpression(id(file.names.other(fn)), args);
 }
 
 /** `$S[$d]`, `$L[$d]` */

@@ -6,7 +6,7 @@
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import type { FileContext, FunctionContext } from "./context.js";
-import { epilogue, exceptionHook, prologue } from "./emit.js";
+import { epilogue, exceptionHook, prologue, rt } from "./emit.js";
 import { chooseNames } from "./names.js";
 import { ownBindings } from "./snapshot.js";
 import { finishSites, insertSites, openFunction, visitor } from "./visitors.js";
@@ -32,6 +32,7 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
     loopCount: 0,
     functions: [],
     generated: new WeakSet(),
+    runtimeUsed: new Set(),
   };
   const moduleFn = openFunction(file, program, "<module>", "<module>", 0, false, null);
   file.codes[0][2] = 1;
@@ -41,7 +42,7 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
   moduleFn.sites.push(pro.site);
   finishSites(file, moduleFn);
   const end = epilogue(file, moduleFn, t.unaryExpression("void", t.numericLiteral(0)));
-  const repair = t.expressionStatement(t.callExpression(t.memberExpression(t.identifier(file.names.T), t.identifier("enterModule")), []));
+  const repair = t.expressionStatement(rt(file, "enterModule", []));
   program.node.body = [...header(file, program, options), repair, ...pro.enter, ...body, ...end];
 }
 
@@ -135,6 +136,7 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
     [n.R, member(T, "state")],
     [n.B, member(id(n.F), "lineFlags")],
     ...file.codes.map((_, i): [string, t.Expression] => [n.key(i), t.memberExpression(member(id(n.F), "keys"), t.numericLiteral(i), true)]),
+    ...[...file.runtimeUsed].sort().map((fn): [string, t.Expression] => [n.other(fn), member(T, fn)]),
   ];
   // `const`: V8 folds the Keys' flags into the compiled code only through constant bindings.
   // (A top-level function of an ES module called through an import cycle before this module's

@@ -30,7 +30,12 @@ import { Breakpoint, bpKey, effective } from "./breakpoint.js";
 import type { Code } from "./code.js";
 import type { Frame, TraceEvent, TraceFunction } from "./frame.js";
 import { getline, registerSource } from "./linecache.js";
-import { getframe, gettrace, loadedfiles, setdebuggerhook, settrace, setwatch, type Traceback, type Watch } from "./trace.js";
+import * as trace from "./trace.js";
+import type { Traceback, Watch } from "./trace.js";
+
+// Local bindings: the CommonJS build reads an import through a getter at each use, and some of
+// these are called at every stop.
+const { getframe, gettrace, loadedfiles, setdebuggerhook, settrace, setwatch } = trace;
 
 export { Breakpoint, checkfuncname, effective } from "./breakpoint.js";
 

@@ -10,7 +10,10 @@
  * the program goes on (Python's own `f_locals` works the same way up to 3.12).
  */
 import type { Code, Key, ScopeRow } from "./code.js";
-import { lines, slots } from "./stack.js";
+import * as stack from "./stack.js";
+
+// Local bindings: the CommonJS build reads an import through a getter at each use.
+const { lines, slots } = stack;
 
 export type TraceEvent = "call" | "line" | "return" | "exception";
 export type TraceFunction = (frame: Frame, event: TraceEvent, arg: unknown) => TraceFunction | null | undefined | void;

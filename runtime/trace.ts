@@ -12,8 +12,14 @@
  * `gen`/`push`/`suspend`/`leave` instead, since they leave and re-enter the stack.
  */
 import { Code, type CodeRow, type Key, type ModuleAccess, type ScopeRow, SourceFile } from "./code.js";
-import { Frame, materialize, type TraceFunction } from "./frame.js";
-import { lines, slots, state } from "./stack.js";
+import * as frameModule from "./frame.js";
+import type { Frame, TraceFunction } from "./frame.js";
+import * as stack from "./stack.js";
+
+// Local bindings for what the event functions use on every call: the CommonJS build reads an
+// import through a getter at each use.
+const { lines, slots, state } = stack;
+const { Frame: FrameClass, materialize } = frameModule;
 
 export interface Traceback {
   frame: Frame;
@@ -171,7 +177,7 @@ export function call(d: number, scope: number, vals: unknown[]): unknown[] | und
 /** `line` event at depth d; `lines[d]` already holds the line. */
 export function line(d: number, scope: number, vals: unknown[]): unknown[] | undefined {
   let frame = slots[d];
-  if (!(frame instanceof Frame)) {
+  if (!(frame instanceof FrameClass)) {
     if (!capture || globalTrace === null) return undefined;
     frame = materialize(d);
   }
@@ -220,7 +226,7 @@ function recordTraceback(error: unknown, tb: Traceback): void {
  * about to leave the frame. Reported once per frame and exception.
  */
 export function exception(d: number, error: unknown, leaving: boolean): void {
-  if (globalTrace === null && !(slots[d] instanceof Frame)) return;
+  if (globalTrace === null && !(slots[d] instanceof FrameClass)) return;
   const frame = materialize(d);
   if (leaving) frame._leavingExc = true;
   const seen = tracebackOf(error);
@@ -239,7 +245,7 @@ export function exception(d: number, error: unknown, leaving: boolean): void {
 /** The frame of a new generator/async activation: it keeps its identity across suspensions. */
 export function gen(key: Key): Frame {
   key.r = 1;
-  return new Frame(key);
+  return new FrameClass(key);
 }
 
 /** The frame (re)enters the stack: first entry or resume. Reports `call`; returns its depth. */
@@ -304,7 +310,7 @@ export function enterModule(): void {
     repairQueued = false;
     for (let d = state.sp; d >= 1; d--) {
       const slot = slots[d];
-      if (slot instanceof Frame && slot._live) slot.freeze();
+      if (slot instanceof FrameClass && slot._live) slot.freeze();
     }
     state.sp = 0;
   });
