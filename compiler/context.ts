@@ -45,6 +45,8 @@ export interface FunctionContext {
   /** bindings of enclosing functions (or the module) this function refers to */
   free: Map<string, SnapshotEntry>;
   usesArguments: boolean;
+  /** how many of its sites store their line on the fast path (silent ones do not) */
+  lineStores: number;
   /** how `this` is read: not at all, directly, or through a TDZ-safe closure (derived constructors) */
   thisRead: Read | null;
   lines: Set<number>;

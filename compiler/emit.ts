@@ -36,12 +36,14 @@ function assign(target: t.LVal, value: t.Expression): t.ExpressionStatement {
  * A site: `$L[$d] = line; if ($k.l && $B[line]) $T.line($d, scope, [values]);`
  * The snapshot array and scope number are filled in by `completeSite`.
  */
-export function lineSite(file: FileContext, fn: FunctionContext, line: number, site: Omit<Site, "array" | "scope" | "dispatch">): [t.Statement[], Site] {
+export function lineSite(file: FileContext, fn: FunctionContext, line: number, site: Omit<Site, "array" | "scope" | "dispatch">, silent: boolean): [t.Statement[], Site] {
   const array = t.arrayExpression([]);
   const scope = num(0);
   const test = t.logicalExpression("&&", keyFlag(file, fn, "l"), t.memberExpression(id(file.names.B), num(line), true));
-  const dispatch = t.ifStatement(test, t.expressionStatement(rt(file, "line", [id(file.names.d), scope, array])));
-  const statements = [assign(at(file.names.L, file), num(line)), dispatch];
+  // A silent statement's line is only stored when its event is dispatched (see silent.ts).
+  const call = silent ? rt(file, "lineAt", [id(file.names.d), num(line), scope, array]) : rt(file, "line", [id(file.names.d), scope, array]);
+  const dispatch = t.ifStatement(test, t.expressionStatement(call));
+  const statements = silent ? [dispatch] : [assign(at(file.names.L, file), num(line)), dispatch];
   return [statements, { ...site, array, scope, dispatch }];
 }
 

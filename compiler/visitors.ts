@@ -19,6 +19,7 @@ import * as t from "@babel/types";
 import type { FileContext, FunctionContext, Site } from "./context.js";
 import { completeSite, epilogue, exceptionHook, lineSite, prologue, resume, rt, suspension, wrapBody } from "./emit.js";
 import { inferredName, isFieldWrapper, markFieldWrapper, qualifiedName } from "./naming.js";
+import { isSilent } from "./silent.js";
 import { cap, freeEntry, ownBindings, within } from "./snapshot.js";
 
 /*
@@ -29,8 +30,8 @@ import { cap, freeEntry, ownBindings, within } from "./snapshot.js";
  */
 const SITES = Symbol("tsdb.sites");
 const LABEL = Symbol("tsdb.label");
-const SITES_BEFORE = Symbol("tsdb.sitesBefore");
-type Noted = t.Node & { [SITES]?: t.Statement[]; [LABEL]?: string; [SITES_BEFORE]?: number };
+const STORES_BEFORE = Symbol("tsdb.storesBefore");
+type Noted = t.Node & { [SITES]?: t.Statement[]; [LABEL]?: string; [STORES_BEFORE]?: number };
 const note = (node: t.Node) => node as Noted;
 
 function current(file: FileContext): FunctionContext {
@@ -65,6 +66,7 @@ export function openFunction(file: FileContext, path: NodePath, name: string, qu
     sites: [],
     free: new Map(),
     usesArguments: false,
+    lineStores: 0,
     thisRead,
     lines: new Set(),
   };
@@ -229,11 +231,13 @@ function enterStatement(path: NodePath<t.Statement>, file: FileContext): void {
 }
 
 /** Creates a site for `line`, to go before `before` (or to be placed by the caller). */
-function addSite(path: NodePath, file: FileContext, line: number, before: NodePath | null, scopePath: NodePath = path): t.Statement[] {
+function addSite(path: NodePath, file: FileContext, line: number, before: NodePath | null, scopePath: NodePath = path, storeless = false): t.Statement[] {
   const fn = current(file);
-  const [statements, site] = lineSite(file, fn, line, { entries: ownBindings(scopePath, fn), inWith: insideWith(path) });
+  const silent = storeless || (before !== null && isSilent(before, fn.path));
+  const [statements, site] = lineSite(file, fn, line, { entries: ownBindings(scopePath, fn), inWith: insideWith(path) }, silent);
   fn.sites.push(site as Site);
   fn.lines.add(line);
+  if (!silent) fn.lineStores++;
   if (before !== null) note(before.node)[SITES] = statements;
   return statements;
 }
@@ -255,9 +259,8 @@ function asBlock(node: t.Statement): t.BlockStatement {
 
 // ---------------------------------------------------------------------- loops
 
-function loopBody(path: NodePath<t.Loop>, file: FileContext): void {
+function loopBody(path: NodePath<t.Loop>): void {
   path.node.body = asBlock(path.node.body);
-  note(path.node)[SITES_BEFORE] = current(file).sites.length;
 }
 
 /** After each iteration: the loop head's line again (a backward jump, as Python reports it). */
@@ -265,9 +268,9 @@ function exitLoop(path: NodePath<t.Loop>, file: FileContext): void {
   const node = path.node;
   const fn = current(file);
   const headLine = (t.isDoWhileStatement(node) ? node.test.loc?.start.line : node.loc?.start.line) ?? 1;
-  const head = addSite(path, file, headLine, null, path.get("body") as NodePath);
-  // A body without sites of its own never changes the current line: the loop head's store is redundant.
-  if (current(file).sites.length - 1 === note(node)[SITES_BEFORE] && !t.isDoWhileStatement(node)) head.shift();
+  // A body that never stores a line of its own leaves the current line at the loop head's.
+  const bodyStores = current(file).lineStores !== note(node)[STORES_BEFORE];
+  const head = addSite(path, file, headLine, null, path.get("body") as NodePath, !bodyStores && !t.isDoWhileStatement(node));
   let body: t.Statement = node.body;
   const label = note(node)[LABEL];
   if (label !== undefined) body = t.labeledStatement(t.identifier(label), body);
@@ -358,6 +361,10 @@ export const visitor: Visitor<FileContext> = {
     },
   },
   BlockStatement: {
+    enter(path, file) {
+      // Entering a loop's body: count the line stores from here (the loop's own site is before).
+      if (path.key === "body" && path.parentPath.isLoop()) note(path.parent)[STORES_BEFORE] = current(file).lineStores;
+    },
     exit(path) {
       path.node.body = insertSites(path.node.body);
     },
@@ -376,8 +383,8 @@ export const visitor: Visitor<FileContext> = {
     path.node.body = asBlock(path.node.body);
   },
   Loop: {
-    enter(path, file) {
-      loopBody(path, file);
+    enter(path) {
+      loopBody(path);
     },
     exit(path, file) {
       exitLoop(path, file);

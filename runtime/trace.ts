@@ -189,6 +189,12 @@ export function line(d: number, scope: number, vals: unknown[]): unknown[] | und
   return frame.takeWrites();
 }
 
+/** `line` event of a statement whose line the fast path does not store (it can observe nothing). */
+export function lineAt(d: number, lineno: number, scope: number, vals: unknown[]): unknown[] | undefined {
+  lines[d] = lineno;
+  return line(d, scope, vals);
+}
+
 /** A materialized frame returns (or unwinds) at depth d: `return` event, then off the stack. */
 export function leave(d: number, value: unknown): void {
   const frame = slots[d] as Frame;
