@@ -5,11 +5,12 @@
  * the event). That is what keeps a tight loop's body at one store per
  * iteration (the loop head's).
  *
- * A binding is *plain* when it is a function's own `let`/`const`/`var` whose
- * every value is a plain expression: literals and plain bindings combined by
- * operators that, on such primitives (never BigInt, never Symbol, never an
- * object), call no user code and cannot throw. Found by a fixpoint over the
- * function's bindings.
+ * A binding is *plain* when it is a function's own `let`/`const`/`var` that
+ * only ever holds a primitive that is neither BigInt nor Symbol (whatever the
+ * code computing it may do on the way); a *silent* statement combines plain
+ * bindings and literals with operators that, on such values, call no user code
+ * and cannot throw. Plain bindings are found by a fixpoint over the function's
+ * bindings.
  */
 import type { Binding, NodePath, Scope } from "@babel/traverse";
 import * as t from "@babel/types";
@@ -34,6 +35,26 @@ function plainExpression(node: t.Node | null | undefined, plain: Plain): boolean
   if (t.isAssignmentExpression(node)) {
     return SAFE_ASSIGN.has(node.operator) && t.isIdentifier(node.left) && plain(node.left.name) && plainExpression(node.right, plain);
   }
+  return false;
+}
+
+const COMPARISON = new Set(["==", "!=", "===", "!==", "<", "<=", ">", ">=", "in", "instanceof"]);
+
+/**
+ * Is the *value* of `node` always a plain primitive (whatever it may run or throw on the way)?
+ * Arithmetic with one plain (never BigInt) operand cannot give a BigInt: mixing throws.
+ */
+function plainValue(node: t.Node | null | undefined, plain: Plain): boolean {
+  if (!node) return true;
+  if (plainExpression(node, plain) || t.isTemplateLiteral(node)) return true;
+  if (t.isParenthesizedExpression(node)) return plainValue(node.expression, plain);
+  if (t.isBinaryExpression(node)) {
+    if (COMPARISON.has(node.operator)) return true;
+    return plainValue(node.left, plain) || plainValue(node.right, plain);
+  }
+  if (t.isUnaryExpression(node)) return ["!", "typeof", "void", "+", "delete"].includes(node.operator) || plainValue(node.argument, plain);
+  if (t.isLogicalExpression(node)) return plainValue(node.left, plain) && plainValue(node.right, plain);
+  if (t.isConditionalExpression(node)) return plainValue(node.consequent, plain) && plainValue(node.alternate, plain);
   return false;
 }
 
@@ -66,11 +87,16 @@ function plainBindings(fnPath: NodePath): Set<Binding> {
     const next = new Set<Binding>();
     for (const b of plain) {
       const declarator = b.path.node as t.VariableDeclarator;
-      const initOk = declarator.init == null ? true : plainExpression(declarator.init, isPlain(b.path.scope));
+      const initOk = plainValue(declarator.init, isPlain(b.path.scope));
       const writesOk = b.constantViolations.every((v) => {
         if (v.isUpdateExpression()) return true;
-        if (v.isAssignmentExpression()) return SAFE_ASSIGN.has(v.node.operator) && t.isIdentifier(v.node.left) && plainExpression(v.node.right, isPlain(v.scope));
-        return v.isVariableDeclarator() && plainExpression(v.node.init, isPlain(v.scope));
+        if (v.isAssignmentExpression()) {
+          const { operator, left, right } = v.node;
+          if (!SAFE_ASSIGN.has(operator) || !t.isIdentifier(left)) return false;
+          // `x op= y` keeps x plain when `x op y` is plain-valued: x is one operand.
+          return operator === "=" || operator === "&&=" || operator === "||=" || operator === "??=" ? plainValue(right, isPlain(v.scope)) : true;
+        }
+        return v.isVariableDeclarator() && plainValue(v.node.init, isPlain(v.scope));
       });
       if (t.isIdentifier(declarator.id) && initOk && writesOk) next.add(b);
     }

@@ -130,4 +130,32 @@ export const r = [a, b?.c?.d?.(), b.x?.y, b.e, b.f];
   assert.equal(exports.r, [1, 4, undefined, 2, undefined]);
 });
 
+test("a statement that can neither throw nor call stores no line on the fast path; others do", async () => {
+  const code = instrument(`function f(n, o) {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    s = (s + i) | 0;
+  }
+  s = s + o.x;
+  return s;
+}
+`, { filename: "/a/silent.js", sourceMaps: "none" }).code;
+  const stores = [...code.matchAll(/\$t\$L\[\$t\$d\] = (\d+);/g)].map((m) => Number(m[1]));
+  // module and f prologues (1, 1), the loop statement (3), `s = s + o.x` (6), return (7):
+  // not line 2, nor 4, nor the loop head again after each iteration
+  assert.equal(stores, [1, 1, 3, 6, 7]);
+  const { events, exports } = await traceRun(`export function f(n, o) {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    s = (s + i) | 0;
+  }
+  s = s + o.x;
+  return s;
+}
+export const r = f(2, { x: 10 });
+`, "silent.mjs");
+  assert.is(exports.r, 11);
+  assert.equal(lines(events, "f"), [2, 3, 4, 3, 4, 3, 6, 7]);
+});
+
 test.run();
