@@ -105,7 +105,7 @@ export interface Prologue {
 
 /**
  * Entry of a synchronous function (or module):
- *   const $d = ++$R.sp; $S[$d] = $k; $L[$d] = first; let $r, $w;
+ *   const $d = ++$R.sp; $S[$d] = $k.id; $L[$d] = first; let $r, $w;
  *   if ($k.c) $T.call($d, scope, [params]);
  * Entry of a resumable one:
  *   const $fo = $T.gen($k); let $d = $T.push($fo, scope, [params]), $r, $v, $w;
@@ -130,7 +130,7 @@ export function prologue(file: FileContext, fn: FunctionContext, first: number, 
     // Resumable frames report `call` from the runtime, which cannot write back into the snapshot's bindings.
   } else {
     enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(n.d), t.updateExpression("++", sp(file), true))]));
-    enter.push(assign(at(n.S, file), key));
+    enter.push(assign(at(n.S, file), t.memberExpression(key, id("id"))));
     enter.push(assign(at(n.L, file), num(first)));
     enter.push(t.variableDeclaration("let", [t.variableDeclarator(id(n.r)), t.variableDeclarator(id(n.w))]));
     dispatch = t.ifStatement(keyFlag(file, fn, "c"), t.expressionStatement(rt(file, "call", [id(n.d), scope, array])));
@@ -155,12 +155,12 @@ export function exceptionHook(file: FileContext, fn: FunctionContext, error: str
   return fn.resumable ? [resume(file), ...hook] : hook;
 }
 
-/** The exit of a function: `if ($k.r && $S[$d] !== $k) $T.leave($d, $r); else $R.sp = $d - 1;` */
+/** The exit of a function: `if ($k.r && $S[$d] !== $k.id) $T.leave($d, $r); else $R.sp = $d - 1;` */
 export function epilogue(file: FileContext, fn: FunctionContext, value: t.Expression): t.Statement[] {
   const n = file.names;
   if (fn.resumable) return [resume(file), t.expressionStatement(rt(file, "leave", [id(n.d), value]))];
   const key = id(n.key(fn.index));
-  const test = t.logicalExpression("&&", keyFlag(file, fn, "r"), t.binaryExpression("!==", at(n.S, file), key));
+  const test = t.logicalExpression("&&", keyFlag(file, fn, "r"), t.binaryExpression("!==", at(n.S, file), t.memberExpression(key, id("id"))));
   const pop = assign(sp(file), t.binaryExpression("-", id(n.d), num(1)));
   return [t.ifStatement(test, t.expressionStatement(rt(file, "leave", [id(n.d), value])), pop)];
 }

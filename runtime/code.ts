@@ -4,6 +4,8 @@
  * `Key` — the small object whose fields the generated code tests inline.
  */
 
+import { keys } from "./stack.js";
+
 export interface CodeFlags {
   generator: boolean;
   async: boolean;
@@ -41,19 +43,23 @@ export interface Key {
   c: number;
   l: number;
   r: number;
+  /** what the fast path stores in `slots[d]` (its index in `keys`) */
+  readonly id: number;
   readonly code: Code;
   readonly file: SourceFile;
 }
 
-let keyCount = 0;
 function makeKey(code: Code, file: SourceFile): Key {
+  const id = keys.length;
   const key: Record<string, unknown> = {};
-  key["k" + (keyCount++).toString(36)] = 0;
+  key["k" + id.toString(36)] = 0;
   key.c = 0;
   key.l = 0;
   key.r = 0;
+  key.id = id;
   key.code = code;
   key.file = file;
+  keys.push(key as unknown as Key);
   return key as unknown as Key;
 }
 

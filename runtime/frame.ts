@@ -13,7 +13,7 @@ import type { Code, Key, ScopeRow } from "./code.js";
 import * as stack from "./stack.js";
 
 // Local bindings: the CommonJS build reads an import through a getter at each use.
-const { lines, slots } = stack;
+const { FRAME, frames, keys, lines, slots } = stack;
 
 export type TraceEvent = "call" | "line" | "return" | "exception";
 export type TraceFunction = (frame: Frame, event: TraceEvent, arg: unknown) => TraceFunction | null | undefined | void;
@@ -152,7 +152,8 @@ export class Frame {
     this._d = d;
     this._live = true;
     this._back = undefined;
-    slots[d] = this;
+    slots[d] = FRAME;
+    frames[d] = this;
   }
 
   toString(): string {
@@ -163,8 +164,8 @@ export class Frame {
 /** The Frame of the activation at depth d, made now if it has none yet. */
 export function materialize(d: number): Frame {
   const slot = slots[d];
-  if (slot instanceof Frame) return slot;
-  const key = slot as Key;
+  if (slot === FRAME) return frames[d]!;
+  const key = keys[slot];
   const frame = new Frame(key);
   key.r = 1;
   frame.enter(d);

@@ -4,9 +4,9 @@
  * runtime when no event could be dispatched.
  *
  * Hot-path contract with the compiler (see compiler/emit.ts):
- *   entry   `d = ++state.sp; slots[d] = key; lines[d] = first;`  then `if (key.c) call(...)`
+ *   entry   `d = ++state.sp; slots[d] = key.id; lines[d] = first;`  then `if (key.c) call(...)`
  *   line    `lines[d] = n;`  then `if (key.l && file.lineFlags[n]) line(...)`
- *   exit    `if (key.r && slots[d] !== key) leave(d, value); else state.sp = d - 1;`
+ *   exit    `if (key.r && slots[d] !== key.id) leave(d, value); else state.sp = d - 1;`
  *   catch   `state.sp = d; exception(d, error, leaving)`
  * Generators, async functions and modules with top-level await use
  * `gen`/`push`/`suspend`/`leave` instead, since they leave and re-enter the stack.
@@ -18,7 +18,7 @@ import * as stack from "./stack.js";
 
 // Local bindings for what the event functions use on every call: the CommonJS build reads an
 // import through a getter at each use.
-const { lines, slots, state } = stack;
+const { FRAME, frames, lines, slots, state } = stack;
 const { Frame: FrameClass, materialize } = frameModule;
 
 export interface Traceback {
@@ -176,8 +176,9 @@ export function call(d: number, scope: number, vals: unknown[]): unknown[] | und
 
 /** `line` event at depth d; `lines[d]` already holds the line. */
 export function line(d: number, scope: number, vals: unknown[]): unknown[] | undefined {
-  let frame = slots[d];
-  if (!(frame instanceof FrameClass)) {
+  let frame: Frame;
+  if (slots[d] === FRAME) frame = frames[d]!;
+  else {
     if (!capture || globalTrace === null) return undefined;
     frame = materialize(d);
   }
@@ -197,7 +198,7 @@ export function lineAt(d: number, lineno: number, scope: number, vals: unknown[]
 
 /** A materialized frame returns (or unwinds) at depth d: `return` event, then off the stack. */
 export function leave(d: number, value: unknown): void {
-  const frame = slots[d] as Frame;
+  const frame = frames[d]!;
   try {
     const trace = frame.trace;
     if (trace !== null && globalTrace !== null && !inTrace) {
@@ -232,7 +233,7 @@ function recordTraceback(error: unknown, tb: Traceback): void {
  * about to leave the frame. Reported once per frame and exception.
  */
 export function exception(d: number, error: unknown, leaving: boolean): void {
-  if (globalTrace === null && !(slots[d] instanceof FrameClass)) return;
+  if (globalTrace === null && slots[d] !== FRAME) return;
   const frame = materialize(d);
   if (leaving) frame._leavingExc = true;
   const seen = tracebackOf(error);
@@ -315,8 +316,8 @@ export function enterModule(): void {
   queueMicrotask(() => {
     repairQueued = false;
     for (let d = state.sp; d >= 1; d--) {
-      const slot = slots[d];
-      if (slot instanceof FrameClass && slot._live) slot.freeze();
+      const frame = slots[d] === FRAME ? frames[d] : null;
+      if (frame !== null && frame._live) frame.freeze();
     }
     state.sp = 0;
   });
