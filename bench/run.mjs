@@ -5,15 +5,21 @@
 //
 // Every measurement runs in a fresh child process (node for JavaScript,
 // python3 for Python), so the JIT state of one case does not leak into
-// another. Cases are run round-robin, each round once through every case;
-// a ratio is taken within a round (case time / plain time of the same round)
-// and the table shows the median over rounds and their range. Absolute times
-// mean little on a shared machine; the ratios are what is compared.
+// another. A child warms up with a small input, then times several calls and
+// reports the best (process CPU time: on a shared machine, wall time also
+// counts waiting for a core). Cases are run round-robin, each round once
+// through every case; a ratio is taken within a round (case time / plain time
+// of the same round) and the table shows the median over rounds and their
+// range. Absolute times mean little on a shared machine; the ratios are what
+// is compared. Python runs the same programs (bench/workloads/*.py) with a
+// smaller n; its ratios are against its own plain run. Where the time goes:
+// bench/FINDINGS.md.
 //
 // --only=PATTERNS  comma-separated substrings of row ids (fib-detached, loop-bdb-same,
 //                  bdb, instrument, ...); the plain baselines they need are added.
 // --quick          one round, smaller inputs (a smoke run; does not write bench/results.md)
 // --wall           compare wall-clock times instead of process CPU times (user + system)
+// --node-arg=X     pass X to every JavaScript child (e.g. --node-arg=--cpu-prof)
 // --keep           keep bench/.work/run-<pid>/ (the dist snapshot and instrumented copies) for inspection
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
