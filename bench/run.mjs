@@ -152,6 +152,9 @@ for (const row of selected) {
 // --------------------------------------------------------------- prepare
 
 const t0 = Date.now();
+// The build measured is dist/ as it is now (snapshot below): say which commit, and whether the tree differs from it.
+const gitOut = (...a) => spawnSync("git", a, { cwd: root, encoding: "utf8" }).stdout?.trim() ?? "";
+const git = `${gitOut("rev-parse", "--short", "HEAD")}${gitOut("status", "--porcelain", "--untracked-files=no", "--", "runtime", "compiler", "index.ts", "build.mjs") ? " + uncommitted changes" : ""}`;
 const keep = flag("keep");
 process.on("exit", () => {
   if (!keep) rmSync(workDir, { recursive: true, force: true });
@@ -355,7 +358,6 @@ const baselines = list
   .map((j) => `${j.lang} ${j.workload}(${j.n}) ${fmtMs(median(j.results.filter(Boolean).map((r) => r.best)))}`);
 const header = ["case", "workload", "JS (median [range])", "target", "pass", "Python 3 (median [range])"];
 const text = table(header, out);
-const git = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).stdout.trim();
 const pyVersion = python ? spawnSync("python3", ["--version"], { encoding: "utf8" }).stdout.trim() : "none";
 const meta = [
   `${new Date().toISOString()} · commit ${git} · node ${process.version} · ${pyVersion} · ${cpus().length}× ${cpus()[0]?.model ?? "cpu"}`,
