@@ -2,12 +2,12 @@
  * `tsdb [--help] [--version] script [args...]`: runs a JavaScript or
  * TypeScript program under the debugger, as `python -m pdb script` does.
  */
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { inspect } from "node:util";
 import { gettrace, gettraceback, setcapture, settrace, setwatch, type TraceFunction, type Watch } from "../runtime/index.js";
 import { Tsdb } from "./debugger.js";
-import { PACKAGE_ROOT } from "./files.js";
+import { tsdbVersion } from "../compiler/config.js";
 import { openReader, stdout, writeAll } from "./io.js";
 import { installHooks, runScript } from "./loader.js";
 
@@ -35,13 +35,6 @@ options:
                 not see a caller's variables, nor post-mortem the variables
                 of the frames that threw`;
 
-function version(): string {
-  try {
-    return String(JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")).version);
-  } catch {
-    return "unknown";
-  }
-}
 
 /** A trace function that stays installed when the debugger has nothing to trace: tracebacks keep being recorded for post-mortem. */
 const keeper: TraceFunction = () => null;
@@ -64,7 +57,7 @@ export function main(argv: string[]): void {
       process.exit(0);
     }
     if (a === "--version" || a === "-V") {
-      out.write(`tsdb ${version()}\n`);
+      out.write(`tsdb ${tsdbVersion()}\n`);
       process.exit(0);
     }
     if (a === "-c" || a === "--command") {
