@@ -43,18 +43,22 @@ export function ownBindings(path: NodePath, fn: FunctionContext): SnapshotEntry[
       if (values >= MAX_SNAPSHOT && functions >= MAX_SNAPSHOT) break;
       const name = binding.identifier.name;
       if (seen.has(name)) continue;
-      const entry = ownEntry(binding, pos);
-      if (entry === null) continue;
+      const found = entry(binding, pos);
+      if (found === null) continue;
       seen.add(name);
-      if (entry.fn ? functions++ >= MAX_SNAPSHOT : values++ >= MAX_SNAPSHOT) continue;
-      out.push(entry);
+      if (found.fn ? functions++ >= MAX_SNAPSHOT : values++ >= MAX_SNAPSHOT) continue;
+      out.push(found);
     }
     if (scope === fn.scope) break;
   }
   return cap(out);
 }
 
-function ownEntry(binding: Binding, pos: number): SnapshotEntry | null {
+/**
+ * How a site reads `binding`. `pos`: the site's position, for a binding of the site's own function;
+ * null for a binding of an enclosing function, whose TDZ a nested function cannot know.
+ */
+function entry(binding: Binding, pos: number | null): SnapshotEntry | null {
   const name = binding.identifier.name;
   switch (binding.kind) {
     case "param":
@@ -65,6 +69,7 @@ function ownEntry(binding: Binding, pos: number): SnapshotEntry | null {
       return { name, read: "direct", writable: false, fn: true };
     case "let":
     case "const": {
+      if (pos === null) return { name, read: "tdz", writable: false };
       // Declared before the site in straight-line code: initialized by the time control gets here,
       // except in a switch, where a jump to a later case skips the declaration.
       const before = (binding.identifier.end ?? Infinity) <= pos;
@@ -84,21 +89,7 @@ function ownEntry(binding: Binding, pos: number): SnapshotEntry | null {
  * are not snapshotted: `frame.eval` reads them live through the file's module accessor.
  */
 export function freeEntry(binding: Binding): SnapshotEntry | null {
-  if (binding.scope.path.isProgram()) return null;
-  const name = binding.identifier.name;
-  switch (binding.kind) {
-    case "param":
-    case "var":
-      return { name, read: "direct", writable: true };
-    case "hoisted":
-    case "local":
-      return { name, read: "direct", writable: false, fn: true };
-    case "let":
-    case "const":
-      return { name, read: "tdz", writable: false };
-    default:
-      return null;
-  }
+  return binding.scope.path.isProgram() ? null : entry(binding, null);
 }
 
 /** Is `inner` the same scope as `outer` or nested in it? */
