@@ -39,8 +39,10 @@ function assign(target: t.LVal, value: t.Expression): t.ExpressionStatement {
 export function lineSite(file: FileContext, fn: FunctionContext, line: number, site: Omit<Site, "array" | "scope" | "dispatch">, silent: boolean): [t.Statement[], Site] {
   const array = t.arrayExpression([]);
   const scope = num(0);
-  const test = t.logicalExpression("&&", keyFlag(file, fn, "l"), t.memberExpression(id(file.names.B), num(line), true));
-  // A silent statement's line is only stored when its event is dispatched (see silent.ts).
+  // A silent statement's line is only stored when its event is dispatched (see silent.ts), and only
+  // a trace function wants it (bit 1 of the line table), not a locals capture (bit 2).
+  const wanted: t.Expression = t.memberExpression(id(file.names.B), num(line), true);
+  const test = t.logicalExpression("&&", keyFlag(file, fn, "l"), silent ? t.binaryExpression("&", wanted, num(1)) : wanted);
   const call = silent ? rt(file, "lineAt", [id(file.names.d), num(line), scope, array]) : rt(file, "line", [id(file.names.d), scope, array]);
   const dispatch = t.ifStatement(test, t.expressionStatement(call));
   const statements = silent ? [dispatch] : [assign(at(file.names.L, file), num(line)), dispatch];

@@ -6,6 +6,7 @@
  * Hot-path contract with the compiler (see compiler/emit.ts):
  *   entry   `d = ++state.sp; slots[d] = key.id; lines[d] = first;`  then `if (key.c) call(...)`
  *   line    `lines[d] = n;`  then `if (key.l && file.lineFlags[n]) line(...)`
+ *           (a statement that can observe nothing: `if (key.l && file.lineFlags[n] & TRACED) lineAt(...)`)
  *   exit    `if (key.r && slots[d] !== key.id) leave(d, value); else state.sp = d - 1;`
  *   catch   `state.sp = d; exception(d, error, leaving)`
  * Generators, async functions and modules with top-level await use
@@ -105,6 +106,14 @@ function refresh(): void {
   for (const file of files) refreshFile(file);
 }
 
+/**
+ * Line table bits: TRACED, the trace function may act on the line's event; CAPTURED, the line's
+ * snapshot is kept for `setcapture`. Statements that can neither call nor throw test TRACED only:
+ * nothing can look at a caller's snapshot while they run.
+ */
+const TRACED = 1;
+const CAPTURED = 2;
+
 function refreshFile(file: SourceFile): void {
   const table = file.lineFlags;
   table.fill(0);
@@ -116,15 +125,17 @@ function refreshFile(file: SourceFile): void {
     }
     const code = key.code;
     const wantCalls = watch === null || capture || watch.calls(code);
-    let wanted: Iterable<number> | boolean = watch === null || capture ? true : watch.lines(code);
-    if (wanted === true) wanted = code.lines;
+    let traced: Iterable<number> | boolean = watch === null ? true : watch.lines(code);
+    if (traced === true) traced = code.lines;
     let any = 0;
-    if (wanted !== false) {
-      for (const n of wanted) {
-        if (n < table.length) table[n] = 1;
+    const mark = (lines: Iterable<number>, bit: number) => {
+      for (const n of lines) {
+        if (n < table.length) table[n] |= bit;
         any = 1;
       }
-    }
+    };
+    if (traced !== false) mark(traced, TRACED);
+    if (capture) mark(code.lines, CAPTURED);
     setFlags(key, wantCalls ? 1 : 0, any);
   }
 }
