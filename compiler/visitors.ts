@@ -130,11 +130,20 @@ function fieldName(field: NodePath<t.ClassProperty | t.ClassPrivateProperty>): s
   return "<anonymous>";
 }
 
-/** Statements of a function body that are hoisted stay outside the try block (declarations of a block would be block-scoped). */
-function splitHoisted(body: t.Statement[]): [t.FunctionDeclaration[], t.Statement[]] {
+/**
+ * The function body goes into a try block, its function declarations with it (they may use the
+ * body's `let`/`const`, which the block keeps). A declaration whose name is also a `var` or a
+ * parameter of the function must stay at the function's top level: in a block the two would clash.
+ */
+function splitHoisted(path: NodePath, body: t.Statement[]): [t.FunctionDeclaration[], t.Statement[]] {
   const hoisted: t.FunctionDeclaration[] = [];
   const rest: t.Statement[] = [];
-  for (const s of body) (t.isFunctionDeclaration(s) ? hoisted : rest).push(s);
+  for (const s of body) {
+    const binding = t.isFunctionDeclaration(s) && s.id ? path.scope.getOwnBinding(s.id.name) : undefined;
+    // Babel records the name as a `var` or a parameter when one is declared beside the function.
+    const clashes = binding !== undefined && (binding.kind !== "hoisted" || binding.constantViolations.some((v) => v.isVariableDeclarator()));
+    (clashes ? hoisted : rest).push(s as t.FunctionDeclaration);
+  }
   return [hoisted, rest];
 }
 
@@ -143,10 +152,11 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
   const fn = file.functions.pop()!;
   const node = path.node;
   const row = file.codes[fn.index];
-  const pro = prologue(file, fn, row[2], ownBindings(path, fn), insideWith(path));
+  // Function declarations are not in the call event's snapshot: they live in the body's block.
+  const pro = prologue(file, fn, row[2], ownBindings(path, fn).filter((e) => !e.fn), insideWith(path));
   fn.sites.push(pro.site);
   const statements = t.isStaticBlock(node) ? node.body : (node.body as t.BlockStatement).body;
-  const [hoisted, rest] = splitHoisted(statements);
+  const [hoisted, rest] = splitHoisted(path, statements);
   const body = [...hoisted, ...pro.enter, wrapBody(file, fn, rest)];
   if (t.isStaticBlock(node)) node.body = body;
   else (node.body as t.BlockStatement).body = body;

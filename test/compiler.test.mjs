@@ -122,6 +122,18 @@ export const r = f();
   assert.equal(exports.r, [6, 10, "function"]);
 });
 
+test("function declarations in a body see its let/const (json5's stringify, found by the register differential)", async () => {
+  const { exports } = await traceRun(`function outer(x) {
+  let captured = x * 2;
+  const k = 1;
+  return inner();
+  function inner() { return captured + k; }
+}
+export const r = outer(20);
+`, "inner.mjs");
+  assert.is(exports.r, 41);
+});
+
 test("optional chaining and logical assignment", async () => {
   const { exports } = await traceRun(`let a = null, b = { c: { d: () => 4 } };
 a ??= 1; b.e ||= 2; b.f &&= 3;
