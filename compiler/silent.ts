@@ -107,16 +107,57 @@ function plainBindings(fnPath: NodePath): Set<Binding> {
 
 const PLAIN = Symbol("tsdb.plain");
 
+function plainOf(fnPath: NodePath): Set<Binding> {
+  const noted = fnPath.node as t.Node & { [PLAIN]?: Set<Binding> };
+  return (noted[PLAIN] ??= plainBindings(fnPath));
+}
+
+function silentStatement(node: t.Node, isPlain: Plain): boolean {
+  if (t.isExpressionStatement(node)) return plainExpression(node.expression, isPlain);
+  if (!t.isVariableDeclaration(node)) return false;
+  return node.declarations.every((d) => t.isIdentifier(d.id) && isPlain(d.id.name) && (d.init == null || plainExpression(d.init, isPlain)));
+}
+
 /** Can the statement at `path` (in a function's own code) neither throw nor run any other code? */
 export function isSilent(path: NodePath, fnPath: NodePath): boolean {
-  const node = path.node;
-  if (!t.isExpressionStatement(node) && !t.isVariableDeclaration(node)) return false;
-  const noted = fnPath.node as t.Node & { [PLAIN]?: Set<Binding> };
-  const plain = (noted[PLAIN] ??= plainBindings(fnPath));
-  const isPlain = (name: string) => {
+  const plain = plainOf(fnPath);
+  return silentStatement(path.node, (name) => {
     const b = path.scope.getBinding(name);
     return b !== undefined && plain.has(b);
+  });
+}
+
+function inside(inner: NodePath, outer: NodePath): boolean {
+  return inner.findParent((p) => p === outer) !== null;
+}
+
+/**
+ * A loop that needs no site at all while nothing traces its lines: its init, test, update and
+ * body (silent statements only) can neither throw nor run other code, provided that the bindings
+ * returned — read in the loop, written nowhere in it, of unknown type — hold primitives when it
+ * starts (checked at run time). Null when the loop is not such a loop.
+ */
+export function plainLoop(loop: NodePath<t.Loop>, fnPath: NodePath): string[] | null {
+  if (!loop.isForStatement() && !loop.isWhileStatement()) return null;
+  if (loop.parentPath.isLabeledStatement()) return null;
+  const plain = plainOf(fnPath);
+  const guards = new Set<string>();
+  const isPlain: Plain = (name) => {
+    const b = loop.scope.getBinding(name);
+    if (b === undefined) return false;
+    if (plain.has(b)) return true;
+    if (!["param", "var", "let", "const"].includes(b.kind)) return false;
+    if (b.constantViolations.some((v) => inside(v, loop))) return false;
+    guards.add(name);
+    return true;
   };
-  if (t.isExpressionStatement(node)) return plainExpression(node.expression, isPlain);
-  return node.declarations.every((d) => t.isIdentifier(d.id) && isPlain(d.id.name) && (d.init == null || plainExpression(d.init, isPlain)));
+  const node = loop.node;
+  if (t.isForStatement(node)) {
+    if (node.init && !(t.isVariableDeclaration(node.init) ? silentStatement(node.init, isPlain) : plainExpression(node.init, isPlain))) return null;
+    if (node.update && !plainExpression(node.update, isPlain)) return null;
+  }
+  if (node.test && !plainExpression(node.test, isPlain)) return null;
+  const body = t.isBlockStatement(node.body) ? node.body.body : [node.body];
+  if (!body.every((s) => silentStatement(s, isPlain))) return null;
+  return [...guards];
 }

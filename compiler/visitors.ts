@@ -19,7 +19,7 @@ import * as t from "@babel/types";
 import type { FileContext, FunctionContext, Site } from "./context.js";
 import { completeSite, epilogue, exceptionHook, lineSite, prologue, resume, rt, suspension, wrapBody } from "./emit.js";
 import { inferredName, isFieldWrapper, markFieldWrapper, qualifiedName } from "./naming.js";
-import { isSilent } from "./silent.js";
+import { isSilent, plainLoop } from "./silent.js";
 import { cap, freeEntry, ownBindings, within } from "./snapshot.js";
 
 /*
@@ -31,7 +31,8 @@ import { cap, freeEntry, ownBindings, within } from "./snapshot.js";
 const SITES = Symbol("tsdb.sites");
 const LABEL = Symbol("tsdb.label");
 const STORES_BEFORE = Symbol("tsdb.storesBefore");
-type Noted = t.Node & { [SITES]?: t.Statement[]; [LABEL]?: string; [STORES_BEFORE]?: number };
+const PLAIN_COPY = Symbol("tsdb.plainCopy");
+type Noted = t.Node & { [SITES]?: t.Statement[]; [LABEL]?: string; [STORES_BEFORE]?: number; [PLAIN_COPY]?: [t.Loop, string[]] };
 const note = (node: t.Node) => node as Noted;
 
 function current(file: FileContext): FunctionContext {
@@ -269,8 +270,11 @@ function asBlock(node: t.Statement): t.BlockStatement {
 
 // ---------------------------------------------------------------------- loops
 
-function loopBody(path: NodePath<t.Loop>): void {
+function loopBody(path: NodePath<t.Loop>, file: FileContext): void {
   path.node.body = asBlock(path.node.body);
+  // A loop that can observe nothing gets an uninstrumented copy to run while its lines are not traced.
+  const guards = plainLoop(path, current(file).path);
+  if (guards !== null) note(path.node)[PLAIN_COPY] = [t.cloneNode(path.node, true), guards];
 }
 
 /** After each iteration: the loop head's line again (a backward jump, as Python reports it). */
@@ -293,6 +297,15 @@ function exitLoop(path: NodePath<t.Loop>, file: FileContext): void {
     top.insertAfter(resume(file));
   }
   node.body = t.blockStatement(iteration);
+  const copy = note(node)[PLAIN_COPY];
+  if (copy !== undefined) {
+    // if (!$k.l && $T.prim(guards...)) { the loop as written } else { the instrumented loop }
+    // Nothing in the plain copy can run code, so the flag cannot change while it runs.
+    const [plain, guards] = copy;
+    let test: t.Expression = t.unaryExpression("!", t.memberExpression(t.identifier(file.names.key(fn.index)), t.identifier("l")));
+    if (guards.length > 0) test = t.logicalExpression("&&", test, rt(file, "prim", guards.map((g) => t.identifier(g))));
+    replaceStatement(path, t.ifStatement(test, t.blockStatement([plain]), t.blockStatement([node])), file);
+  }
 }
 
 function rewriteContinue(path: NodePath<t.ContinueStatement>, file: FileContext): void {
@@ -393,8 +406,8 @@ export const visitor: Visitor<FileContext> = {
     path.node.body = asBlock(path.node.body);
   },
   Loop: {
-    enter(path) {
-      loopBody(path);
+    enter(path, file) {
+      loopBody(path, file);
     },
     exit(path, file) {
       exitLoop(path, file);

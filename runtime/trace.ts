@@ -207,6 +207,18 @@ export function lineAt(d: number, lineno: number, scope: number, vals: unknown[]
   return line(d, scope, vals);
 }
 
+/**
+ * Do these values make a plain loop's copy exact: primitives on which its operators call no code
+ * and cannot throw (not objects, functions, symbols or BigInts)?
+ */
+export function prim(...values: unknown[]): boolean {
+  for (const v of values) {
+    const type = typeof v;
+    if (v !== null && type !== "number" && type !== "string" && type !== "boolean" && type !== "undefined") return false;
+  }
+  return true;
+}
+
 /** A materialized frame returns (or unwinds) at depth d: `return` event, then off the stack. */
 export function leave(d: number, value: unknown): void {
   const frame = frames[d]!;

@@ -468,6 +468,29 @@ test("a return at the top level of a script returns its value after the return e
   assert.is(rt.state.sp, 0);
 });
 
+test("a loop that can observe nothing: same results and lines traced or not, and objects take the instrumented path", async () => {
+  const src = `import { getframe } from ${JSON.stringify(rtPath())};
+export function count(n) {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    s = s + 2;
+  }
+  return s;
+}
+export const seen = [];
+export const box = { valueOf() { seen.push(getframe().back.lineno); return 2; } };
+`;
+  const { out } = instrumentToFile(src, "plainloop.mjs");
+  const m = await load(out);
+  assert.is(m.count(3), 6);
+  assert.is(m.count(m.box), 4);
+  assert.equal(m.seen, [4, 4, 4]);
+  const { events } = await traceRun(src + "count(2);\n", "plainloop2.mjs");
+  assert.equal(show(events).filter((e) => e.includes(" count ")), [
+    "call count 2", "line count 3", "line count 4", "line count 5", "line count 4", "line count 5", "line count 4", "line count 7", "return count 7",
+  ]);
+});
+
 function rtPath() {
   return new URL("../dist/runtime/index.js", import.meta.url).pathname;
 }
