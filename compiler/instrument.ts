@@ -18,6 +18,8 @@ export interface InstrumentOptions {
   sourceType?: "module" | "script" | "unambiguous";
   /** specifier the generated code imports the runtime from (default `tsdb/runtime`) */
   runtime?: string;
+  /** keep the source's comments in the output (default true; a load hook has no use for them) */
+  comments?: boolean;
 }
 
 export interface SourceMap {
@@ -72,11 +74,13 @@ export function instrument(code: string, options: InstrumentOptions = {}): Instr
       sourceType,
       sourceMaps: sourceMaps === "none" ? false : sourceMaps === "inline" ? "inline" : true,
       compact: false,
+      comments: options.comments ?? true,
       parserOpts: {
         plugins: isTS ? [] : ["jsx"],
         allowReturnOutsideFunction: sourceType !== "module",
       },
-      generatorOpts: { importAttributesKeyword: "with" },
+      // Non-ASCII characters of string literals escaped: an all-ASCII output decodes and hashes much faster (register cache).
+      generatorOpts: { importAttributesKeyword: "with", jsescOption: { minimal: false } },
       presets: isTS ? [[presetTypescript, { allowDeclareFields: true, onlyRemoveTypeImports: true }]] : [],
       plugins: [[tsdbPlugin, { runtime: options.runtime, filename: real ? undefined : "<string>" }]],
     });
