@@ -13,15 +13,19 @@
 import type { Key } from "./code.js";
 import type { Frame } from "./frame.js";
 
-/** Deeper activations than this are not recorded (V8's own stack is exhausted long before). */
-export const STACK_SIZE = 1 << 16;
+/**
+ * More than V8's own stack can hold even with a large `--stack-size` (typed arrays are zeroed
+ * lazily by the OS: untouched depth costs no memory).
+ */
+export const STACK_SIZE = 1 << 20;
 
 /** A slot whose activation has a Frame in `frames`. */
 export const FRAME = -1;
 
 export const slots = new Int32Array(STACK_SIZE);
 export const lines = new Int32Array(STACK_SIZE);
-export const frames: (Frame | null)[] = new Array(STACK_SIZE).fill(null);
+/** Grows as deep as frames are made. */
+export const frames: (Frame | null | undefined)[] = [];
 
 /** Every Key by id (`slots` holds ids). */
 export const keys: Key[] = [];

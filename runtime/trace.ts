@@ -339,8 +339,8 @@ export function enterModule(): void {
   queueMicrotask(() => {
     repairQueued = false;
     for (let d = state.sp; d >= 1; d--) {
-      const frame = slots[d] === FRAME ? frames[d] : null;
-      if (frame !== null && frame._live) frame.freeze();
+      const frame = slots[d] === FRAME ? frames[d] : undefined;
+      if (frame && frame._live) frame.freeze();
     }
     state.sp = 0;
   });
