@@ -932,28 +932,20 @@ function compileString(source: string, mode: "exec" | "eval"): Compiled {
   // The compiler (Babel) is loaded only when needed.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { instrument } = require("../compiler/index.js") as typeof import("../compiler/index.js");
-  // The value of an expression is stored into RESULT, which the scope keeps
-  // aside. (A top-level `return (expr)` would be simpler, but the compiler
-  // currently reports the script's `return` event before evaluating expr.)
-  const text = mode === "eval" ? `${RESULT} = (${source}\n);` : source;
+  // An expression is the value of a top-level `return` (scripts may have one).
+  const text = mode === "eval" ? `return (${source}\n);` : source;
   registerSource("<string>", source);
   const { code } = instrument(text, { sourceType: "script", runtime: join(__dirname, "index.js"), sourceMaps: "none" });
   const body = new Function("$$tsdb$scope", `with ($$tsdb$scope) {\n${code}\n}`) as (scope: object) => unknown;
-  return (globals, locals) => {
-    const result: { value?: unknown } = {};
-    body.call(globalThis, scopeOf(globals, locals, result));
-    return result.value;
-  };
+  return (globals, locals) => body.call(globalThis, scopeOf(globals, locals));
 }
-
-const RESULT = "$$tsdb$result";
 
 /**
  * The `with` object of run/runeval: reads look in locals, globals, then
  * globalThis; writes go to locals. Names known nowhere are claimed too (so
  * that assigning them goes to locals, as exec() does) and read as undefined.
  */
-function scopeOf(globals: object, locals: object, result: { value?: unknown }): object {
+function scopeOf(globals: object, locals: object): object {
   const g = globals as Record<PropertyKey, unknown>;
   const l = locals as Record<PropertyKey, unknown>;
   return new Proxy(Object.create(null) as object, {
@@ -968,8 +960,7 @@ function scopeOf(globals: object, locals: object, result: { value?: unknown }): 
       return (globalThis as Record<string, unknown>)[name];
     },
     set(_target, name, value) {
-      if (name === RESULT) result.value = value;
-      else l[name] = value;
+      l[name] = value;
       return true;
     },
   });
