@@ -4,7 +4,7 @@
  * `Key` — the small object whose fields the generated code tests inline.
  */
 
-import { keys } from "./stack.js";
+import { codes } from "./stack.js";
 
 export interface CodeFlags {
   generator: boolean;
@@ -13,7 +13,14 @@ export interface CodeFlags {
 
 /** The static part of a frame, as Python's code object (`f_code`). */
 export class Code {
+  /** @internal the flags generated code tests (set by the SourceFile right after) */
+  _key!: Key;
+  /** @internal `_key.r` is 1 */
+  _leaves = false;
+
   constructor(
+    /** @internal */
+    readonly file: SourceFile,
     /** Absolute path of the original source, or `<string>`. */
     readonly filename: string,
     /** Path relative to the working directory with `/` separators; what `skip` globs match. */
@@ -37,30 +44,36 @@ export class Code {
  *
  * Every Key is built with a property name of its own first, so that each has
  * a hidden class of its own: V8 then tracks the constness of `c`, `l` and `r`
- * per Key, and code whose flags never change compiles the tests away.
+ * per Key, and code whose flags never change compiles the tests away. The
+ * same makes every read of a Key in the runtime megamorphic: the runtime goes
+ * from a slot's id to the Code (`codes[id]`, one hidden class) instead.
  */
 export interface Key {
   c: number;
   l: number;
   r: number;
-  /** what the fast path stores in `slots[d]` (its index in `keys`) */
+  /** what the fast path stores in `slots[d]` (the Code's index in `codes`) */
   readonly id: number;
-  readonly code: Code;
-  readonly file: SourceFile;
 }
 
-function makeKey(code: Code, file: SourceFile): Key {
-  const id = keys.length;
+function makeKey(code: Code): Key {
+  const id = codes.length;
   const key: Record<string, unknown> = {};
   key["k" + id.toString(36)] = 0;
   key.c = 0;
   key.l = 0;
   key.r = 0;
   key.id = id;
-  key.code = code;
-  key.file = file;
-  keys.push(key as unknown as Key);
+  codes.push(code);
+  code._key = key as unknown as Key;
   return key as unknown as Key;
+}
+
+/** From now on the epilogue of `code` calls `leave` when its slot holds no id: a frame of it was made. */
+export function markLeaves(code: Code): void {
+  if (code._leaves) return;
+  code._leaves = true;
+  code._key.r = 1;
 }
 
 /** One row of the code table the compiler emits: name, qualname, first and last line, flags (1 generator, 2 async), statement lines. */
@@ -96,9 +109,9 @@ export class SourceFile {
     let maxLine = 0;
     this.codes = rows.map(([name, qualname, first, last, flags, lines]) => {
       if (last > maxLine) maxLine = last;
-      return new Code(filename, module, name, qualname, first, last, { generator: (flags & 1) !== 0, async: (flags & 2) !== 0 }, lines);
+      return new Code(this, filename, module, name, qualname, first, last, { generator: (flags & 1) !== 0, async: (flags & 2) !== 0 }, lines);
     });
-    this.keys = this.codes.map((code) => makeKey(code, this));
+    this.keys = this.codes.map(makeKey);
     this.lineFlags = new Uint8Array(maxLine + 2);
   }
 }

@@ -9,11 +9,11 @@
  * values back into the real variables when the event returns, which is when
  * the program goes on (Python's own `f_locals` works the same way up to 3.12).
  */
-import type { Code, Key, ScopeRow } from "./code.js";
+import { type Code, markLeaves, type ScopeRow } from "./code.js";
 import * as stack from "./stack.js";
 
 // Local bindings: the CommonJS build reads an import through a getter at each use.
-const { FRAME, frames, keys, lines, slots } = stack;
+const { FRAME, codes, frames, lines, slots } = stack;
 
 export type TraceEvent = "call" | "line" | "return" | "exception";
 export type TraceFunction = (frame: Frame, event: TraceEvent, arg: unknown) => TraceFunction | null | undefined | void;
@@ -46,27 +46,24 @@ export class Frame {
    */
   suspending = false;
   readonly code: Code;
-  /** @internal */ _key: Key;
   /** @internal depth while on the stack */ _d = 0;
   /** @internal */ _live = false;
   /** @internal line once the frame is off the stack */ _lineno: number;
-  /** @internal */ _back: Frame | null | undefined = undefined;
-  /** @internal names of the snapshot */ _names: ScopeRow | null = null;
+  /** @internal set when the frame enters the stack */ _back: Frame | null = null;
+  /** @internal the snapshot's names: the row of the file's scope table */ _scope = 0;
   /** @internal values of the snapshot */ _vals: unknown[] | null = null;
   /** @internal a writable snapshot value was assigned */ _written = false;
   /** @internal keys the debugger added to locals */ _extra: Record<string, unknown> | null = null;
   /** @internal the exception leaving this frame (its `return` event then has no value) */ _leavingExc = false;
   private _locals: Record<string, unknown> | null = null;
 
-  constructor(key: Key) {
-    this._key = key;
-    this.code = key.code;
-    this._lineno = key.code.firstlineno;
+  constructor(code: Code) {
+    this.code = code;
+    this._lineno = code.firstlineno;
   }
 
   /** The calling frame (`f_back`), or null. */
   get back(): Frame | null {
-    if (this._back === undefined) this._back = this._live ? callerOf(this) : null;
     return this._back;
   }
 
@@ -91,10 +88,15 @@ export class Frame {
     return evaluator.call(thisValue === ABSENT ? undefined : thisValue, scopeProxy(this), expr);
   }
 
+  /** @internal the names of the snapshot's values. */
+  private get names(): ScopeRow {
+    return this.code.file.scopes[this._scope];
+  }
+
   /** @internal index of a binding in the snapshot row, or -1. */
   private indexOf(name: string): number {
-    const names = this._names;
-    if (names === null || this._vals === null) return -1;
+    const names = this.names;
+    if (this._vals === null) return -1;
     for (let i = 1; i < names.length; i++) if (names[i] === name) return i;
     return -1;
   }
@@ -107,10 +109,9 @@ export class Frame {
 
   /** @internal assigns a binding of the snapshot; false when there is none. */
   assign(name: string, value: unknown): boolean {
-    const names = this._names;
     const i = this.indexOf(name);
-    if (names === null || this._vals === null || i < 0) return false;
-    if (i > names[0] || this._vals[i - 1] === ABSENT) throw new TypeError("Assignment to constant variable.");
+    if (this._vals === null || i < 0) return false;
+    if (i > this.names[0] || this._vals[i - 1] === ABSENT) throw new TypeError("Assignment to constant variable.");
     this._vals[i - 1] = value;
     this._written = true;
     return true;
@@ -118,17 +119,17 @@ export class Frame {
 
   /** @internal names of the snapshot that are bound now. */
   boundNames(): string[] {
-    const names = this._names;
+    const names = this.names;
     const out: string[] = [];
-    if (names !== null && this._vals !== null) {
+    if (this._vals !== null) {
       for (let i = 1; i < names.length; i++) if (this._vals[i - 1] !== ABSENT) out.push(names[i] as string);
     }
     return out;
   }
 
-  /** @internal stores the snapshot the generated code passed with an event. */
-  see(names: ScopeRow, vals: unknown[]): void {
-    this._names = names;
+  /** @internal stores the snapshot the generated code passed with an event (`scope`: its row in the scope table). */
+  see(scope: number, vals: unknown[]): void {
+    this._scope = scope;
     this._vals = vals;
     this._written = false;
   }
@@ -142,16 +143,18 @@ export class Frame {
 
   /** @internal the frame comes off the stack (returns, or suspends at yield/await). */
   freeze(): void {
-    if (this._back === undefined) this._back = callerOf(this);
     this._lineno = lines[this._d];
     this._live = false;
   }
 
-  /** @internal the frame is the activation at depth d from now on. */
+  /**
+   * @internal the frame is the activation at depth d from now on. Its caller gets a frame now if
+   * it has none (so `back` is a field, read at every return by a debugger's `setCallerTracefunc`).
+   */
   enter(d: number): void {
     this._d = d;
     this._live = true;
-    this._back = undefined;
+    this._back = d > 1 ? materialize(d - 1) : null;
     slots[d] = FRAME;
     frames[d] = this;
   }
@@ -161,20 +164,22 @@ export class Frame {
   }
 }
 
-/** The Frame of the activation at depth d, made now if it has none yet. */
+/** The Frame of the activation at depth d, made now if it has none yet (with its callers'). */
 export function materialize(d: number): Frame {
-  const slot = slots[d];
-  if (slot === FRAME) return frames[d]!;
-  const key = keys[slot];
-  const frame = new Frame(key);
-  key.r = 1;
-  frame.enter(d);
-  return frame;
+  if (slots[d] === FRAME) return frames[d]!;
+  // Callers first, in a loop: a frame made for a deep activation must not recurse as deep.
+  let low = d;
+  while (low > 1 && slots[low - 1] !== FRAME) low--;
+  for (let i = low; i < d; i++) make(i);
+  return make(d);
 }
 
-/** While a frame is on the stack, its caller is the activation just below it. */
-function callerOf(frame: Frame): Frame | null {
-  return frame._d > 1 ? materialize(frame._d - 1) : null;
+function make(d: number): Frame {
+  const code = codes[slots[d]];
+  const frame = new Frame(code);
+  markLeaves(code);
+  frame.enter(d);
+  return frame;
 }
 
 function localsHandler(frame: Frame): ProxyHandler<Record<string, unknown>> {
@@ -213,7 +218,7 @@ function localsHandler(frame: Frame): ProxyHandler<Record<string, unknown>> {
 
 /** A module-level binding read through the file's accessor; ABSENT when there is none or it is in its TDZ. */
 function moduleValue(frame: Frame, name: string): unknown {
-  const file = frame._key.file;
+  const file = frame.code.file;
   if (file.access === null || !file.moduleNames.includes(name)) return ABSENT;
   return tdz(() => file.access!(name));
 }
@@ -221,7 +226,7 @@ function moduleValue(frame: Frame, name: string): unknown {
 /** The scope `frame.eval` runs in: the snapshot's bindings and the debugger's keys, then the module's, then the globals. */
 function scopeProxy(frame: Frame): object {
   const locals = frame.locals;
-  const file = frame._key.file;
+  const file = frame.code.file;
   const isModuleName = (name: string) => !(name in locals) && file.access !== null && file.moduleNames.includes(name);
   return new Proxy(Object.create(null) as object, {
     has(_target, name) {

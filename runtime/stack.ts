@@ -2,7 +2,7 @@
  * The shadow stack: the only state instrumented code touches on every call.
  *
  * An activation at depth `d` (1-based; 0 means "no instrumented code running")
- * owns `slots[d]` and `lines[d]`. The fast path stores its code's id (`Key.id`)
+ * owns `slots[d]` and `lines[d]`. The fast path stores its code's id (`Key.id`, the index in `codes`)
  * in its slot and the current line in `lines[d]`: two integer stores, no
  * allocation, no write barrier. When somebody needs a real `Frame` (a trace
  * function, `getframe`, a traceback) the runtime "materializes" it: it keeps
@@ -10,7 +10,7 @@
  * generated epilogue knows it must tell the runtime that the frame is leaving
  * (`slots[d] !== key.id`).
  */
-import type { Key } from "./code.js";
+import type { Code } from "./code.js";
 import type { Frame } from "./frame.js";
 
 /**
@@ -27,8 +27,8 @@ export const lines = new Int32Array(STACK_SIZE);
 /** Grows as deep as frames are made. */
 export const frames: (Frame | null | undefined)[] = [];
 
-/** Every Key by id (`slots` holds ids). */
-export const keys: Key[] = [];
+/** Every Code by id (`slots` holds ids). */
+export const codes: Code[] = [];
 
 /** `sp` is the depth of the innermost running activation. */
 export const state = { sp: 0 };

@@ -12,14 +12,14 @@
  * Generators, async functions and modules with top-level await use
  * `gen`/`push`/`suspend`/`leave` instead, since they leave and re-enter the stack.
  */
-import { Code, type CodeRow, type Key, type ModuleAccess, type ScopeRow, SourceFile } from "./code.js";
+import { Code, type CodeRow, type Key, markLeaves, type ModuleAccess, type ScopeRow, SourceFile } from "./code.js";
 import * as frameModule from "./frame.js";
 import type { Frame, TraceFunction } from "./frame.js";
 import * as stack from "./stack.js";
 
 // Local bindings for what the event functions use on every call: the CommonJS build reads an
 // import through a getter at each use.
-const { FRAME, frames, lines, slots, state } = stack;
+const { FRAME, codes, frames, lines, slots, state } = stack;
 const { Frame: FrameClass, materialize } = frameModule;
 
 export interface Traceback {
@@ -118,12 +118,11 @@ function refreshFile(file: SourceFile): void {
   const table = file.lineFlags;
   table.fill(0);
   const on = globalTrace !== null || watch !== null;
-  for (const key of file.keys) {
+  for (const code of file.codes) {
     if (!on) {
-      setFlags(key, 0, 0);
+      setFlags(code, 0, 0);
       continue;
     }
-    const code = key.code;
     const wantCalls = watch === null || capture || watch.calls(code);
     let traced: Iterable<number> | boolean = watch === null ? true : watch.lines(code);
     if (traced === true) traced = code.lines;
@@ -136,15 +135,16 @@ function refreshFile(file: SourceFile): void {
     };
     if (traced !== false) mark(traced, TRACED);
     if (capture) mark(code.lines, CAPTURED);
-    setFlags(key, wantCalls ? 1 : 0, any);
+    setFlags(code, wantCalls ? 1 : 0, any);
   }
 }
 
 /** Writes a flag only when it changes: a write V8 can see as a change deoptimizes code that tests it. */
-function setFlags(key: Key, c: number, l: number): void {
+function setFlags(code: Code, c: number, l: number): void {
+  const key = code._key;
   if (key.c !== c) key.c = c;
   if (key.l !== l) key.l = l;
-  if (c === 1 && key.r !== 1) key.r = 1;
+  if (c === 1) markLeaves(code);
 }
 
 // ------------------------------------------------------- called by generated code
@@ -180,7 +180,7 @@ function callEvent(frame: Frame): void {
 export function call(d: number, scope: number, vals: unknown[]): unknown[] | undefined {
   if (globalTrace === null || inTrace) return undefined;
   const frame = materialize(d);
-  frame.see(frame._key.file.scopes[scope], vals);
+  frame.see(scope, vals);
   callEvent(frame);
   return frame.takeWrites();
 }
@@ -193,7 +193,7 @@ export function line(d: number, scope: number, vals: unknown[]): unknown[] | und
     if (!capture || globalTrace === null) return undefined;
     frame = materialize(d);
   }
-  frame.see(frame._key.file.scopes[scope], vals);
+  frame.see(scope, vals);
   const trace = frame.trace;
   if (trace === null || globalTrace === null || inTrace) return undefined;
   const next = dispatch(frame, trace, "line", undefined);
@@ -274,8 +274,9 @@ export function exception(d: number, error: unknown, leaving: boolean): void {
 
 /** The frame of a new generator/async activation: it keeps its identity across suspensions. */
 export function gen(key: Key): Frame {
-  key.r = 1;
-  return new FrameClass(key);
+  const code = codes[key.id];
+  markLeaves(code);
+  return new FrameClass(code);
 }
 
 /** The frame (re)enters the stack: first entry or resume. Reports `call`; returns its depth. */
@@ -283,9 +284,9 @@ export function push(frame: Frame, scope: number, vals: unknown[]): number {
   const d = ++state.sp;
   lines[d] = frame._lineno;
   frame.enter(d);
-  if (frame._key.c !== 0) {
+  if (frame.code._key.c !== 0) {
     // A resume (scope 0) keeps the snapshot of the frame's last event: same scope, values as they were.
-    if (scope !== 0) frame.see(frame._key.file.scopes[scope], vals);
+    if (scope !== 0) frame.see(scope, vals);
     callEvent(frame);
   }
   return d;
