@@ -141,11 +141,11 @@ export function prologue(file: FileContext, fn: FunctionContext, first: number, 
   return { enter, site: { entries, inWith, array, scope, dispatch } };
 }
 
-/** `if (!$fo._live) $d = $T.push($fo, 0, []);` — a resumable frame coming back after a suspension. */
+/** `if ($fo._d === 0) $d = $T.push($fo, 0, []);` — a resumable frame coming back after a suspension. */
 export function resume(file: FileContext): t.Statement {
   const n = file.names;
   return t.ifStatement(
-    t.unaryExpression("!", t.memberExpression(id(n.fo), id("_live"))),
+    t.binaryExpression("===", t.memberExpression(id(n.fo), id("_d")), num(0)),
     assign(id(n.d), rt(file, "push", [id(n.fo), num(0), t.arrayExpression([])])),
   );
 }

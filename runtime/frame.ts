@@ -9,11 +9,13 @@
  * values back into the real variables when the event returns, which is when
  * the program goes on (Python's own `f_locals` works the same way up to 3.12).
  */
-import { type Code, markLeaves, type ScopeRow } from "./code.js";
+import * as codeModule from "./code.js";
+import type { Code, ScopeRow } from "./code.js";
 import * as stack from "./stack.js";
 
 // Local bindings: the CommonJS build reads an import through a getter at each use.
 const { FRAME, codes, frames, lines, slots } = stack;
+const { markLeaves } = codeModule;
 
 export type TraceEvent = "call" | "line" | "return" | "exception";
 export type TraceFunction = (frame: Frame, event: TraceEvent, arg: unknown) => TraceFunction | null | undefined | void;
@@ -46,14 +48,12 @@ export class Frame {
    */
   suspending = false;
   readonly code: Code;
-  /** @internal depth while on the stack */ _d = 0;
-  /** @internal */ _live = false;
+  /** @internal depth while on the stack, 0 off it (generated code tests it when a generator or async function resumes) */ _d = 0;
   /** @internal line once the frame is off the stack */ _lineno: number;
   /** @internal set when the frame enters the stack */ _back: Frame | null = null;
   /** @internal the snapshot's names: the row of the file's scope table */ _scope = 0;
   /** @internal values of the snapshot */ _vals: unknown[] | null = null;
   /** @internal a writable snapshot value was assigned */ _written = false;
-  /** @internal keys the debugger added to locals */ _extra: Record<string, unknown> | null = null;
   /** @internal the exception leaving this frame (its `return` event then has no value) */ _leavingExc = false;
   private _locals: Record<string, unknown> | null = null;
 
@@ -69,7 +69,7 @@ export class Frame {
 
   /** Current line in the original source (`f_lineno`). */
   get lineno(): number {
-    return this._live ? lines[this._d] : this._lineno;
+    return this._d !== 0 ? lines[this._d] : this._lineno;
   }
 
   /** `globalThis` (`f_globals`). */
@@ -144,7 +144,7 @@ export class Frame {
   /** @internal the frame comes off the stack (returns, or suspends at yield/await). */
   freeze(): void {
     this._lineno = lines[this._d];
-    this._live = false;
+    this._d = 0;
   }
 
   /**
@@ -153,7 +153,6 @@ export class Frame {
    */
   enter(d: number): void {
     this._d = d;
-    this._live = true;
     this._back = d > 1 ? materialize(d - 1) : null;
     slots[d] = FRAME;
     frames[d] = this;
@@ -183,30 +182,31 @@ function make(d: number): Frame {
 }
 
 function localsHandler(frame: Frame): ProxyHandler<Record<string, unknown>> {
-  const extra = () => (frame._extra ??= Object.create(null) as Record<string, unknown>);
-  const has = (name: string) => (frame._extra !== null && name in frame._extra) || frame.lookup(name) !== ABSENT;
+  /** keys the debugger added (they stay for the frame's life) */
+  let added: Record<string, unknown> | null = null;
+  const has = (name: string) => (added !== null && name in added) || frame.lookup(name) !== ABSENT;
   return {
     get(_target, name) {
       if (typeof name !== "string") return undefined;
-      if (frame._extra !== null && name in frame._extra) return frame._extra[name];
+      if (added !== null && name in added) return added[name];
       const value = frame.lookup(name);
       return value === ABSENT ? undefined : value;
     },
     set(_target, name, value) {
       if (typeof name !== "string") return false;
-      if (!frame.assign(name, value)) extra()[name] = value;
+      if (!frame.assign(name, value)) (added ??= Object.create(null) as Record<string, unknown>)[name] = value;
       return true;
     },
     has(_target, name) {
       return typeof name === "string" && has(name);
     },
     deleteProperty(_target, name) {
-      if (typeof name === "string" && frame._extra !== null) delete frame._extra[name];
+      if (typeof name === "string" && added !== null) delete added[name];
       return true;
     },
     ownKeys() {
       const keys = frame.boundNames();
-      if (frame._extra !== null) for (const k of Object.keys(frame._extra)) if (!keys.includes(k)) keys.push(k);
+      if (added !== null) for (const k of Object.keys(added)) if (!keys.includes(k)) keys.push(k);
       return keys;
     },
     getOwnPropertyDescriptor(target, name) {

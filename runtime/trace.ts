@@ -12,7 +12,8 @@
  * Generators, async functions and modules with top-level await use
  * `gen`/`push`/`suspend`/`leave` instead, since they leave and re-enter the stack.
  */
-import { Code, type CodeRow, type Key, markLeaves, type ModuleAccess, type ScopeRow, SourceFile } from "./code.js";
+import * as codeModule from "./code.js";
+import { type Code, type CodeRow, type Key, type ModuleAccess, type ScopeRow, SourceFile } from "./code.js";
 import * as frameModule from "./frame.js";
 import type { Frame, TraceFunction } from "./frame.js";
 import * as stack from "./stack.js";
@@ -21,6 +22,7 @@ import * as stack from "./stack.js";
 // import through a getter at each use.
 const { FRAME, codes, frames, lines, slots, state } = stack;
 const { Frame: FrameClass, materialize } = frameModule;
+const { markLeaves } = codeModule;
 
 export interface Traceback {
   frame: Frame;
@@ -303,8 +305,8 @@ export function suspend<T>(frame: Frame, value: T, yielded: boolean): T {
     }
   } finally {
     frame.suspending = false;
-    frame.freeze();
     state.sp = frame._d - 1;
+    frame.freeze();
   }
   return value;
 }
@@ -316,7 +318,7 @@ export function forAwait(iterable: unknown, frame: Frame): unknown {
   const inner = method.call(iterable) as Record<string, (...args: unknown[]) => unknown>;
   const step = (name: string) => (...args: unknown[]) => {
     const fn = inner[name];
-    if (frame._live) suspend(frame, undefined, false);
+    if (frame._d !== 0) suspend(frame, undefined, false);
     return fn.apply(inner, args);
   };
   const wrapper: Record<string | symbol, unknown> = { [Symbol.asyncIterator]: () => wrapper, next: step("next") };
@@ -341,7 +343,7 @@ export function enterModule(): void {
     repairQueued = false;
     for (let d = state.sp; d >= 1; d--) {
       const frame = slots[d] === FRAME ? frames[d] : undefined;
-      if (frame && frame._live) frame.freeze();
+      if (frame && frame._d !== 0) frame.freeze();
     }
     state.sp = 0;
   });
