@@ -147,13 +147,10 @@ export class Frame {
     this._d = 0;
   }
 
-  /**
-   * @internal the frame is the activation at depth d from now on. Its caller gets a frame now if
-   * it has none (so `back` is a field, read at every return by a debugger's `setCallerTracefunc`).
-   */
-  enter(d: number): void {
+  /** @internal the frame is the activation at depth d from now on, called by `back`. */
+  enter(d: number, back: Frame | null): void {
     this._d = d;
-    this._back = d > 1 ? materialize(d - 1) : null;
+    this._back = back;
     slots[d] = FRAME;
     frames[d] = this;
   }
@@ -163,22 +160,29 @@ export class Frame {
   }
 }
 
-/** The Frame of the activation at depth d, made now if it has none yet (with its callers'). */
+/**
+ * The Frame of the activation at depth d, made now if it has none yet. Its callers get frames too,
+ * so that `back` is a field (a debugger reads it at every return: bdb's `setCallerTracefunc`);
+ * in a loop, not a recursion, so that a frame made deep in the stack costs no deep recursion.
+ */
 export function materialize(d: number): Frame {
   if (slots[d] === FRAME) return frames[d]!;
-  // Callers first, in a loop: a frame made for a deep activation must not recurse as deep.
   let low = d;
   while (low > 1 && slots[low - 1] !== FRAME) low--;
-  for (let i = low; i < d; i++) make(i);
-  return make(d);
+  let frame = low > 1 ? frames[low - 1]! : null;
+  for (let i = low; i <= d; i++) {
+    const code = codes[slots[i]];
+    const made: Frame = new Frame(code);
+    markLeaves(code);
+    made.enter(i, frame);
+    frame = made;
+  }
+  return frame!;
 }
 
-function make(d: number): Frame {
-  const code = codes[slots[d]];
-  const frame = new Frame(code);
-  markLeaves(code);
-  frame.enter(d);
-  return frame;
+/** The caller of an activation entering at depth d (see `materialize`). */
+export function callerAt(d: number): Frame | null {
+  return d > 1 ? materialize(d - 1) : null;
 }
 
 function localsHandler(frame: Frame): ProxyHandler<Record<string, unknown>> {

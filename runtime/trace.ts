@@ -21,7 +21,7 @@ import * as stack from "./stack.js";
 // Local bindings for what the event functions use on every call: the CommonJS build reads an
 // import through a getter at each use.
 const { FRAME, codes, frames, lines, slots, state } = stack;
-const { Frame: FrameClass, materialize } = frameModule;
+const { callerAt, Frame: FrameClass, materialize } = frameModule;
 const { markLeaves } = codeModule;
 
 export interface Traceback {
@@ -285,7 +285,7 @@ export function gen(key: Key): Frame {
 export function push(frame: Frame, scope: number, vals: unknown[]): number {
   const d = ++state.sp;
   lines[d] = frame._lineno;
-  frame.enter(d);
+  frame.enter(d, callerAt(d));
   if (frame.code._key.c !== 0) {
     // A resume (scope 0) keeps the snapshot of the frame's last event: same scope, values as they were.
     if (scope !== 0) frame.see(scope, vals);
