@@ -19,6 +19,8 @@ export interface SnapshotEntry {
   writable: boolean;
   /** a function declaration or a function's own name: shown, never written back */
   fn?: boolean;
+  /** once the site is reached, the value stays the same for the rest of the activation (see `stableRow`) */
+  stable?: boolean;
 }
 
 /** A place that reports an event and hands the runtime a snapshot of the bindings in scope. */
@@ -32,6 +34,8 @@ export interface Site {
   scope: t.NumericLiteral;
   /** the statement that tests and dispatches; gets the write-back when there are writable bindings (null: no write-back) */
   dispatch: t.IfStatement | null;
+  /** a `line` event site: its line, and whether it is silent (stores its line only when dispatched); null for a `call` site */
+  line: { line: number; silent: boolean } | null;
 }
 
 export interface FunctionContext {
@@ -45,6 +49,8 @@ export interface FunctionContext {
   /** bindings of enclosing functions (or the module) this function refers to */
   free: Map<string, SnapshotEntry>;
   usesArguments: boolean;
+  /** a direct `eval` in it (or in a function inside it) could assign any of its bindings */
+  evals: boolean;
   /** how many of its sites store their line on the fast path (silent ones do not) */
   lineStores: number;
   /** how `this` is read: not at all, directly, or through a TDZ-safe closure (derived constructors) */

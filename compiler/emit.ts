@@ -36,7 +36,7 @@ function assign(target: t.LVal, value: t.Expression): t.ExpressionStatement {
  * A site: `$L[$d] = line; if ($k.l && $B[line]) $T.line($d, scope, [values]);`
  * The snapshot array and scope number are filled in by `completeSite`.
  */
-export function lineSite(file: FileContext, fn: FunctionContext, line: number, site: Omit<Site, "array" | "scope" | "dispatch">, silent: boolean): [t.Statement[], Site] {
+export function lineSite(file: FileContext, fn: FunctionContext, line: number, site: Omit<Site, "array" | "scope" | "dispatch" | "line">, silent: boolean): [t.Statement[], Site] {
   const array = t.arrayExpression([]);
   const scope = num(0);
   // A silent statement's line is only stored when its event is dispatched (see silent.ts), and only
@@ -46,14 +46,17 @@ export function lineSite(file: FileContext, fn: FunctionContext, line: number, s
   const call = silent ? rt(file, "lineAt", [id(file.names.d), num(line), scope, array]) : rt(file, "line", [id(file.names.d), scope, array]);
   const dispatch = t.ifStatement(test, t.expressionStatement(call));
   const statements = silent ? [dispatch] : [assign(at(file.names.L, file), num(line)), dispatch];
-  return [statements, { ...site, array, scope, dispatch }];
+  return [statements, { ...site, array, scope, dispatch, line: { line, silent } }];
 }
 
 /** At most this many bindings are written back (the innermost ones: what a user at a prompt assigns). */
 const MAX_WRITE_BACK = 6;
 
-/** Fills in a site's snapshot: values, scope row, and the write-back of writable bindings. */
-export function completeSite(file: FileContext, fn: FunctionContext, free: SnapshotEntry[], site: Site): void {
+/**
+ * Fills in a site's snapshot: values, scope row, and the write-back of writable bindings. `previous`:
+ * the row of the site before it in the source (-1: none). Returns the site's row.
+ */
+export function completeSite(file: FileContext, fn: FunctionContext, free: SnapshotEntry[], site: Site, previous: number): number {
   let entries = site.inWith ? [] : [...site.entries];
   if (!site.inWith) {
     const own = new Set(entries.map((e) => e.name));
@@ -61,18 +64,42 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: Snaps
     entries = cap(entries);
     if (fn.usesArguments && !own.has("arguments")) entries.push({ name: "arguments", read: "direct", writable: false });
   }
-  if (fn.thisRead !== null) entries.push({ name: "this", read: fn.thisRead, writable: false });
+  if (fn.thisRead !== null) entries.push({ name: "this", read: fn.thisRead, writable: false, stable: fn.thisRead === "direct" });
   let budget = MAX_WRITE_BACK;
   entries = entries.map((e) => (e.writable && !fn.free.has(e.name) && budget-- > 0 ? e : { ...e, writable: false }));
   entries.sort((a, b) => Number(b.writable) - Number(a.writable));
   const writable = entries.filter((e) => e.writable);
   site.array.elements = entries.map((e) => readBinding(file, e.name, e.read));
-  site.scope.value = scopeNumber(file, [writable.length, ...entries.map((e) => e.name)]);
-  if (writable.length === 0 || site.dispatch === null) return;
-  // if ($k.l && $B[n] && ($w = $T.line(...))) a = $w[0], b = $w[1];
+  const scope = (site.scope.value = scopeNumber(file, [writable.length, ...entries.map((e) => e.name)]));
+  if (site.line !== null && site.dispatch !== null && scope === previous && stableRow(fn, entries)) keepSnapshot(file, site.line, scope, site.dispatch);
+  if (writable.length === 0 || site.dispatch === null) return scope;
+  // if ($k.l && $B[n] && ($w = $T.line(...))) [a, b] = $w;
   const call = (site.dispatch.consequent as t.ExpressionStatement).expression;
   site.dispatch.test = t.logicalExpression("&&", site.dispatch.test, t.assignmentExpression("=", id(file.names.w), call));
   site.dispatch.consequent = writeBack(file, writable.map((e) => e.name));
+  return scope;
+}
+
+/**
+ * Can a `line` site reuse the snapshot the frame holds when that one has the same row? Yes when no
+ * value of the row can change during the activation: every entry is stable, and neither
+ * `arguments` (aliasing parameters) nor a direct `eval` can assign them.
+ */
+function stableRow(fn: FunctionContext, entries: SnapshotEntry[]): boolean {
+  return !fn.usesArguments && !fn.evals && entries.every((e) => e.stable === true);
+}
+
+/**
+ * `$T.lineKept($d, scope) ?? $T.line($d, scope, [values])`: the array is only built when the
+ * frame's last snapshot has another row (or there is no frame yet). See runtime/trace.ts. Only
+ * where the site before it in the source has the same row: elsewhere the frame's snapshot has
+ * another row most of the time, and the first call would be wasted.
+ */
+function keepSnapshot(file: FileContext, site: NonNullable<Site["line"]>, scope: number, dispatch: t.IfStatement): void {
+  const statement = dispatch.consequent as t.ExpressionStatement;
+  const d = id(file.names.d);
+  const kept = site.silent ? rt(file, "lineAtKept", [d, num(site.line), num(scope)]) : rt(file, "lineKept", [d, num(scope)]);
+  statement.expression = t.logicalExpression("??", kept, statement.expression);
 }
 
 /** `[a, b] = $w;` (the writable bindings come first in the snapshot) */
@@ -138,7 +165,7 @@ export function prologue(file: FileContext, fn: FunctionContext, first: number, 
     dispatch = t.ifStatement(keyFlag(file, fn, "c"), t.expressionStatement(rt(file, "call", [id(n.d), scope, array])));
     enter.push(dispatch);
   }
-  return { enter, site: { entries, inWith, array, scope, dispatch } };
+  return { enter, site: { entries, inWith, array, scope, dispatch, line: null } };
 }
 
 /** `if ($fo._d === 0) $d = $T.push($fo, 0, []);` — a resumable frame coming back after a suspension. */

@@ -45,6 +45,7 @@ export function ownBindings(path: NodePath, fn: FunctionContext): SnapshotEntry[
       if (seen.has(name)) continue;
       const found = entry(binding, pos);
       if (found === null) continue;
+      found.stable = isStable(binding, found, fn);
       seen.add(name);
       if (found.fn ? functions++ >= MAX_SNAPSHOT : values++ >= MAX_SNAPSHOT) continue;
       out.push(found);
@@ -81,6 +82,29 @@ function entry(binding: Binding, pos: number | null): SnapshotEntry | null {
       return { name, read: "tdz", writable: false };
     default:
       return null;
+  }
+}
+
+/**
+ * Does a binding of the function's own keep its value for the rest of the activation once a site
+ * shows it? True of what no code assigns after it is initialized, and initialized once per
+ * activation before any site that shows it: parameters, declarations at the function body's top
+ * level (a block or loop body makes new bindings each time it runs), and a function expression's
+ * own name. (`arguments` aliasing parameters and a direct `eval` are for `completeSite` to rule
+ * out: they are known when the function is done.)
+ */
+function isStable(binding: Binding, found: SnapshotEntry, fn: FunctionContext): boolean {
+  if (binding.constantViolations.length > 0 || found.read !== "direct") return false;
+  switch (binding.kind) {
+    case "param":
+    case "local":
+      return true;
+    case "hoisted":
+    case "let":
+    case "const":
+      return binding.scope === fn.scope;
+    default:
+      return false;
   }
 }
 

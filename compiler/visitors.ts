@@ -67,6 +67,7 @@ export function openFunction(file: FileContext, path: NodePath, name: string, qu
     sites: [],
     free: new Map(),
     usesArguments: false,
+    evals: false,
     lineStores: 0,
     thisRead,
     lines: new Set(),
@@ -170,7 +171,11 @@ export function finishSites(file: FileContext, fn: FunctionContext): void {
   // Functions of enclosing scopes are what a function refers to most and shows least: a few of them.
   let functions = 0;
   const free = cap([...fn.free.values()].filter((e) => !e.fn || functions++ < MAX_FREE_FUNCTIONS));
-  for (const site of fn.sites) completeSite(file, fn, free, site);
+  // The call site first (it is made last): the sites then follow the source, each told the row of the one before.
+  let previous = -1;
+  for (const site of [...fn.sites.filter((s) => s.line === null), ...fn.sites.filter((s) => s.line !== null)]) {
+    previous = completeSite(file, fn, free, site, previous);
+  }
   file.codes[fn.index][5] = [...fn.lines].sort((a, b) => a - b);
 }
 
@@ -476,6 +481,8 @@ function noteReference(path: NodePath, name: string, file: FileContext): void {
   const binding = path.scope.getBinding(name);
   if (binding === undefined) {
     if (name === "arguments") markArguments(file);
+    // A direct eval can assign the bindings of every function it is in.
+    else if (name === "eval") for (const fn of file.functions) fn.evals = true;
     return;
   }
   for (let i = file.functions.length - 1; i >= 1; i--) {

@@ -5,5 +5,5 @@ export { clearSources, getline, getsource, registerSource } from "./linecache.js
 export { lines, slots, state } from "./stack.js";
 export {
   call, debuggerStatement, enterModule, exception, file, forAwait, gen, getframe, gettraceback, gettrace, leave, line, loadedfiles,
-  lineAt, prim, push, setcapture, setdebuggerhook, settrace, setwatch, suspend, type Traceback, type Watch,
+  lineAt, lineAtKept, lineKept, prim, push, setcapture, setdebuggerhook, settrace, setwatch, suspend, type Traceback, type Watch,
 } from "./trace.js";

@@ -6,7 +6,8 @@
  * Hot-path contract with the compiler (see compiler/emit.ts):
  *   entry   `d = ++state.sp; slots[d] = key.id; lines[d] = first;`  then `if (key.c) call(...)`
  *   line    `lines[d] = n;`  then `if (key.l && file.lineFlags[n]) line(...)`
- *           (a statement that can observe nothing: `if (key.l && file.lineFlags[n] & TRACED) lineAt(...)`)
+ *           (a statement that can observe nothing: `if (key.l && file.lineFlags[n] & TRACED) lineAt(...)`;
+ *           a snapshot whose values cannot change: `lineKept(...) ?? line(...)`)
  *   exit    `if (key.r && slots[d] !== key.id) leave(d, value); else state.sp = d - 1;`
  *   catch   `state.sp = d; exception(d, error, leaving)`
  * Generators, async functions and modules with top-level await use
@@ -196,17 +197,40 @@ export function line(d: number, scope: number, vals: unknown[]): unknown[] | und
     frame = materialize(d);
   }
   frame.see(scope, vals);
-  const trace = frame.trace;
-  if (trace === null || globalTrace === null || inTrace) return undefined;
-  const next = dispatch(frame, trace, "line", undefined);
-  if (next != null) frame.trace = next;
-  return frame.takeWrites();
+  return lineEvent(frame);
 }
 
 /** `line` event of a statement whose line the fast path does not store (it can observe nothing). */
 export function lineAt(d: number, lineno: number, scope: number, vals: unknown[]): unknown[] | undefined {
   lines[d] = lineno;
   return line(d, scope, vals);
+}
+
+/**
+ * `line` event of a site whose snapshot values cannot have changed since the frame's last event
+ * with the same row (the compiler's `stableRow`): when the frame holds a snapshot of that row, the
+ * event goes on with it and the site builds no array. Returns undefined when it does not (the site
+ * then calls `line` with the values), false when the event is over and nothing is to be written back.
+ */
+export function lineKept(d: number, scope: number): unknown[] | false | undefined {
+  if (slots[d] !== FRAME) return undefined;
+  const frame = frames[d]!;
+  if (frame._scope !== scope || frame._vals === null) return undefined;
+  return lineEvent(frame) ?? false;
+}
+
+/** `lineKept` for a statement whose line the fast path does not store. */
+export function lineAtKept(d: number, lineno: number, scope: number): unknown[] | false | undefined {
+  lines[d] = lineno;
+  return lineKept(d, scope);
+}
+
+function lineEvent(frame: Frame): unknown[] | undefined {
+  const trace = frame.trace;
+  if (trace === null || globalTrace === null || inTrace) return undefined;
+  const next = dispatch(frame, trace, "line", undefined);
+  if (next != null) frame.trace = next;
+  return frame.takeWrites();
 }
 
 /**

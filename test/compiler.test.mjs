@@ -170,4 +170,38 @@ export const r = f(2, { x: 10 });
   assert.equal(lines(events, "f"), [2, 3, 4, 3, 4, 3, 6, 7]);
 });
 
+test("a line site reuses the frame's snapshot only where no value of its row can change", () => {
+  const code = instrument(`function stable(a) {
+  const b = a * 2;
+  return a + b;
+}
+function assigned(a) {
+  a = a + 1;
+  return a;
+}
+function aliased(a) {
+  arguments[0] = 2;
+  return a;
+}
+function evals(a) {
+  eval("a = 3");
+  return a;
+}
+function inLoop(n) {
+  for (let i = 0; i < n; i++) {
+    const x = i;
+    use(x);
+  }
+}
+function twice(a) {
+  log(a);
+  return a;
+}
+`, { filename: "/a/kept.js", sourceMaps: "none", sourceType: "script" }).code;
+  const kept = code.split("\n").filter((l) => l.includes("$t$lineKept(")).map((l) => Number(/\$t\$B\[(\d+)\]/.exec(l)[1]));
+  // 2: the row of the call event ([a]); not 3 (b joins the row); 6, 11, 15: a can change;
+  // 18: [n] as at the call; not 19, 20 (i changes, x is new each iteration); 24, 25: [a] again.
+  assert.equal(kept, [2, 18, 24, 25]);
+});
+
 test.run();

@@ -491,6 +491,63 @@ export const box = { valueOf() { seen.push(getframe().back.lineno); return 2; } 
   ]);
 });
 
+test("reused snapshots: values a site cannot see change are reused, anything that can change them is seen", async () => {
+  const seen = {};
+  const { exports } = await traceRun(`function alias(a) {
+  arguments[0] = 2;
+  return a;
+}
+function viaEval(a) {
+  eval("a = 3");
+  return a;
+}
+function viaClosure(a) {
+  const set = () => { a = 4; };
+  set();
+  return a;
+}
+function stable(a) {
+  const b = a * 2;
+  return a + b;
+}
+module.exports = [alias(1), viaEval(1), viaClosure(1), stable(5)];
+`, "kept.cjs", {
+    local: (frame, event) => {
+      if (event !== "line") return;
+      const at = (name, line) => frame.code.name === name && frame.lineno === line;
+      if (at("alias", 3) || at("viaEval", 7) || at("viaClosure", 12)) seen[frame.code.name] = frame.locals.a;
+      if (at("stable", 15)) frame.locals.a = 7;
+      if (at("stable", 16)) seen.stable = [frame.locals.a, frame.locals.b];
+    },
+  });
+  assert.equal(seen, { alias: 2, viaEval: 3, viaClosure: 4, stable: [7, 14] });
+  assert.equal(exports.default, [2, 3, 4, 21]);
+});
+
+test("reused snapshots: a frame made in the middle of its code (setTrace) gets the values at its next line", async () => {
+  const { out } = instrumentToFile(`import { getframe, settrace } from ${JSON.stringify(rtPath())};
+export const seen = [];
+const tracer = (frame, event) => {
+  if (event === "line" && frame.code.name === "late") seen.push([frame.lineno, frame.locals.a, frame.locals.b]);
+  return tracer;
+};
+function late(a) {
+  const b = a + 1;
+  start();
+  return a + b;
+}
+function start() {
+  settrace(tracer);
+  getframe(1).trace = tracer;
+}
+export const r = late(1);
+settrace(null);
+`, "late.mjs");
+  const m = await load(out);
+  assert.equal(m.seen, [[10, 1, 2]]);
+  assert.is(m.r, 3);
+});
+
 function rtPath() {
   return new URL("../dist/runtime/index.js", import.meta.url).pathname;
 }
