@@ -1,5 +1,6 @@
 // The trace model (SPEC §2): which events fire, in what order, with which
 // line numbers, for each kind of code.
+import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { instrumentToFile, load, rt, traceRun } from "./helpers/run.mjs";
@@ -493,35 +494,19 @@ export const box = { valueOf() { seen.push(getframe().back.lineno); return 2; } 
 
 test("reused snapshots: values a site cannot see change are reused, anything that can change them is seen", async () => {
   const seen = {};
-  const { exports } = await traceRun(`function alias(a) {
-  arguments[0] = 2;
-  return a;
-}
-function viaEval(a) {
-  eval("a = 3");
-  return a;
-}
-function viaClosure(a) {
-  const set = () => { a = 4; };
-  set();
-  return a;
-}
-function stable(a) {
-  const b = a * 2;
-  return a + b;
-}
-module.exports = [alias(1), viaEval(1), viaClosure(1), stable(5)];
-`, "kept.cjs", {
+  const source = readFileSync(new URL("fixtures/snapshots/kept.cjs", import.meta.url), "utf8");
+  const { exports } = await traceRun(source, "kept.cjs", {
     local: (frame, event) => {
       if (event !== "line") return;
       const at = (name, line) => frame.code.name === name && frame.lineno === line;
-      if (at("alias", 3) || at("viaEval", 7) || at("viaClosure", 12)) seen[frame.code.name] = frame.locals.a;
-      if (at("stable", 15)) frame.locals.a = 7;
-      if (at("stable", 16)) seen.stable = [frame.locals.a, frame.locals.b];
+      if (at("aliased", 12) || at("viaEval", 16) || at("viaClosure", 21)) seen[frame.code.name] = frame.locals.a;
+      if (at("stable", 3)) frame.locals.a = 7;
+      if (at("stable", 4)) seen.stable = [frame.locals.a, frame.locals.b];
+      if (at("twice", 31)) seen.twice = frame.locals.a;
     },
   });
-  assert.equal(seen, { alias: 2, viaEval: 3, viaClosure: 4, stable: [7, 14] });
-  assert.equal(exports.default, [2, 3, 4, 21]);
+  assert.equal(seen, { aliased: 2, viaEval: 3, viaClosure: 4, stable: [7, 14], twice: 6 });
+  assert.equal(exports.default, [21, 2, 2, 3, 4, undefined, 6]);
 });
 
 test("reused snapshots: a frame made in the middle of its code (setTrace) gets the values at its next line", async () => {
