@@ -56,7 +56,9 @@ function blockable(s: t.Statement): boolean {
  * The top level of a module cannot be one try/finally (imports, exports and hoisted declarations
  * must stay where they are), but each run of statements that can stand in a block gets a
  * `try { ... } catch (e) { report; leave; throw e }`: an exception leaving the module from there
- * gets its `exception` and `return` events and pops the frame, as in any function.
+ * gets its `exception` and `return` events and pops the frame, as in any function. A `let` or
+ * `const` declaration (exported or not) stays where it is; its first initializer is computed
+ * just before it, in such a run: `let $i; try { $i = init; } catch ...; const x = $i;`.
  */
 function guardStatements(file: FileContext, fn: FunctionContext, body: t.Statement[]): t.Statement[] {
   const out: t.Statement[] = [];
@@ -71,15 +73,35 @@ function guardStatements(file: FileContext, fn: FunctionContext, body: t.Stateme
     out.push(t.tryStatement(t.blockStatement(run), handler));
     run = [];
   };
+  let temporaries = 0;
   for (const s of body) {
-    if (blockable(s)) run.push(s);
-    else {
-      flush();
-      out.push(s);
+    if (blockable(s)) {
+      run.push(s);
+      continue;
     }
+    const declaration = t.isExportNamedDeclaration(s) ? s.declaration : s;
+    const first = t.isVariableDeclaration(declaration) ? declaration.declarations[0] : undefined;
+    if (first?.init && canGuard(first.init)) {
+      // The later declarators stay: their initializers may read the bindings of the earlier ones.
+      const temporary = file.names.other("i" + temporaries++);
+      out.push(t.variableDeclaration("let", [t.variableDeclarator(t.identifier(temporary))]));
+      run.push(t.expressionStatement(t.assignmentExpression("=", t.identifier(temporary), first.init)));
+      first.init = t.identifier(temporary);
+    }
+    flush();
+    out.push(s);
   }
   flush();
   return out;
+}
+
+/**
+ * Is an initializer worth guarding, and can it move to an assignment unchanged? Not a literal
+ * (nothing to report), nor a function or class: it would take its name from the temporary.
+ */
+function canGuard(init: t.Expression): boolean {
+  if (t.isLiteral(init) && !t.isTemplateLiteral(init)) return false;
+  return !(t.isFunction(init) || t.isClass(init));
 }
 
 /**

@@ -637,6 +637,28 @@ test("uncaught exception: post-mortem at the frame that threw", () => {
   assert.ok(r.err.includes("TypeError: not a number: x"), r.err);
 });
 
+test("a module's top-level const that throws: post-mortem in the module frame", () => {
+  const r = check("config.mjs", ["c", "w", "p text", "p port", "q"], `
+    > $DIR/config.mjs(2)<module>()
+    -> const text = '{"port": 80,}';
+    (tsdb) c
+    Uncaught exception. Entering post mortem debugging
+    Running 'cont' or 'step' will end the program
+    > $DIR/config.mjs(4)<module>()
+    -> export const config = JSON.parse(text);
+    (tsdb) w
+    > $DIR/config.mjs(4)<module>()
+    -> export const config = JSON.parse(text);
+    (tsdb) p text
+    '{"port": 80,}'
+    (tsdb) p port
+    8080
+    (tsdb) q
+  `);
+  assert.is(r.status, 1);
+  assert.ok(r.err.includes("SyntaxError"), r.err);
+});
+
 test("unhandled rejection of an async function: post-mortem", () => {
   const r = check("rejects.mjs", ["c", "w", "p user", "q"], `
     > $DIR/rejects.mjs(7)<module>()

@@ -417,6 +417,16 @@ f();
   assert.is(rt.gettraceback(error).frame.code.name, "<module>");
 });
 
+test("a let/const initializer that throws at the module's top level: exception and return events there", async () => {
+  const { events, error } = await traceRun(`const a = 1, b = a + 1;
+export const table = JSON.parse("{");
+`, "modconst.mjs");
+  assert.is(error.name, "SyntaxError");
+  assert.equal(show(events), ["call <module> 1", "line <module> 1", "line <module> 2", "exception <module> 2", "return <module> 2"]);
+  assert.is(rt.gettraceback(error).frame.code.name, "<module>");
+  assert.is(rt.state.sp, 0);
+});
+
 test("frame.eval sees the module's own bindings from any frame; assignments to them stick", async () => {
   const seen = [];
   const { exports } = await traceRun(`let ticks = 0;
