@@ -46,7 +46,9 @@ const only = opt("only").flatMap((s) => s.split(",")).filter(Boolean);
 const noPython = flag("no-python");
 const useWall = flag("wall");
 const nodeArgs = opt("node-arg");
-const rounds = Number(opt("rounds")[0] ?? (quick ? 1 : 5));
+// 9 by default: on a shared machine a process can land in a slow mode for allocation-heavy code
+// and stay there (bench/FINDINGS.md §7); the median of 9 rounds is not moved by a few of them.
+const rounds = Number(opt("rounds")[0] ?? (quick ? 1 : 9));
 const outFile = opt("out")[0] ?? (quick || only.length ? join(workRoot, "results-partial.md") : join(here, "results.md"));
 
 // Sizes. Python runs the same programs with a smaller n (its ratios are
