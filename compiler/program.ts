@@ -58,7 +58,8 @@ function blockable(s: t.Statement): boolean {
  * `try { ... } catch (e) { report; leave; throw e }`: an exception leaving the module from there
  * gets its `exception` and `return` events and pops the frame, as in any function. A `let` or
  * `const` declaration (exported or not) stays where it is; its first initializer is computed
- * just before it, in such a run: `let $i; try { $i = init; } catch ...; const x = $i;`.
+ * just before it, in such a run: `let $i; try { $i = init; } catch ...; const x = $i;`. A class
+ * declaration becomes `let A = $i` the same way, `$i` being the class as an expression.
  */
 function guardStatements(file: FileContext, fn: FunctionContext, body: t.Statement[]): t.Statement[] {
   const out: t.Statement[] = [];
@@ -80,16 +81,31 @@ function guardStatements(file: FileContext, fn: FunctionContext, body: t.Stateme
       continue;
     }
     const declaration = t.isExportNamedDeclaration(s) ? s.declaration : s;
-    const first = t.isVariableDeclaration(declaration) ? declaration.declarations[0] : undefined;
-    if (first?.init && canGuard(first.init)) {
-      // The later declarators stay: their initializers may read the bindings of the earlier ones.
+    // Computes `value` in the run, into a temporary declared before it; returns the temporary.
+    const guard = (value: t.Expression) => {
       const temporary = file.names.other("i" + temporaries++);
       out.push(t.variableDeclaration("let", [t.variableDeclarator(t.identifier(temporary))]));
-      run.push(t.expressionStatement(t.assignmentExpression("=", t.identifier(temporary), first.init)));
-      first.init = t.identifier(temporary);
+      const assignment = t.expressionStatement(t.assignmentExpression("=", t.identifier(temporary), value));
+      assignment.loc = assignment.expression.loc = value.loc; // what an error thrown there points at
+      run.push(assignment);
+      return t.identifier(temporary);
+    };
+    let statement = s;
+    if (t.isVariableDeclaration(declaration)) {
+      // The later declarators stay: their initializers may read the bindings of the earlier ones.
+      const first = declaration.declarations[0];
+      if (first.init && canGuard(first.init)) first.init = guard(first.init);
+    } else if (t.isClassDeclaration(declaration) && declaration.id && !declaration.decorators?.length) {
+      // `class A {}` → `let A = $i` with `$i = class A {}` guarded: the same mutable binding and TDZ,
+      // and the named class expression keeps the class's own inner binding and name.
+      const expression = t.classExpression(declaration.id, declaration.superClass, declaration.body);
+      expression.loc = declaration.loc;
+      const binding = t.inherits(t.variableDeclaration("let", [t.variableDeclarator(t.cloneNode(declaration.id), guard(expression))]), declaration);
+      if (t.isExportNamedDeclaration(s)) s.declaration = binding;
+      else statement = binding;
     }
     flush();
-    out.push(s);
+    out.push(statement);
   }
   flush();
   return out;

@@ -427,6 +427,26 @@ export const table = JSON.parse("{");
   assert.is(rt.state.sp, 0);
 });
 
+test("a class declaration that throws at the module's top level: exception there; classes stay what they were", async () => {
+  const { events, error } = await traceRun(`export class Shape {
+  static kind = "shape";
+  area() { return 0; }
+}
+const Missing = undefined;
+export class Square extends Missing {}
+`, "modclass.mjs");
+  assert.match(error.message, /Class extends value undefined/);
+  assert.equal(show(events).slice(-3), ["line <module> 6", "exception <module> 6", "return <module> 6"]);
+  const { exports } = await traceRun(`export class Shape {
+  static kind = Shape.name;
+}
+export let replaced = Shape;
+Shape = class Other {};
+export const after = Shape.name;
+`, "modclass2.mjs");
+  assert.equal([exports.replaced.name, exports.replaced.kind, exports.after], ["Shape", "Shape", "Other"]);
+});
+
 test("frame.eval sees the module's own bindings from any frame; assignments to them stick", async () => {
   const seen = [];
   const { exports } = await traceRun(`let ticks = 0;
