@@ -69,4 +69,6 @@ export interface FileContext {
   generated: WeakSet<t.Node>;
   /** runtime functions the generated code calls (the header binds each) */
   runtimeUsed: Set<string>;
+  /** an ES module's top-level function declarations, each with the name of its plain copy (see early.ts) */
+  earlyCopies: Map<t.Function, string>;
 }

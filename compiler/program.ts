@@ -6,6 +6,7 @@
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import type { FileContext, FunctionContext } from "./context.js";
+import { copyTopLevelFunctions } from "./early.js";
 import { epilogue, exceptionHook, prologue, rt } from "./emit.js";
 import { chooseNames } from "./names.js";
 import { ownBindings } from "./snapshot.js";
@@ -33,9 +34,11 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
     functions: [],
     generated: new WeakSet(),
     runtimeUsed: new Set(),
+    earlyCopies: new Map(),
   };
   const moduleFn = openFunction(file, program, "<module>", "<module>", 0, false, null);
   file.codes[0][2] = 1;
+  const copies = copyTopLevelFunctions(program, file);
   program.traverse(visitor, file);
   const body = guardStatements(file, moduleFn, insertSites(program.node.body));
   const pro = prologue(file, moduleFn, 1, ownBindings(program, moduleFn), false);
@@ -43,7 +46,7 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
   finishSites(file, moduleFn);
   const end = epilogue(file, moduleFn, t.unaryExpression("void", t.numericLiteral(0)));
   const repair = t.expressionStatement(rt(file, "enterModule", []));
-  program.node.body = [...header(file, program, options), repair, ...pro.enter, ...body, ...end];
+  program.node.body = [...header(file, program, options), repair, ...pro.enter, ...body, ...end, ...copies];
 }
 
 /** Statements that may stand in a block without changing what their declarations mean. */

@@ -17,6 +17,7 @@
 import type { NodePath, Visitor } from "@babel/traverse";
 import * as t from "@babel/types";
 import type { FileContext, FunctionContext, Site } from "./context.js";
+import { earlyCall } from "./early.js";
 import { completeSite, epilogue, exceptionHook, lineSite, prologue, resume, rt, suspension, wrapBody } from "./emit.js";
 import { inferredName, isFieldWrapper, markFieldWrapper, qualifiedName } from "./naming.js";
 import { isSilent, plainLoop } from "./silent.js";
@@ -159,7 +160,8 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
   fn.sites.push(pro.site);
   const statements = t.isStaticBlock(node) ? node.body : (node.body as t.BlockStatement).body;
   const [hoisted, rest] = splitHoisted(path, statements);
-  const body = [...hoisted, ...pro.enter, wrapBody(file, fn, rest)];
+  const early = earlyCall(file, node);
+  const body = [...(early ? [early] : []), ...hoisted, ...pro.enter, wrapBody(file, fn, rest)];
   if (t.isStaticBlock(node)) node.body = body;
   else (node.body as t.BlockStatement).body = body;
   finishSites(file, fn);

@@ -3,11 +3,12 @@
 // trace function, must record the same, and leave the frame stack empty.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { instrumentToFile, root, rt } from "./helpers/run.mjs";
+import { instrument } from "../dist/compiler.mjs";
+import { instrumentToFile, root, rt, runtimePath, tmp } from "./helpers/run.mjs";
 
 const require = createRequire(import.meta.url);
 const dir = join(root, "test/fixtures/constructs");
@@ -43,5 +44,33 @@ for (const name of readdirSync(dir)) {
     assert.is(rt.state.sp, 0);
   });
 }
+
+test("an ES module import cycle: functions called before their module ran work as without tsdb, and are traced after", async () => {
+  const cycle = join(root, "test/fixtures/cycle");
+  const expected = (await import(pathToFileURL(join(cycle, "a.mjs")).href)).out;
+  // The instrumented copies under the same names in one folder, so that they import each other.
+  const folder = join(tmp, `cycle-${process.pid}`);
+  mkdirSync(folder, { recursive: true });
+  for (const name of ["a.mjs", "b.mjs"]) {
+    const file = join(cycle, name);
+    writeFileSync(join(folder, name), instrument(readFileSync(file, "utf8"), { filename: file, runtime: runtimePath }).code);
+  }
+  const calls = [];
+  const tracer = (frame, event) => {
+    if (event === "call") calls.push(frame.code.name);
+    return tracer;
+  };
+  rt.settrace(tracer);
+  let got;
+  try {
+    got = (await import(pathToFileURL(join(folder, "a.mjs")).href)).out;
+  } finally {
+    rt.settrace(null);
+  }
+  assert.equal(got, expected);
+  // b's calls came before a's header: untraced; a's own calls after it: traced.
+  assert.equal(calls.filter((name) => name !== "<module>"), ["helper", "Point", "later"]);
+  assert.is(rt.state.sp, 0);
+});
 
 test.run();

@@ -1,0 +1,46 @@
+/**
+ * Calls that come before the module's own code has run. In an ES module import cycle, a module's
+ * function declarations can be called (they are hoisted) while the module body, and so the
+ * header that binds what instrumented code uses, has not run yet: the header's `const`s are in
+ * their temporal dead zone. (They are `const` because that is what lets V8 compile the flag
+ * tests away.) Such a function gets a plain copy, made before instrumentation, and starts with
+ *
+ *   try { $R; } catch { return new.target === void 0 ? $p.apply(this, arguments) : Reflect.construct($p, arguments, new.target); }
+ *
+ * so that a call before the header exists runs the original code, untraced, as it would without
+ * tsdb. Generators are left out: their body (where the header is first used) runs at the first
+ * `next()`, not at the call. CommonJS modules need none of this: their header runs before any of
+ * their code can be reached.
+ */
+import type { NodePath } from "@babel/traverse";
+import * as t from "@babel/types";
+import type { FileContext } from "./context.js";
+
+/** Notes each top-level function declaration of a module, with a copy of it as it is now. */
+export function copyTopLevelFunctions(program: NodePath<t.Program>, file: FileContext): t.FunctionDeclaration[] {
+  if (program.node.sourceType !== "module") return [];
+  const copies: t.FunctionDeclaration[] = [];
+  for (const statement of program.node.body) {
+    const node = t.isExportNamedDeclaration(statement) || t.isExportDefaultDeclaration(statement) ? statement.declaration : statement;
+    if (!t.isFunctionDeclaration(node) || node.id == null || node.generator) continue;
+    const name = file.names.other("p" + copies.length);
+    const copy = t.cloneNode(node, true);
+    copy.id = t.identifier(name);
+    copies.push(copy);
+    file.earlyCopies.set(node, name);
+  }
+  return copies;
+}
+
+/** The statement that sends a call made before the module's header ran to the plain copy, or null. */
+export function earlyCall(file: FileContext, node: t.Node): t.Statement | null {
+  const copy = file.earlyCopies.get(node as t.Function);
+  if (copy === undefined) return null;
+  const newTarget = () => t.metaProperty(t.identifier("new"), t.identifier("target"));
+  const call = t.conditionalExpression(
+    t.binaryExpression("===", newTarget(), t.unaryExpression("void", t.numericLiteral(0))),
+    t.callExpression(t.memberExpression(t.identifier(copy), t.identifier("apply")), [t.thisExpression(), t.identifier("arguments")]),
+    t.callExpression(t.memberExpression(t.identifier("Reflect"), t.identifier("construct")), [t.identifier(copy), t.identifier("arguments"), newTarget()]),
+  );
+  return t.tryStatement(t.blockStatement([t.expressionStatement(t.identifier(file.names.R))]), t.catchClause(null, t.blockStatement([t.returnStatement(call)])));
+}
