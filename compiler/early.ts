@@ -8,9 +8,9 @@
  *   try { $R; } catch { return new.target === void 0 ? $p.apply(this, arguments) : Reflect.construct($p, arguments, new.target); }
  *
  * so that a call before the header exists runs the original code, untraced, as it would without
- * tsdb. Generators are left out: their body (where the header is first used) runs at the first
- * `next()`, not at the call. CommonJS modules need none of this: their header runs before any of
- * their code can be reached.
+ * tsdb. A generator's body (where the header is first used) runs at its first `next()`: there the
+ * catch delegates to a plain generator instead (`return yield* $p.apply(this, arguments)`).
+ * CommonJS modules need none of this: their header runs before any of their code can be reached.
  */
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
@@ -22,7 +22,7 @@ export function copyTopLevelFunctions(program: NodePath<t.Program>, file: FileCo
   const copies: t.FunctionDeclaration[] = [];
   for (const statement of program.node.body) {
     const node = t.isExportNamedDeclaration(statement) || t.isExportDefaultDeclaration(statement) ? statement.declaration : statement;
-    if (!t.isFunctionDeclaration(node) || node.id == null || node.generator) continue;
+    if (!t.isFunctionDeclaration(node) || node.id == null) continue;
     const name = file.names.other("p" + copies.length);
     const copy = t.cloneNode(node, true);
     copy.id = t.identifier(name);
@@ -36,11 +36,23 @@ export function copyTopLevelFunctions(program: NodePath<t.Program>, file: FileCo
 export function earlyCall(file: FileContext, node: t.Node): t.Statement | null {
   const copy = file.earlyCopies.get(node as t.Function);
   if (copy === undefined) return null;
-  const newTarget = () => t.metaProperty(t.identifier("new"), t.identifier("target"));
-  const call = t.conditionalExpression(
-    t.binaryExpression("===", newTarget(), t.unaryExpression("void", t.numericLiteral(0))),
-    t.callExpression(t.memberExpression(t.identifier(copy), t.identifier("apply")), [t.thisExpression(), t.identifier("arguments")]),
-    t.callExpression(t.memberExpression(t.identifier("Reflect"), t.identifier("construct")), [t.identifier(copy), t.identifier("arguments"), newTarget()]),
+  const apply = t.callExpression(t.memberExpression(t.identifier(copy), t.identifier("apply")), [t.thisExpression(), t.identifier("arguments")]);
+  return t.tryStatement(
+    t.blockStatement([t.expressionStatement(t.identifier(file.names.R))]),
+    t.catchClause(null, t.blockStatement([t.returnStatement((node as t.Function).generator ? delegate(file, apply) : callOrConstruct(copy, apply))])),
   );
-  return t.tryStatement(t.blockStatement([t.expressionStatement(t.identifier(file.names.R))]), t.catchClause(null, t.blockStatement([t.returnStatement(call)])));
+}
+
+/** `yield* copy.apply(this, arguments)`, which the visitors must not take for the program's own. */
+function delegate(file: FileContext, apply: t.Expression): t.Expression {
+  const expression = t.yieldExpression(apply, true);
+  file.generated.add(expression);
+  return expression;
+}
+
+/** `new.target === void 0 ? copy.apply(this, arguments) : Reflect.construct(copy, arguments, new.target)` */
+function callOrConstruct(copy: string, apply: t.Expression): t.Expression {
+  const newTarget = () => t.metaProperty(t.identifier("new"), t.identifier("target"));
+  const construct = t.callExpression(t.memberExpression(t.identifier("Reflect"), t.identifier("construct")), [t.identifier(copy), t.identifier("arguments"), newTarget()]);
+  return t.conditionalExpression(t.binaryExpression("===", newTarget(), t.unaryExpression("void", t.numericLiteral(0))), apply, construct);
 }

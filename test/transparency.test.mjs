@@ -69,7 +69,8 @@ test("an ES module import cycle: functions called before their module ran work a
   }
   assert.equal(got, expected);
   // b's calls came before a's header: untraced; a's own calls after it: traced.
-  assert.equal(calls.filter((name) => name !== "<module>"), ["helper", "Point", "later"]);
+  // (a generator reports a call each time it resumes)
+  assert.equal(calls.filter((name) => name !== "<module>"), ["helper", "Point", "count", "count", "later"]);
   assert.is(rt.state.sp, 0);
 });
 
