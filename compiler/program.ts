@@ -60,9 +60,9 @@ function blockable(s: t.Statement): boolean {
  * must stay where they are), but each run of statements that can stand in a block gets a
  * `try { ... } catch (e) { report; leave; throw e }`: an exception leaving the module from there
  * gets its `exception` and `return` events and pops the frame, as in any function. A `let` or
- * `const` declaration (exported or not) stays where it is; its first initializer is computed
- * just before it, in such a run: `let $i; try { $i = init; } catch ...; const x = $i;`. A class
- * declaration becomes `let A = $i` the same way, `$i` being the class as an expression.
+ * `const` declaration (exported or not) stays where it is, one per declarator; each initializer is
+ * computed just before it, in such a run: `let $i; try { $i = init; } catch ...; const x = $i;`. A
+ * class declaration becomes `let A = $i` the same way, `$i` being the class as an expression.
  */
 function guardStatements(file: FileContext, fn: FunctionContext, body: t.Statement[]): t.Statement[] {
   const out: t.Statement[] = [];
@@ -78,7 +78,7 @@ function guardStatements(file: FileContext, fn: FunctionContext, body: t.Stateme
     run = [];
   };
   let temporaries = 0;
-  for (const s of body) {
+  for (const s of body.flatMap(oneDeclaratorEach)) {
     if (blockable(s)) {
       run.push(s);
       continue;
@@ -95,9 +95,8 @@ function guardStatements(file: FileContext, fn: FunctionContext, body: t.Stateme
     };
     let statement = s;
     if (t.isVariableDeclaration(declaration)) {
-      // The later declarators stay: their initializers may read the bindings of the earlier ones.
-      const first = declaration.declarations[0];
-      if (first.init && canGuard(first.init)) first.init = guard(first.init);
+      const only = declaration.declarations[0];
+      if (only.init && canGuard(only.init)) only.init = guard(only.init);
     } else if (t.isClassDeclaration(declaration) && declaration.id && !declaration.decorators?.length) {
       // `class A {}` → `let A = $i` with `$i = class A {}` guarded: the same mutable binding and TDZ,
       // and the named class expression keeps the class's own inner binding and name.
@@ -112,6 +111,20 @@ function guardStatements(file: FileContext, fn: FunctionContext, body: t.Stateme
   }
   flush();
   return out;
+}
+
+/**
+ * `const a = f(), b = g(a);` as `const a = f(); const b = g(a);` (exported the same way): the same
+ * bindings, initialized in the same order, so that each initializer can be guarded on its own.
+ */
+function oneDeclaratorEach(s: t.Statement): t.Statement[] {
+  const declaration = t.isExportNamedDeclaration(s) ? s.declaration : s;
+  if (!t.isVariableDeclaration(declaration) || !(declaration.kind === "let" || declaration.kind === "const") || declaration.declarations.length === 1) return [s];
+  return declaration.declarations.map((declarator, i) => {
+    const one = t.variableDeclaration(declaration.kind, [declarator]);
+    const statement = t.isExportNamedDeclaration(s) ? t.exportNamedDeclaration(one) : one;
+    return i === 0 ? t.inherits(statement, s) : statement;
+  });
 }
 
 /**

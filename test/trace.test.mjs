@@ -427,6 +427,16 @@ export const table = JSON.parse("{");
   assert.is(rt.state.sp, 0);
 });
 
+test("a later declarator of a top-level let/const that throws: exception there; the earlier ones are initialized first", async () => {
+  const seen = [];
+  const { events, error } = await traceRun(`const a = 1, b = a + 1;
+export const ok = b * 2, bad = JSON.parse("{" + ok);
+`, "moddecl.mjs", { local: (frame, event) => event === "exception" && seen.push(frame.eval("[a, b, ok]")) });
+  assert.is(error.name, "SyntaxError");
+  assert.equal(show(events).slice(-2), ["exception <module> 2", "return <module> 2"]);
+  assert.equal(seen, [[1, 2, 4]]);
+});
+
 test("a class declaration that throws at the module's top level: exception there; classes stay what they were", async () => {
   const { events, error } = await traceRun(`export class Shape {
   static kind = "shape";
