@@ -11,6 +11,8 @@
  * tsdb. A generator's body (where the header is first used) runs at its first `next()`: there the
  * catch delegates to a plain generator instead (`return yield* $p.apply(this, arguments)`).
  * CommonJS modules need none of this: their header runs before any of their code can be reached.
+ * One difference stays: parameter defaults run before the body, so on that early path they run
+ * twice (the instrumented function's, then the copy's).
  */
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
