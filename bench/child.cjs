@@ -20,7 +20,7 @@ function main() {
   const workload = loadWorkload(spec.workload, instrumented);
   const run = workload.run;
   let body; // (n) => void, the timed part of one iteration
-  let state = {};
+  const state = {};
 
   if (spec.mode === "plain" || spec.mode === "detached") {
     body = (n) => run(n);
@@ -202,5 +202,5 @@ function registerLoad() {
 try {
   main();
 } catch (error) {
-  out({ error: String((error && error.stack) || error) });
+  out({ error: String(error?.stack || error) });
 }

@@ -42,7 +42,9 @@ const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
 const opt = (name) => args.filter((a) => a.startsWith(`--${name}=`)).map((a) => a.slice(name.length + 3));
 const quick = flag("quick");
-const only = opt("only").flatMap((s) => s.split(",")).filter(Boolean);
+const only = opt("only")
+  .flatMap((s) => s.split(","))
+  .filter(Boolean);
 const noPython = flag("no-python");
 const useWall = flag("wall");
 const nodeArgs = opt("node-arg");
@@ -90,17 +92,67 @@ const P = quick
  * pass when ≥ target; "instrument": tsdb time / istanbul time.
  */
 const CASES = [
-  { id: "detached", label: "instrumented, no trace function", kind: "ratio", mode: "detached", targets: { fib: 2.0, loop: 1.1, acorn: 1.3 }, python: null },
-  { id: "bdb-other", label: "Bdb continuing, breakpoint in another file", kind: "ratio", mode: "bdb-other", targets: { fib: 2.5, loop: 1.1, acorn: 1.5 }, python: "bdb-other" },
-  { id: "bdb-same", label: "Bdb continuing, breakpoint in same file, never hit", kind: "ratio", mode: "bdb-same", targets: { fib: 3.0, loop: 1.5, acorn: 2.0 }, python: "bdb-same" },
-  { id: "bdb-step", label: "every line stops, no-op userLine", kind: "events", mode: "bdb-step", targets: { fib: 50e6, loop: 50e6 }, python: "bdb-step" },
-  { id: "settrace", label: "no-op global + local trace function (settrace)", kind: "events", mode: "settrace", targets: { fib: null, loop: null }, python: "settrace" },
+  {
+    id: "detached",
+    label: "instrumented, no trace function",
+    kind: "ratio",
+    mode: "detached",
+    targets: { fib: 2.0, loop: 1.1, acorn: 1.3 },
+    python: null,
+  },
+  {
+    id: "bdb-other",
+    label: "Bdb continuing, breakpoint in another file",
+    kind: "ratio",
+    mode: "bdb-other",
+    targets: { fib: 2.5, loop: 1.1, acorn: 1.5 },
+    python: "bdb-other",
+  },
+  {
+    id: "bdb-same",
+    label: "Bdb continuing, breakpoint in same file, never hit",
+    kind: "ratio",
+    mode: "bdb-same",
+    targets: { fib: 3.0, loop: 1.5, acorn: 2.0 },
+    python: "bdb-same",
+  },
+  {
+    id: "bdb-step",
+    label: "every line stops, no-op userLine",
+    kind: "events",
+    mode: "bdb-step",
+    targets: { fib: 50e6, loop: 50e6 },
+    python: "bdb-step",
+  },
+  {
+    id: "settrace",
+    label: "no-op global + local trace function (settrace)",
+    kind: "events",
+    mode: "settrace",
+    targets: { fib: null, loop: null },
+    python: "settrace",
+  },
 ];
 
 const rows = [];
-for (const c of CASES) for (const w of Object.keys(c.targets)) rows.push({ ...c, workload: w, rowId: `${w}-${c.id}`, target: c.targets[w] });
-rows.push({ id: "instrument", rowId: "instrument", kind: "instrument", label: "instrument() time vs babel-plugin-istanbul", workload: P.instrumentFile.split("/").pop(), target: 1.0 });
-rows.push({ id: "register", rowId: "register-cache", kind: "speedup", label: "register: 1st / 2nd (cached) load, hook time", workload: P.registerFile.split("/").pop(), target: 20 });
+for (const c of CASES)
+  for (const w of Object.keys(c.targets)) rows.push({ ...c, workload: w, rowId: `${w}-${c.id}`, target: c.targets[w] });
+rows.push({
+  id: "instrument",
+  rowId: "instrument",
+  kind: "instrument",
+  label: "instrument() time vs babel-plugin-istanbul",
+  workload: P.instrumentFile.split("/").pop(),
+  target: 1.0,
+});
+rows.push({
+  id: "register",
+  rowId: "register-cache",
+  kind: "speedup",
+  label: "register: 1st / 2nd (cached) load, hook time",
+  workload: P.registerFile.split("/").pop(),
+  target: 20,
+});
 
 const selected = only.length ? rows.filter((r) => only.some((p) => r.rowId.includes(p))) : rows;
 if (selected.length === 0) {
@@ -115,7 +167,20 @@ const python = !noPython && spawnSync("python3", ["--version"]).status === 0;
 const jobs = new Map();
 function job(lang, workload, mode, size, extra = {}) {
   const key = `${lang}:${workload}:${mode}:${size.n}`;
-  if (!jobs.has(key)) jobs.set(key, { key, lang, workload, mode, n: size.n, iters: size.iters, warm: mode === "count" ? undefined : size.warm, once: mode === "count", results: [], errors: [], ...extra });
+  if (!jobs.has(key))
+    jobs.set(key, {
+      key,
+      lang,
+      workload,
+      mode,
+      n: size.n,
+      iters: size.iters,
+      warm: mode === "count" ? undefined : size.warm,
+      once: mode === "count",
+      results: [],
+      errors: [],
+      ...extra,
+    });
   return jobs.get(key);
 }
 
@@ -208,7 +273,9 @@ function runJob(j) {
   try {
     res = JSON.parse(last);
   } catch {
-    res = { error: `exit ${r.status}${r.signal ? " " + r.signal : ""}: ${(r.stderr || r.stdout || "").trim().split("\n").slice(-3).join(" / ")}` };
+    res = {
+      error: `exit ${r.status}${r.signal ? " " + r.signal : ""}: ${(r.stderr || r.stdout || "").trim().split("\n").slice(-3).join(" / ")}`,
+    };
   }
   if (res.error) {
     j.errors.push(res.error);
@@ -231,7 +298,12 @@ function runRegister(j) {
   delete env.TSDB_EXCLUDE;
   const loads = [];
   for (const phase of ["cold", "cached"]) {
-    const r = spawnSync(process.execPath, [...nodeArgs, join(here, "child.cjs"), JSON.stringify(spec)], { cwd: root, env, encoding: "utf8", timeout: 15 * 60 * 1000 });
+    const r = spawnSync(process.execPath, [...nodeArgs, join(here, "child.cjs"), JSON.stringify(spec)], {
+      cwd: root,
+      env,
+      encoding: "utf8",
+      timeout: 15 * 60 * 1000,
+    });
     let res;
     try {
       res = JSON.parse((r.stdout || "").trim().split("\n").pop());
@@ -249,7 +321,13 @@ function runRegister(j) {
   rmSync(cacheDir, { recursive: true, force: true });
   const [cold, cached] = loads;
   j.hooked = cold.hooked;
-  j.results.push({ best: cold.times[0] / cached.times[0], cold: cold.times[0], cached: cached.times[0], coldRequire: cold.walls[0], cachedRequire: cached.walls[0] });
+  j.results.push({
+    best: cold.times[0] / cached.times[0],
+    cold: cold.times[0],
+    cached: cached.times[0],
+    coldRequire: cold.walls[0],
+    cachedRequire: cached.walls[0],
+  });
 }
 
 const list = [...jobs.values()];
@@ -329,7 +407,9 @@ for (const row of selected) {
         const ms = median(r.map((x) => x.best));
         return `${fmtMs(ms)}, ${(r[0].bytes / 1e6 / (ms / 1000)).toFixed(2)} MB/s, output ${(r[0].outBytes / 1e6).toFixed(2)} MB`;
       };
-      notes.push(`instrument ${P.instrumentFile} (${(row.js.results.find(Boolean).bytes / 1e6).toFixed(2)} MB): tsdb ${mbs(row.js)}; babel-plugin-istanbul ${mbs(row.jsBase)}`);
+      notes.push(
+        `instrument ${P.instrumentFile} (${(row.js.results.find(Boolean).bytes / 1e6).toFixed(2)} MB): tsdb ${mbs(row.js)}; babel-plugin-istanbul ${mbs(row.jsBase)}`,
+      );
     }
   } else if (row.kind === "speedup") {
     const e = err(row.js);
@@ -353,7 +433,9 @@ for (const row of selected) {
 
 const sizes = [
   `JS: fib(${P.js.fib.n}), loop n=${P.js.loop.n.toExponential(0)}, acorn parsing ${P.parseFile}; events/s cases: fib(${P.jsEvents.fib.n}), loop n=${P.jsEvents.loop.n.toExponential(0)}; each after a warm-up with a small input`,
-  python ? `Python: fib(${P.py.fib.n}), loop n=${P.py.loop.n.toExponential(0)} (ratios against Python's own plain run at that n)` : "Python: not run",
+  python
+    ? `Python: fib(${P.py.fib.n}), loop n=${P.py.loop.n.toExponential(0)} (ratios against Python's own plain run at that n)`
+    : "Python: not run",
 ];
 const baselines = list
   .filter((j) => j.mode === "plain" && j.results.some(Boolean))

@@ -80,7 +80,10 @@ const display = (file: string) => {
 };
 
 function list(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 function parse(argv: string[]): { options: Options; inputs: string[]; help: boolean; version: boolean } {
@@ -198,7 +201,12 @@ function toBase64(map: SourceMap): string {
  * Instruments `text` (from `file`, written to `out` or stdout): the code to
  * write and the map to write beside it, if any.
  */
-function instrumentText(text: string, file: string | undefined, out: string | undefined, options: Options): { code: string; map?: SourceMap } {
+function instrumentText(
+  text: string,
+  file: string | undefined,
+  out: string | undefined,
+  options: Options,
+): { code: string; map?: SourceMap } {
   const { code, map } = instrument(text, {
     filename: file,
     sourceType: file ? sourceTypeOf(file, options) : (options.sourceType ?? "unambiguous"),
@@ -355,7 +363,7 @@ export function main(argv: string[] = process.argv.slice(2)): number {
 }
 
 function run(argv: string[]): number {
-  let parsed;
+  let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
   } catch (error) {

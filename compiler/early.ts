@@ -38,10 +38,16 @@ export function copyTopLevelFunctions(program: NodePath<t.Program>, file: FileCo
 export function earlyCall(file: FileContext, node: t.Node): t.Statement | null {
   const copy = file.earlyCopies.get(node as t.Function);
   if (copy === undefined) return null;
-  const apply = t.callExpression(t.memberExpression(t.identifier(copy), t.identifier("apply")), [t.thisExpression(), t.identifier("arguments")]);
+  const apply = t.callExpression(t.memberExpression(t.identifier(copy), t.identifier("apply")), [
+    t.thisExpression(),
+    t.identifier("arguments"),
+  ]);
   return t.tryStatement(
     t.blockStatement([t.expressionStatement(t.identifier(file.names.R))]),
-    t.catchClause(null, t.blockStatement([t.returnStatement((node as t.Function).generator ? delegate(file, apply) : callOrConstruct(copy, apply))])),
+    t.catchClause(
+      null,
+      t.blockStatement([t.returnStatement((node as t.Function).generator ? delegate(file, apply) : callOrConstruct(copy, apply))]),
+    ),
   );
 }
 
@@ -55,6 +61,10 @@ function delegate(file: FileContext, apply: t.Expression): t.Expression {
 /** `new.target === void 0 ? copy.apply(this, arguments) : Reflect.construct(copy, arguments, new.target)` */
 function callOrConstruct(copy: string, apply: t.Expression): t.Expression {
   const newTarget = () => t.metaProperty(t.identifier("new"), t.identifier("target"));
-  const construct = t.callExpression(t.memberExpression(t.identifier("Reflect"), t.identifier("construct")), [t.identifier(copy), t.identifier("arguments"), newTarget()]);
+  const construct = t.callExpression(t.memberExpression(t.identifier("Reflect"), t.identifier("construct")), [
+    t.identifier(copy),
+    t.identifier("arguments"),
+    newTarget(),
+  ]);
   return t.conditionalExpression(t.binaryExpression("===", newTarget(), t.unaryExpression("void", t.numericLiteral(0))), apply, construct);
 }

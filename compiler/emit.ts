@@ -36,14 +36,22 @@ function assign(target: t.LVal, value: t.Expression): t.ExpressionStatement {
  * A site: `$L[$d] = line; if ($k.l && $B[line]) $T.line($d, scope, [values]);`
  * The snapshot array and scope number are filled in by `completeSite`.
  */
-export function lineSite(file: FileContext, fn: FunctionContext, line: number, site: Omit<Site, "array" | "scope" | "dispatch" | "line">, silent: boolean): [t.Statement[], Site] {
+export function lineSite(
+  file: FileContext,
+  fn: FunctionContext,
+  line: number,
+  site: Omit<Site, "array" | "scope" | "dispatch" | "line">,
+  silent: boolean,
+): [t.Statement[], Site] {
   const array = t.arrayExpression([]);
   const scope = num(0);
   // A silent statement's line is only stored when its event is dispatched (see silent.ts), and only
   // a trace function wants it (bit 1 of the line table), not a locals capture (bit 2).
   const wanted: t.Expression = t.memberExpression(id(file.names.B), num(line), true);
   const test = t.logicalExpression("&&", keyFlag(file, fn, "l"), silent ? t.binaryExpression("&", wanted, num(1)) : wanted);
-  const call = silent ? rt(file, "lineAt", [id(file.names.d), num(line), scope, array]) : rt(file, "line", [id(file.names.d), scope, array]);
+  const call = silent
+    ? rt(file, "lineAt", [id(file.names.d), num(line), scope, array])
+    : rt(file, "line", [id(file.names.d), scope, array]);
   const dispatch = t.ifStatement(test, t.expressionStatement(call));
   const statements = silent ? [dispatch] : [assign(at(file.names.L, file), num(line)), dispatch];
   return [statements, { ...site, array, scope, dispatch, line: { line, silent } }];
@@ -71,12 +79,16 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: Snaps
   const writable = entries.filter((e) => e.writable);
   site.array.elements = entries.map((e) => readBinding(file, e.name, e.read));
   const scope = (site.scope.value = scopeNumber(file, [writable.length, ...entries.map((e) => e.name)]));
-  if (site.line !== null && site.dispatch !== null && scope === previous && stableRow(fn, entries)) keepSnapshot(file, site.line, scope, site.dispatch);
+  if (site.line !== null && site.dispatch !== null && scope === previous && stableRow(fn, entries))
+    keepSnapshot(file, site.line, scope, site.dispatch);
   if (writable.length === 0 || site.dispatch === null) return scope;
   // if ($k.l && $B[n] && ($w = $T.line(...))) [a, b] = $w;
   const call = (site.dispatch.consequent as t.ExpressionStatement).expression;
   site.dispatch.test = t.logicalExpression("&&", site.dispatch.test, t.assignmentExpression("=", id(file.names.w), call));
-  site.dispatch.consequent = writeBack(file, writable.map((e) => e.name));
+  site.dispatch.consequent = writeBack(
+    file,
+    writable.map((e) => e.name),
+  );
   return scope;
 }
 
@@ -189,7 +201,11 @@ export function epilogue(file: FileContext, fn: FunctionContext, value: t.Expres
   const n = file.names;
   if (fn.resumable) return [resume(file), t.expressionStatement(rt(file, "leave", [id(n.d), value]))];
   const key = id(n.key(fn.index));
-  const test = t.logicalExpression("&&", keyFlag(file, fn, "r"), t.binaryExpression("!==", at(n.S, file), t.memberExpression(key, id("id"))));
+  const test = t.logicalExpression(
+    "&&",
+    keyFlag(file, fn, "r"),
+    t.binaryExpression("!==", at(n.S, file), t.memberExpression(key, id("id"))),
+  );
   const pop = assign(sp(file), t.binaryExpression("-", id(n.d), num(1)));
   return [t.ifStatement(test, t.expressionStatement(rt(file, "leave", [id(n.d), value])), pop)];
 }

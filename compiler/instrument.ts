@@ -64,7 +64,7 @@ export function instrument(code: string, options: InstrumentOptions = {}): Instr
   const isTS = real && TS.test(filename);
   const sourceType = options.sourceType ?? (real ? defaultSourceType(filename) : "unambiguous");
   const sourceMaps = options.sourceMaps ?? "file";
-  let result;
+  let result: ReturnType<typeof transformSync>;
   try {
     result = transformSync(code, {
       filename: real ? filename : undefined,

@@ -26,8 +26,18 @@ export function chooseNames(source: string): Names {
   for (let i = 0; source.includes(prefix); i++) prefix = `$t${i}$`;
   const n = (s: string) => prefix + s;
   return {
-    T: n("T"), F: n("F"), S: n("S"), L: n("L"), R: n("R"), B: n("B"),
-    d: n("d"), r: n("r"), w: n("w"), fo: n("fo"), v: n("v"), e: n("e"),
+    T: n("T"),
+    F: n("F"),
+    S: n("S"),
+    L: n("L"),
+    R: n("R"),
+    B: n("B"),
+    d: n("d"),
+    r: n("r"),
+    w: n("w"),
+    fo: n("fo"),
+    v: n("v"),
+    e: n("e"),
     key: (i) => n("k" + i),
     loop: (i) => n("c" + i),
     other: n,

@@ -72,7 +72,11 @@ function guardStatements(file: FileContext, fn: FunctionContext, body: t.Stateme
     const e = file.names.e;
     const handler = t.catchClause(
       t.identifier(e),
-      t.blockStatement([...exceptionHook(file, fn, e, true), ...epilogue(file, fn, t.unaryExpression("void", t.numericLiteral(0))), t.throwStatement(t.identifier(e))]),
+      t.blockStatement([
+        ...exceptionHook(file, fn, e, true),
+        ...epilogue(file, fn, t.unaryExpression("void", t.numericLiteral(0))),
+        t.throwStatement(t.identifier(e)),
+      ]),
     );
     out.push(t.tryStatement(t.blockStatement(run), handler));
     run = [];
@@ -102,7 +106,10 @@ function guardStatements(file: FileContext, fn: FunctionContext, body: t.Stateme
       // and the named class expression keeps the class's own inner binding and name.
       const expression = t.classExpression(declaration.id, declaration.superClass, declaration.body);
       expression.loc = declaration.loc;
-      const binding = t.inherits(t.variableDeclaration("let", [t.variableDeclarator(t.cloneNode(declaration.id), guard(expression))]), declaration);
+      const binding = t.inherits(
+        t.variableDeclaration("let", [t.variableDeclarator(t.cloneNode(declaration.id), guard(expression))]),
+        declaration,
+      );
       if (t.isExportNamedDeclaration(s)) s.declaration = binding;
       else statement = binding;
     }
@@ -119,7 +126,12 @@ function guardStatements(file: FileContext, fn: FunctionContext, body: t.Stateme
  */
 function oneDeclaratorEach(s: t.Statement): t.Statement[] {
   const declaration = t.isExportNamedDeclaration(s) ? s.declaration : s;
-  if (!t.isVariableDeclaration(declaration) || !(declaration.kind === "let" || declaration.kind === "const") || declaration.declarations.length === 1) return [s];
+  if (
+    !t.isVariableDeclaration(declaration) ||
+    !(declaration.kind === "let" || declaration.kind === "const") ||
+    declaration.declarations.length === 1
+  )
+    return [s];
   return declaration.declarations.map((declarator, i) => {
     const one = t.variableDeclaration(declaration.kind, [declarator]);
     const statement = t.isExportNamedDeclaration(s) ? t.exportNamedDeclaration(one) : one;
@@ -195,5 +207,11 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
   // `const`: V8 folds the Keys' flags into the compiled code only through constant bindings.
   // (A top-level function of an ES module called through an import cycle before this module's
   // body has run would find them in their TDZ: a known limitation.)
-  return [runtime, t.variableDeclaration("const", bindings.map(([name, value]) => t.variableDeclarator(id(name), value)))];
+  return [
+    runtime,
+    t.variableDeclaration(
+      "const",
+      bindings.map(([name, value]) => t.variableDeclarator(id(name), value)),
+    ),
+  ];
 }

@@ -7,7 +7,11 @@
 import Module from "node:module";
 
 /** `(code, filename, format)` → the code to compile; `format` is what Node decided, when it did. */
-export type CompileHook = (code: string, filename: string, format: "module" | "commonjs" | undefined) => { code: string; format?: "module" | "commonjs" };
+export type CompileHook = (
+  code: string,
+  filename: string,
+  format: "module" | "commonjs" | undefined,
+) => { code: string; format?: "module" | "commonjs" };
 
 type Loader = (module: CompilingModule, filename: string) => void;
 interface CompilingModule {
@@ -44,7 +48,7 @@ export function addRequireHook(hook: CompileHook, exts: readonly string[], match
         return fallback(module, filename);
       } finally {
         // The loader may have thrown before compiling (ERR_REQUIRE_ESM, unreadable file).
-        if (Object.prototype.hasOwnProperty.call(module, "_compile") && module._compile !== compile) module._compile = compile;
+        if (Object.hasOwn(module, "_compile") && module._compile !== compile) module._compile = compile;
       }
     };
     extensions[ext] = loader;

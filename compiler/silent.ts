@@ -15,7 +15,28 @@
 import type { Binding, NodePath, Scope } from "@babel/traverse";
 import * as t from "@babel/types";
 
-const SAFE_BINARY = new Set(["+", "-", "*", "/", "%", "**", "|", "&", "^", "<<", ">>", ">>>", "==", "!=", "===", "!==", "<", "<=", ">", ">="]);
+const SAFE_BINARY = new Set([
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "**",
+  "|",
+  "&",
+  "^",
+  "<<",
+  ">>",
+  ">>>",
+  "==",
+  "!=",
+  "===",
+  "!==",
+  "<",
+  "<=",
+  ">",
+  ">=",
+]);
 const SAFE_UNARY = new Set(["-", "+", "~", "!", "void"]);
 const SAFE_ASSIGN = new Set(["=", "+=", "-=", "*=", "/=", "%=", "**=", "|=", "&=", "^=", "<<=", ">>=", ">>>=", "&&=", "||=", "??="]);
 
@@ -27,9 +48,11 @@ function plainExpression(node: t.Node | null | undefined, plain: Plain): boolean
   if (t.isIdentifier(node)) return plain(node.name);
   if (t.isParenthesizedExpression(node)) return plainExpression(node.expression, plain);
   if (t.isUnaryExpression(node)) return SAFE_UNARY.has(node.operator) && plainExpression(node.argument, plain);
-  if (t.isBinaryExpression(node)) return SAFE_BINARY.has(node.operator) && plainExpression(node.left, plain) && plainExpression(node.right, plain);
+  if (t.isBinaryExpression(node))
+    return SAFE_BINARY.has(node.operator) && plainExpression(node.left, plain) && plainExpression(node.right, plain);
   if (t.isLogicalExpression(node)) return plainExpression(node.left, plain) && plainExpression(node.right, plain);
-  if (t.isConditionalExpression(node)) return plainExpression(node.test, plain) && plainExpression(node.consequent, plain) && plainExpression(node.alternate, plain);
+  if (t.isConditionalExpression(node))
+    return plainExpression(node.test, plain) && plainExpression(node.consequent, plain) && plainExpression(node.alternate, plain);
   if (t.isSequenceExpression(node)) return node.expressions.every((e) => plainExpression(e, plain));
   if (t.isUpdateExpression(node)) return t.isIdentifier(node.argument) && plain(node.argument.name);
   if (t.isAssignmentExpression(node)) {
@@ -76,7 +99,9 @@ function plainBindings(fnPath: NodePath): Set<Binding> {
       candidates.length = 0;
     },
   });
-  if (fnPath.isFunction()) for (const b of Object.values(fnPath.scope.bindings)) if (b.kind === "var" && b.path.isVariableDeclarator() && !candidates.includes(b)) candidates.push(b);
+  if (fnPath.isFunction())
+    for (const b of Object.values(fnPath.scope.bindings))
+      if (b.kind === "var" && b.path.isVariableDeclarator() && !candidates.includes(b)) candidates.push(b);
   let plain = new Set(candidates);
   for (;;) {
     const names = new Map<string, Binding>([...plain].map((b) => [b.identifier.name, b]));
@@ -94,7 +119,9 @@ function plainBindings(fnPath: NodePath): Set<Binding> {
           const { operator, left, right } = v.node;
           if (!SAFE_ASSIGN.has(operator) || !t.isIdentifier(left)) return false;
           // `x op= y` keeps x plain when `x op y` is plain-valued: x is one operand.
-          return operator === "=" || operator === "&&=" || operator === "||=" || operator === "??=" ? plainValue(right, isPlain(v.scope)) : true;
+          return operator === "=" || operator === "&&=" || operator === "||=" || operator === "??="
+            ? plainValue(right, isPlain(v.scope))
+            : true;
         }
         return v.isVariableDeclarator() && plainValue(v.node.init, isPlain(v.scope));
       });
@@ -153,7 +180,8 @@ export function plainLoop(loop: NodePath<t.Loop>, fnPath: NodePath): string[] | 
   };
   const node = loop.node;
   if (t.isForStatement(node)) {
-    if (node.init && !(t.isVariableDeclaration(node.init) ? silentStatement(node.init, isPlain) : plainExpression(node.init, isPlain))) return null;
+    if (node.init && !(t.isVariableDeclaration(node.init) ? silentStatement(node.init, isPlain) : plainExpression(node.init, isPlain)))
+      return null;
     if (node.update && !plainExpression(node.update, isPlain)) return null;
   }
   if (node.test && !plainExpression(node.test, isPlain)) return null;

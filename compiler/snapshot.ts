@@ -21,7 +21,11 @@ export function rank(e: SnapshotEntry): number {
 /** Keeps the MAX_SNAPSHOT best-ranked entries, in their order otherwise. */
 export function cap(entries: SnapshotEntry[]): SnapshotEntry[] {
   if (entries.length <= MAX_SNAPSHOT) return entries;
-  return entries.map((e, i) => [e, rank(e) * 1e6 + i] as const).sort((a, b) => a[1] - b[1]).slice(0, MAX_SNAPSHOT).map(([e]) => e);
+  return entries
+    .map((e, i) => [e, rank(e) * 1e6 + i] as const)
+    .sort((a, b) => a[1] - b[1])
+    .slice(0, MAX_SNAPSHOT)
+    .map(([e]) => e);
 }
 
 const BINDINGS = Symbol("tsdb.bindings");
@@ -76,7 +80,11 @@ function entry(binding: Binding, pos: number | null): SnapshotEntry | null {
       const before = (binding.identifier.end ?? Infinity) <= pos;
       if (!before) return null;
       const inSwitch = t.isSwitchStatement(binding.scope.block);
-      return { name, read: inSwitch ? "tdz" : "direct", writable: binding.kind === "let" && !inSwitch && !binding.path.isClassDeclaration() };
+      return {
+        name,
+        read: inSwitch ? "tdz" : "direct",
+        writable: binding.kind === "let" && !inSwitch && !binding.path.isClassDeclaration(),
+      };
     }
     case "module":
       return { name, read: "tdz", writable: false };

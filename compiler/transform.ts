@@ -89,7 +89,13 @@ function instrumentForLoad(
   const { instrument, InstrumentError } = load().instrument;
   try {
     // Comments only make the cached entry bigger (and non-ASCII ones make it slow to decode).
-    return instrument(source, { filename, sourceType: options.sourceType, runtime: options.runtime, sourceMaps: options.sourceMaps, comments: false }).code;
+    return instrument(source, {
+      filename,
+      sourceType: options.sourceType,
+      runtime: options.runtime,
+      sourceMaps: options.sourceMaps,
+      comments: false,
+    }).code;
   } catch (error: unknown) {
     if (error instanceof InstrumentError) throw loadError((error as Error).message);
     throw error;

@@ -57,7 +57,15 @@ function thisOwner(path: NodePath): NodePath | null {
   return null;
 }
 
-export function openFunction(file: FileContext, path: NodePath, name: string, qualname: string, flags: number, resumable: boolean, thisRead: FunctionContext["thisRead"]): FunctionContext {
+export function openFunction(
+  file: FileContext,
+  path: NodePath,
+  name: string,
+  qualname: string,
+  flags: number,
+  resumable: boolean,
+  thisRead: FunctionContext["thisRead"],
+): FunctionContext {
   const loc = path.node.loc;
   const fn: FunctionContext = {
     index: file.codes.length,
@@ -144,7 +152,8 @@ function splitHoisted(path: NodePath, body: t.Statement[]): [t.FunctionDeclarati
   for (const s of body) {
     const binding = t.isFunctionDeclaration(s) && s.id ? path.scope.getOwnBinding(s.id.name) : undefined;
     // Babel records the name as a `var` or a parameter when one is declared beside the function.
-    const clashes = binding !== undefined && (binding.kind !== "hoisted" || binding.constantViolations.some((v) => v.isVariableDeclarator()));
+    const clashes =
+      binding !== undefined && (binding.kind !== "hoisted" || binding.constantViolations.some((v) => v.isVariableDeclarator()));
     (clashes ? hoisted : rest).push(s as t.FunctionDeclaration);
   }
   return [hoisted, rest];
@@ -156,7 +165,13 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
   const node = path.node;
   const row = file.codes[fn.index];
   // Function declarations are not in the call event's snapshot: they live in the body's block.
-  const pro = prologue(file, fn, row[2], ownBindings(path, fn).filter((e) => !e.fn), insideWith(path));
+  const pro = prologue(
+    file,
+    fn,
+    row[2],
+    ownBindings(path, fn).filter((e) => !e.fn),
+    insideWith(path),
+  );
   fn.sites.push(pro.site);
   const statements = t.isStaticBlock(node) ? node.body : (node.body as t.BlockStatement).body;
   const [hoisted, rest] = splitHoisted(path, statements);
@@ -190,7 +205,8 @@ function wrapFieldInitializer(path: NodePath<t.ClassProperty | t.ClassPrivatePro
   const value = path.node.value;
   if (!value || file.generated.has(path.node)) return;
   // Anonymous functions and classes take their name from the field: leave them where they are.
-  if (t.isArrowFunctionExpression(value) || (t.isFunctionExpression(value) && !value.id) || (t.isClassExpression(value) && !value.id)) return;
+  if (t.isArrowFunctionExpression(value) || (t.isFunctionExpression(value) && !value.id) || (t.isClassExpression(value) && !value.id))
+    return;
   const ret = t.returnStatement(value);
   ret.loc = value.loc;
   ret.start = value.start;
@@ -217,8 +233,11 @@ function runsInPlace(node: t.Statement): boolean {
 }
 
 function inStatementList(path: NodePath): boolean {
-  return (path.listKey === "body" && (path.parentPath?.isBlockStatement() || path.parentPath?.isProgram() || path.parentPath?.isStaticBlock())) ||
-    (path.listKey === "consequent" && path.parentPath?.isSwitchCase()) === true;
+  return (
+    (path.listKey === "body" &&
+      (path.parentPath?.isBlockStatement() || path.parentPath?.isProgram() || path.parentPath?.isStaticBlock())) ||
+    (path.listKey === "consequent" && path.parentPath?.isSwitchCase()) === true
+  );
 }
 
 /** The line of what runs just before the statement at `path`, or null when its line event always fires. */
@@ -249,7 +268,14 @@ function enterStatement(path: NodePath<t.Statement>, file: FileContext): void {
 }
 
 /** Creates a site for `line`, to go before `before` (or to be placed by the caller). */
-function addSite(path: NodePath, file: FileContext, line: number, before: NodePath | null, scopePath: NodePath = path, storeless = false): t.Statement[] {
+function addSite(
+  path: NodePath,
+  file: FileContext,
+  line: number,
+  before: NodePath | null,
+  scopePath: NodePath = path,
+  storeless = false,
+): t.Statement[] {
   const fn = current(file);
   const silent = storeless || (before !== null && isSilent(before, fn.path));
   const [statements, site] = lineSite(file, fn, line, { entries: ownBindings(scopePath, fn), inWith: insideWith(path) }, silent);
@@ -310,7 +336,16 @@ function exitLoop(path: NodePath<t.Loop>, file: FileContext): void {
     // Nothing in the plain copy can run code, so the flag cannot change while it runs.
     const [plain, guards] = copy;
     let test: t.Expression = t.unaryExpression("!", t.memberExpression(t.identifier(file.names.key(fn.index)), t.identifier("l")));
-    if (guards.length > 0) test = t.logicalExpression("&&", test, rt(file, "prim", guards.map((g) => t.identifier(g))));
+    if (guards.length > 0)
+      test = t.logicalExpression(
+        "&&",
+        test,
+        rt(
+          file,
+          "prim",
+          guards.map((g) => t.identifier(g)),
+        ),
+      );
     replaceStatement(path, t.ifStatement(test, t.blockStatement([plain]), t.blockStatement([node])), file);
   }
 }
@@ -354,7 +389,11 @@ function exitTry(path: NodePath<t.TryStatement>, file: FileContext): void {
     handler.body.body.unshift(...exceptionHook(file, fn, error, false));
   }
   if (node.finalizer) {
-    if (!handler) node.handler = t.catchClause(t.identifier(e), t.blockStatement([...exceptionHook(file, fn, e, false), t.throwStatement(t.identifier(e))]));
+    if (!handler)
+      node.handler = t.catchClause(
+        t.identifier(e),
+        t.blockStatement([...exceptionHook(file, fn, e, false), t.throwStatement(t.identifier(e))]),
+      );
     if (fn.resumable) node.finalizer.body.unshift(resume(file));
   }
 }

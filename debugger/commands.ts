@@ -18,33 +18,47 @@ function def(names: string[], doc: string): void {
   specs.push({ name: names[0], names, doc: doc.replace(/^\n/, "").replace(/\s+$/, "") });
 }
 
-def(["help", "h"], `
+def(
+  ["help", "h"],
+  `
 h(elp) [command]
 
 Without argument, print the list of available commands.
 With a command name as argument, print help about that command.
-"help exec" gives help on the ! command.`);
+"help exec" gives help on the ! command.`,
+);
 
-def(["where", "w", "bt"], `
+def(
+  ["where", "w", "bt"],
+  `
 w(here)
 
 Print a stack trace, with the most recent frame at the bottom.
 An arrow indicates the "current frame", which determines the
-context of most commands.  'bt' is an alias for this command.`);
+context of most commands.  'bt' is an alias for this command.`,
+);
 
-def(["down", "d"], `
+def(
+  ["down", "d"],
+  `
 d(own) [count]
 
 Move the current frame count (default one) levels down in the
-stack trace (to a newer frame).`);
+stack trace (to a newer frame).`,
+);
 
-def(["up", "u"], `
+def(
+  ["up", "u"],
+  `
 u(p) [count]
 
 Move the current frame count (default one) levels up in the
-stack trace (to an older frame).`);
+stack trace (to an older frame).`,
+);
 
-def(["break", "b"], `
+def(
+  ["break", "b"],
+  `
 b(reak) [ ([filename:]lineno | function) [, condition] ]
 
 Without argument, list all breaks.
@@ -58,38 +72,53 @@ true before the breakpoint is honored.
 The line number may be prefixed with a filename and a colon,
 to specify a breakpoint in another file (probably one that
 hasn't been loaded yet).  The file is looked up from the
-working directory, the script's directory and the loaded files.`);
+working directory, the script's directory and the loaded files.`,
+);
 
-def(["tbreak"], `
+def(
+  ["tbreak"],
+  `
 tbreak [ ([filename:]lineno | function) [, condition] ]
 
 Same arguments as break, but sets a temporary breakpoint: it
-is automatically deleted when first hit.`);
+is automatically deleted when first hit.`,
+);
 
-def(["clear", "cl"], `
+def(
+  ["clear", "cl"],
+  `
 cl(ear) [filename:lineno | bpnumber ...]
 
 With a space separated list of breakpoint numbers, clear
 those breakpoints.  Without argument, clear all breaks (but
 first ask confirmation).  With a filename:lineno argument,
-clear all breaks at that line in that file.`);
+clear all breaks at that line in that file.`,
+);
 
-def(["disable"], `
+def(
+  ["disable"],
+  `
 disable bpnumber [bpnumber ...]
 
 Disables the breakpoints given as a space separated list of
 breakpoint numbers.  Disabling a breakpoint means it cannot
 cause the program to stop execution, but unlike clearing a
 breakpoint, it remains in the list of breakpoints and can be
-(re-)enabled.`);
+(re-)enabled.`,
+);
 
-def(["enable"], `
+def(
+  ["enable"],
+  `
 enable bpnumber [bpnumber ...]
 
 Enables the breakpoints given as a space separated list of
-breakpoint numbers.`);
+breakpoint numbers.`,
+);
 
-def(["ignore"], `
+def(
+  ["ignore"],
+  `
 ignore bpnumber [count]
 
 Set the ignore count for the given breakpoint number.  If
@@ -97,54 +126,78 @@ count is omitted, the ignore count is set to 0.  A breakpoint
 becomes active when the ignore count is zero.  When non-zero,
 the count is decremented each time the breakpoint is reached
 and the breakpoint is not disabled and any associated
-condition evaluates to true.`);
+condition evaluates to true.`,
+);
 
-def(["condition"], `
+def(
+  ["condition"],
+  `
 condition bpnumber [condition]
 
 Set a new condition for the breakpoint, an expression which
 must evaluate to true before the breakpoint is honored.  If
 condition is absent, any existing condition is removed; i.e.,
-the breakpoint is made unconditional.`);
+the breakpoint is made unconditional.`,
+);
 
-def(["step", "s"], `
+def(
+  ["step", "s"],
+  `
 s(tep)
 
 Execute the current line, stop at the first possible occasion
 (either in a function that is called or in the current
-function).`);
+function).`,
+);
 
-def(["next", "n"], `
+def(
+  ["next", "n"],
+  `
 n(ext)
 
 Continue execution until the next line in the current function
-is reached or it returns.`);
+is reached or it returns.`,
+);
 
-def(["until", "unt"], `
+def(
+  ["until", "unt"],
+  `
 unt(il) [lineno]
 
 Without argument, continue execution until the line with a
 number greater than the current one is reached.  With a line
 number, continue execution until a line with a number greater
 or equal to that is reached.  In both cases, also stop when
-the current frame returns.`);
+the current frame returns.`,
+);
 
-def(["return", "r"], `
+def(
+  ["return", "r"],
+  `
 r(eturn)
 
-Continue execution until the current function returns.`);
+Continue execution until the current function returns.`,
+);
 
-def(["retval", "rv"], `
+def(
+  ["retval", "rv"],
+  `
 retval
 
-Print the return value for the last return of a function.`);
+Print the return value for the last return of a function.`,
+);
 
-def(["continue", "c", "cont"], `
+def(
+  ["continue", "c", "cont"],
+  `
 c(ont(inue))
 
-Continue execution, only stop when a breakpoint is encountered.`);
+Continue execution, only stop when a breakpoint is encountered.`,
+);
 
-def(["list", "l"], `
+def(
+  ["list", "l"],
+  `
 l(ist) [first[, last] | .]
 
 List source code for the current file.  Without arguments,
@@ -157,57 +210,85 @@ argument is less than the first, it is a count.
 The current line in the current frame is indicated by "->".
 If an exception is being debugged, the line where the
 exception was originally raised or propagated is indicated by
-">>", if it differs from the current line.`);
+">>", if it differs from the current line.`,
+);
 
-def(["longlist", "ll"], `
+def(
+  ["longlist", "ll"],
+  `
 ll | longlist
 
-List the whole source code for the current function or frame.`);
+List the whole source code for the current function or frame.`,
+);
 
-def(["args", "a"], `
+def(
+  ["args", "a"],
+  `
 a(rgs)
 
-Print the argument list of the current function.`);
+Print the argument list of the current function.`,
+);
 
-def(["p"], `
+def(
+  ["p"],
+  `
 p expression
 
-Print the value of the expression.`);
+Print the value of the expression.`,
+);
 
-def(["pp"], `
+def(
+  ["pp"],
+  `
 pp expression
 
-Pretty-print the value of the expression.`);
+Pretty-print the value of the expression.`,
+);
 
-def(["whatis"], `
+def(
+  ["whatis"],
+  `
 whatis expression
 
-Print the type of the argument.`);
+Print the type of the argument.`,
+);
 
-def(["display"], `
+def(
+  ["display"],
+  `
 display [expression]
 
 Display the value of the expression if it changed, each time execution
 stops in the current frame.
 
-Without expression, list all display expressions for the current frame.`);
+Without expression, list all display expressions for the current frame.`,
+);
 
-def(["undisplay"], `
+def(
+  ["undisplay"],
+  `
 undisplay [expression]
 
 Do not display the expression any more in the current frame.
 
-Without expression, clear all display expressions for the current frame.`);
+Without expression, clear all display expressions for the current frame.`,
+);
 
-def(["quit", "q", "exit"], `
+def(
+  ["quit", "q", "exit"],
+  `
 q(uit) | exit
 
-Quit from the debugger. The program being executed is aborted.`);
+Quit from the debugger. The program being executed is aborted.`,
+);
 
-def(["EOF"], `
+def(
+  ["EOF"],
+  `
 EOF
 
-Handles the receipt of EOF as a command.`);
+Handles the receipt of EOF as a command.`,
+);
 
 /** Help for `!` (the statements and expressions typed at the prompt). */
 export const EXEC_HELP = `(!) statement

@@ -6,9 +6,7 @@ import { existsSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, resolve, sep } from "node:path";
 import { Bdb, Breakpoint } from "../index.js";
 import { type Frame, type Traceback, getline, getsource, loadedfiles, setdebuggerhook, type Code } from "../runtime/index.js";
-import {
-  allNames, COMMANDS, EXEC_HELP, helpText, lookup, looksLikeAssignment, parseLine, UNSUPPORTED,
-} from "./commands.js";
+import { allNames, COMMANDS, EXEC_HELP, helpText, lookup, looksLikeAssignment, parseLine, UNSUPPORTED } from "./commands.js";
 import { columnize, formatExc, formatLines, prettyRepr, repr, safeRepr } from "./format.js";
 import { Interrupt, type LineReader, type Output } from "./io.js";
 import { findFunction, parameterNames } from "./source.js";
@@ -233,33 +231,60 @@ export class Tsdb extends Bdb {
 
   private runCommand(name: string, arg: string): Result {
     switch (name) {
-      case "help": return this.doHelp(arg);
-      case "where": return this.doWhere(arg);
-      case "down": return this.doDown(arg);
-      case "up": return this.doUp(arg);
-      case "break": return this.doBreak(arg, false);
-      case "tbreak": return this.doBreak(arg, true);
-      case "clear": return this.doClear(arg);
-      case "disable": return this.doEnableDisable(arg, false);
-      case "enable": return this.doEnableDisable(arg, true);
-      case "ignore": return this.doIgnore(arg);
-      case "condition": return this.doCondition(arg);
-      case "step": return this.doStep(arg);
-      case "next": return this.doNext(arg);
-      case "until": return this.doUntil(arg);
-      case "return": return this.doReturn(arg);
-      case "retval": return this.doRetval(arg);
-      case "continue": return this.doContinue(arg);
-      case "list": return this.doList(arg);
-      case "longlist": return this.doLonglist(arg);
-      case "args": return this.doArgs(arg);
-      case "p": return this.doP(arg, repr);
-      case "pp": return this.doP(arg, prettyRepr);
-      case "whatis": return this.doWhatis(arg);
-      case "display": return this.doDisplay(arg);
-      case "undisplay": return this.doUndisplay(arg);
-      case "quit": return this.doQuit(arg);
-      case "EOF": return this.doEOF();
+      case "help":
+        return this.doHelp(arg);
+      case "where":
+        return this.doWhere(arg);
+      case "down":
+        return this.doDown(arg);
+      case "up":
+        return this.doUp(arg);
+      case "break":
+        return this.doBreak(arg, false);
+      case "tbreak":
+        return this.doBreak(arg, true);
+      case "clear":
+        return this.doClear(arg);
+      case "disable":
+        return this.doEnableDisable(arg, false);
+      case "enable":
+        return this.doEnableDisable(arg, true);
+      case "ignore":
+        return this.doIgnore(arg);
+      case "condition":
+        return this.doCondition(arg);
+      case "step":
+        return this.doStep(arg);
+      case "next":
+        return this.doNext(arg);
+      case "until":
+        return this.doUntil(arg);
+      case "return":
+        return this.doReturn(arg);
+      case "retval":
+        return this.doRetval(arg);
+      case "continue":
+        return this.doContinue(arg);
+      case "list":
+        return this.doList(arg);
+      case "longlist":
+        return this.doLonglist(arg);
+      case "args":
+        return this.doArgs(arg);
+      case "p":
+        return this.doP(arg, repr);
+      case "pp":
+        return this.doP(arg, prettyRepr);
+      case "whatis":
+        return this.doWhatis(arg);
+      case "display":
+        return this.doDisplay(arg);
+      case "undisplay":
+        return this.doUndisplay(arg);
+      case "quit":
+        return this.doQuit(arg);
+      case "EOF":
+        return this.doEOF();
     }
     this.error(`unknown command ${name}`);
   }
@@ -330,7 +355,8 @@ export class Tsdb extends Bdb {
     let value: unknown;
     try {
       // `{a: 1}` is an object, not a block (as in Node's REPL).
-      value = /^\{/.test(line) && !/;\s*$/.test(line) && !this.compileError(line) ? evalExpression(this.frame, line) : this.frame.eval(line);
+      value =
+        /^\{/.test(line) && !/;\s*$/.test(line) && !this.compileError(line) ? evalExpression(this.frame, line) : this.frame.eval(line);
     } catch (error) {
       this.error(formatExc(error));
       return;
@@ -763,7 +789,8 @@ export class Tsdb extends Bdb {
     const lines = this.sourceLines(filename);
     const breaks = this.getFileBreaks(this.canonic(filename));
     const shown = lines.slice(Math.max(0, first - 1), last);
-    for (const row of formatLines(shown, Math.max(1, first), breaks, this.frame.lineno, this.tbLineno.get(this.frame) ?? -1)) this.message(row);
+    for (const row of formatLines(shown, Math.max(1, first), breaks, this.frame.lineno, this.tbLineno.get(this.frame) ?? -1))
+      this.message(row);
     this.lineno = Math.min(last, lines.length);
     if (lines.length < last) this.message("[EOF]");
   }
@@ -780,7 +807,8 @@ export class Tsdb extends Bdb {
       last = Math.min(code.lastlineno, lines.length);
     }
     const breaks = this.getFileBreaks(this.canonic(code.filename));
-    for (const row of formatLines(lines.slice(first - 1, last), first, breaks, this.frame.lineno, this.tbLineno.get(this.frame) ?? -1)) this.message(row);
+    for (const row of formatLines(lines.slice(first - 1, last), first, breaks, this.frame.lineno, this.tbLineno.get(this.frame) ?? -1))
+      this.message(row);
   }
 
   private showDisplay(): void {
@@ -817,7 +845,7 @@ export class Tsdb extends Bdb {
   doUndisplay(arg: string): Result {
     if (arg) {
       const map = this.displaying.get(this.frame);
-      if (!map || !map.delete(arg)) this.error(`not displaying ${arg}`);
+      if (!map?.delete(arg)) this.error(`not displaying ${arg}`);
       else if (map.size === 0) this.displaying.delete(this.frame);
     } else {
       this.displaying.delete(this.frame);
@@ -849,4 +877,3 @@ function isAssignment(line: string): boolean {
   if (/^(?:let|const|var|function|class)\b/.test(line)) return true;
   return /^[\w$.[\]'"]+\s*(?:[-+*/%&|^]|\*\*|<<|>>>?|&&|\|\||\?\?)?=(?!=)/.test(line);
 }
-

@@ -57,7 +57,13 @@ export function excName(error: unknown): string {
  * columns and a space, `B` for a breakpoint, `->` for the current line and
  * `>>` for the line an exception was raised from, a tab, the text.
  */
-export function formatLines(lines: readonly string[], start: number, breaks: readonly number[], current: number, excLine: number): string[] {
+export function formatLines(
+  lines: readonly string[],
+  start: number,
+  breaks: readonly number[],
+  current: number,
+  excLine: number,
+): string[] {
   const out: string[] = [];
   lines.forEach((text, i) => {
     const lineno = start + i;

@@ -190,6 +190,7 @@ export class TerminalReader implements LineReader {
       // One key (or escape sequence) at a time.
       let key = input[0];
       if (key === "\x1b") {
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences start with ESC
         const m = /^\x1b(?:\[[0-9;]*[A-Za-z~]|O[A-Za-z]|.)?/.exec(input);
         key = m ? m[0] : "\x1b";
       } else {

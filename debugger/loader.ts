@@ -29,7 +29,11 @@ function registerForDebugging(): void {
     // no package.json
   }
   const nodeModules = join(process.cwd(), "node_modules");
-  const cache = process.env.TSDB_CACHE_DIR ? resolve(process.env.TSDB_CACHE_DIR) : existsSync(nodeModules) ? join(nodeModules, ".cache", "tsdb") : false;
+  const cache = process.env.TSDB_CACHE_DIR
+    ? resolve(process.env.TSDB_CACHE_DIR)
+    : existsSync(nodeModules)
+      ? join(nodeModules, ".cache", "tsdb")
+      : false;
   register(configured ? { cache } : { cwd: "/", include: ["**/*"], cache });
 }
 

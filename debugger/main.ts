@@ -35,7 +35,6 @@ options:
                 not see a caller's variables, nor post-mortem the variables
                 of the frames that threw`;
 
-
 /** A trace function that stays installed when the debugger has nothing to trace: tracebacks keep being recorded for post-mortem. */
 const keeper: TraceFunction = () => null;
 const NOTHING: Watch = { calls: () => false, lines: () => false };
@@ -169,15 +168,12 @@ export function main(argv: string[]): void {
   installHooks();
   // From plain code: stops at the first line of instrumented code, and makes `debugger;` statements stop.
   dbg.setTrace();
-  runScript(mainFile).then(
-    () => {
-      if (dbg.waitForMain) {
-        // The script holds no line of code: nothing ever stopped.
-        dbg.waitForMain = false;
-      }
-    },
-    postMortem,
-  );
+  runScript(mainFile).then(() => {
+    if (dbg.waitForMain) {
+      // The script holds no line of code: nothing ever stopped.
+      dbg.waitForMain = false;
+    }
+  }, postMortem);
 }
 
 function describe(error: unknown): string {

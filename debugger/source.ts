@@ -48,7 +48,8 @@ function bindingNames(node: unknown, out: string[]): void {
 
 function keyName(key: unknown): string {
   if (!isNode(key)) return "<anonymous>";
-  if (key.type === "Identifier" || key.type === "PrivateName") return key.type === "PrivateName" ? "#" + ((key.id as Node).name as string) : (key.name as string);
+  if (key.type === "Identifier" || key.type === "PrivateName")
+    return key.type === "PrivateName" ? "#" + ((key.id as Node).name as string) : (key.name as string);
   if (key.type === "StringLiteral" || key.type === "NumericLiteral") return String(key.value);
   return "<anonymous>";
 }
@@ -78,8 +79,10 @@ function functionsOf(filename: string): FunctionInfo[] | null {
         if (/Function|Method/.test(node.type) && Array.isArray(node.params) && node.loc) {
           let fname = name;
           if (isNode(node.id)) fname = node.id.name as string;
-          else if (node.type === "ObjectMethod" || node.type === "ClassMethod" || node.type === "ClassPrivateMethod") fname = keyName(node.key);
-          const key = node.type === "ClassMethod" || node.type === "ObjectMethod" || node.type === "ClassPrivateMethod" ? (node.key as Node) : null;
+          else if (node.type === "ObjectMethod" || node.type === "ClassMethod" || node.type === "ClassPrivateMethod")
+            fname = keyName(node.key);
+          const key =
+            node.type === "ClassMethod" || node.type === "ObjectMethod" || node.type === "ClassPrivateMethod" ? (node.key as Node) : null;
           const params: string[] = [];
           for (const p of node.params) bindingNames(p, params);
           const body = node.body as Node;
@@ -96,7 +99,8 @@ function functionsOf(filename: string): FunctionInfo[] | null {
           if (k === "loc" || k === "start" || k === "end" || k === "leadingComments" || k === "trailingComments") continue;
           if (typeof child !== "object" || child === null) continue;
           let childName = "";
-          if (node.type === "VariableDeclarator" && k === "init" && isNode(node.id) && node.id.type === "Identifier") childName = node.id.name as string;
+          if (node.type === "VariableDeclarator" && k === "init" && isNode(node.id) && node.id.type === "Identifier")
+            childName = node.id.name as string;
           else if ((node.type === "ObjectProperty" || node.type === "ClassProperty") && k === "value") childName = keyName(node.key);
           else if (node.type === "AssignmentExpression" && k === "right" && isNode(node.left)) {
             const left = node.left;

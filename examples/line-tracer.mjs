@@ -4,7 +4,11 @@ import { Bdb } from "tsdb";
 
 class LineTracer extends Bdb {
   userCall(frame) {
-    console.log(`call ${frame.code.qualname}(${Object.keys(frame.locals).filter((k) => k !== "this").join(", ")})`);
+    console.log(
+      `call ${frame.code.qualname}(${Object.keys(frame.locals)
+        .filter((k) => k !== "this")
+        .join(", ")})`,
+    );
   }
   userLine(frame) {
     console.log(this.formatStackEntry([frame, frame.lineno]));

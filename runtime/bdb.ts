@@ -64,8 +64,14 @@ export class BdbQuit extends Error {
 const BOTTOM = Object.freeze({
   back: null,
   code: Object.freeze({
-    filename: "<bottom>", module: "<bottom>", name: "<bottom>", qualname: "<bottom>",
-    firstlineno: 0, lastlineno: 0, flags: Object.freeze({ generator: false, async: false }), lines: Object.freeze([]),
+    filename: "<bottom>",
+    module: "<bottom>",
+    name: "<bottom>",
+    qualname: "<bottom>",
+    firstlineno: 0,
+    lastlineno: 0,
+    flags: Object.freeze({ generator: false, async: false }),
+    lines: Object.freeze([]),
   }),
   lineno: 0,
   trace: null,
@@ -469,7 +475,13 @@ export class Bdb {
    * `Line <file>:<n> holds no code` (not for breakpoints set by function
    * name, which sit on the function's first line).
    */
-  setBreak(filename: string, lineno: number, temporary = false, cond: string | null = null, funcname: string | null = null): string | undefined {
+  setBreak(
+    filename: string,
+    lineno: number,
+    temporary = false,
+    cond: string | null = null,
+    funcname: string | null = null,
+  ): string | undefined {
     filename = this.canonic(filename);
     const line = getline(filename, lineno);
     if (!line) return `Line ${filename}:${lineno} does not exist`;
@@ -720,7 +732,7 @@ export class Bdb {
     settrace(this.traceDispatch);
     this.running++;
     this.installDebuggerHook();
-    let res: R | undefined = undefined;
+    let res: R | undefined;
     let pending = false;
     try {
       res = func(...args);
@@ -846,7 +858,12 @@ export class Bdb {
       return;
     }
     const continuing =
-      !this.quitting && this.botframe !== null && this.stopframe === this.botframe && this.stoplineno === -1 && this.returnframe === null && this.breaks.size > 0;
+      !this.quitting &&
+      this.botframe !== null &&
+      this.stopframe === this.botframe &&
+      this.stoplineno === -1 &&
+      this.returnframe === null &&
+      this.breaks.size > 0;
     if (!continuing || !this.watchable()) {
       if (this.watching) {
         this.watching = false;
@@ -918,7 +935,9 @@ export class Bdb {
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
+  return (
+    (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 type Compiled = (globals: object, locals: object) => unknown;

@@ -109,7 +109,17 @@ export class SourceFile {
     let maxLine = 0;
     this.codes = rows.map(([name, qualname, first, last, flags, lines]) => {
       if (last > maxLine) maxLine = last;
-      return new Code(this, filename, module, name, qualname, first, last, { generator: (flags & 1) !== 0, async: (flags & 2) !== 0 }, lines);
+      return new Code(
+        this,
+        filename,
+        module,
+        name,
+        qualname,
+        first,
+        last,
+        { generator: (flags & 1) !== 0, async: (flags & 2) !== 0 },
+        lines,
+      );
     });
     this.keys = this.codes.map(makeKey);
     this.lineFlags = new Uint8Array(maxLine + 2);

@@ -32,11 +32,11 @@ export function tdz(read: () => unknown): unknown {
   }
 }
 
-const evaluator = new Function(
-  "$$tsdb$scope",
-  "$$tsdb$expr",
-  "with ($$tsdb$scope) { return eval($$tsdb$expr); }",
-) as (this: unknown, scope: object, expr: string) => unknown;
+const evaluator = new Function("$$tsdb$scope", "$$tsdb$expr", "with ($$tsdb$scope) { return eval($$tsdb$expr); }") as (
+  this: unknown,
+  scope: object,
+  expr: string,
+) => unknown;
 
 export class Frame {
   /** Local trace function (`f_trace`). */

@@ -153,14 +153,26 @@ function setFlags(code: Code, c: number, l: number): void {
 // ------------------------------------------------------- called by generated code
 
 /** Registers an instrumented file when its code starts running; returns what its header needs. */
-export function file(filename: string, module: string, codes: CodeRow[], scopes: ScopeRow[], names: string[] = [], access: ModuleAccess | null = null): SourceFile {
+export function file(
+  filename: string,
+  module: string,
+  codes: CodeRow[],
+  scopes: ScopeRow[],
+  names: string[] = [],
+  access: ModuleAccess | null = null,
+): SourceFile {
   const f = new SourceFile(filename, module, codes, scopes, names, access);
   files.push(f);
   if (globalTrace !== null || watch !== null) refreshFile(f);
   return f;
 }
 
-function dispatch(frame: Frame, trace: TraceFunction, event: "call" | "line" | "return" | "exception", arg: unknown): TraceFunction | null | undefined | void {
+function dispatch(
+  frame: Frame,
+  trace: TraceFunction,
+  event: "call" | "line" | "return" | "exception",
+  arg: unknown,
+): TraceFunction | null | undefined | void {
   inTrace = true;
   try {
     return trace(frame, event, arg);
@@ -340,11 +352,13 @@ export function forAwait(iterable: unknown, frame: Frame): unknown {
   const method = (iterable as { [Symbol.asyncIterator]?: unknown } | null | undefined)?.[Symbol.asyncIterator];
   if (typeof method !== "function") return iterable;
   const inner = method.call(iterable) as Record<string, (...args: unknown[]) => unknown>;
-  const step = (name: string) => (...args: unknown[]) => {
-    const fn = inner[name];
-    if (frame._d !== 0) suspend(frame, undefined, false);
-    return fn.apply(inner, args);
-  };
+  const step =
+    (name: string) =>
+    (...args: unknown[]) => {
+      const fn = inner[name];
+      if (frame._d !== 0) suspend(frame, undefined, false);
+      return fn.apply(inner, args);
+    };
   const wrapper: Record<string | symbol, unknown> = { [Symbol.asyncIterator]: () => wrapper, next: step("next") };
   if (inner.return !== undefined) wrapper.return = step("return");
   if (inner.throw !== undefined) wrapper.throw = step("throw");
@@ -377,5 +391,3 @@ export function enterModule(): void {
 export function debuggerStatement(d: number): void {
   if (debuggerHook !== null && !inTrace) debuggerHook(materialize(d));
 }
-
-

@@ -39,7 +39,10 @@ Bp("bpformat, bpprint, toString, enable, disable (as Python prints them)", () =>
   b.hits = 3;
   b.disable();
   assert.is(b.bpformat(), "1   breakpoint   keep no    at /f.py:3\n\tbreakpoint already hit 3 times");
-  assert.is(t.bpformat(), "2   breakpoint   del  yes   at /f.py:3\n\tstop only if x > 1\n\tignore next 2 hits\n\tbreakpoint already hit 1 time");
+  assert.is(
+    t.bpformat(),
+    "2   breakpoint   del  yes   at /f.py:3\n\tstop only if x > 1\n\tignore next 2 hits\n\tbreakpoint already hit 1 time",
+  );
   assert.is(String(t), "breakpoint 2 at /f.py:3");
   let text = "";
   b.bpprint({ write: (s) => (text += s) });
@@ -60,9 +63,17 @@ Bp("getBpbynumber / clear* messages (as Python's)", () => {
     }
   };
   assert.equal(["", null, undefined, 0, "x", "1.5", "99", "-1", " 2 ", "+1", "1_0"].map(get), [
-    "Breakpoint number expected", "Breakpoint number expected", "Breakpoint number expected", "Breakpoint number expected",
-    "Non-numeric breakpoint number x", "Non-numeric breakpoint number 1.5", "Breakpoint number 99 out of range",
-    2, 2, 1, "Breakpoint number 10 out of range",
+    "Breakpoint number expected",
+    "Breakpoint number expected",
+    "Breakpoint number expected",
+    "Breakpoint number expected",
+    "Non-numeric breakpoint number x",
+    "Non-numeric breakpoint number 1.5",
+    "Breakpoint number 99 out of range",
+    2,
+    2,
+    1,
+    "Breakpoint number 10 out of range",
   ]);
   b.deleteMe();
   assert.equal(["1", "-2", 1].map(get), ["Breakpoint 1 already deleted", "Breakpoint -2 already deleted", "Breakpoint 1 already deleted"]);
@@ -83,14 +94,20 @@ Bp("Bdb breakpoint queries and clearing", async () => {
   assert.is(db.setBreak(original, 99), `Line ${original}:99 does not exist`);
   assert.is(db.getBreak(original, 2), true);
   assert.is(db.getBreak(original, 4), false);
-  assert.equal(db.getBreaks(original, 2).map((bp) => bp.number), [1, 2]);
+  assert.equal(
+    db.getBreaks(original, 2).map((bp) => bp.number),
+    [1, 2],
+  );
   assert.equal(db.getBreaks(original, 4), []);
   assert.equal(db.getFileBreaks(original), [2, 3]);
   assert.equal(db.getFileBreaks("/nowhere.js"), []);
   assert.equal([...db.getAllBreaks()], [[original, [2, 3]]]);
   assert.is(db.clearBreak(original, 4), `There is no breakpoint at ${original}:4`);
   assert.is(db.clearBreak(original, 2), undefined);
-  assert.equal(Breakpoint.bpbynumber.map((bp) => bp && bp.number), [null, null, null, 3]);
+  assert.equal(
+    Breakpoint.bpbynumber.map((bp) => (bp ? bp.number : null)),
+    [null, null, null, 3],
+  );
   assert.is(db.clearBpbynumber(3), undefined);
   assert.equal([...db.getAllBreaks()], []);
   assert.is(db.setBreak(original, 4), undefined);
@@ -102,12 +119,15 @@ Bp("Bdb breakpoint queries and clearing", async () => {
 });
 
 Bp("checkfuncname and effective", async () => {
-  const { original, out } = instrumentToFile(`export function f(a) {
+  const { original, out } = instrumentToFile(
+    `export function f(a) {
   let x = a;
   x += 1;
   return x;
 }
-`, "eff.mjs");
+`,
+    "eff.mjs",
+  );
   const mod = await load(out);
   const seen = [];
   const db = new Recorder([
@@ -115,9 +135,14 @@ Bp("checkfuncname and effective", async () => {
       const byName = new Breakpoint(original, 1, false, null, "f");
       const wrongName = new Breakpoint(original, 1, false, null, "g");
       const byLine = new Breakpoint(original, 2);
-      seen.push(checkfuncname(byName, frame), byName.funcFirstExecutableLine, checkfuncname(wrongName, frame), checkfuncname(byLine, frame));
-      const cond = new Breakpoint(original, 3, false, "x === 10");
-      const bad = new Breakpoint(original, 3, true, "nope.nope");
+      seen.push(
+        checkfuncname(byName, frame),
+        byName.funcFirstExecutableLine,
+        checkfuncname(wrongName, frame),
+        checkfuncname(byLine, frame),
+      );
+      new Breakpoint(original, 3, false, "x === 10");
+      new Breakpoint(original, 3, true, "nope.nope");
       seen.push(effective(original, 2, frame));
       byLine.ignore = 1;
       seen.push(effective(original, 2, frame), byLine.ignore, byLine.hits);
@@ -146,14 +171,17 @@ const Fmt = suite("formatStackEntry, getStack");
 Fmt.after.each(cleanup);
 
 Fmt("formatStackEntry with a return value; getStack with a traceback", async () => {
-  const { original, out } = instrumentToFile(`export function f(a) {
+  const { original, out } = instrumentToFile(
+    `export function f(a) {
   return g(a) + 1;
 }
 function g(a) {
   if (a) throw new TypeError("no");
   return [1, 2, 3];
 }
-`, "fmt.mjs");
+`,
+    "fmt.mjs",
+  );
   const mod = await load(out);
   const entries = [];
   let stackAtException;
@@ -172,7 +200,10 @@ function g(a) {
   }
   const db = new Fmt(["step", "step", "step", "step", "step", "step"]);
   db.runcall(mod.f, 0);
-  assert.equal(entries.slice(0, 2), [`${original}(6)g()->[ 1, 2, 3 ]: return [1, 2, 3];`, `${original}(6)g()->[ 1, 2, 3 ] >> return [1, 2, 3];`]);
+  assert.equal(entries.slice(0, 2), [
+    `${original}(6)g()->[ 1, 2, 3 ]: return [1, 2, 3];`,
+    `${original}(6)g()->[ 1, 2, 3 ] >> return [1, 2, 3];`,
+  ]);
   const db2 = new Fmt(["step", "step", "step", "step", "step", "step", "step"]);
   try {
     db2.runcall(mod.f, 1);
@@ -184,13 +215,16 @@ function g(a) {
 });
 
 Fmt("getStack(null, traceback): post-mortem, the newest frame is current", async () => {
-  const { out } = instrumentToFile(`export function f(a) {
+  const { out } = instrumentToFile(
+    `export function f(a) {
   return g(a) + 1;
 }
 function g(a) {
   if (a) throw new TypeError("no");
 }
-`, "pm.mjs");
+`,
+    "pm.mjs",
+  );
   const mod = await load(out);
   const db = new Recorder(Array(20).fill("step"));
   let error;

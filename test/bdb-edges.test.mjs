@@ -35,7 +35,15 @@ Plain("runcall: continue without breakpoints runs to the end", async () => {
 Plain("runcall: continue with a breakpoint stops only there; botframe is no reason to stop", async () => {
   const { original, out } = instrumentToFile(PROGRAM, "plain2.mjs");
   const { main } = await load(out);
-  const db = new Recorder([(d) => { assert.is(d.setBreak(original, 9), undefined); d.setContinue(); }, "continue", "continue", "continue"]);
+  const db = new Recorder([
+    (d) => {
+      assert.is(d.setBreak(original, 9), undefined);
+      d.setContinue();
+    },
+    "continue",
+    "continue",
+    "continue",
+  ]);
   assert.is(db.runcall(main, 3), 6);
   assert.equal(db.log, ["line main 2", "line twice 9", "line twice 9", "line twice 9"]);
 });
@@ -60,11 +68,17 @@ Plain("getStack ends at the outermost instrumented frame; up/down indexes", asyn
   const { out } = instrumentToFile(PROGRAM, "plain5.mjs");
   const { main } = await load(out);
   let seen;
-  const db = new Recorder(["step", "step", "step", "step", (d, f) => {
-    const [stack, i] = d.getStack(f, null);
-    seen = { names: stack.map(([fr, n]) => `${fr.code.name}:${n}`), i };
-    d.setQuit();
-  }]);
+  const db = new Recorder([
+    "step",
+    "step",
+    "step",
+    "step",
+    (d, f) => {
+      const [stack, i] = d.getStack(f, null);
+      seen = { names: stack.map(([fr, n]) => `${fr.code.name}:${n}`), i };
+      d.setQuit();
+    },
+  ]);
   db.runcall(main, 1);
   assert.equal(seen, { names: ["main:4", "twice:8"], i: 1 });
 });
@@ -72,11 +86,12 @@ Plain("getStack ends at the outermost instrumented frame; up/down indexes", asyn
 Plain.run();
 
 // ----------------------------------------------------- setTrace, debugger;
-const Set = suite("bdb edges: setTrace() and debugger;");
-Set.after.each(cleanup);
+const SetTrace = suite("bdb edges: setTrace() and debugger;");
+SetTrace.after.each(cleanup);
 
-Set("setTrace() from instrumented code stops at the caller's next line", async () => {
-  const { out } = instrumentToFile(`export function f(db) {
+SetTrace("setTrace() from instrumented code stops at the caller's next line", async () => {
+  const { out } = instrumentToFile(
+    `export function f(db) {
   let a = 1;
   db.setTrace();
   a = 2;
@@ -85,7 +100,9 @@ Set("setTrace() from instrumented code stops at the caller's next line", async (
 function inner(x) {
   return x + 1;
 }
-`, "settrace1.mjs");
+`,
+    "settrace1.mjs",
+  );
   const { f } = await load(out);
   const db = new Recorder(["step", "step", "step", "step", "step", "step"]);
   try {
@@ -97,7 +114,7 @@ function inner(x) {
   assert.is(db.botframe.code.name, "f");
 });
 
-Set("setTrace() from plain code stops at the first line of instrumented code", async () => {
+SetTrace("setTrace() from plain code stops at the first line of instrumented code", async () => {
   const { out } = instrumentToFile(PROGRAM, "settrace2.mjs");
   const { twice } = await load(out);
   const db = new Recorder(["step", "continue"]);
@@ -110,29 +127,38 @@ Set("setTrace() from plain code stops at the first line of instrumented code", a
   assert.equal(db.log, ["line twice 8", "line twice 9"]);
 });
 
-Set("setTrace(): BdbQuit reaches the caller, as in Python", async () => {
-  const { out } = instrumentToFile(`export function f(db) {
+SetTrace("setTrace(): BdbQuit reaches the caller, as in Python", async () => {
+  const { out } = instrumentToFile(
+    `export function f(db) {
   db.setTrace();
   return 1;
 }
-`, "settrace4.mjs");
+`,
+    "settrace4.mjs",
+  );
   const { f } = await load(out);
   const db = new Recorder(["quit"]);
   try {
-    assert.throws(() => f(db), (e) => e instanceof BdbQuit);
+    assert.throws(
+      () => f(db),
+      (e) => e instanceof BdbQuit,
+    );
   } finally {
     settrace(null);
   }
   assert.equal(db.log, ["line f 3"]);
 });
 
-Set("module setTrace() starts a Bdb", async () => {
-  const { out } = instrumentToFile(`import { setTrace } from "tsdb";
+SetTrace("module setTrace() starts a Bdb", async () => {
+  const { out } = instrumentToFile(
+    `import { setTrace } from "tsdb";
 export function f() {
   setTrace();
   return 1;
 }
-`, "settrace3.mjs");
+`,
+    "settrace3.mjs",
+  );
   const { f } = await load(out);
   try {
     assert.is(f(), 1);
@@ -150,7 +176,7 @@ const DEBUGGER = `export function main() {
 }
 `;
 
-Set("debugger; is setTrace() on the running debugger", async () => {
+SetTrace("debugger; is setTrace() on the running debugger", async () => {
   const { out } = instrumentToFile(DEBUGGER, "debugger1.mjs");
   const { main } = await load(out);
   const db = new Recorder(["continue", "step", "continue"]);
@@ -158,7 +184,7 @@ Set("debugger; is setTrace() on the running debugger", async () => {
   assert.equal(db.log, ["line main 2", "line main 4", "line main 5"]);
 });
 
-Set("debugger; with no debugger running does nothing", async () => {
+SetTrace("debugger; with no debugger running does nothing", async () => {
   const { out } = instrumentToFile(DEBUGGER, "debugger2.mjs");
   const { main } = await load(out);
   const db = new Recorder(["continue"]);
@@ -168,7 +194,7 @@ Set("debugger; with no debugger running does nothing", async () => {
   assert.equal(db.log, ["line main 2", "line main 4"]);
 });
 
-Set("debugger; after a setTrace() session whose trace function was removed does nothing", async () => {
+SetTrace("debugger; after a setTrace() session whose trace function was removed does nothing", async () => {
   const { out } = instrumentToFile(DEBUGGER, "debugger3.mjs");
   const { main } = await load(out);
   const db = new Recorder(["continue"]);
@@ -179,14 +205,15 @@ Set("debugger; after a setTrace() session whose trace function was removed does 
   assert.is(gettrace(), null);
 });
 
-Set.run();
+SetTrace.run();
 
 // ------------------------------------------------------------------ BdbQuit
 const Quit = suite("bdb edges: BdbQuit");
 Quit.after.each(cleanup);
 
 Quit("BdbQuit ends the run through user catch blocks; finally blocks run", async () => {
-  const { out } = instrumentToFile(`export function main(log) {
+  const { out } = instrumentToFile(
+    `export function main(log) {
   try {
     inner(log);
   } catch (e) {
@@ -216,7 +243,9 @@ function inner(log) {
 function cleanup(log) {
   try { log.push("cleanup"); } catch {}
 }
-`, "quit1.mjs");
+`,
+    "quit1.mjs",
+  );
   const { main } = await load(out);
   const log = [];
   const db = new Recorder(["step", "step", "step", "step", "step", "quit"]);
@@ -278,10 +307,15 @@ Async("'step' into an async function, 'return' out of it", async () => {
   const db = new Recorder(["next", "next", "next", "step", "step", "return", "step", "continue"]);
   assert.is(await db.runcall(main), 15);
   assert.equal(db.log, [
-    "line main 2", "line main 3", "line main 4", "line main 5",
-    "call inner 8", "line inner 9",
+    "line main 2",
+    "line main 3",
+    "line main 4",
+    "line main 5",
+    "call inner 8",
+    "line inner 9",
     // Python would stop at the StopIteration in main; tsdb at main resuming.
-    "call main 5", "line main 6",
+    "call main 5",
+    "line main 6",
   ]);
 });
 
@@ -291,8 +325,15 @@ Async("'next' at the last line of an async function stops in the awaiting one", 
   const db = new Recorder(["next", "next", "next", "step", "step", "next", "next", "next", "next", "continue"]);
   assert.is(await db.runcall(main), 15);
   assert.equal(db.log, [
-    "line main 2", "line main 3", "line main 4", "line main 5",
-    "call inner 8", "line inner 9", "line inner 10", "line inner 11", "line inner 12",
+    "line main 2",
+    "line main 3",
+    "line main 4",
+    "line main 5",
+    "call inner 8",
+    "line inner 9",
+    "line inner 10",
+    "line inner 11",
+    "line inner 12",
     "call main 5",
   ]);
 });
@@ -363,8 +404,24 @@ Watch("breakpoints, temporary, by function name, conditions, ignore counts", asy
       d.getBpbynumber(1).ignore = 2;
       d.setContinue();
     },
-    "continue", "continue", "step", "step", "continue", "continue", "next", "continue", "continue", "continue",
-    "continue", "continue", "continue", "continue", "continue", "continue", "continue", "continue",
+    "continue",
+    "continue",
+    "step",
+    "step",
+    "continue",
+    "continue",
+    "next",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
   ]);
   assert.equal(watched, unwatched);
   assert.ok(watched[1].length > 8);
@@ -372,26 +429,58 @@ Watch("breakpoints, temporary, by function name, conditions, ignore counts", asy
 
 Watch("a breakpoint added while stopped in a callee, then 'up' + 'next'", async () => {
   const [watched, unwatched] = await both((file) => [
-    (d) => { d.setBreak(file, 14); d.setContinue(); },
-    (d, f) => { d.setBreak(file, 5); d.setNext(f.back); },
-    "continue", "continue", "continue", "continue", "continue", "continue", "continue", "continue", "continue",
-    "continue", "continue", "continue", "continue", "continue", "continue", "continue", "continue",
+    (d) => {
+      d.setBreak(file, 14);
+      d.setContinue();
+    },
+    (d, f) => {
+      d.setBreak(file, 5);
+      d.setNext(f.back);
+    },
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
+    "continue",
   ]);
   assert.equal(watched, unwatched);
 });
 
 Watch("clearing breakpoints while continuing", async () => {
   const [watched, unwatched] = await both((file) => [
-    (d) => { d.setBreak(file, 14); d.setBreak(file, 10); d.setContinue(); },
-    (d) => { d.clearBreak(file, 10); d.setContinue(); },
-    (d) => { d.clearAllBreaks(); d.setContinue(); },
+    (d) => {
+      d.setBreak(file, 14);
+      d.setBreak(file, 10);
+      d.setContinue();
+    },
+    (d) => {
+      d.clearBreak(file, 10);
+      d.setContinue();
+    },
+    (d) => {
+      d.clearAllBreaks();
+      d.setContinue();
+    },
     "continue",
   ]);
   assert.equal(watched, unwatched);
 });
 
 Watch("generators and async functions under the watch", async () => {
-  const { original, out } = instrumentToFile(`function* gen(n) {
+  const { original, out } = instrumentToFile(
+    `function* gen(n) {
   for (let i = 0; i < n; i++) {
     const v = i * 2;
     yield v;
@@ -408,15 +497,35 @@ export async function main() {
   for (let i = 0; i < 3; i++) s += await work(i);
   return s;
 }
-`, "watchgen.mjs");
+`,
+    "watchgen.mjs",
+  );
   const mod = await load(out);
   const logs = [];
   for (const Class of [Recorder, Unwatched]) {
     Breakpoint.clearBreakpoints();
     const db = new Class([
-      (d) => { d.setBreak(original, 4); d.setBreak(original, 9, false, "x == 1"); d.setContinue(); },
-      "continue", "next", "next", "continue", "step", "step", "step", "continue", "return", "continue",
-      "continue", "continue", "continue", "continue", "continue", "continue",
+      (d) => {
+        d.setBreak(original, 4);
+        d.setBreak(original, 9, false, "x == 1");
+        d.setContinue();
+      },
+      "continue",
+      "next",
+      "next",
+      "continue",
+      "step",
+      "step",
+      "step",
+      "continue",
+      "return",
+      "continue",
+      "continue",
+      "continue",
+      "continue",
+      "continue",
+      "continue",
+      "continue",
     ]);
     logs.push([await db.runcall(mod.main), db.log]);
   }
@@ -438,7 +547,9 @@ Watch("the watch keeps the dispatcher away from frames without breakpoints", asy
     const db = new Bdb();
     db.setBreak(original, 15, false, "false");
     const first = () => db.setContinue();
-    db.userLine = function () { first(); };
+    db.userLine = () => {
+      first();
+    };
     db.runcall(mod.main, 12);
     // main (first call), then only `other` (12 calls) — none of fib's ~1000.
     assert.ok(calls <= 14, `dispatchCall ran ${calls} times`);
@@ -482,7 +593,8 @@ const Inst = suite("bdb edges: runcall from instrumented code; TypeScript");
 Inst.after.each(cleanup);
 
 Inst("runcall from instrumented code: botframe is the caller, never stepped into (gh-125422)", async () => {
-  const { out } = instrumentToFile(`export function outer(db) {
+  const { out } = instrumentToFile(
+    `export function outer(db) {
   const r = db.runcall(inner, 2);
   return r + 1;
 }
@@ -490,17 +602,29 @@ function inner(x) {
   const y = x * 3;
   return y;
 }
-`, "fromcode.mjs");
+`,
+    "fromcode.mjs",
+  );
   const { outer } = await load(out);
   let bot;
-  const db = new Recorder(["step", "step", (d) => { bot = d.botframe; d.setStep(); }, "step", "step"]);
+  const db = new Recorder([
+    "step",
+    "step",
+    (d) => {
+      bot = d.botframe;
+      d.setStep();
+    },
+    "step",
+    "step",
+  ]);
   assert.is(outer(db), 7);
   assert.equal(db.log, ["line inner 6", "line inner 7", "return inner 7"]);
   assert.is(bot.code.name, "outer");
 });
 
 Inst("breakpoints and stops use TypeScript line numbers", async () => {
-  const { original, out } = instrumentToFile(`interface Point {
+  const { original, out } = instrumentToFile(
+    `interface Point {
   x: number;
   y: number;
 }
@@ -509,9 +633,19 @@ export function norm(p: Point): number {
   const sq: number = p.x * p.x + p.y * p.y;
   return Math.sqrt(sq);
 }
-`, "norm.ts");
+`,
+    "norm.ts",
+  );
   const { norm } = await load(out);
-  const db = new Recorder([(d) => { assert.is(d.setBreak(original, 2), `Line ${original}:2 holds no code`); d.setBreak(original, 8); d.setContinue(); }, "step", "continue"]);
+  const db = new Recorder([
+    (d) => {
+      assert.is(d.setBreak(original, 2), `Line ${original}:2 holds no code`);
+      d.setBreak(original, 8);
+      d.setContinue();
+    },
+    "step",
+    "continue",
+  ]);
   assert.is(db.runcall(norm, { x: 3, y: 4 }), 5);
   assert.equal(db.log, ["line norm 7", "line norm 8", "return norm 8"]);
 });

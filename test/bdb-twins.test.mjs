@@ -18,7 +18,8 @@ Twins("exception raised in a callee and caught in the caller", async () => {
   //     return 0               except ValueError:
   //                                pass
   //                            return 2
-  const { out } = instrumentToFile(`function inner(x) {
+  const { out } = instrumentToFile(
+    `function inner(x) {
   if (x)
     throw new Error(x);
   return 0; }
@@ -29,7 +30,9 @@ export function main() {
   } catch (e) {
     e; }
   return 2; }
-`, "twin-exc.mjs");
+`,
+    "twin-exc.mjs",
+  );
   const { main } = await load(out);
   const run = (actions) => {
     const db = new Recorder(actions);
@@ -40,29 +43,60 @@ export function main() {
   // Python also reports 'line main 9' (the `except` clause); JavaScript's
   // `catch (e) {` holds no statement.
   assert.equal(run(steps(20)), [
-    "line main 7", "line main 8", "call inner 1", "line inner 2", "line inner 3", "exception inner 3", "return inner 3",
-    "exception main 8", "line main 10", "line main 11", "return main 11",
+    "line main 7",
+    "line main 8",
+    "call inner 1",
+    "line inner 2",
+    "line inner 3",
+    "exception inner 3",
+    "return inner 3",
+    "exception main 8",
+    "line main 10",
+    "line main 11",
+    "return main 11",
   ]);
   assert.equal(run(["step", "step", "next", "next", "next", "next", "next", "next", "next", "next", "next"]), [
-    "line main 7", "line main 8", "call inner 1", "line inner 2", "line inner 3", "exception inner 3", "return inner 3",
-    "exception main 8", "line main 10", "line main 11", "return main 11",
+    "line main 7",
+    "line main 8",
+    "call inner 1",
+    "line inner 2",
+    "line inner 3",
+    "exception inner 3",
+    "return inner 3",
+    "exception main 8",
+    "line main 10",
+    "line main 11",
+    "return main 11",
   ]);
   assert.equal(run(["step", "step", "step", "step", "return", "step", "step", "step"]), [
-    "line main 7", "line main 8", "call inner 1", "line inner 2", "line inner 3", "return inner 3",
-    "exception main 8", "line main 10", "line main 11",
+    "line main 7",
+    "line main 8",
+    "call inner 1",
+    "line inner 2",
+    "line inner 3",
+    "return inner 3",
+    "exception main 8",
+    "line main 10",
+    "line main 11",
   ]);
 });
 
 Twins("until in a loop", async () => {
-  const { out } = instrumentToFile(`export function main() {
+  const { out } = instrumentToFile(
+    `export function main() {
   let s = 0;
   for (let i = 0; i < 3; i++)
     s += i;
   s += 10;
   return s; }
-`, "twin-until.mjs");
+`,
+    "twin-until.mjs",
+  );
   const { main } = await load(out);
-  for (const actions of [["step", "step", "step", "until", "until", "until", "continue"], ["step", "step", "step", "step", "until", "step", "continue"]]) {
+  for (const actions of [
+    ["step", "step", "step", "until", "until", "until", "continue"],
+    ["step", "step", "step", "step", "until", "step", "continue"],
+  ]) {
     const db = new Recorder(actions);
     assert.is(db.runcall(main), 13);
     cleanup();

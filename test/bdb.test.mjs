@@ -4,9 +4,7 @@
 import { test, suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Bdb as BaseBdb, Breakpoint, settrace } from "../dist/index.mjs";
-import {
-  Bdb, BdbError, breakInFunc, createModules, relative, requireModule, tracerRun, writeText,
-} from "./helpers/bdb-tracer.mjs";
+import { Bdb, BdbError, breakInFunc, createModules, requireModule, tracerRun, writeText } from "./helpers/bdb-tracer.mjs";
 import { instrumentToFile, load } from "./helpers/run.mjs";
 
 // The functions test_bdb.py defines for itself; line numbers are relative.
@@ -78,133 +76,214 @@ const State = suite("bdb: step, next, return, until and quit");
 State.after.each(cleanup);
 
 State("step", async () => {
-  await tracerRun([
-    ["line", 2, "tfunc_main"], ["step"],
-    ["line", 3, "tfunc_main"], ["step"],
-    ["call", 1, "tfunc_first"], ["step"],
-    ["line", 2, "tfunc_first"], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_main));
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_main"],
+      ["step"],
+      ["line", 3, "tfunc_main"],
+      ["step"],
+      ["call", 1, "tfunc_first"],
+      ["step"],
+      ["line", 2, "tfunc_first"],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_main),
+  );
 });
 
 State("step/next on last statement", async () => {
   for (const setType of ["step", "next"]) {
-    await tracerRun([
-      ["line", 2, "tfunc_main"], ["step"],
-      ["line", 3, "tfunc_main"], ["step"],
-      ["call", 1, "tfunc_first"], ["break", [__file__, 3]],
-      ["None", 1, "tfunc_first"], ["continue"],
-      ["line", 3, "tfunc_first", [{ 1: 1 }, []]], [setType],
-      ["line", 4, "tfunc_first"], ["quit"],
-    ], (tracer) => tracer.runcall(tfunc_main));
+    await tracerRun(
+      [
+        ["line", 2, "tfunc_main"],
+        ["step"],
+        ["line", 3, "tfunc_main"],
+        ["step"],
+        ["call", 1, "tfunc_first"],
+        ["break", [__file__, 3]],
+        ["None", 1, "tfunc_first"],
+        ["continue"],
+        ["line", 3, "tfunc_first", [{ 1: 1 }, []]],
+        [setType],
+        ["line", 4, "tfunc_first"],
+        ["quit"],
+      ],
+      (tracer) => tracer.runcall(tfunc_main),
+    );
   }
 });
 
 State("next", async () => {
-  await tracerRun([
-    ["line", 2, "tfunc_main"], ["step"],
-    ["line", 3, "tfunc_main"], ["next"],
-    ["line", 4, "tfunc_main"], ["step"],
-    ["call", 1, "tfunc_second"], ["step"],
-    ["line", 2, "tfunc_second"], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_main));
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_main"],
+      ["step"],
+      ["line", 3, "tfunc_main"],
+      ["next"],
+      ["line", 4, "tfunc_main"],
+      ["step"],
+      ["call", 1, "tfunc_second"],
+      ["step"],
+      ["line", 2, "tfunc_second"],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_main),
+  );
 });
 
 State("next over import", async () => {
-  const { tfunc_import } = withModules({ [TEST_MODULE]: `
+  const { tfunc_import } = withModules({
+    [TEST_MODULE]: `
 function main() {
   let lno = 3; }
 module.exports = { main };
-` });
-  await tracerRun([
-    ["line", 2, "tfunc_import"], ["next"],
-    ["line", 3, "tfunc_import"], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_import));
+`,
+  });
+  await tracerRun([["line", 2, "tfunc_import"], ["next"], ["line", 3, "tfunc_import"], ["quit"]], (tracer) => tracer.runcall(tfunc_import));
 });
 
 State("next on plain statement", async () => {
   // set_next() is equivalent to set_step() on a plain statement.
-  await tracerRun([
-    ["line", 2, "tfunc_main"], ["step"],
-    ["line", 3, "tfunc_main"], ["step"],
-    ["call", 1, "tfunc_first"], ["next"],
-    ["line", 2, "tfunc_first"], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_main));
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_main"],
+      ["step"],
+      ["line", 3, "tfunc_main"],
+      ["step"],
+      ["call", 1, "tfunc_first"],
+      ["next"],
+      ["line", 2, "tfunc_first"],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_main),
+  );
 });
 
 State("next in caller frame", async () => {
   // set_next() in the caller frame stops next in the caller frame.
-  await tracerRun([
-    ["line", 2, "tfunc_main"], ["step"],
-    ["line", 3, "tfunc_main"], ["step"],
-    ["call", 1, "tfunc_first"], ["up"],
-    ["None", 3, "tfunc_main"], ["next"],
-    ["line", 4, "tfunc_main"], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_main));
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_main"],
+      ["step"],
+      ["line", 3, "tfunc_main"],
+      ["step"],
+      ["call", 1, "tfunc_first"],
+      ["up"],
+      ["None", 3, "tfunc_main"],
+      ["next"],
+      ["line", 4, "tfunc_main"],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_main),
+  );
 });
 
 State("return", async () => {
-  await tracerRun([
-    ["line", 2, "tfunc_main"], ["step"],
-    ["line", 3, "tfunc_main"], ["step"],
-    ["call", 1, "tfunc_first"], ["step"],
-    ["line", 2, "tfunc_first"], ["return"],
-    ["return", 4, "tfunc_first"], ["step"],
-    ["line", 4, "tfunc_main"], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_main));
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_main"],
+      ["step"],
+      ["line", 3, "tfunc_main"],
+      ["step"],
+      ["call", 1, "tfunc_first"],
+      ["step"],
+      ["line", 2, "tfunc_first"],
+      ["return"],
+      ["return", 4, "tfunc_first"],
+      ["step"],
+      ["line", 4, "tfunc_main"],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_main),
+  );
 });
 
 State("return in caller frame", async () => {
-  await tracerRun([
-    ["line", 2, "tfunc_main"], ["step"],
-    ["line", 3, "tfunc_main"], ["step"],
-    ["call", 1, "tfunc_first"], ["up"],
-    ["None", 3, "tfunc_main"], ["return"],
-    ["return", 7, "tfunc_main"], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_main));
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_main"],
+      ["step"],
+      ["line", 3, "tfunc_main"],
+      ["step"],
+      ["call", 1, "tfunc_first"],
+      ["up"],
+      ["None", 3, "tfunc_main"],
+      ["return"],
+      ["return", 7, "tfunc_main"],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_main),
+  );
 });
 
 State("until", async () => {
-  await tracerRun([
-    ["line", 2, "tfunc_main"], ["step"],
-    ["line", 3, "tfunc_main"], ["step"],
-    ["call", 1, "tfunc_first"], ["step"],
-    ["line", 2, "tfunc_first"], ["until", 4],
-    ["line", 4, "tfunc_first"], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_main));
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_main"],
+      ["step"],
+      ["line", 3, "tfunc_main"],
+      ["step"],
+      ["call", 1, "tfunc_first"],
+      ["step"],
+      ["line", 2, "tfunc_first"],
+      ["until", 4],
+      ["line", 4, "tfunc_first"],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_main),
+  );
 });
 
 State("until with too large count", async () => {
-  await tracerRun([
-    ["line", 2, "tfunc_main"], breakInFunc("tfunc_first", __file__),
-    ["None", 2, "tfunc_main"], ["continue"],
-    ["line", 2, "tfunc_first", [{ 1: 1 }, []]], ["until", 9999],
-    ["return", 4, "tfunc_first"], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_main));
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_main"],
+      breakInFunc("tfunc_first", __file__),
+      ["None", 2, "tfunc_main"],
+      ["continue"],
+      ["line", 2, "tfunc_first", [{ 1: 1 }, []]],
+      ["until", 9999],
+      ["return", 4, "tfunc_first"],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_main),
+  );
 });
 
 State("until in caller frame", async () => {
-  await tracerRun([
-    ["line", 2, "tfunc_main"], ["step"],
-    ["line", 3, "tfunc_main"], ["step"],
-    ["call", 1, "tfunc_first"], ["up"],
-    ["None", 3, "tfunc_main"], ["until", 6],
-    ["line", 6, "tfunc_main"], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_main));
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_main"],
+      ["step"],
+      ["line", 3, "tfunc_main"],
+      ["step"],
+      ["call", 1, "tfunc_first"],
+      ["up"],
+      ["None", 3, "tfunc_main"],
+      ["until", 6],
+      ["line", 6, "tfunc_main"],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_main),
+  );
 });
 
 State("skip", async () => {
   // Tracing is skipped over the module that tfunc_import() requires.
-  const { tfunc_import, FNAME } = withModules({ [TEST_MODULE]: `
+  const { tfunc_import, FNAME } = withModules({
+    [TEST_MODULE]: `
 function main() {
   let lno = 3; }
 module.exports = { main };
-` });
+`,
+  });
   const skip = ["node_modules/**", `**/${TEST_MODULE}.cjs`];
   assert.ok(new Bdb(skip).isSkippedModule(FNAME.slice(process.cwd().length + 1)));
-  await tracerRun([
-    ["line", 2, "tfunc_import"], ["step"],
-    ["line", 3, "tfunc_import"], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_import), { skip });
+  await tracerRun(
+    [["line", 2, "tfunc_import"], ["step"], ["line", 3, "tfunc_import"], ["quit"]],
+    (tracer) => tracer.runcall(tfunc_import),
+    { skip },
+  );
 });
 
 State("skip with no name module", () => {
@@ -215,19 +294,24 @@ State("skip with no name module", () => {
 
 State("down", async () => {
   // set_down() raises BdbError at the newest frame.
-  const error = await tracerRun([
-    ["line", 2, "tfunc_main"], ["down"],
-  ], (tracer) => tracer.runcall(tfunc_main));
+  const error = await tracerRun([["line", 2, "tfunc_main"], ["down"]], (tracer) => tracer.runcall(tfunc_main));
   assert.instance(error, BdbError);
 });
 
 State("up", async () => {
-  await tracerRun([
-    ["line", 2, "tfunc_main"], ["step"],
-    ["line", 3, "tfunc_main"], ["step"],
-    ["call", 1, "tfunc_first"], ["up"],
-    ["None", 3, "tfunc_main"], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_main));
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_main"],
+      ["step"],
+      ["line", 3, "tfunc_main"],
+      ["step"],
+      ["call", 1, "tfunc_first"],
+      ["up"],
+      ["None", 3, "tfunc_main"],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_main),
+  );
 });
 
 State.run();
@@ -238,33 +322,45 @@ Bp.after.each(cleanup);
 
 Bp("bp on non-existent module", async () => {
   const { tfunc_import } = withModules({ [TEST_MODULE]: "function main() {}\nmodule.exports = { main };\n" });
-  const error = await tracerRun([
-    ["line", 2, "tfunc_import"], ["break", ["/non/existent/module.js", 1]],
-  ], (tracer) => tracer.runcall(tfunc_import));
+  const error = await tracerRun(
+    [
+      ["line", 2, "tfunc_import"],
+      ["break", ["/non/existent/module.js", 1]],
+    ],
+    (tracer) => tracer.runcall(tfunc_import),
+  );
   assert.instance(error, BdbError);
   assert.is(error.message, "Line /non/existent/module.js:1 does not exist");
 });
 
 Bp("bp after last statement", async () => {
-  const { tfunc_import, FNAME } = withModules({ [TEST_MODULE]: `
+  const { tfunc_import, FNAME } = withModules({
+    [TEST_MODULE]: `
 function main() {
   let lno = 3; }
 module.exports = { main };
-` });
-  const error = await tracerRun([
-    ["line", 2, "tfunc_import"], ["break", [FNAME, 6]],
-  ], (tracer) => tracer.runcall(tfunc_import));
+`,
+  });
+  const error = await tracerRun(
+    [
+      ["line", 2, "tfunc_import"],
+      ["break", [FNAME, 6]],
+    ],
+    (tracer) => tracer.runcall(tfunc_import),
+  );
   assert.instance(error, BdbError);
   assert.is(error.message, `Line ${FNAME}:6 does not exist`);
 });
 
 Bp("bp on a line that holds no code (tsdb)", async () => {
-  const { FNAME } = withModules({ [TEST_MODULE]: `
+  const { FNAME } = withModules({
+    [TEST_MODULE]: `
 function main() {
   // a comment
   let lno = 4; }
 module.exports = { main };
-` });
+`,
+  });
   requireModule(TEST_MODULE);
   const bdb = new BaseBdb();
   assert.is(bdb.setBreak(FNAME, 1), `Line ${FNAME}:1 holds no code`);
@@ -276,7 +372,8 @@ module.exports = { main };
 });
 
 Bp("temporary bp", async () => {
-  const { tfunc_import, FNAME } = withModules({ [TEST_MODULE]: `
+  const { tfunc_import, FNAME } = withModules({
+    [TEST_MODULE]: `
 function func() {
   let lno = 3; }
 
@@ -284,18 +381,28 @@ function main() {
   for (let i = 0; i < 2; i++)
     func(); }
 module.exports = { main };
-` });
-  await tracerRun([
-    ["line", 2, "tfunc_import"], breakInFunc("func", FNAME, true),
-    ["None", 2, "tfunc_import"], breakInFunc("func", FNAME, true),
-    ["None", 2, "tfunc_import"], ["continue"],
-    ["line", 3, "func", [{ 1: 1 }, [1]]], ["continue"],
-    ["line", 3, "func", [{ 2: 1 }, [2]]], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_import));
+`,
+  });
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_import"],
+      breakInFunc("func", FNAME, true),
+      ["None", 2, "tfunc_import"],
+      breakInFunc("func", FNAME, true),
+      ["None", 2, "tfunc_import"],
+      ["continue"],
+      ["line", 3, "func", [{ 1: 1 }, [1]]],
+      ["continue"],
+      ["line", 3, "func", [{ 2: 1 }, [2]]],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_import),
+  );
 });
 
 Bp("disabled temporary bp", async () => {
-  const { tfunc_import, FNAME } = withModules({ [TEST_MODULE]: `
+  const { tfunc_import, FNAME } = withModules({
+    [TEST_MODULE]: `
 function func() {
   let lno = 3; }
 
@@ -303,23 +410,38 @@ function main() {
   for (let i = 0; i < 3; i++)
     func(); }
 module.exports = { main };
-` });
-  await tracerRun([
-    ["line", 2, "tfunc_import"], breakInFunc("func", FNAME),
-    ["None", 2, "tfunc_import"], breakInFunc("func", FNAME, true),
-    ["None", 2, "tfunc_import"], ["disable", 2],
-    ["None", 2, "tfunc_import"], ["continue"],
-    ["line", 3, "func", [{ 1: 1 }, []]], ["enable", 2],
-    ["None", 3, "func"], ["disable", 1],
-    ["None", 3, "func"], ["continue"],
-    ["line", 3, "func", [{ 2: 1 }, [2]]], ["enable", 1],
-    ["None", 3, "func"], ["continue"],
-    ["line", 3, "func", [{ 1: 2 }, []]], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_import));
+`,
+  });
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_import"],
+      breakInFunc("func", FNAME),
+      ["None", 2, "tfunc_import"],
+      breakInFunc("func", FNAME, true),
+      ["None", 2, "tfunc_import"],
+      ["disable", 2],
+      ["None", 2, "tfunc_import"],
+      ["continue"],
+      ["line", 3, "func", [{ 1: 1 }, []]],
+      ["enable", 2],
+      ["None", 3, "func"],
+      ["disable", 1],
+      ["None", 3, "func"],
+      ["continue"],
+      ["line", 3, "func", [{ 2: 1 }, [2]]],
+      ["enable", 1],
+      ["None", 3, "func"],
+      ["continue"],
+      ["line", 3, "func", [{ 1: 2 }, []]],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_import),
+  );
 });
 
 Bp("bp condition", async () => {
-  const { tfunc_import, FNAME } = withModules({ [TEST_MODULE]: `
+  const { tfunc_import, FNAME } = withModules({
+    [TEST_MODULE]: `
 function func(a) {
   let lno = 3; }
 
@@ -327,33 +449,49 @@ function main() {
   for (let i = 0; i < 3; i++)
     func(i); }
 module.exports = { main };
-` });
-  await tracerRun([
-    ["line", 2, "tfunc_import"], breakInFunc("func", FNAME, false, "a == 2"),
-    ["None", 2, "tfunc_import"], ["continue"],
-    ["line", 3, "func", [{ 1: 3 }, []]], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_import));
+`,
+  });
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_import"],
+      breakInFunc("func", FNAME, false, "a == 2"),
+      ["None", 2, "tfunc_import"],
+      ["continue"],
+      ["line", 3, "func", [{ 1: 3 }, []]],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_import),
+  );
 });
 
 Bp("bp exception on condition evaluation", async () => {
   // Python's condition is `1 / 0`; in JavaScript that is Infinity.
-  const { tfunc_import, FNAME } = withModules({ [TEST_MODULE]: `
+  const { tfunc_import, FNAME } = withModules({
+    [TEST_MODULE]: `
 function func(a) {
   let lno = 3; }
 
 function main() {
   func(0); }
 module.exports = { main };
-` });
-  await tracerRun([
-    ["line", 2, "tfunc_import"], breakInFunc("func", FNAME, false, "a.b.c"),
-    ["None", 2, "tfunc_import"], ["continue"],
-    ["line", 3, "func", [{ 1: 1 }, []]], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_import));
+`,
+  });
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_import"],
+      breakInFunc("func", FNAME, false, "a.b.c"),
+      ["None", 2, "tfunc_import"],
+      ["continue"],
+      ["line", 3, "func", [{ 1: 1 }, []]],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_import),
+  );
 });
 
 Bp("bp ignore count", async () => {
-  const { tfunc_import, FNAME } = withModules({ [TEST_MODULE]: `
+  const { tfunc_import, FNAME } = withModules({
+    [TEST_MODULE]: `
 function func() {
   let lno = 3; }
 
@@ -361,17 +499,26 @@ function main() {
   for (let i = 0; i < 2; i++)
     func(); }
 module.exports = { main };
-` });
-  await tracerRun([
-    ["line", 2, "tfunc_import"], breakInFunc("func", FNAME),
-    ["None", 2, "tfunc_import"], ["ignore", 1],
-    ["None", 2, "tfunc_import"], ["continue"],
-    ["line", 3, "func", [{ 1: 2 }, []]], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_import));
+`,
+  });
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_import"],
+      breakInFunc("func", FNAME),
+      ["None", 2, "tfunc_import"],
+      ["ignore", 1],
+      ["None", 2, "tfunc_import"],
+      ["continue"],
+      ["line", 3, "func", [{ 1: 2 }, []]],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_import),
+  );
 });
 
 Bp("ignore count on disabled bp", async () => {
-  const { tfunc_import, FNAME } = withModules({ [TEST_MODULE]: `
+  const { tfunc_import, FNAME } = withModules({
+    [TEST_MODULE]: `
 function func() {
   let lno = 3; }
 
@@ -379,22 +526,36 @@ function main() {
   for (let i = 0; i < 3; i++)
     func(); }
 module.exports = { main };
-` });
-  await tracerRun([
-    ["line", 2, "tfunc_import"], breakInFunc("func", FNAME),
-    ["None", 2, "tfunc_import"], breakInFunc("func", FNAME),
-    ["None", 2, "tfunc_import"], ["ignore", 1],
-    ["None", 2, "tfunc_import"], ["disable", 1],
-    ["None", 2, "tfunc_import"], ["continue"],
-    ["line", 3, "func", [{ 2: 1 }, []]], ["enable", 1],
-    ["None", 3, "func"], ["continue"],
-    ["line", 3, "func", [{ 2: 2 }, []]], ["continue"],
-    ["line", 3, "func", [{ 1: 2 }, []]], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_import));
+`,
+  });
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_import"],
+      breakInFunc("func", FNAME),
+      ["None", 2, "tfunc_import"],
+      breakInFunc("func", FNAME),
+      ["None", 2, "tfunc_import"],
+      ["ignore", 1],
+      ["None", 2, "tfunc_import"],
+      ["disable", 1],
+      ["None", 2, "tfunc_import"],
+      ["continue"],
+      ["line", 3, "func", [{ 2: 1 }, []]],
+      ["enable", 1],
+      ["None", 3, "func"],
+      ["continue"],
+      ["line", 3, "func", [{ 2: 2 }, []]],
+      ["continue"],
+      ["line", 3, "func", [{ 1: 2 }, []]],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_import),
+  );
 });
 
 Bp("clear two bp on same line", async () => {
-  const { tfunc_import, FNAME } = withModules({ [TEST_MODULE]: `
+  const { tfunc_import, FNAME } = withModules({
+    [TEST_MODULE]: `
 function func() {
   let lno = 3;
   lno = 4; }
@@ -403,24 +564,40 @@ function main() {
   for (let i = 0; i < 3; i++)
     func(); }
 module.exports = { main };
-` });
-  await tracerRun([
-    ["line", 2, "tfunc_import"], ["break", [FNAME, 3]],
-    ["None", 2, "tfunc_import"], ["break", [FNAME, 3]],
-    ["None", 2, "tfunc_import"], ["break", [FNAME, 4]],
-    ["None", 2, "tfunc_import"], ["continue"],
-    ["line", 3, "func", [{ 1: 1 }, []]], ["continue"],
-    ["line", 4, "func", [{ 3: 1 }, []]], ["clear", [FNAME, 3]],
-    ["None", 4, "func"], ["continue"],
-    ["line", 4, "func", [{ 3: 2 }, []]], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_import));
+`,
+  });
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_import"],
+      ["break", [FNAME, 3]],
+      ["None", 2, "tfunc_import"],
+      ["break", [FNAME, 3]],
+      ["None", 2, "tfunc_import"],
+      ["break", [FNAME, 4]],
+      ["None", 2, "tfunc_import"],
+      ["continue"],
+      ["line", 3, "func", [{ 1: 1 }, []]],
+      ["continue"],
+      ["line", 4, "func", [{ 3: 1 }, []]],
+      ["clear", [FNAME, 3]],
+      ["None", 4, "func"],
+      ["continue"],
+      ["line", 4, "func", [{ 3: 2 }, []]],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_import),
+  );
 });
 
 Bp("clear at no bp", async () => {
   const { tfunc_import } = withModules({ [TEST_MODULE]: "function main() {}\nmodule.exports = { main };\n" });
-  const error = await tracerRun([
-    ["line", 2, "tfunc_import"], ["clear", [__file__, 1]],
-  ], (tracer) => tracer.runcall(tfunc_import));
+  const error = await tracerRun(
+    [
+      ["line", 2, "tfunc_import"],
+      ["clear", [__file__, 1]],
+    ],
+    (tracer) => tracer.runcall(tfunc_import),
+  );
   assert.instance(error, BdbError);
   assert.is(error.message, `There are no breakpoints in ${__file__}`);
 });
@@ -481,28 +658,35 @@ Run.after.each(cleanup);
 Run("run step", async () => {
   // The 'run' method stops at the first line event.
   const ns = {};
-  await tracerRun([
-    ["line", 2, "<module>"], ["step"],
-    ["return", 2, "<module>"], ["quit"],
-  ], (tracer) => tracer.run("\nlno = 2;\n", ns));
+  await tracerRun([["line", 2, "<module>"], ["step"], ["return", 2, "<module>"], ["quit"]], (tracer) => tracer.run("\nlno = 2;\n", ns));
   assert.equal(ns, { lno: 2 });
 });
 
 Run("runeval step", async () => {
-  withModules({ [TEST_MODULE]: `
+  withModules({
+    [TEST_MODULE]: `
 function main() {
   let lno = 3; }
 module.exports = { main };
-` });
+`,
+  });
   const test_module_for_bdb = requireModule(TEST_MODULE);
   const ns = { test_module_for_bdb };
-  await tracerRun([
-    ["line", 1, "<module>"], ["step"],
-    ["call", 2, "main"], ["step"],
-    ["line", 3, "main"], ["step"],
-    ["return", 3, "main"], ["step"],
-    ["return", 1, "<module>"], ["quit"],
-  ], (tracer) => tracer.runeval("test_module_for_bdb.main()", ns, ns));
+  await tracerRun(
+    [
+      ["line", 1, "<module>"],
+      ["step"],
+      ["call", 2, "main"],
+      ["step"],
+      ["line", 3, "main"],
+      ["step"],
+      ["return", 3, "main"],
+      ["step"],
+      ["return", 1, "<module>"],
+      ["quit"],
+    ],
+    (tracer) => tracer.runeval("test_module_for_bdb.main()", ns, ns),
+  );
 });
 
 Run("runeval returns the value; runctx defers to run", () => {
@@ -542,13 +726,21 @@ function main() {
 module.exports = { main };
 `,
   });
-  await tracerRun([
-    ["line", 2, "tfunc_import"], breakInFunc("func", modules.get("test_module_for_bdb_2").original),
-    ["None", 2, "tfunc_import"], ["continue"],
-    ["line", 3, "func", [{ 1: 1 }, []]], ["step"],
-    ["return", 3, "func"], ["step"],
-    ["line", 5, "main"], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_import));
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_import"],
+      breakInFunc("func", modules.get("test_module_for_bdb_2").original),
+      ["None", 2, "tfunc_import"],
+      ["continue"],
+      ["line", 3, "func", [{ 1: 1 }, []]],
+      ["step"],
+      ["return", 3, "func"],
+      ["step"],
+      ["line", 5, "main"],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_import),
+  );
 });
 
 Issues("next/until/return in generator (#16596)", async () => {
@@ -558,7 +750,8 @@ Issues("next/until/return in generator (#16596)", async () => {
   // generator's end stops at the next event: main goes on to line 11, since
   // a finished JavaScript generator raises nothing.
   for (const setType of ["next", "until", "return"]) {
-    const { tfunc_import, FNAME } = withModules({ [TEST_MODULE]: `
+    const { tfunc_import, FNAME } = withModules({
+      [TEST_MODULE]: `
 function* test_gen() {
   yield 0;
   let lno = 4;
@@ -570,11 +763,15 @@ function main() {
   it.next();
   let lno = 11; }
 module.exports = { main };
-` });
+`,
+    });
     const expectSet = [
-      ["line", 2, "tfunc_import"], breakInFunc("test_gen", FNAME),
-      ["None", 2, "tfunc_import"], ["continue"],
-      ["line", 3, "test_gen", [{ 1: 1 }, []]], [setType],
+      ["line", 2, "tfunc_import"],
+      breakInFunc("test_gen", FNAME),
+      ["None", 2, "tfunc_import"],
+      ["continue"],
+      ["line", 3, "test_gen", [{ 1: 1 }, []]],
+      [setType],
     ];
     if (setType === "return") expectSet.push(["line", 11, "main"], ["quit"]);
     else expectSet.push(["line", 4, "test_gen"], ["quit"]);
@@ -585,7 +782,8 @@ module.exports = { main };
 Issues("next command in generator for loop (#16596)", async () => {
   // Python stops at the StopIteration in main's `for` (line 9), then 'step'
   // goes to line 11; tsdb goes to line 11 directly.
-  const { tfunc_import, FNAME } = withModules({ [TEST_MODULE]: `
+  const { tfunc_import, FNAME } = withModules({
+    [TEST_MODULE]: `
 function* test_gen() {
   yield 0;
   let lno = 4;
@@ -597,16 +795,27 @@ function main() { let lno;
     lno = 10;
   lno = 11; }
 module.exports = { main };
-` });
-  await tracerRun([
-    ["line", 2, "tfunc_import"], breakInFunc("test_gen", FNAME),
-    ["None", 2, "tfunc_import"], ["continue"],
-    ["line", 3, "test_gen", [{ 1: 1 }, []]], ["next"],
-    ["line", 4, "test_gen"], ["next"],
-    ["line", 5, "test_gen"], ["next"],
-    ["line", 6, "test_gen"], ["next"],
-    ["line", 11, "main"], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_import));
+`,
+  });
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_import"],
+      breakInFunc("test_gen", FNAME),
+      ["None", 2, "tfunc_import"],
+      ["continue"],
+      ["line", 3, "test_gen", [{ 1: 1 }, []]],
+      ["next"],
+      ["line", 4, "test_gen"],
+      ["next"],
+      ["line", 5, "test_gen"],
+      ["next"],
+      ["line", 6, "test_gen"],
+      ["next"],
+      ["line", 11, "main"],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_import),
+  );
 });
 
 const SUBGEN = `
@@ -628,13 +837,21 @@ module.exports = { main };
 Issues("next command in generator with subiterator (#16596)", async () => {
   // Python: the StopIteration in main's `for` (line 11), then 'step' to 13.
   const { tfunc_import, FNAME } = withModules({ [TEST_MODULE]: SUBGEN });
-  await tracerRun([
-    ["line", 2, "tfunc_import"], breakInFunc("test_gen", FNAME),
-    ["None", 2, "tfunc_import"], ["continue"],
-    ["line", 7, "test_gen", [{ 1: 1 }, []]], ["next"],
-    ["line", 8, "test_gen"], ["next"],
-    ["line", 13, "main"], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_import));
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_import"],
+      breakInFunc("test_gen", FNAME),
+      ["None", 2, "tfunc_import"],
+      ["continue"],
+      ["line", 7, "test_gen", [{ 1: 1 }, []]],
+      ["next"],
+      ["line", 8, "test_gen"],
+      ["next"],
+      ["line", 13, "main"],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_import),
+  );
 });
 
 Issues("return command in generator with subiterator (#16596)", async () => {
@@ -643,21 +860,26 @@ Issues("return command in generator with subiterator (#16596)", async () => {
   // resuming at its `yield*` (a 'call' event); the end of test_gen stops at
   // main's next line.
   const { tfunc_import, FNAME } = withModules({ [TEST_MODULE]: SUBGEN });
-  await tracerRun([
-    ["line", 2, "tfunc_import"], breakInFunc("test_subgen", FNAME),
-    ["None", 2, "tfunc_import"], ["continue"],
-    ["line", 3, "test_subgen", [{ 1: 1 }, []]], ["return"],
-    ["call", 7, "test_gen"], ["return"],
-    ["line", 13, "main"], ["quit"],
-  ], (tracer) => tracer.runcall(tfunc_import));
+  await tracerRun(
+    [
+      ["line", 2, "tfunc_import"],
+      breakInFunc("test_subgen", FNAME),
+      ["None", 2, "tfunc_import"],
+      ["continue"],
+      ["line", 3, "test_subgen", [{ 1: 1 }, []]],
+      ["return"],
+      ["call", 7, "test_gen"],
+      ["return"],
+      ["line", 13, "main"],
+      ["quit"],
+    ],
+    (tracer) => tracer.runcall(tfunc_import),
+  );
 });
 
 Issues("next to botframe (gh-125422)", async () => {
   // The next command won't go to the bottom frame.
-  await tracerRun([
-    ["line", 2, "<module>"], ["step"],
-    ["return", 2, "<module>"], ["next"],
-  ], (tracer) => tracer.run("\nlno = 2;\n", {}));
+  await tracerRun([["line", 2, "<module>"], ["step"], ["return", 2, "<module>"], ["next"]], (tracer) => tracer.run("\nlno = 2;\n", {}));
 });
 
 Issues.run();

@@ -51,7 +51,10 @@ test("a tree: layout kept, broken and unreadable files reported, the others writ
   // Loaded under tsdb/register, instrumented output is not instrumented again.
   const again = node(["--import", registerESM, "--import", "./trace.mjs", "out/app.js"], { cwd: dir });
   assert.is(again.status, 0, again.stderr);
-  assert.equal(again.calls.filter((c) => !c.startsWith("trace.mjs")), run.calls);
+  assert.equal(
+    again.calls.filter((c) => !c.startsWith("trace.mjs")),
+    run.calls,
+  );
 });
 
 test("without --copy-files only sources are written; --include/--exclude pick them", () => {
@@ -110,8 +113,13 @@ test("on a terminal, a progress line for a large tree (none when piped)", () => 
   const dir = sandbox();
   mkdirSync(join(dir, "many"));
   for (let i = 0; i < 40; i++) writeFileSync(join(dir, `many/m${i}.js`), `exports.f${i} = () => ${i};\n`);
-  const tty = spawnSync("/usr/bin/script", ["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} many -d out`, "/dev/null"], { cwd: dir, encoding: "utf8" });
+  const tty = spawnSync(
+    "/usr/bin/script",
+    ["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} many -d out`, "/dev/null"],
+    { cwd: dir, encoding: "utf8" },
+  );
   assert.is(tty.status, 0, tty.stdout);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the progress line starts with CR ESC[K
   assert.match(tty.stdout, /\r\x1b\[K\[\d+\/40\] many\/m\d+\.js/);
   assert.match(tty.stdout, "tsdb-instrument: 40 files instrumented, 0 failed");
   const piped = instrumentCli(["many", "-d", "out2"], { cwd: dir });

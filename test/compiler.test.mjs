@@ -9,7 +9,8 @@ const calls = (events) => events.filter((e) => e[0] === "call").map((e) => `${e[
 const lines = (events, name) => events.filter((e) => e[0] === "line" && e[1] === name).map((e) => e[2]);
 
 test("TypeScript runs with its own line numbers, parameter properties and enums included", async () => {
-  const { events, exports, error } = await traceRun(`interface Shape { area(): number }
+  const { events, exports, error } = await traceRun(
+    `interface Shape { area(): number }
 type Id = string;
 enum Color { Red, Green }
 class Box implements Shape {
@@ -21,7 +22,9 @@ class Box implements Shape {
 }
 export const area = new Box(2, 3).area();
 export const green: Color = Color.Green;
-`, "shapes.ts");
+`,
+    "shapes.ts",
+  );
   assert.is(error, undefined);
   assert.is(exports.area, 6);
   assert.is(exports.green, 1);
@@ -69,10 +72,13 @@ test("a syntax error names file, line and column and shows a code frame", () => 
 test("directives stay first: 'use strict' keeps its meaning, sloppy code stays sloppy", async () => {
   const strict = instrument('"use strict";\nexport const t = (function () { return this; })();\n', { filename: "/a/s.mjs" }).code;
   assert.match(strict, /^"use strict";/);
-  const { exports } = await traceRun(`function f() { "use strict"; return this; }
+  const { exports } = await traceRun(
+    `function f() { "use strict"; return this; }
 const g = () => { "use strict"; return typeof this; };
 export const r = [f(), g()];
-`, "strict.mjs");
+`,
+    "strict.mjs",
+  );
   assert.equal(exports.r, [undefined, "undefined"]);
 });
 
@@ -82,36 +88,46 @@ test("names tsdb adds never clash with the program's own", () => {
 });
 
 test("inferred names, function length and name are those of the original", async () => {
-  const { exports } = await traceRun(`export const f = () => {};
+  const { exports } = await traceRun(
+    `export const f = () => {};
 export const o = { m() {}, get g() { return 1; }, a: function () {}, b: () => {} };
 export class C { x = () => {}; static s() {} }
 export default function (a, b = 1, ...c) {}
 export const facts = [f.name, o.m.name, Object.getOwnPropertyDescriptor(o, "g").get.name, o.a.name, o.b.name, new C().x.name, C.s.name];
-`, "names.mjs");
+`,
+    "names.mjs",
+  );
   assert.equal(exports.facts, ["f", "m", "get g", "a", "b", "x", "s"]);
   assert.is(exports.default.name, "default");
   assert.is(exports.default.length, 1);
 });
 
 test("export default of an immediately called function", async () => {
-  const { exports, events } = await traceRun(`export default (function () {
+  const { exports, events } = await traceRun(
+    `export default (function () {
   return 42;
 })();
-`, "iife.mjs");
+`,
+    "iife.mjs",
+  );
   assert.is(exports.default, 42);
   assert.ok(calls(events).includes("<anonymous>:1"));
 });
 
 test("default parameters that refer to earlier ones and to closures; destructured parameters", async () => {
-  const { exports } = await traceRun(`const k = 10;
+  const { exports } = await traceRun(
+    `const k = 10;
 function f(a, b = a + 1, g = () => a + b + k, { c, d: [e] = [5] } = {}) { return [a, b, g(), c, e]; }
 export const r = f(1, undefined, undefined, { c: 3 });
-`, "params.mjs");
+`,
+    "params.mjs",
+  );
   assert.equal(exports.r, [1, 2, 13, 3, 5]);
 });
 
 test("the same var declared twice in loops, and a function and a var of one name", async () => {
-  const { exports } = await traceRun(`function f() {
+  const { exports } = await traceRun(
+    `function f() {
   for (var i = 0; i < 2; i++) { var x = i; }
   for (var i = 5; i < 6; i++) { var x = i * 2; }
   return [i, x, typeof g];
@@ -119,32 +135,41 @@ test("the same var declared twice in loops, and a function and a var of one name
   function g() {}
 }
 export const r = f();
-`, "vars.mjs");
+`,
+    "vars.mjs",
+  );
   assert.equal(exports.r, [6, 10, "function"]);
 });
 
 test("function declarations in a body see its let/const (json5's stringify, found by the register differential)", async () => {
-  const { exports } = await traceRun(`function outer(x) {
+  const { exports } = await traceRun(
+    `function outer(x) {
   let captured = x * 2;
   const k = 1;
   return inner();
   function inner() { return captured + k; }
 }
 export const r = outer(20);
-`, "inner.mjs");
+`,
+    "inner.mjs",
+  );
   assert.is(exports.r, 41);
 });
 
 test("optional chaining and logical assignment", async () => {
-  const { exports } = await traceRun(`let a = null, b = { c: { d: () => 4 } };
+  const { exports } = await traceRun(
+    `let a = null, b = { c: { d: () => 4 } };
 a ??= 1; b.e ||= 2; b.f &&= 3;
 export const r = [a, b?.c?.d?.(), b.x?.y, b.e, b.f];
-`, "opt.mjs");
+`,
+    "opt.mjs",
+  );
   assert.equal(exports.r, [1, 4, undefined, 2, undefined]);
 });
 
 test("a statement that can neither throw nor call stores no line on the fast path; others do", async () => {
-  const code = instrument(`function f(n, o) {
+  const code = instrument(
+    `function f(n, o) {
   let s = 0;
   for (let i = 0; i < n; i++) {
     s = (s + i) | 0;
@@ -152,12 +177,15 @@ test("a statement that can neither throw nor call stores no line on the fast pat
   s = s + o.x;
   return s;
 }
-`, { filename: "/a/silent.js", sourceMaps: "none" }).code;
+`,
+    { filename: "/a/silent.js", sourceMaps: "none" },
+  ).code;
   const stores = [...code.matchAll(/\$t\$L\[\$t\$d\] = (\d+);/g)].map((m) => Number(m[1]));
   // module and f prologues (1, 1), the loop statement (3), `s = s + o.x` (6), return (7):
   // not line 2, nor 4, nor the loop head again after each iteration
   assert.equal(stores, [1, 1, 3, 6, 7]);
-  const { events, exports } = await traceRun(`export function f(n, o) {
+  const { events, exports } = await traceRun(
+    `export function f(n, o) {
   let s = 0;
   for (let i = 0; i < n; i++) {
     s = (s + i) | 0;
@@ -166,7 +194,9 @@ test("a statement that can neither throw nor call stores no line on the fast pat
   return s;
 }
 export const r = f(2, { x: 10 });
-`, "silent.mjs");
+`,
+    "silent.mjs",
+  );
   assert.is(exports.r, 11);
   assert.equal(lines(events, "f"), [2, 3, 4, 3, 4, 3, 6, 7]);
 });
@@ -174,7 +204,10 @@ export const r = f(2, { x: 10 });
 test("a line site reuses the frame's snapshot only where no value of its row can change", () => {
   const source = readFileSync(new URL("fixtures/snapshots/kept.cjs", import.meta.url), "utf8");
   const code = instrument(source, { filename: "/a/kept.cjs", sourceMaps: "none" }).code;
-  const kept = code.split("\n").filter((l) => l.includes("$t$lineKept(")).map((l) => Number(/\$t\$B\[(\d+)\]/.exec(l)[1]));
+  const kept = code
+    .split("\n")
+    .filter((l) => l.includes("$t$lineKept("))
+    .map((l) => Number(/\$t\$B\[(\d+)\]/.exec(l)[1]));
   // 3: stable's row [a] is the call event's; not 4 (b joins the row); not 7, 12, 16, 20-22: a can
   // change; 24: [n] as at the call; not 25, 26 (i changes, x is new each time); 30, 31: [a] again.
   assert.equal(kept, [3, 24, 30, 31]);

@@ -33,7 +33,7 @@ maybe("line editor: history, cursor keys, backspace, Ctrl-A/Ctrl-E; Ctrl-D quits
     ["(tsdb) ", "n\r"],
     ["(tsdb) ", "\u0004"], // Ctrl-D on an empty line
   ]);
-  assert.ok(r.out.startsWith("> $DIR/basic.cjs(1)<module>()\n-> const lib = require(\"./lib.cjs\");\n(tsdb) "), r.out);
+  assert.ok(r.out.startsWith('> $DIR/basic.cjs(1)<module>()\n-> const lib = require("./lib.cjs");\n(tsdb) '), r.out);
   const results = r.out.split("\n").filter((l) => /^\d+$/.test(l));
   assert.equal(results, ["2", "2", "13", "13", "6"], r.out);
   assert.ok(r.out.includes("(tsdb) p 1+2+3"), r.out);

@@ -12,7 +12,10 @@ function check(script, commands, expected, options = {}) {
 }
 
 test("stops before the first line; step into a call, next, args, return value", () => {
-  check("basic.cjs", ["n", "s", "a", "n", "n", "n", "retval", "s", "c"], `
+  check(
+    "basic.cjs",
+    ["n", "s", "a", "n", "n", "n", "retval", "s", "c"],
+    `
     > $DIR/basic.cjs(1)<module>()
     -> const lib = require("./lib.cjs");
     (tsdb) n
@@ -42,11 +45,15 @@ test("stops before the first line; step into a call, next, args, return value", 
     (tsdb) c
     result 9 10 38
     The program finished with exit code 0
-  `);
+  `,
+  );
 });
 
 test("step into another module; next over a call; until out of a loop; return", () => {
-  check("basic.cjs", ["s", "s", "n", "n", "n", "s", "n", "n", "n", "n", "until", "p total", "n", "r", "c"], `
+  check(
+    "basic.cjs",
+    ["s", "s", "n", "n", "n", "s", "n", "n", "n", "n", "until", "p total", "n", "r", "c"],
+    `
     > $DIR/basic.cjs(1)<module>()
     -> const lib = require("./lib.cjs");
     (tsdb) s
@@ -97,11 +104,15 @@ test("step into another module; next over a call; until out of a loop; return", 
     (tsdb) c
     result 9 10 38
     The program finished with exit code 0
-  `);
+  `,
+  );
 });
 
 test("until leaves a loop from its last line; until with a line number", () => {
-  check("basic.cjs", ["b 11", "c", "cl 1", "until", "p total", "c"], `
+  check(
+    "basic.cjs",
+    ["b 11", "c", "cl 1", "until", "p total", "c"],
+    `
     > $DIR/basic.cjs(1)<module>()
     -> const lib = require("./lib.cjs");
     (tsdb) b 11
@@ -119,8 +130,12 @@ test("until leaves a loop from its last line; until with a line number", () => {
     (tsdb) c
     result 9 10 38
     The program finished with exit code 0
-  `);
-  check("basic.cjs", ["until 18", "p a + b", "c"], `
+  `,
+  );
+  check(
+    "basic.cjs",
+    ["until 18", "p a + b", "c"],
+    `
     > $DIR/basic.cjs(1)<module>()
     -> const lib = require("./lib.cjs");
     (tsdb) until 18
@@ -131,11 +146,15 @@ test("until leaves a loop from its last line; until with a line number", () => {
     (tsdb) c
     result 9 10 38
     The program finished with exit code 0
-  `);
+  `,
+  );
 });
 
 test("breakpoints: by line, by file:line in another module, by function name; listing; where/up/down", () => {
-  check("basic.cjs", ["b 4", "b lib.cjs:2", "b sumTo", "b", "c", "w", "c", "b", "c", "p v", "up", "p a", "p b", "down", "p r", "c"], `
+  check(
+    "basic.cjs",
+    ["b 4", "b lib.cjs:2", "b sumTo", "b", "c", "w", "c", "b", "c", "p v", "up", "p a", "p b", "down", "p r", "c"],
+    `
     > $DIR/basic.cjs(1)<module>()
     -> const lib = require("./lib.cjs");
     (tsdb) b 4
@@ -187,11 +206,15 @@ test("breakpoints: by line, by file:line in another module, by function name; li
     (tsdb) c
     result 9 10 38
     The program finished with exit code 0
-  `);
+  `,
+  );
 });
 
 test("break module.function in a file not loaded yet (pdb's form)", () => {
-  check("basic.cjs", ["b lib.double", "c", "p v", "c"], `
+  check(
+    "basic.cjs",
+    ["b lib.double", "c", "p v", "c"],
+    `
     > $DIR/basic.cjs(1)<module>()
     -> const lib = require("./lib.cjs");
     (tsdb) b lib.double
@@ -204,11 +227,15 @@ test("break module.function in a file not loaded yet (pdb's form)", () => {
     (tsdb) c
     result 9 10 38
     The program finished with exit code 0
-  `);
+  `,
+  );
 });
 
 test("conditional and temporary breakpoints, ignore, disable/enable, condition, clear", () => {
-  check("basic.cjs", ["tbreak 11, i == 3", "b 11", "disable 2", "b", "c", "p i", "b", "enable 2", "ignore 2 1", "c"], `
+  check(
+    "basic.cjs",
+    ["tbreak 11, i == 3", "b 11", "disable 2", "b", "c", "p i", "b", "enable 2", "ignore 2 1", "c"],
+    `
     > $DIR/basic.cjs(1)<module>()
     -> const lib = require("./lib.cjs");
     (tsdb) tbreak 11, i == 3
@@ -238,11 +265,29 @@ test("conditional and temporary breakpoints, ignore, disable/enable, condition, 
     (tsdb) c
     result 9 10 38
     The program finished with exit code 0
-  `);
+  `,
+  );
 });
 
 test("condition, ignore and clear messages", () => {
-  check("basic.cjs", ["b 4, x > 100", "condition 1", "condition 1 x > 1", "ignore 1 2", "ignore 1", "b", "clear 1", "b 4", "b 5", "clear basic.cjs:4", "b", "c", "c"], `
+  check(
+    "basic.cjs",
+    [
+      "b 4, x > 100",
+      "condition 1",
+      "condition 1 x > 1",
+      "ignore 1 2",
+      "ignore 1",
+      "b",
+      "clear 1",
+      "b 4",
+      "b 5",
+      "clear basic.cjs:4",
+      "b",
+      "c",
+      "c",
+    ],
+    `
     > $DIR/basic.cjs(1)<module>()
     -> const lib = require("./lib.cjs");
     (tsdb) b 4, x > 100
@@ -276,16 +321,25 @@ test("condition, ignore and clear messages", () => {
     (tsdb) c
     result 9 10 38
     The program finished with exit code 0
-  `);
+  `,
+  );
 });
 
 test("clear without argument asks first", () => {
   const r = session("basic.cjs", ["b 4", "b 5", "clear", "y", "b", "c"]);
-  assert.ok(r.out.includes("(tsdb) clear\nClear all breaks? y\nDeleted breakpoint 1 at $DIR/basic.cjs:4\nDeleted breakpoint 2 at $DIR/basic.cjs:5\n(tsdb) b\n(tsdb) c\nresult"), r.out);
+  assert.ok(
+    r.out.includes(
+      "(tsdb) clear\nClear all breaks? y\nDeleted breakpoint 1 at $DIR/basic.cjs:4\nDeleted breakpoint 2 at $DIR/basic.cjs:5\n(tsdb) b\n(tsdb) c\nresult",
+    ),
+    r.out,
+  );
 });
 
 test("list, list continued, list ., ranges, [EOF], longlist", () => {
-  check("basic.cjs", ["b 11", "c", "l", "l", "l .", "l 1, 3", "l 2, 2", "l 4, 2", "l 30", "ll"], `
+  check(
+    "basic.cjs",
+    ["b 11", "c", "l", "l", "l .", "l 1, 3", "l 2, 2", "l 4, 2", "l 30", "ll"],
+    `
     > $DIR/basic.cjs(1)<module>()
     -> const lib = require("./lib.cjs");
     (tsdb) b 11
@@ -343,11 +397,15 @@ test("list, list continued, list ., ranges, [EOF], longlist", () => {
      13  \t  return total;
      14  \t}
     (tsdb) 
-  `);
+  `,
+  );
 });
 
 test("display / undisplay", () => {
-  check("basic.cjs", ["b 11", "c", "display total", "display i * 10", "display", "c", "undisplay total", "c", "undisplay nope", "undisplay", "display", "q"], `
+  check(
+    "basic.cjs",
+    ["b 11", "c", "display total", "display i * 10", "display", "c", "undisplay total", "c", "undisplay nope", "undisplay", "display", "q"],
+    `
     > $DIR/basic.cjs(1)<module>()
     -> const lib = require("./lib.cjs");
     (tsdb) b 11
@@ -379,11 +437,33 @@ test("display / undisplay", () => {
     (tsdb) display
     No expression is being displayed
     (tsdb) q
-  `);
+  `,
+  );
 });
 
 test("p, pp, whatis, expressions, assignments to locals stick", () => {
-  check("basic.cjs", ["b 4", "c", "p x", "pp {a: [1, 2, {b: 3}], s: \"str\", long: \"x\".repeat(70)}", "{a: 1}", "whatis x", "whatis [1]", "x * 7", "x = 12", "p x", "!n = 5", "p n", "n", "p y", "up", "whatis square", "c"], `
+  check(
+    "basic.cjs",
+    [
+      "b 4",
+      "c",
+      "p x",
+      'pp {a: [1, 2, {b: 3}], s: "str", long: "x".repeat(70)}',
+      "{a: 1}",
+      "whatis x",
+      "whatis [1]",
+      "x * 7",
+      "x = 12",
+      "p x",
+      "!n = 5",
+      "p n",
+      "n",
+      "p y",
+      "up",
+      "whatis square",
+      "c",
+    ],
+    `
     > $DIR/basic.cjs(1)<module>()
     -> const lib = require("./lib.cjs");
     (tsdb) b 4
@@ -426,11 +506,15 @@ test("p, pp, whatis, expressions, assignments to locals stick", () => {
     (tsdb) c
     result 144 10 308
     The program finished with exit code 0
-  `);
+  `,
+  );
 });
 
 test("empty line repeats the last command", () => {
-  check("basic.cjs", ["n", "", "", "c"], `
+  check(
+    "basic.cjs",
+    ["n", "", "", "c"],
+    `
     > $DIR/basic.cjs(1)<module>()
     -> const lib = require("./lib.cjs");
     (tsdb) n
@@ -445,11 +529,41 @@ test("empty line repeats the last command", () => {
     (tsdb) c
     result 9 10 38
     The program finished with exit code 0
-  `);
+  `,
+  );
 });
 
 test("bad commands and arguments get messages, never a crash", () => {
-  check("basic.cjs", ["frobnicate", "b nosuch", "b 2", "b 99", "b zz:3", "b 4, x ===", "u", "d", "s 1", "ignore", "ignore x", "ignore 9", "enable", "disable 1", "condition", "clear 5", "until 0", "until a", "l a", "p", "p )", "jump 3", "help nosuch", "retval", "c"], `
+  check(
+    "basic.cjs",
+    [
+      "frobnicate",
+      "b nosuch",
+      "b 2",
+      "b 99",
+      "b zz:3",
+      "b 4, x ===",
+      "u",
+      "d",
+      "s 1",
+      "ignore",
+      "ignore x",
+      "ignore 9",
+      "enable",
+      "disable 1",
+      "condition",
+      "clear 5",
+      "until 0",
+      "until a",
+      "l a",
+      "p",
+      "p )",
+      "jump 3",
+      "help nosuch",
+      "retval",
+      "c",
+    ],
+    `
     > $DIR/basic.cjs(1)<module>()
     -> const lib = require("./lib.cjs");
     (tsdb) frobnicate
@@ -506,22 +620,57 @@ test("bad commands and arguments get messages, never a crash", () => {
     (tsdb) c
     result 9 10 38
     The program finished with exit code 0
-  `);
+  `,
+  );
 });
 
 test("help lists the commands; help <command> shows its usage", () => {
   const r = session("basic.cjs", ["help", "help next", "h b", "help exec", "q"]);
   assert.ok(r.out.includes("Documented commands (type help <topic>):\n========================================\n"), r.out);
-  for (const name of ["break", "tbreak", "clear", "disable", "enable", "ignore", "condition", "step", "next", "return", "until", "continue", "where", "bt", "up", "down", "list", "longlist", "ll", "args", "p", "pp", "display", "undisplay", "retval", "quit", "exit"]) {
+  for (const name of [
+    "break",
+    "tbreak",
+    "clear",
+    "disable",
+    "enable",
+    "ignore",
+    "condition",
+    "step",
+    "next",
+    "return",
+    "until",
+    "continue",
+    "where",
+    "bt",
+    "up",
+    "down",
+    "list",
+    "longlist",
+    "ll",
+    "args",
+    "p",
+    "pp",
+    "display",
+    "undisplay",
+    "retval",
+    "quit",
+    "exit",
+  ]) {
     assert.match(r.out, new RegExp(`(^|\\s)${name}(\\s|$)`, "m"), name);
   }
-  assert.ok(r.out.includes("(tsdb) help next\n       Usage: n(ext)\n\n       Continue execution until the next line in the current function\n"), r.out);
+  assert.ok(
+    r.out.includes("(tsdb) help next\n       Usage: n(ext)\n\n       Continue execution until the next line in the current function\n"),
+    r.out,
+  );
   assert.ok(r.out.includes("Usage: b(reak) [ ([filename:]lineno | function) [, condition] ]"), r.out);
   assert.ok(r.out.includes("(!) statement"), r.out);
 });
 
 test("TypeScript: breakpoint on a method by Class.method name, this, up into the caller", () => {
-  check("shapes.ts", ["b Rect.area", "c", "p this", "ll", "up", "p s", "p shapes.length", "c", "c"], `
+  check(
+    "shapes.ts",
+    ["b Rect.area", "c", "p this", "ll", "up", "p s", "p shapes.length", "c", "c"],
+    `
     > $DIR/shapes.ts(5)<module>()
     -> class Rect implements Shape {
     (tsdb) b Rect.area
@@ -549,11 +698,15 @@ test("TypeScript: breakpoint on a method by Class.method name, this, up into the
     (tsdb) c
     total area 26
     The program finished with exit code 0
-  `);
+  `,
+  );
 });
 
 test("ES module with top-level await: next steps over await", () => {
-  check("asyncmod.mjs", ["b load", "c", "a", "n", "n", "p value", "c", "c"], `
+  check(
+    "asyncmod.mjs",
+    ["b load", "c", "a", "n", "n", "p value", "c", "c"],
+    `
     > $DIR/asyncmod.mjs(17)<module>()
     -> await run();
     (tsdb) b load
@@ -578,11 +731,15 @@ test("ES module with top-level await: next steps over await", () => {
     ALPHA BETA
     done
     The program finished with exit code 0
-  `);
+  `,
+  );
 });
 
 test("uncaught exception: post-mortem at the frame that threw", () => {
-  const r = check("throws.js", ["c", "w", "p text", "up", "p sum", "p item", "l", "down", "d", "u 5", "u", "c"], `
+  const r = check(
+    "throws.js",
+    ["c", "w", "p text", "up", "p sum", "p item", "l", "down", "d", "u 5", "u", "c"],
+    `
     > $DIR/throws.js(17)<module>()
     -> console.log(total(["1", "2"]));
     (tsdb) c
@@ -632,13 +789,17 @@ test("uncaught exception: post-mortem at the frame that threw", () => {
     (tsdb) c
     Post mortem debugger finished.
     The program finished with exit code 1
-  `);
+  `,
+  );
   assert.is(r.status, 1);
   assert.ok(r.err.includes("TypeError: not a number: x"), r.err);
 });
 
 test("a module's top-level const that throws: post-mortem in the module frame", () => {
-  const r = check("config.mjs", ["c", "w", "p text", "p port", "q"], `
+  const r = check(
+    "config.mjs",
+    ["c", "w", "p text", "p port", "q"],
+    `
     > $DIR/config.mjs(2)<module>()
     -> const text = '{"port": 80,}';
     (tsdb) c
@@ -654,13 +815,17 @@ test("a module's top-level const that throws: post-mortem in the module frame", 
     (tsdb) p port
     8080
     (tsdb) q
-  `);
+  `,
+  );
   assert.is(r.status, 1);
   assert.ok(r.err.includes("SyntaxError"), r.err);
 });
 
 test("unhandled rejection of an async function: post-mortem", () => {
-  const r = check("rejects.mjs", ["c", "w", "p user", "q"], `
+  const r = check(
+    "rejects.mjs",
+    ["c", "w", "p user", "q"],
+    `
     > $DIR/rejects.mjs(7)<module>()
     -> fetchUser(7);
     (tsdb) c
@@ -674,13 +839,17 @@ test("unhandled rejection of an async function: post-mortem", () => {
     (tsdb) p user
     { id: 7, name: null }
     (tsdb) q
-  `);
+  `,
+  );
   assert.is(r.status, 1);
   assert.ok(r.err.includes("TypeError: Cannot read properties of null (reading 'toUpperCase')"), r.err);
 });
 
 test("debugger; statements stop at the next line", () => {
-  check("stmt.js", ["c", "p twice", "w", "n", "p result", "c"], `
+  check(
+    "stmt.js",
+    ["c", "p twice", "w", "n", "p result", "c"],
+    `
     > $DIR/stmt.js(8)<module>()
     -> console.log("start");
     (tsdb) c
@@ -703,11 +872,15 @@ test("debugger; statements stop at the next line", () => {
     41
     end
     The program finished with exit code 0
-  `);
+  `,
+  );
 });
 
 test("debugger; in a callback run later by the event loop", () => {
-  check("later.js", ["c", "p v", "w", "c"], `
+  check(
+    "later.js",
+    ["c", "p v", "w", "c"],
+    `
     > $DIR/later.js(1)<module>()
     -> console.log("scheduled");
     (tsdb) c
@@ -722,23 +895,29 @@ test("debugger; in a callback run later by the event loop", () => {
     (tsdb) c
     v is 5
     The program finished with exit code 0
-  `);
+  `,
+  );
 });
 
 test("the script's process.argv and exit code are its own", () => {
-  const r = check("exitcode.js", ["c"], `
+  const r = check(
+    "exitcode.js",
+    ["c"],
+    `
     > $DIR/exitcode.js(1)<module>()
     -> console.log("args", JSON.stringify(process.argv.slice(2)), process.argv[1].endsWith("exitcode.js"));
     (tsdb) c
     args ["a","b c"] true
     The program finished with exit code 3
-  `, { args: ["a", "b c"] });
+  `,
+    { args: ["a", "b c"] },
+  );
   assert.is(r.status, 3);
 });
 
 test("quit and end of input end the program", () => {
   let r = session("basic.cjs", ["q"]);
-  assert.is(r.out, "> $DIR/basic.cjs(1)<module>()\n-> const lib = require(\"./lib.cjs\");\n(tsdb) q\n");
+  assert.is(r.out, '> $DIR/basic.cjs(1)<module>()\n-> const lib = require("./lib.cjs");\n(tsdb) q\n');
   assert.is(r.status, 0);
   r = session("basic.cjs", ["n"]);
   assert.ok(r.out.endsWith("(tsdb) \n"), r.out);
@@ -763,7 +942,9 @@ test("a script outside the package, run from another directory", async () => {
 
 test("-c commands run at the first stop; ';;' separates commands", () => {
   const r = session("-c", ["p x ;; p x * 2", "c"], { args: ["b 4", "-c", "c", "basic.cjs"] });
-  assert.fixture(r.out, transcript(`
+  assert.fixture(
+    r.out,
+    transcript(`
     Breakpoint 1 at $DIR/basic.cjs:4
     > $DIR/basic.cjs(4)square()
     -> const y = x * x;
@@ -773,7 +954,8 @@ test("-c commands run at the first stop; ';;' separates commands", () => {
     (tsdb) c
     result 9 10 38
     The program finished with exit code 0
-  `));
+  `),
+  );
   const fast = session("--no-capture", ["c"], { args: ["basic.cjs"] });
   assert.ok(fast.out.endsWith("(tsdb) c\nresult 9 10 38\nThe program finished with exit code 0\n"), fast.out);
   const r2 = session("-c", [], { args: ["continue", "throws.js"] });

@@ -26,11 +26,19 @@ const jsInput = readFileSync(pkg("acorn/dist/acorn.js"), "utf8");
 
 const workloads = {
   acorn: (acorn) => JSON.stringify(acorn.parse(jsInput, { ecmaVersion: "latest", locations: true })),
-  lodash: (_) => JSON.stringify([
-    _.chunk(_.range(20), 3), _.groupBy(["one", "two", "three"], "length"), _.template("hi <%= name %>!")({ name: "x" }),
-    _.sortBy([{ a: 3 }, { a: 1 }], "a"), _.debounce.name, _.merge({ a: [1] }, { a: [2, 3] }), _.camelCase("Foo Bar-baz"),
-    _.uniqBy([2.1, 1.2, 2.3], Math.floor), _.cloneDeep({ d: new Date(0), r: /x/g }), _.partition([1, 2, 3, 4], (n) => n % 2),
-  ]),
+  lodash: (_) =>
+    JSON.stringify([
+      _.chunk(_.range(20), 3),
+      _.groupBy(["one", "two", "three"], "length"),
+      _.template("hi <%= name %>!")({ name: "x" }),
+      _.sortBy([{ a: 3 }, { a: 1 }], "a"),
+      _.debounce.name,
+      _.merge({ a: [1] }, { a: [2, 3] }),
+      _.camelCase("Foo Bar-baz"),
+      _.uniqBy([2.1, 1.2, 2.3], Math.floor),
+      _.cloneDeep({ d: new Date(0), r: /x/g }),
+      _.partition([1, 2, 3, 4], (n) => n % 2),
+    ]),
   marked: (marked) => marked.marked.parse(markdown),
 };
 

@@ -22,7 +22,11 @@ for (const lib of ["lodash", "acorn", "semver", "js-yaml", "diff", "json5", "esp
     const plain = spawnSync(process.execPath, [drive, lib], { cwd: project, encoding: "utf8", env: { ...process.env, TSDB_REPO: root } });
     assert.is(plain.status, 0, plain.stderr);
     const env = { ...process.env, TSDB_REPO: root, TSDB_INCLUDE: `node_modules/${lib}/**`, TSDB_CACHE_DIR: cache };
-    const hooked = spawnSync(process.execPath, ["--require", count, "--import", join(root, "dist/register.mjs"), drive, lib], { cwd: project, encoding: "utf8", env });
+    const hooked = spawnSync(process.execPath, ["--require", count, "--import", join(root, "dist/register.mjs"), drive, lib], {
+      cwd: project,
+      encoding: "utf8",
+      env,
+    });
     assert.is(hooked.status, 0, hooked.stderr);
     assert.ok(plain.stdout.length > 50);
     assert.is(hooked.stdout, plain.stdout);

@@ -19,11 +19,20 @@ for (let i = 0; i < 2; i++) {
 `);
   assert.is(error, undefined);
   assert.equal(show(events), [
-    "call <module> 1", "line <module> 5", "line <module> 6", "line <module> 7",
-    "call fib 1", "line fib 2", "return fib 2",
-    "line <module> 6", "line <module> 7",
-    "call fib 1", "line fib 2", "return fib 2",
-    "line <module> 6", "return <module> 6",
+    "call <module> 1",
+    "line <module> 5",
+    "line <module> 6",
+    "line <module> 7",
+    "call fib 1",
+    "line fib 2",
+    "return fib 2",
+    "line <module> 6",
+    "line <module> 7",
+    "call fib 1",
+    "line fib 2",
+    "return fib 2",
+    "line <module> 6",
+    "return <module> 6",
   ]);
 });
 
@@ -33,24 +42,37 @@ let a = 1; let b = f(a);
 export { b };
 `);
   assert.equal(show(events), [
-    "call <module> 1", "line <module> 1", "line <module> 2",
-    "call f 1", "line f 1", "return f 1",
+    "call <module> 1",
+    "line <module> 1",
+    "line <module> 2",
+    "call f 1",
+    "line f 1",
+    "return f 1",
     "return <module> 2",
   ]);
 });
 
 test("return events carry the value; falling off the end returns undefined", async () => {
   const returns = [];
-  await traceRun(`function one() { return 1; }
+  await traceRun(
+    `function one() { return 1; }
 function none() { }
 one(); none();
-`, "ret.mjs", { local: (frame, event, arg) => event === "return" && returns.push([frame.code.name, arg]) });
-  assert.equal(returns, [["one", 1], ["none", undefined], ["<module>", undefined]]);
+`,
+    "ret.mjs",
+    { local: (frame, event, arg) => event === "return" && returns.push([frame.code.name, arg]) },
+  );
+  assert.equal(returns, [
+    ["one", 1],
+    ["none", undefined],
+    ["<module>", undefined],
+  ]);
 });
 
 test("an exception two frames down: one exception event per frame, then return, with the traceback", async () => {
   const tbs = [];
-  const { events, exports } = await traceRun(`function c() {
+  const { events, exports } = await traceRun(
+    `function c() {
   throw new Error("x");
 }
 function b() {
@@ -64,29 +86,56 @@ function a() {
   }
 }
 export const result = a();
-`, "exc.mjs", {
-    local: (frame, event, arg) => {
-      if (event !== "exception") return;
-      const chain = [];
-      for (let tb = arg[2]; tb; tb = tb.next) chain.push(`${tb.frame.code.name}:${tb.lineno}`);
-      tbs.push([arg[0] === Error, arg[1].message, chain.join(" ")]);
+`,
+    "exc.mjs",
+    {
+      local: (frame, event, arg) => {
+        if (event !== "exception") return;
+        const chain = [];
+        for (let tb = arg[2]; tb; tb = tb.next) chain.push(`${tb.frame.code.name}:${tb.lineno}`);
+        tbs.push([arg[0] === Error, arg[1].message, chain.join(" ")]);
+      },
     },
-  });
+  );
   assert.is(exports.result, "x");
   assert.equal(show(events).slice(1, -1), [
-    "line <module> 14", "call a 7", "line a 8", "line a 9", "call b 4", "line b 5", "call c 1", "line c 2",
-    "exception c 2", "return c 2", "exception b 5", "return b 5", "exception a 9", "line a 11", "return a 11",
+    "line <module> 14",
+    "call a 7",
+    "line a 8",
+    "line a 9",
+    "call b 4",
+    "line b 5",
+    "call c 1",
+    "line c 2",
+    "exception c 2",
+    "return c 2",
+    "exception b 5",
+    "return b 5",
+    "exception a 9",
+    "line a 11",
+    "return a 11",
   ]);
-  assert.equal(tbs, [[true, "x", "c:2"], [true, "x", "b:5 c:2"], [true, "x", "a:9 b:5 c:2"]]);
+  assert.equal(tbs, [
+    [true, "x", "c:2"],
+    [true, "x", "b:5 c:2"],
+    [true, "x", "a:9 b:5 c:2"],
+  ]);
 });
 
 test("an exception leaving a frame: its return event has no value, module frames included", async () => {
   const returns = [];
-  const { error } = await traceRun(`function f() { throw new TypeError("t"); }
+  const { error } = await traceRun(
+    `function f() { throw new TypeError("t"); }
 f();
-`, "leave.mjs", { local: (frame, event, arg) => event === "return" && returns.push([frame.code.name, arg]) });
+`,
+    "leave.mjs",
+    { local: (frame, event, arg) => event === "return" && returns.push([frame.code.name, arg]) },
+  );
   assert.instance(error, TypeError);
-  assert.equal(returns, [["f", undefined], ["<module>", undefined]]);
+  assert.equal(returns, [
+    ["f", undefined],
+    ["<module>", undefined],
+  ]);
   assert.is(rt.state.sp, 0);
 });
 
@@ -123,22 +172,28 @@ export const result = [caught, ...probe()];
 
 test("generators: each resume is a call, each yield a return with the value", async () => {
   const args = [];
-  const { events } = await traceRun(`function* g() {
+  const { events } = await traceRun(
+    `function* g() {
   yield 1;
   yield 2;
 }
 const it = g();
 it.next(); it.next(); it.next();
-`, "gen.mjs", { local: (frame, event, arg) => frame.code.name === "g" && event === "return" && args.push(arg) });
-  assert.equal(show(events).filter((e) => e.includes(" g ")), [
-    "call g 1", "line g 2", "return g 2", "call g 2", "line g 3", "return g 3", "call g 3", "return g 3",
-  ]);
+`,
+    "gen.mjs",
+    { local: (frame, event, arg) => frame.code.name === "g" && event === "return" && args.push(arg) },
+  );
+  assert.equal(
+    show(events).filter((e) => e.includes(" g ")),
+    ["call g 1", "line g 2", "return g 2", "call g 2", "line g 3", "return g 3", "call g 3", "return g 3"],
+  );
   assert.equal(args, [1, 2, undefined]);
 });
 
 test("a generator frame keeps its identity; .throw() and .return() from outside", async () => {
   const frames = new Set();
-  const { events, exports } = await traceRun(`function* g() {
+  const { events, exports } = await traceRun(
+    `function* g() {
   try {
     yield 1;
   } catch (e) {
@@ -150,14 +205,25 @@ test("a generator frame keeps its identity; .throw() and .return() from outside"
 const log = [];
 const a = g(); a.next(); log.push(a.throw("boom").value); a.return(5);
 export { log };
-`, "gen2.mjs", { local: (frame) => frame.code.name === "g" && frames.add(frame) });
+`,
+    "gen2.mjs",
+    { local: (frame) => frame.code.name === "g" && frames.add(frame) },
+  );
   assert.equal(exports.log, ["caught boom", "finally"]);
   assert.is(frames.size, 1);
   const g = show(events).filter((e) => e.includes(" g "));
   assert.equal(g, [
-    "call g 1", "line g 2", "line g 3", "return g 3",
-    "call g 3", "exception g 3", "line g 5", "return g 5",
-    "call g 5", "line g 7", "return g 7",
+    "call g 1",
+    "line g 2",
+    "line g 3",
+    "return g 3",
+    "call g 3",
+    "exception g 3",
+    "line g 5",
+    "return g 5",
+    "call g 5",
+    "line g 7",
+    "return g 7",
   ]);
 });
 
@@ -172,7 +238,8 @@ export const all = [...outer()];
 
 test("async functions interleave across await; resumed frames have no caller", async () => {
   const backs = [];
-  const { exports, events } = await traceRun(`async function w(name) {
+  const { exports, events } = await traceRun(
+    `async function w(name) {
   await null;
   order.push(name);
   await null;
@@ -181,7 +248,10 @@ test("async functions interleave across await; resumed frames have no caller", a
 const order = [];
 await Promise.all([w("a"), w("b")]);
 export { order };
-`, "async.mjs", { local: (frame, event) => frame.code.name === "w" && event === "call" && backs.push(frame.back?.code.name ?? null) });
+`,
+    "async.mjs",
+    { local: (frame, event) => frame.code.name === "w" && event === "call" && backs.push(frame.back?.code.name ?? null) },
+  );
   assert.equal(exports.order, ["a", "b", "a", "b"]);
   assert.equal(backs, ["<module>", "<module>", null, null, null, null]);
   const w = show(events).filter((e) => e.includes(" w "));
@@ -200,9 +270,10 @@ test("try/finally: return in finally wins, finally code is reached after the exc
 export const r = f();
 `);
   assert.is(exports.r, "finally");
-  assert.equal(show(events).filter((e) => e.includes(" f ")), [
-    "call f 1", "line f 2", "line f 3", "exception f 3", "line f 5", "return f 5",
-  ]);
+  assert.equal(
+    show(events).filter((e) => e.includes(" f ")),
+    ["call f 1", "line f 2", "line f 3", "exception f 3", "line f 5", "return f 5"],
+  );
 });
 
 test("labeled continue reports the loop head it continues", async () => {
@@ -213,8 +284,14 @@ test("labeled continue reports the loop head it continues", async () => {
 }
 `);
   assert.equal(show(events).slice(1), [
-    "line <module> 1", "line <module> 2", "line <module> 3", "line <module> 1",
-    "line <module> 2", "line <module> 3", "line <module> 1", "return <module> 1",
+    "line <module> 1",
+    "line <module> 2",
+    "line <module> 3",
+    "line <module> 1",
+    "line <module> 2",
+    "line <module> 3",
+    "line <module> 1",
+    "return <module> 1",
   ]);
 });
 
@@ -231,9 +308,10 @@ test("switch fall-through reports each case statement", async () => {
 }
 s(1);
 `);
-  assert.equal(show(events).filter((e) => e.includes(" s ")), [
-    "call s 1", "line s 2", "line s 4", "line s 6", "line s 7", "line s 9", "return s 9",
-  ]);
+  assert.equal(
+    show(events).filter((e) => e.includes(" s ")),
+    ["call s 1", "line s 2", "line s 4", "line s 6", "line s 7", "line s 9", "return s 9"],
+  );
 });
 
 test("function declarations are hoisted past return and report no line of their own", async () => {
@@ -244,9 +322,10 @@ test("function declarations are hoisted past return and report no line of their 
 export const r = h();
 `);
   assert.is(exports.r, 3);
-  assert.equal(show(events).filter((e) => !e.includes("<module>")), [
-    "call h 1", "line h 2", "call f 3", "line f 3", "return f 3", "return h 2",
-  ]);
+  assert.equal(
+    show(events).filter((e) => !e.includes("<module>")),
+    ["call h 1", "line h 2", "call f 3", "line f 3", "return f 3", "return h 2"],
+  );
 });
 
 test("class members: constructors (code before super), fields, static blocks, getters", async () => {
@@ -271,7 +350,12 @@ export const r = new B(1).double;
   assert.is(exports.r, 6);
   const names = [...new Set(events.filter((e) => e[0] === "call").map((e) => e[1]))];
   assert.equal(names, ["<module>", "<static>", "constructor", "y", "get double"]);
-  assert.equal(show(events).filter((e) => e.includes(" constructor ")).slice(0, 3), ["call constructor 9", "line constructor 10", "line constructor 11"]);
+  assert.equal(
+    show(events)
+      .filter((e) => e.includes(" constructor "))
+      .slice(0, 3),
+    ["call constructor 9", "line constructor 10", "line constructor 11"],
+  );
 });
 
 test("code names and qualified names", async () => {
@@ -284,14 +368,23 @@ function outer() { function inner() { return here(); } return inner(); }
 export default function () { return here(); }
 export const names = [f(), o.m(), o.g, K.s(), new K().q(), outer(), (function () { return here(); })()];
 `);
-  assert.equal(exports.names, ["f|f", "m|o.m", "get g|o.get g", "s|K.s", "#p|K.#p", "inner|outer.<locals>.inner", "<anonymous>|<anonymous>"]);
+  assert.equal(exports.names, [
+    "f|f",
+    "m|o.m",
+    "get g|o.get g",
+    "s|K.s",
+    "#p|K.#p",
+    "inner|outer.<locals>.inner",
+    "<anonymous>|<anonymous>",
+  ]);
   assert.is(exports.default.name, "default");
   assert.is(exports.f.name, "f");
 });
 
 test("frame.locals: current values, TDZ bindings absent, writes change the variable, added keys stay", async () => {
   const seen = [];
-  const { exports } = await traceRun(`function f(a) {
+  const { exports } = await traceRun(
+    `function f(a) {
   let before = a + 1;
   let b = 2;
   b = b + before;
@@ -299,25 +392,29 @@ test("frame.locals: current values, TDZ bindings absent, writes change the varia
   return [a, b, after];
 }
 export const r = f(1);
-`, "locals.mjs", {
-    local: (frame, event) => {
-      if (frame.code.name !== "f") return;
-      if (event === "line" && frame.lineno === 3) {
-        seen.push(Object.keys(frame.locals).sort().join(","), "b" in frame.locals);
-        frame.locals.before = 40;
-        frame.locals.__return__ = "kept";
-      }
-      if (event === "line" && frame.lineno === 5) seen.push(frame.locals.before, frame.locals.__return__);
-      if (event === "line" && frame.lineno === 6) seen.push(frame.eval("after + b"));
+`,
+    "locals.mjs",
+    {
+      local: (frame, event) => {
+        if (frame.code.name !== "f") return;
+        if (event === "line" && frame.lineno === 3) {
+          seen.push(Object.keys(frame.locals).sort().join(","), "b" in frame.locals);
+          frame.locals.before = 40;
+          frame.locals.__return__ = "kept";
+        }
+        if (event === "line" && frame.lineno === 5) seen.push(frame.locals.before, frame.locals.__return__);
+        if (event === "line" && frame.lineno === 6) seen.push(frame.eval("after + b"));
+      },
     },
-  });
+  );
   assert.equal(seen, ["a,before,this", false, 40, "kept", 42]);
   assert.equal(exports.r, [1, 42, 0]);
 });
 
 test("frame.eval sees block-scoped bindings and this", async () => {
   let got;
-  await traceRun(`const obj = {
+  await traceRun(
+    `const obj = {
   k: 7,
   m() {
     for (let i = 3; i < 4; i++) {
@@ -327,15 +424,30 @@ test("frame.eval sees block-scoped bindings and this", async () => {
   },
 };
 obj.m();
-`, "eval.mjs", { local: (frame, event) => { if (frame.code.name === "m" && event === "line" && frame.lineno === 6) got = frame.eval("[i, j, this.k]"); } });
+`,
+    "eval.mjs",
+    {
+      local: (frame, event) => {
+        if (frame.code.name === "m" && event === "line" && frame.lineno === 6) got = frame.eval("[i, j, this.k]");
+      },
+    },
+  );
   assert.equal(got, [3, 6, 7]);
 });
 
 test("a trace function that throws stops tracing and raises in the program", async () => {
-  const { error, events } = await traceRun(`let x = 1;
+  const { error, events } = await traceRun(
+    `let x = 1;
 x = 2;
 x = 3;
-`, "throws.mjs", { local: (frame, event) => { if (event === "line" && frame.lineno === 2) throw new Error("from tracer"); } });
+`,
+    "throws.mjs",
+    {
+      local: (frame, event) => {
+        if (event === "line" && frame.lineno === 2) throw new Error("from tracer");
+      },
+    },
+  );
   assert.is(error.message, "from tracer");
   assert.is(rt.gettrace(), null);
   assert.equal(show(events), ["call <module> 1", "line <module> 1", "line <module> 2"]);
@@ -343,11 +455,14 @@ x = 3;
 });
 
 test("no trace function: no events, and getframe still works", async () => {
-  const { out } = instrumentToFile(`import { getframe } from ${JSON.stringify(rtPath())};
+  const { out } = instrumentToFile(
+    `import { getframe } from ${JSON.stringify(rtPath())};
 function f() { return getframe(); }
 export const fr = f();
 export const line = (() => getframe().lineno)();
-`, "plain.mjs");
+`,
+    "plain.mjs",
+  );
   const m = await load(out);
   assert.is(m.fr.code.name, "f");
   assert.is(m.fr.lineno, 2);
@@ -359,13 +474,16 @@ test("the debugger statement calls the runtime's debugger hook with its frame", 
   const hits = [];
   rt.setdebuggerhook((frame) => hits.push([frame.code.name, frame.lineno]));
   try {
-    const { out } = instrumentToFile(`function f() {
+    const { out } = instrumentToFile(
+      `function f() {
   let a = 1;
   debugger;
   return a;
 }
 export const r = f();
-`, "dbg.mjs");
+`,
+      "dbg.mjs",
+    );
     const m = await load(out);
     assert.is(m.r, 1);
   } finally {
@@ -375,13 +493,16 @@ export const r = f();
 });
 
 test("setwatch: events a trace function does not want are not dispatched", async () => {
-  const { original, out } = instrumentToFile(`function hot(n) { return n + 1; }
+  const { original, out } = instrumentToFile(
+    `function hot(n) { return n + 1; }
 function cold(n) {
   let x = n;
   return x;
 }
 export function run() { hot(1); cold(2); }
-`, "watch.mjs");
+`,
+    "watch.mjs",
+  );
   const m = await load(out);
   const events = [];
   const tracer = (frame, event) => {
@@ -400,27 +521,34 @@ export function run() { hot(1); cold(2); }
 
 test("an exception passing through the module's top level: exception event and traceback there too", async () => {
   const chains = [];
-  const { error } = await traceRun(`function f() {
+  const { error } = await traceRun(
+    `function f() {
   throw new Error("x");
 }
 f();
-`, "modexc.mjs", {
-    local: (frame, event, arg) => {
-      if (event !== "exception") return;
-      const chain = [];
-      for (let tb = arg[2]; tb; tb = tb.next) chain.push(`${tb.frame.code.name}:${tb.lineno}`);
-      chains.push(chain.join(" "));
+`,
+    "modexc.mjs",
+    {
+      local: (frame, event, arg) => {
+        if (event !== "exception") return;
+        const chain = [];
+        for (let tb = arg[2]; tb; tb = tb.next) chain.push(`${tb.frame.code.name}:${tb.lineno}`);
+        chains.push(chain.join(" "));
+      },
     },
-  });
+  );
   assert.is(error.message, "x");
   assert.equal(chains, ["f:2", "<module>:4 f:2"]);
   assert.is(rt.gettraceback(error).frame.code.name, "<module>");
 });
 
 test("a let/const initializer that throws at the module's top level: exception and return events there", async () => {
-  const { events, error } = await traceRun(`const a = 1, b = a + 1;
+  const { events, error } = await traceRun(
+    `const a = 1, b = a + 1;
 export const table = JSON.parse("{");
-`, "modconst.mjs");
+`,
+    "modconst.mjs",
+  );
   assert.is(error.name, "SyntaxError");
   assert.equal(show(events), ["call <module> 1", "line <module> 1", "line <module> 2", "exception <module> 2", "return <module> 2"]);
   assert.is(rt.gettraceback(error).frame.code.name, "<module>");
@@ -429,37 +557,48 @@ export const table = JSON.parse("{");
 
 test("a later declarator of a top-level let/const that throws: exception there; the earlier ones are initialized first", async () => {
   const seen = [];
-  const { events, error } = await traceRun(`const a = 1, b = a + 1;
+  const { events, error } = await traceRun(
+    `const a = 1, b = a + 1;
 export const ok = b * 2, bad = JSON.parse("{" + ok);
-`, "moddecl.mjs", { local: (frame, event) => event === "exception" && seen.push(frame.eval("[a, b, ok]")) });
+`,
+    "moddecl.mjs",
+    { local: (frame, event) => event === "exception" && seen.push(frame.eval("[a, b, ok]")) },
+  );
   assert.is(error.name, "SyntaxError");
   assert.equal(show(events).slice(-2), ["exception <module> 2", "return <module> 2"]);
   assert.equal(seen, [[1, 2, 4]]);
 });
 
 test("a class declaration that throws at the module's top level: exception there; classes stay what they were", async () => {
-  const { events, error } = await traceRun(`export class Shape {
+  const { events, error } = await traceRun(
+    `export class Shape {
   static kind = "shape";
   area() { return 0; }
 }
 const Missing = undefined;
 export class Square extends Missing {}
-`, "modclass.mjs");
+`,
+    "modclass.mjs",
+  );
   assert.match(error.message, /Class extends value undefined/);
   assert.equal(show(events).slice(-3), ["line <module> 6", "exception <module> 6", "return <module> 6"]);
-  const { exports } = await traceRun(`export class Shape {
+  const { exports } = await traceRun(
+    `export class Shape {
   static kind = Shape.name;
 }
 export let replaced = Shape;
 Shape = class Other {};
 export const after = Shape.name;
-`, "modclass2.mjs");
+`,
+    "modclass2.mjs",
+  );
   assert.equal([exports.replaced.name, exports.replaced.kind, exports.after], ["Shape", "Shape", "Other"]);
 });
 
 test("frame.eval sees the module's own bindings from any frame; assignments to them stick", async () => {
   const seen = [];
-  const { exports } = await traceRun(`let ticks = 0;
+  const { exports } = await traceRun(
+    `let ticks = 0;
 const LIMIT = 3;
 function helper() { return "h"; }
 function tick() {
@@ -468,27 +607,38 @@ function tick() {
 }
 tick();
 export const after = () => ticks;
-`, "modscope.mjs", {
-    local: (frame, event) => {
-      if (frame.code.name === "tick" && event === "line" && frame.lineno === 6) {
-        seen.push(frame.eval("[ticks, LIMIT, helper()]"));
-        frame.eval("ticks = 10");
-        seen.push(Object.keys(frame.locals).includes("helper"));
-      }
+`,
+    "modscope.mjs",
+    {
+      local: (frame, event) => {
+        if (frame.code.name === "tick" && event === "line" && frame.lineno === 6) {
+          seen.push(frame.eval("[ticks, LIMIT, helper()]"));
+          frame.eval("ticks = 10");
+          seen.push(Object.keys(frame.locals).includes("helper"));
+        }
+      },
     },
-  });
+  );
   assert.equal(seen, [[1, 3, "h"], false]);
   assert.is(exports.after(), 10);
 });
 
 test("an async frame resumed by a rejected await keeps its locals for the exception event", async () => {
   let got;
-  await traceRun(`async function f(x) {
+  await traceRun(
+    `async function f(x) {
   const y = x + 1;
   await Promise.reject(new Error("boom"));
 }
 await f(1).catch(() => {});
-`, "asyncexc.mjs", { local: (frame, event) => { if (frame.code.name === "f" && event === "exception") got = frame.eval("[x, y]"); } });
+`,
+    "asyncexc.mjs",
+    {
+      local: (frame, event) => {
+        if (frame.code.name === "f" && event === "exception") got = frame.eval("[x, y]");
+      },
+    },
+  );
   assert.equal(got, [1, 2]);
 });
 
@@ -505,7 +655,10 @@ test("a return at the top level of a script returns its value after the return e
     rt.settrace(null);
   }
   assert.is(value, 42);
-  assert.equal(returns, [["f", 42], ["<module>", 42]]);
+  assert.equal(returns, [
+    ["f", 42],
+    ["<module>", 42],
+  ]);
   assert.is(rt.state.sp, 0);
 });
 
@@ -527,9 +680,20 @@ export const box = { valueOf() { seen.push(getframe().back.lineno); return 2; } 
   assert.is(m.count(m.box), 4);
   assert.equal(m.seen, [4, 4, 4]);
   const { events } = await traceRun(src + "count(2);\n", "plainloop2.mjs");
-  assert.equal(show(events).filter((e) => e.includes(" count ")), [
-    "call count 2", "line count 3", "line count 4", "line count 5", "line count 4", "line count 5", "line count 4", "line count 7", "return count 7",
-  ]);
+  assert.equal(
+    show(events).filter((e) => e.includes(" count ")),
+    [
+      "call count 2",
+      "line count 3",
+      "line count 4",
+      "line count 5",
+      "line count 4",
+      "line count 5",
+      "line count 4",
+      "line count 7",
+      "return count 7",
+    ],
+  );
 });
 
 test("reused snapshots: values a site cannot see change are reused, anything that can change them is seen", async () => {
@@ -550,7 +714,8 @@ test("reused snapshots: values a site cannot see change are reused, anything tha
 });
 
 test("reused snapshots: a frame made in the middle of its code (setTrace) gets the values at its next line", async () => {
-  const { out } = instrumentToFile(`import { getframe, settrace } from ${JSON.stringify(rtPath())};
+  const { out } = instrumentToFile(
+    `import { getframe, settrace } from ${JSON.stringify(rtPath())};
 export const seen = [];
 const tracer = (frame, event) => {
   if (event === "line" && frame.code.name === "late") seen.push([frame.lineno, frame.locals.a, frame.locals.b]);
@@ -567,7 +732,9 @@ function start() {
 }
 export const r = late(1);
 settrace(null);
-`, "late.mjs");
+`,
+    "late.mjs",
+  );
   const m = await load(out);
   assert.equal(m.seen, [[10, 1, 2]]);
   assert.is(m.r, 3);

@@ -15,7 +15,7 @@ const dir = join(root, "test/fixtures/constructs");
 
 async function loadOut(file) {
   const m = file.endsWith(".cjs") ? require(file) : await import(pathToFileURL(file).href);
-  return (m.out ?? m.default?.out).join("\n");
+  return (m.out ?? m.default.out).join("\n");
 }
 
 for (const name of readdirSync(dir)) {
@@ -70,7 +70,10 @@ test("an ES module import cycle: functions called before their module ran work a
   assert.equal(got, expected);
   // b's calls came before a's header: untraced; a's own calls after it: traced.
   // (a generator reports a call each time it resumes)
-  assert.equal(calls.filter((name) => name !== "<module>"), ["helper", "Point", "count", "count", "later"]);
+  assert.equal(
+    calls.filter((name) => name !== "<module>"),
+    ["helper", "Point", "count", "count", "later"],
+  );
   assert.is(rt.state.sp, 0);
 });
 

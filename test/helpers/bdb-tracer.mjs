@@ -211,7 +211,9 @@ export class Tracer extends Bdb {
     } else if (this.expect.length > 3) {
       if (event === "line") {
         const [bps, temporaries] = this.expect[3];
-        const bpnums = Object.keys(bps).map(Number).sort((a, b) => a - b);
+        const bpnums = Object.keys(bps)
+          .map(Number)
+          .sort((a, b) => a - b);
         if (!this.breakpointHits) this.raiseNotExpected(`No breakpoints hit at expect_set item ${this.expectSetNo}`);
         this.checkEqual(bpnums, this.breakpointHits[0], "Breakpoint numbers do not match");
         this.checkEqual(
@@ -241,7 +243,8 @@ export class Tracer extends Bdb {
   }
 
   checkExpectMaxSize(size) {
-    if (this.expect.length > size) throw new BdbSyntaxError(`Invalid size of the ${this.event} expect tuple: ${JSON.stringify(this.expect)}`);
+    if (this.expect.length > size)
+      throw new BdbSyntaxError(`Invalid size of the ${this.event} expect tuple: ${JSON.stringify(this.expect)}`);
   }
 
   lnoAbs2rel() {
@@ -286,7 +289,11 @@ export class Tracer extends Bdb {
     }
     // The following set methods do not give back control to the tracer and
     // nextSetMethod() is called recursively.
-    if ((args !== undefined && ["break", "clear", "ignore", "enable", "disable"].includes(setType)) || setType === "up" || setType === "down") {
+    if (
+      (args !== undefined && ["break", "clear", "ignore", "enable", "disable"].includes(setType)) ||
+      setType === "up" ||
+      setType === "down"
+    ) {
       if (setType === "break" || setType === "clear") {
         const [fname, lineno, ...remain] = args;
         this[`set${cap(setType)}`](fname, this.lnoRel2abs(fname, lineno), ...remain);
