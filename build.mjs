@@ -4,7 +4,7 @@ import { build } from "esbuild";
 import { mkdirSync, readdirSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 
-const roots = ["runtime", "compiler", "debugger"];
+const roots = ["common", "contract", "compiler", "register", "cli", "runtime", "bdb", "debugger"];
 const entryPoints = [];
 for (const root of roots) {
   const walk = (dir) => {
@@ -35,13 +35,14 @@ writeFileSync("dist/package.json", JSON.stringify({ type: "commonjs" }, null, 2)
 const esm = {
   "index.mjs": 'export * from "./index.js";\n',
   "runtime.mjs": 'export * from "./runtime/index.js";\n',
+  "runtime-internal.mjs": 'export * from "./runtime/internal.js";\n',
   "compiler.mjs": 'import compiler from "./compiler/index.js";\nexport * from "./compiler/index.js";\nexport default compiler.default;\n',
-  "register.mjs": 'export * from "./compiler/register.js";\n',
+  "register.mjs": 'export * from "./register/index.js";\n',
 };
 for (const [file, text] of Object.entries(esm)) writeFileSync(join("dist", file), text);
 
 mkdirSync("dist/bin", { recursive: true });
-for (const [bin, target] of Object.entries({ "tsdb.js": "../debugger/main.js", "tsdb-instrument.js": "../compiler/cli.js" })) {
+for (const [bin, target] of Object.entries({ "tsdb.js": "../debugger/main.js", "tsdb-instrument.js": "../cli/main.js" })) {
   const file = join("dist/bin", bin);
   writeFileSync(file, `#!/usr/bin/env node\nrequire(${JSON.stringify(target)}).main(process.argv.slice(2));\n`);
   chmodSync(file, 0o755);

@@ -1,3 +1,3 @@
+/** `tsdb`: Python's bdb (`Bdb`, `Breakpoint`, ...) and the public trace API of `tsdb/runtime`. */
+export * from "./bdb/index.js";
 export * from "./runtime/index.js";
-export { Bdb, BdbQuit, setTrace, type ExcInfo } from "./runtime/bdb.js";
-export { Breakpoint, checkfuncname, effective, type Writable } from "./runtime/breakpoint.js";

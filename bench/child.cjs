@@ -177,7 +177,7 @@ function registerLoad() {
   let hook = 0;
   let hookCalls = 0;
   try {
-    const { Loader } = require(path.join(spec.dist, "compiler/transform.js"));
+    const { Loader } = require(path.join(spec.dist, "register/loader.js"));
     const transform = Loader.prototype.transform;
     Loader.prototype.transform = function (...args) {
       const t0 = performance.now();
@@ -191,12 +191,12 @@ function registerLoad() {
   } catch {
     // no Loader to time: only the require() time is reported
   }
-  require(path.join(spec.dist, "compiler/register.js"));
+  require(path.join(spec.dist, "register/index.js"));
   const t0 = performance.now();
   require(spec.file);
   const wall = performance.now() - t0;
   const rt = require(path.join(spec.dist, "runtime/index.js"));
-  out({ times: [hookCalls ? hook : wall], walls: [wall], hooked: hookCalls > 0, instrumented: rt.loadedfiles().length });
+  out({ times: [hookCalls ? hook : wall], walls: [wall], hooked: hookCalls > 0, instrumented: rt.loadedcodes().length });
 }
 
 try {

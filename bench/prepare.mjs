@@ -41,7 +41,7 @@ export function prepare({ root, workDir, workloadsDir, workloads }) {
   const dist = snapshotDist(root, workDir);
   const require = createRequire(join(dist, "x.js"));
   const { instrument } = require("./compiler/index.js");
-  const runtime = join(dist, "runtime/index.js");
+  const runtime = join(dist, "runtime/internal.js");
   const breakpoints = {};
 
   const compile = (from, to) => {

@@ -16,7 +16,7 @@
  */
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
-import type { FileContext } from "./context.js";
+import type { FileContext } from "./file-context.js";
 
 /** Notes each top-level function declaration of a module, with a copy of it as it is now. */
 export function copyTopLevelFunctions(program: NodePath<t.Program>, file: FileContext): t.FunctionDeclaration[] {

@@ -1,16 +1,17 @@
 /**
  * The code tsdb inserts, built as Babel nodes. The shapes here are the
- * hot-path contract described at the top of runtime/trace.ts.
+ * hot-path contract of contract/index.ts, described in docs/generated-code.md.
  */
 import * as t from "@babel/types";
-import type { FileContext, FunctionContext, Site, SnapshotEntry } from "./context.js";
+import { type KeyFlag, LINE_TRACED, type RuntimeFunction } from "../contract/index.js";
+import type { FileContext, FunctionContext, Site, SnapshotEntry } from "./file-context.js";
 import { cap } from "./snapshot.js";
 
 const id = (name: string) => t.identifier(name);
 const num = (n: number) => t.numericLiteral(n);
 
 /** A call of runtime function `fn`, through a binding the file's header makes (a property read per call costs). */
-export function rt(file: FileContext, fn: string, args: t.Expression[]): t.CallExpression {
+export function rt(file: FileContext, fn: RuntimeFunction, args: t.Expression[]): t.CallExpression {
   file.runtimeUsed.add(fn);
   return t.callExpression(id(file.names.other(fn)), args);
 }
@@ -24,7 +25,7 @@ function sp(file: FileContext): t.MemberExpression {
   return t.memberExpression(id(file.names.R), id("sp"));
 }
 
-function keyFlag(file: FileContext, fn: FunctionContext, flag: "c" | "l" | "r"): t.MemberExpression {
+function keyFlag(file: FileContext, fn: FunctionContext, flag: KeyFlag): t.MemberExpression {
   return t.memberExpression(id(file.names.key(fn.index)), id(flag));
 }
 
@@ -48,7 +49,7 @@ export function lineSite(
   // A silent statement's line is only stored when its event is dispatched (see silent.ts), and only
   // a trace function wants it (bit 1 of the line table), not a locals capture (bit 2).
   const wanted: t.Expression = t.memberExpression(id(file.names.B), num(line), true);
-  const test = t.logicalExpression("&&", keyFlag(file, fn, "l"), silent ? t.binaryExpression("&", wanted, num(1)) : wanted);
+  const test = t.logicalExpression("&&", keyFlag(file, fn, "l"), silent ? t.binaryExpression("&", wanted, num(LINE_TRACED)) : wanted);
   const call = silent
     ? rt(file, "lineAt", [id(file.names.d), num(line), scope, array])
     : rt(file, "line", [id(file.names.d), scope, array]);

@@ -5,6 +5,7 @@
 import { transformSync } from "@babel/core";
 import { codeFrameColumns } from "@babel/code-frame";
 import presetTypescript from "@babel/preset-typescript";
+import { extensionFormat, isTypeScript, sourceTypeOf } from "../common/source-kinds.js";
 import tsdbPlugin from "./plugin.js";
 
 export type SourceMapMode = "inline" | "file" | "none";
@@ -16,7 +17,7 @@ export interface InstrumentOptions {
   sourceMaps?: SourceMapMode;
   /** `module` (ESM), `script` (CommonJS or a plain script), or `unambiguous` (decided by import/export); default by extension */
   sourceType?: "module" | "script" | "unambiguous";
-  /** specifier the generated code imports the runtime from (default `tsdb/runtime`) */
+  /** specifier the generated code imports the runtime from (default `tsdb/runtime/internal`) */
   runtime?: string;
   /** keep the source's comments in the output (default true; a load hook has no use for them) */
   comments?: boolean;
@@ -50,19 +51,24 @@ export class InstrumentError extends Error {
   }
 }
 
-const TS = /\.(?:[cm]?ts|tsx)$/;
-
-function defaultSourceType(filename: string): "module" | "script" | "unambiguous" {
-  if (/\.m[jt]s$/.test(filename)) return "module";
-  if (/\.c[jt]s$/.test(filename)) return "script";
-  return "unambiguous";
+/**
+ * `stripTypes(code, options)`: TypeScript with its types removed and nothing
+ * instrumented (what the load hook runs for TypeScript outside its filter).
+ * Same options, same errors as `instrument`.
+ */
+export function stripTypes(code: string, options: InstrumentOptions = {}): InstrumentResult {
+  return transform(code, options, false);
 }
 
 export function instrument(code: string, options: InstrumentOptions = {}): InstrumentResult {
+  return transform(code, options, true);
+}
+
+function transform(code: string, options: InstrumentOptions, instrumenting: boolean): InstrumentResult {
   const filename = options.filename ?? "<string>";
   const real = filename !== "<string>";
-  const isTS = real && TS.test(filename);
-  const sourceType = options.sourceType ?? (real ? defaultSourceType(filename) : "unambiguous");
+  const isTS = real && isTypeScript(filename);
+  const sourceType = options.sourceType ?? (real ? sourceTypeOf(extensionFormat(filename)) : "unambiguous");
   const sourceMaps = options.sourceMaps ?? "file";
   let result: ReturnType<typeof transformSync>;
   try {
@@ -82,7 +88,7 @@ export function instrument(code: string, options: InstrumentOptions = {}): Instr
       // Non-ASCII characters of string literals escaped: an all-ASCII output decodes and hashes much faster (register cache).
       generatorOpts: { importAttributesKeyword: "with", jsescOption: { minimal: false } },
       presets: isTS ? [[presetTypescript, { allowDeclareFields: true, onlyRemoveTypeImports: true }]] : [],
-      plugins: [[tsdbPlugin, { runtime: options.runtime, filename: real ? undefined : "<string>" }]],
+      plugins: instrumenting ? [[tsdbPlugin, { runtime: options.runtime, filename: real ? undefined : "<string>" }]] : [],
     });
   } catch (error) {
     throw toInstrumentError(error, code, filename);

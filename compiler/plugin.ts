@@ -8,13 +8,13 @@ import * as path from "node:path";
 import { instrumentProgram } from "./program.js";
 
 export interface PluginOptions {
-  /** specifier the generated code imports the runtime from (default `tsdb/runtime`) */
+  /** specifier the generated code imports the runtime from (default `tsdb/runtime/internal`) */
   runtime?: string;
   /** the name `Code.filename` reports, when it is not the file Babel was given */
   filename?: string;
 }
 
-export const DEFAULT_RUNTIME = "tsdb/runtime";
+export const DEFAULT_RUNTIME = "tsdb/runtime/internal";
 
 /** `Code.module`: the path relative to the working directory, with `/` separators. */
 export function moduleName(filename: string): string {

@@ -5,10 +5,11 @@
  */
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
-import type { FileContext, FunctionContext } from "./context.js";
+import { RUNTIME_GLOBAL } from "../contract/index.js";
+import type { FileContext, FunctionContext } from "./file-context.js";
 import { copyTopLevelFunctions } from "./early.js";
 import { epilogue, exceptionHook, prologue, rt } from "./emit.js";
-import { chooseNames } from "./names.js";
+import { chooseNames } from "./generated-names.js";
 import { ownBindings } from "./snapshot.js";
 import { finishSites, insertSites, openFunction, visitor } from "./visitors.js";
 
@@ -184,7 +185,7 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
             t.conditionalExpression(
               t.binaryExpression("===", t.unaryExpression("typeof", id("require")), t.stringLiteral("function")),
               t.callExpression(id("require"), [t.stringLiteral(options.runtime)]),
-              t.memberExpression(id("globalThis"), t.callExpression(member(id("Symbol"), "for"), [t.stringLiteral("tsdb.runtime")]), true),
+              t.memberExpression(id("globalThis"), t.callExpression(member(id("Symbol"), "for"), [t.stringLiteral(RUNTIME_GLOBAL)]), true),
             ),
           ),
         ]);

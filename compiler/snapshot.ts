@@ -5,7 +5,7 @@
  */
 import type { Binding, NodePath, Scope } from "@babel/traverse";
 import * as t from "@babel/types";
-import type { FunctionContext, SnapshotEntry } from "./context.js";
+import type { FunctionContext, SnapshotEntry } from "./file-context.js";
 
 /**
  * At most this many bindings per snapshot: a function with hundreds of local functions (a bundle's

@@ -16,10 +16,11 @@
  */
 import type { NodePath, Visitor } from "@babel/traverse";
 import * as t from "@babel/types";
-import type { FileContext, FunctionContext, Site } from "./context.js";
+import { CODE_ASYNC, CODE_GENERATOR } from "../contract/index.js";
+import type { FileContext, FunctionContext, Site } from "./file-context.js";
 import { earlyCall } from "./early.js";
 import { completeSite, epilogue, exceptionHook, lineSite, prologue, resume, rt, suspension, wrapBody } from "./emit.js";
-import { inferredName, isFieldWrapper, markFieldWrapper, qualifiedName } from "./naming.js";
+import { inferredName, isFieldWrapper, markFieldWrapper, qualifiedName } from "./code-names.js";
 import { isSilent, plainLoop } from "./silent.js";
 import { cap, freeEntry, ownBindings, within } from "./snapshot.js";
 
@@ -116,7 +117,7 @@ function enterFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCon
     thisRead = "tdz";
   }
   const qualname = isFieldWrapper(path) ? qualifiedName(path.parentPath!.parentPath!, name) : qualifiedName(path, name);
-  openFunction(file, path, name, qualname, (generator ? 1 : 0) | (async ? 2 : 0), generator || async, thisRead);
+  openFunction(file, path, name, qualname, (generator ? CODE_GENERATOR : 0) | (async ? CODE_ASYNC : 0), generator || async, thisRead);
 }
 
 function usesThis(path: NodePath): boolean {

@@ -4,8 +4,8 @@
  */
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, resolve, sep } from "node:path";
-import { Bdb, Breakpoint } from "../index.js";
-import { type Frame, type Traceback, getline, getsource, loadedfiles, setdebuggerhook, type Code } from "../runtime/index.js";
+import { Bdb, Breakpoint } from "../bdb/index.js";
+import { type Code, type Frame, getline, getsource, loadedcodes, setdebuggerhook, type Traceback } from "../runtime/index.js";
 import { allNames, COMMANDS, EXEC_HELP, helpText, lookup, looksLikeAssignment, parseLine, UNSUPPORTED } from "./commands.js";
 import { columnize, formatExc, formatLines, prettyRepr, repr, safeRepr } from "./format.js";
 import { Interrupt, type LineReader, type Output } from "./io.js";
@@ -444,7 +444,7 @@ export class Tsdb extends Bdb {
         }
       }
     }
-    for (const f of loadedfiles()) {
+    for (const f of loadedcodes()) {
       if (f.filename === name || f.filename.endsWith(sep + name) || f.module === name) return this.canonic(f.filename);
       for (const ext of exts.slice(1)) if (f.filename.endsWith(sep + name + ext)) return this.canonic(f.filename);
     }
@@ -472,11 +472,7 @@ export class Tsdb extends Bdb {
 
   /** Codes named `name` (or with that qualname) among the loaded files. */
   private codesNamed(name: string): Code[] {
-    const found: Code[] = [];
-    for (const file of loadedfiles()) {
-      for (const code of file.codes) if (code.name === name || code.qualname === name) found.push(code);
-    }
-    return found;
+    return loadedcodes().filter((code) => code.name === name || code.qualname === name);
   }
 
   private firstLine(code: Code): number {

@@ -1,13 +1,15 @@
 /**
  * Loads the debugged script instrumented, through tsdb/register
- * (compiler/register.ts), then runs it as `node script args...` would.
+ * (register/), then runs it as `node script args...` would.
  */
 import { existsSync, readFileSync } from "node:fs";
 import * as Module from "node:module";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { register } from "../compiler/register.js";
-import { detectFormat } from "../compiler/transform.js";
+import { detectFormat } from "../common/source-kinds.js";
+import { defaultCacheDir } from "../register/cache.js";
+import { filterConfigured } from "../register/config.js";
+import { register } from "../register/index.js";
 
 let installed = false;
 
@@ -21,20 +23,9 @@ const dynamicImport = new Function("url", "return import(url);") as (url: string
  * package.json say otherwise.
  */
 function registerForDebugging(): void {
-  let configured = Boolean(process.env.TSDB_INCLUDE || process.env.TSDB_EXCLUDE);
-  try {
-    const pkg = JSON.parse(readFileSync(join(process.cwd(), "package.json"), "utf8"));
-    if (pkg && typeof pkg.tsdb === "object" && pkg.tsdb) configured = true;
-  } catch {
-    // no package.json
-  }
-  const nodeModules = join(process.cwd(), "node_modules");
-  const cache = process.env.TSDB_CACHE_DIR
-    ? resolve(process.env.TSDB_CACHE_DIR)
-    : existsSync(nodeModules)
-      ? join(nodeModules, ".cache", "tsdb")
-      : false;
-  register(configured ? { cache } : { cwd: "/", include: ["**/*"], cache });
+  // The cache goes where tsdb/register puts it, but no node_modules is created for it.
+  const cache = process.env.TSDB_CACHE_DIR || existsSync(join(process.cwd(), "node_modules")) ? defaultCacheDir() : false;
+  register(filterConfigured() ? { cache } : { cwd: "/", include: ["**/*"], cache });
 }
 
 /** Installs the load-time hooks (once). */

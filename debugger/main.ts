@@ -7,7 +7,7 @@ import { dirname, resolve } from "node:path";
 import { inspect } from "node:util";
 import { gettrace, gettraceback, setcapture, settrace, setwatch, type TraceFunction, type Watch } from "../runtime/index.js";
 import { Tsdb } from "./debugger.js";
-import { tsdbVersion } from "../compiler/config.js";
+import { tsdbVersion } from "../common/package.js";
 import { openReader, stdout, writeAll } from "./io.js";
 import { installHooks, runScript } from "./loader.js";
 

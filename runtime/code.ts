@@ -4,6 +4,7 @@
  * `Key` — the small object whose fields the generated code tests inline.
  */
 
+import { CODE_ASYNC, CODE_GENERATOR, type CodeRow, type ScopeRow } from "../contract/index.js";
 import { codes } from "./stack.js";
 
 export interface CodeFlags {
@@ -76,15 +77,6 @@ export function markLeaves(code: Code): void {
   code._key.r = 1;
 }
 
-/** One row of the code table the compiler emits: name, qualname, first and last line, flags (1 generator, 2 async), statement lines. */
-export type CodeRow = [string, string, number, number, number, number[]];
-
-/**
- * A scope table row: the names whose values a snapshot array holds, in order.
- * The first `writable` names can be assigned (their new values are written back).
- */
-export type ScopeRow = [writable: number, ...names: string[]];
-
 /**
  * Reads (and, with `write` true, assigns) a module-level binding of the file by name: how
  * `frame.eval` sees the module's bindings from any of its frames (Python's `f_globals`).
@@ -117,7 +109,7 @@ export class SourceFile {
         qualname,
         first,
         last,
-        { generator: (flags & 1) !== 0, async: (flags & 2) !== 0 },
+        { generator: (flags & CODE_GENERATOR) !== 0, async: (flags & CODE_ASYNC) !== 0 },
         lines,
       );
     });

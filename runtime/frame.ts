@@ -10,7 +10,8 @@
  * the program goes on (Python's own `f_locals` works the same way up to 3.12).
  */
 import * as codeModule from "./code.js";
-import type { Code, ScopeRow } from "./code.js";
+import type { ScopeRow } from "../contract/index.js";
+import type { Code } from "./code.js";
 import * as stack from "./stack.js";
 
 // Local bindings: the CommonJS build reads an import through a getter at each use.

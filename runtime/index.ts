@@ -1,10 +1,19 @@
 /**
- * `tsdb/runtime`: what instrumented code imports, and the trace API
- * (`settrace`, `gettrace`, `getframe`, `getsource`, `getline`).
+ * `tsdb/runtime`: the trace model, what `sys` and `linecache` are to Python's
+ * bdb. Only public names: generated code imports `tsdb/runtime/internal`.
  */
-import * as runtime from "./api.js";
-
-export * from "./api.js";
-
-// Code instrumented as a plain script (no module system) finds the runtime here.
-(globalThis as Record<symbol, unknown>)[Symbol.for("tsdb.runtime")] ??= runtime;
+export type { Code, CodeFlags } from "./code.js";
+export type { Frame, TraceEvent, TraceFunction } from "./frame.js";
+export { getline, getsource } from "./linecache.js";
+export {
+  getframe,
+  gettrace,
+  gettraceback,
+  loadedcodes,
+  setcapture,
+  setdebuggerhook,
+  settrace,
+  setwatch,
+  type Traceback,
+  type Watch,
+} from "./trace.js";

@@ -19,12 +19,6 @@ export function registerSource(filename: string, text: string): void {
   cache.set(filename, splitLines(text));
 }
 
-/** Forgets cached sources (all, or one file), as `linecache.checkcache`. */
-export function clearSources(filename?: string): void {
-  if (filename === undefined) cache.clear();
-  else cache.delete(filename);
-}
-
 function linesOf(filename: string): string[] | null {
   let lines = cache.get(filename);
   if (lines === undefined) {

@@ -14,7 +14,8 @@
  * `gen`/`push`/`suspend`/`leave` instead, since they leave and re-enter the stack.
  */
 import * as codeModule from "./code.js";
-import { type Code, type CodeRow, type Key, type ModuleAccess, type ScopeRow, SourceFile } from "./code.js";
+import { type CodeRow, LINE_CAPTURED, LINE_TRACED, type ScopeRow } from "../contract/index.js";
+import { type Code, type Key, type ModuleAccess, SourceFile } from "./code.js";
 import * as frameModule from "./frame.js";
 import type { Frame, TraceFunction } from "./frame.js";
 import * as stack from "./stack.js";
@@ -103,19 +104,20 @@ export function loadedfiles(): readonly SourceFile[] {
   return files;
 }
 
+/** The code of every function and module top level instrumented so far in this process, in load order. */
+export function loadedcodes(): Code[] {
+  return files.flatMap((file) => file.codes);
+}
+
 // ------------------------------------------------------------------ flags
 
 function refresh(): void {
   for (const file of files) refreshFile(file);
 }
 
-/**
- * Line table bits: TRACED, the trace function may act on the line's event; CAPTURED, the line's
- * snapshot is kept for `setcapture`. Statements that can neither call nor throw test TRACED only:
- * nothing can look at a caller's snapshot while they run.
- */
-const TRACED = 1;
-const CAPTURED = 2;
+// Line table bits: see contract/index.ts.
+const TRACED = LINE_TRACED;
+const CAPTURED = LINE_CAPTURED;
 
 function refreshFile(file: SourceFile): void {
   const table = file.lineFlags;

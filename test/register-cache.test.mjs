@@ -81,7 +81,7 @@ test("second run is served from the cache; corrupt entries are rebuilt; changes 
 });
 
 test("the key covers source, file, working directory, options and tsdb version", () => {
-  const { cacheKey, compilerFingerprint } = require(join(root, "dist/compiler/cache.js"));
+  const { cacheKey, compilerFingerprint } = require(join(root, "dist/register/cache.js"));
   const base = { source: "f()", filename: "/a/x.js", cwd: "/a", options: { sourceMaps: "inline" }, version: "1.0.0" };
   const key = cacheKey(base);
   assert.is(cacheKey({ ...base }), key);

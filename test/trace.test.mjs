@@ -741,7 +741,7 @@ settrace(null);
 });
 
 function rtPath() {
-  return new URL("../dist/runtime/index.js", import.meta.url).pathname;
+  return new URL("../dist/runtime/internal.js", import.meta.url).pathname;
 }
 
 test.run();

@@ -14,7 +14,7 @@
 // `relative` (like the functions of test_bdb.py itself), absolute otherwise.
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { Bdb as BaseBdb, Breakpoint, loadedfiles, gettrace, settrace } from "../../dist/index.mjs";
+import { Bdb as BaseBdb, Breakpoint, gettrace, loadedcodes, settrace } from "../../dist/index.mjs";
 import { instrumentToFile } from "./run.mjs";
 
 const require = createRequire(import.meta.url);
@@ -120,11 +120,8 @@ export class Bdb extends BaseBdb {
 }
 
 function findCode(filename, name) {
-  for (const file of loadedfiles()) {
-    if (file.filename !== filename) continue;
-    const code = file.codes.find((c) => c.name === name);
-    if (code) return code;
-  }
+  const code = loadedcodes().find((c) => c.filename === filename && c.name === name);
+  if (code) return code;
   throw new Error(`no function ${name} in ${filename}`);
 }
 

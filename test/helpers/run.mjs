@@ -4,12 +4,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { instrument } from "../../dist/compiler.mjs";
-import * as rt from "../../dist/runtime.mjs";
+import * as rt from "../../dist/runtime-internal.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = resolve(here, "../..");
 export const tmp = join(root, "test/.tmp");
-export const runtimePath = join(root, "dist/runtime/index.js");
+export const runtimePath = join(root, "dist/runtime/internal.js");
 let counter = 0;
 
 /** Writes `source` instrumented as `name` (an extension picks the language); returns the file's path. */

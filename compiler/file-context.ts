@@ -5,10 +5,8 @@
  */
 import type { NodePath, Scope } from "@babel/traverse";
 import type * as t from "@babel/types";
-import type { Names } from "./names.js";
-
-export type CodeRow = [string, string, number, number, number, number[]];
-export type ScopeRow = [number, ...string[]];
+import type { CodeRow, RuntimeFunction, ScopeRow } from "../contract/index.js";
+import type { Names } from "./generated-names.js";
 
 /** How a site reads a binding: directly, or through a closure that survives the TDZ. */
 export type Read = "direct" | "tdz";
@@ -68,7 +66,7 @@ export interface FileContext {
   /** nodes tsdb made, which its visitors must not instrument again */
   generated: WeakSet<t.Node>;
   /** runtime functions the generated code calls (the header binds each) */
-  runtimeUsed: Set<string>;
+  runtimeUsed: Set<RuntimeFunction>;
   /** an ES module's top-level function declarations, each with the name of its plain copy (see early.ts) */
   earlyCopies: Map<t.Function, string>;
 }

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { isTypeScript, typeScriptAlternatives } from "./config.js";
-import { Loader, detectFormat, type LoaderConfig } from "./transform.js";
+import { detectFormat, isTypeScript, typeScriptAlternatives } from "../common/source-kinds.js";
+import { Loader, type LoaderConfig } from "./loader.js";
 
 /** What the main thread publishes: the configuration, or null once unregistered. */
 export type HooksState = LoaderConfig | null;

@@ -3,7 +3,7 @@
  * Lib/bdb.py (3.12/3.13). Same state in the class (statics), same numbering,
  * same hit/ignore/condition rules.
  */
-import type { Frame } from "./frame.js";
+import type { Frame } from "../runtime/frame.js";
 
 /** Something with a `write(string)` method (Python's file-like `out`). */
 export interface Writable {

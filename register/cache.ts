@@ -7,11 +7,11 @@
  * entry or none; each carries a checksum of its body, and an entry whose
  * checksum does not match is rebuilt, never used.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { writeFileAtomic } from "../common/atomic-write.js";
 import { join, resolve } from "node:path";
-import { threadId } from "node:worker_threads";
-import { PACKAGE_ROOT, tsdbVersion } from "./config.js";
+import { PACKAGE_ROOT, tsdbVersion } from "../common/package.js";
 
 const MAGIC = "tsdb-cache-1";
 
@@ -19,16 +19,24 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
+/** The built files whose code decides what the transform outputs (the CLI, the hook and the debugger do not). */
+const TRANSFORM_FILES = ["compiler", "contract", "common/source-kinds.js"];
+
 let fingerprint: string | undefined;
-/** A hash of the compiler's built files, so rebuilding tsdb invalidates entries even without a version bump. */
+/** A hash of the transform's built files, so rebuilding it invalidates entries even without a version bump. */
 export function compilerFingerprint(): string {
   if (fingerprint === undefined) {
     const hash = createHash("sha256");
-    const dir = join(PACKAGE_ROOT, "dist", "compiler");
+    const dist = join(PACKAGE_ROOT, "dist");
     try {
-      for (const name of readdirSync(dir).sort()) {
-        if (!name.endsWith(".js")) continue;
-        hash.update(name).update(readFileSync(join(dir, name)));
+      for (const entry of TRANSFORM_FILES) {
+        const path = join(dist, entry);
+        const names = entry.endsWith(".js")
+          ? [path]
+          : readdirSync(path)
+              .sort()
+              .map((name) => join(path, name));
+        for (const file of names) if (file.endsWith(".js")) hash.update(file.slice(dist.length)).update(readFileSync(file));
       }
     } catch {
       // not built the usual way: the version alone decides
@@ -67,31 +75,8 @@ export function defaultCacheDir(cwd: string = process.cwd(), env: NodeJS.Process
   return env.TSDB_CACHE_DIR ? resolve(cwd, env.TSDB_CACHE_DIR) : join(cwd, "node_modules", ".cache", "tsdb");
 }
 
-/**
- * Writes `text` to `file` atomically: a temporary file beside it (a name no
- * other process or thread uses), then a rename over `file`.
- */
-export function writeFileAtomic(file: string, text: string | Uint8Array, mode?: number): void {
-  const temp = `${file}.${process.pid}-${threadId}-${randomBytes(6).toString("hex")}.tmp`;
-  const fd = openSync(temp, "w", mode);
-  try {
-    writeSync(fd, typeof text === "string" ? Buffer.from(text) : text);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-}
-
 export class DiskCache {
   private disabled = false;
-  /** what the cache did, for tests and diagnostics */
-  readonly stats = { hits: 0, misses: 0, corrupt: 0, writes: 0 };
-
   /** `warn` is called once, the first time the cache cannot be written. */
   constructor(
     readonly dir: string,
@@ -109,7 +94,6 @@ export class DiskCache {
     try {
       raw = readFileSync(this.path(key), "utf8");
     } catch {
-      this.stats.misses++;
       return null;
     }
     const nl = raw.indexOf("\n");
@@ -117,10 +101,8 @@ export class DiskCache {
     const body = nl < 0 ? "" : raw.slice(nl + 1);
     const [magic, sum] = header.split(" ");
     if (magic !== "//" + MAGIC || sum !== sha256(body)) {
-      this.stats.corrupt++;
       return null;
     }
-    this.stats.hits++;
     return body;
   }
 
@@ -131,7 +113,6 @@ export class DiskCache {
     try {
       mkdirSync(join(this.dir, key.slice(0, 2)), { recursive: true });
       writeFileAtomic(file, `//${MAGIC} ${sha256(text)}\n${text}`);
-      this.stats.writes++;
     } catch (error) {
       // Another process that wrote the same entry first (a rename can fail on
       // Windows while the target is open) is no reason to give up the cache.
@@ -146,9 +127,5 @@ export class DiskCache {
     this.disabled = true;
     const reason = error instanceof Error ? error.message : String(error);
     this.warn(`tsdb: cannot write the cache in ${this.dir} (${reason}); continuing without a cache`);
-  }
-
-  get enabled(): boolean {
-    return !this.disabled;
   }
 }

@@ -3,6 +3,8 @@
  * so that it occurs nowhere in the file's source, so no user binding can be
  * shadowed or captured by them.
  */
+import { namePrefix } from "../contract/index.js";
+
 export interface Names {
   /** the runtime module namespace */ T: string;
   /** this file's SourceFile */ F: string;
@@ -22,8 +24,7 @@ export interface Names {
 }
 
 export function chooseNames(source: string): Names {
-  let prefix = "$t$";
-  for (let i = 0; source.includes(prefix); i++) prefix = `$t${i}$`;
+  const prefix = namePrefix(source);
   const n = (s: string) => prefix + s;
   return {
     T: n("T"),

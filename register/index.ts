@@ -18,10 +18,11 @@ import { accessSync, constants, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { defaultCacheDir } from "./cache.js";
-import { resolveFilter, typeScriptAlternatives, type FilterOptions } from "./config.js";
+import { detectFormat, typeScriptAlternatives } from "../common/source-kinds.js";
+import { type FilterOptions, resolveFilter } from "./config.js";
 import { writeState, type HooksData, type HooksState } from "./esm-hooks.js";
 import { addRequireHook } from "./require-hook.js";
-import { detectFormat, Loader, type LoaderConfig } from "./transform.js";
+import { Loader, type LoaderConfig } from "./loader.js";
 
 export interface RegisterOptions extends FilterOptions {
   /** `false`: no on-disk cache; a string: the cache directory (relative to `cwd`). Default `$TSDB_CACHE_DIR` or `node_modules/.cache/tsdb`. */

@@ -10,9 +10,10 @@ import { mkdirSync, readdirSync, readFileSync, readSync, statSync, type Stats } 
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { minimatch } from "minimatch";
-import { writeFileAtomic } from "./cache.js";
-import { isSourceFile, packageType, tsdbVersion } from "./config.js";
-import { instrument, InstrumentError, type SourceMap } from "./instrument.js";
+import { writeFileAtomic } from "../common/atomic-write.js";
+import { tsdbVersion } from "../common/package.js";
+import { extensionFormat, isSourceFile, outputName, packageType, sourceTypeOf } from "../common/source-kinds.js";
+import { instrument, InstrumentError, type SourceMap } from "../compiler/instrument.js";
 
 const USAGE = `Usage: tsdb-instrument [options] [<file|dir>...]
 
@@ -31,7 +32,7 @@ Options:
                             sourceMappingURL comment), none
       --copy-files          copy the files that are not instrumented to --out-dir
       --runtime <specifier> what the output imports the runtime from
-                            (default: tsdb/runtime)
+                            (default: tsdb/runtime/internal)
       --source-type <type>  module, script or unambiguous (default: by extension
                             and the nearest package.json "type")
       --filename <name>     the file name of code read from standard input
@@ -132,17 +133,8 @@ function parse(argv: string[]): { options: Options; inputs: string[]; help: bool
   };
 }
 
-/** `x.ts` → `x.js`, `x.mts` → `x.mjs`, `x.cts` → `x.cjs`, `x.tsx` → `x.jsx`. */
-export function outputName(name: string): string {
-  return name.replace(/\.([cm]?)ts$/, ".$1js").replace(/\.tsx$/, ".jsx");
-}
-
-function sourceTypeOf(file: string, options: Options): SourceType {
-  if (options.sourceType) return options.sourceType;
-  if (/\.m[jt]s$/.test(file)) return "module";
-  if (/\.c[jt]s$/.test(file)) return "script";
-  const type = packageType(file);
-  return type === "module" ? "module" : type === "commonjs" ? "script" : "unambiguous";
+function sourceTypeFor(file: string, options: Options): SourceType {
+  return options.sourceType ?? sourceTypeOf(extensionFormat(file) ?? packageType(file));
 }
 
 const SKIP_DIRS = new Set(["node_modules", ".git"]);
@@ -209,7 +201,7 @@ function instrumentText(
 ): { code: string; map?: SourceMap } {
   const { code, map } = instrument(text, {
     filename: file,
-    sourceType: file ? sourceTypeOf(file, options) : (options.sourceType ?? "unambiguous"),
+    sourceType: file ? sourceTypeFor(file, options) : (options.sourceType ?? "unambiguous"),
     sourceMaps: options.sourceMaps === "none" ? "none" : "file",
     runtime: options.runtime,
   });

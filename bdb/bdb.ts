@@ -23,21 +23,20 @@
  *   a function that returns a promise traces until it settles.
  * - setwatch: while continuing, events that cannot stop are not dispatched.
  */
-import { resolve as resolvePath, join } from "node:path";
+import { resolve as resolvePath } from "node:path";
 import { inspect } from "node:util";
 import { minimatch } from "minimatch";
 import { Breakpoint, bpKey, effective } from "./breakpoint.js";
-import type { Code } from "./code.js";
-import type { Frame, TraceEvent, TraceFunction } from "./frame.js";
-import { getline, registerSource } from "./linecache.js";
-import * as trace from "./trace.js";
-import type { Traceback, Watch } from "./trace.js";
+import { compileString } from "./exec.js";
+import type { Code } from "../runtime/code.js";
+import type { Frame, TraceEvent, TraceFunction } from "../runtime/frame.js";
+import { getline } from "../runtime/linecache.js";
+import * as trace from "../runtime/trace.js";
+import type { Traceback, Watch } from "../runtime/trace.js";
 
 // Local bindings: the CommonJS build reads an import through a getter at each use, and some of
 // these are called at every stop.
-const { getframe, gettrace, loadedfiles, setdebuggerhook, settrace, setwatch } = trace;
-
-export { Breakpoint, checkfuncname, effective } from "./breakpoint.js";
+const { getframe, gettrace, loadedcodes, setdebuggerhook, settrace, setwatch } = trace;
 
 /** Python's `exc_info` triple as the runtime reports it with `exception` events. */
 export type ExcInfo = [unknown, unknown, Traceback | null];
@@ -837,9 +836,7 @@ export class Bdb {
 
   /** The Codes of the loaded instrumented files named `filename` (canonical). */
   protected codesOf(filename: string): Code[] {
-    const codes: Code[] = [];
-    for (const file of loadedfiles()) if (this.canonic(file.filename) === filename) codes.push(...file.codes);
-    return codes;
+    return loadedcodes().filter((code) => this.canonic(code.filename) === filename);
   }
 
   /**
@@ -938,51 +935,6 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function"
   );
-}
-
-type Compiled = (globals: object, locals: object) => unknown;
-
-/**
- * Python's `compile(cmd, "<string>", mode)` + exec/eval: instruments the text
- * as a script named `<string>` and returns a function that runs it with the
- * properties of `locals`, then `globals`, visible as variables.
- */
-function compileString(source: string, mode: "exec" | "eval"): Compiled {
-  // The compiler (Babel) is loaded only when needed.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { instrument } = require("../compiler/index.js") as typeof import("../compiler/index.js");
-  // An expression is the value of a top-level `return` (scripts may have one).
-  const text = mode === "eval" ? `return (${source}\n);` : source;
-  registerSource("<string>", source);
-  const { code } = instrument(text, { sourceType: "script", runtime: join(__dirname, "index.js"), sourceMaps: "none" });
-  const body = new Function("$$tsdb$scope", `with ($$tsdb$scope) {\n${code}\n}`) as (scope: object) => unknown;
-  return (globals, locals) => body.call(globalThis, scopeOf(globals, locals));
-}
-
-/**
- * The `with` object of run/runeval: reads look in locals, globals, then
- * globalThis; writes go to locals. Names known nowhere are claimed too (so
- * that assigning them goes to locals, as exec() does) and read as undefined.
- */
-function scopeOf(globals: object, locals: object): object {
-  const g = globals as Record<PropertyKey, unknown>;
-  const l = locals as Record<PropertyKey, unknown>;
-  return new Proxy(Object.create(null) as object, {
-    has(_target, name) {
-      return typeof name === "string" && (name in l || name in g || !(name in globalThis));
-    },
-    get(_target, name) {
-      if (typeof name !== "string") return undefined;
-      if (name in l) return l[name];
-      if (name in g) return g[name];
-      // An unknown name reads as undefined (`typeof x` must not throw).
-      return (globalThis as Record<string, unknown>)[name];
-    },
-    set(_target, name, value) {
-      l[name] = value;
-      return true;
-    },
-  });
 }
 
 /** Start debugging with a Bdb instance from the caller's frame. */

@@ -1,0 +1,116 @@
+/**
+ * Source kinds, written once: which files hold code tsdb handles, which are
+ * TypeScript, the module format Node gives a file, and the names TypeScript
+ * sources and their outputs go by.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type * as BabelParser from "@babel/parser";
+
+/** The module format Node runs a file as. */
+export type Format = "module" | "commonjs";
+
+const SOURCE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+const DECLARATION = /\.d\.[cm]?ts$/;
+const TYPESCRIPT = /\.(?:[cm]?ts|tsx)$/;
+
+/** True for a file with a source extension (declaration files `.d.ts` are not source). */
+export function isSourceFile(filename: string): boolean {
+  return SOURCE.test(filename) && !DECLARATION.test(filename);
+}
+
+/** True for TypeScript (`.ts`, `.tsx`, `.mts`, `.cts`). */
+export function isTypeScript(filename: string): boolean {
+  return TYPESCRIPT.test(filename);
+}
+
+/** The parser plugins for a file's language: TypeScript (with JSX for `.tsx`) or JavaScript with JSX. */
+export function parserPlugins(filename: string): ("typescript" | "jsx")[] {
+  if (!isTypeScript(filename)) return ["jsx"];
+  return filename.endsWith(".tsx") ? ["typescript", "jsx"] : ["typescript"];
+}
+
+/** The format the extension alone decides: `.mjs`/`.mts` module, `.cjs`/`.cts` CommonJS, otherwise undefined. */
+export function extensionFormat(filename: string): Format | undefined {
+  if (/\.m[jt]s$/.test(filename)) return "module";
+  if (/\.c[jt]s$/.test(filename)) return "commonjs";
+  return undefined;
+}
+
+/** `"module"` or `"commonjs"`, from the `type` of the nearest package.json (undefined when none says). */
+export function packageType(filename: string): Format | undefined {
+  let dir = dirname(filename);
+  for (;;) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) {
+      try {
+        const type = JSON.parse(readFileSync(file, "utf8")).type;
+        return type === "module" ? "module" : type === "commonjs" ? "commonjs" : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/** Babel's `sourceType` for a format (undefined: let the parser decide). */
+export function sourceTypeOf(format: Format | undefined): "module" | "script" | "unambiguous" {
+  return format === "module" ? "module" : format === "commonjs" ? "script" : "unambiguous";
+}
+
+/**
+ * The module format of a file, decided as Node does: the extension, otherwise
+ * the nearest package.json `type`; with no `type`, the file's own syntax
+ * (import/export → module, Node's module syntax detection).
+ */
+export function detectFormat(filename: string, source: string): Format {
+  const known = extensionFormat(filename) ?? packageType(filename);
+  if (known) return known;
+  // Cheap test first: no line starting with import/export, no ES module syntax.
+  if (!/^\s*(?:import|export)\b/m.test(source)) return "commonjs";
+  try {
+    const { parse } = require("@babel/parser") as typeof BabelParser;
+    const ast = parse(source, {
+      sourceType: "unambiguous",
+      allowReturnOutsideFunction: true,
+      errorRecovery: true,
+      plugins: parserPlugins(filename),
+    });
+    return ast.program.sourceType === "module" ? "module" : "commonjs";
+  } catch {
+    return "commonjs";
+  }
+}
+
+/**
+ * Where a TypeScript source may be for a specifier that did not resolve, as
+ * `tsc` users write them: `./x.js` → `./x.ts`/`./x.tsx`, `./x.mjs` → `./x.mts`,
+ * `./x.cjs` → `./x.cts`, `./x.jsx` → `./x.tsx`, `./x` → `./x.ts`/`./x.tsx`.
+ * Only for relative, absolute and `file:` specifiers.
+ */
+export function typeScriptAlternatives(specifier: string): string[] {
+  if (!/^(?:\.{1,2}\/|\/|file:)/.test(specifier) && !/^[A-Za-z]:[\\/]/.test(specifier)) return [];
+  const m = /^(.*?)(\.[cm]?js|\.jsx)?([?#].*)?$/.exec(specifier);
+  if (!m) return [];
+  const [, base, ext, suffix = ""] = m;
+  switch (ext) {
+    case ".js":
+      return [`${base}.ts${suffix}`, `${base}.tsx${suffix}`];
+    case ".jsx":
+      return [`${base}.tsx${suffix}`];
+    case ".mjs":
+      return [`${base}.mts${suffix}`];
+    case ".cjs":
+      return [`${base}.cts${suffix}`];
+    default:
+      return /\/[^/.]*$|^[^/.]*$/.test(base) ? [`${base}.ts${suffix}`, `${base}.tsx${suffix}`] : [];
+  }
+}
+
+/** The JavaScript name of a source: `x.ts` → `x.js`, `x.mts` → `x.mjs`, `x.cts` → `x.cjs`, `x.tsx` → `x.jsx`. */
+export function outputName(name: string): string {
+  return name.replace(/\.([cm]?)ts$/, ".$1js").replace(/\.tsx$/, ".jsx");
+}

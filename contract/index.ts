@@ -1,0 +1,77 @@
+/**
+ * The contract between the code the compiler generates and the runtime it
+ * calls, written once and imported by both (docs/generated-code.md explains it).
+ *
+ * A file's header calls the runtime's `file(filename, module, codes, scopes,
+ * moduleNames, access)` with the tables below, binds the shadow stack
+ * (`slots`, `lines`, `state`), the file's line table and one Key per code, and
+ * each runtime function its code calls (`RuntimeFunction`), under names that
+ * start with the file's prefix (`namePrefix`).
+ */
+
+/** One row of the code table: a function (or the module top level) of the file. */
+export type CodeRow = [name: string, qualname: string, firstlineno: number, lastlineno: number, flags: number, lines: number[]];
+
+/** Bits of `CodeRow`'s flags. */
+export const CODE_GENERATOR = 1;
+export const CODE_ASYNC = 2;
+
+/**
+ * A scope table row: the names whose values a snapshot array holds, in order.
+ * The first `writable` names can be assigned (their new values are written back).
+ */
+export type ScopeRow = [writable: number, ...names: string[]];
+
+/**
+ * The fields of a code's Key that generated code tests before calling the runtime:
+ * `c` dispatch `call` events; `l` some line of the code may dispatch a `line` event (the line
+ * table says which); `r` a frame of the code was made, so the epilogue must call `leave`.
+ */
+export type KeyFlag = "c" | "l" | "r";
+
+/**
+ * Bits of a file's line table (`lineFlags[line]`): TRACED, the trace function may act on the
+ * line's event; CAPTURED, the line's snapshot is kept for `setcapture`. Statements that can
+ * neither call nor throw test TRACED only: nothing can look at a snapshot while they run.
+ */
+export const LINE_TRACED = 1;
+export const LINE_CAPTURED = 2;
+
+/** The runtime functions generated code calls (exports of `tsdb/runtime/internal`). */
+export type RuntimeFunction =
+  | "call"
+  | "debuggerStatement"
+  | "enterModule"
+  | "exception"
+  | "forAwait"
+  | "gen"
+  | "leave"
+  | "line"
+  | "lineAt"
+  | "lineAtKept"
+  | "lineKept"
+  | "prim"
+  | "push"
+  | "suspend"
+  | "tdz";
+
+/** Where code instrumented as a plain script (no module system) finds the runtime: `globalThis[Symbol.for(RUNTIME_GLOBAL)]`. */
+export const RUNTIME_GLOBAL = "tsdb.runtime";
+
+/**
+ * The prefix of every identifier tsdb adds to a file: `$t$`, or `$t0$`, `$t1$`... when the
+ * source already contains it, so that no user binding can be shadowed or captured.
+ */
+export function namePrefix(source: string): string {
+  let prefix = "$t$";
+  for (let i = 0; source.includes(prefix); i++) prefix = `$t${i}$`;
+  return prefix;
+}
+
+/** The header's `file(` call, near the top of every instrumented file. */
+const HEADER = /\$t\d*\$T\.file\("/;
+
+/** True for a file tsdb has instrumented already (the output of `tsdb-instrument` or of the load hook). */
+export function isInstrumented(source: string): boolean {
+  return HEADER.test(source.slice(0, 4096));
+}

@@ -1,0 +1,101 @@
+/** Which files `tsdb/register` (and the debugger) instrument: the include/exclude settings and their matcher. */
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { minimatch } from "minimatch";
+import { PACKAGE_ROOT } from "../common/package.js";
+
+export interface FilterOptions {
+  /** minimatch globs relative to `cwd`; default every file under `cwd` */
+  include?: readonly string[];
+  /** minimatch globs relative to `cwd`; `node_modules` is always excluded unless an include pattern names it */
+  exclude?: readonly string[];
+  /** the directory globs are relative to; default `process.cwd()` */
+  cwd?: string;
+}
+
+export interface ResolvedFilter {
+  include: string[];
+  exclude: string[];
+  cwd: string;
+}
+
+export const DEFAULT_INCLUDE = ["**/*"];
+
+function splitList(value: string): string[] {
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function stringList(value: unknown, where: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];
+  throw new Error(`tsdb: ${where} must be a string or an array of strings`);
+}
+
+/**
+ * The include/exclude lists in effect: explicit options first, then
+ * `TSDB_INCLUDE`/`TSDB_EXCLUDE`, then the `"tsdb"` key of `<cwd>/package.json`,
+ * then the default (everything under cwd).
+ */
+export function resolveFilter(options: FilterOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedFilter {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const pkgFile = join(cwd, "package.json");
+  const pkg = packageSettings(cwd) ?? {};
+  const include =
+    options.include?.slice() ??
+    (env.TSDB_INCLUDE ? splitList(env.TSDB_INCLUDE) : undefined) ??
+    stringList(pkg.include, `"tsdb.include" in ${pkgFile}`) ??
+    DEFAULT_INCLUDE;
+  const exclude =
+    options.exclude?.slice() ??
+    (env.TSDB_EXCLUDE ? splitList(env.TSDB_EXCLUDE) : undefined) ??
+    stringList(pkg.exclude, `"tsdb.exclude" in ${pkgFile}`) ??
+    [];
+  return { include, exclude, cwd };
+}
+
+/** The `"tsdb"` key of `<cwd>/package.json`, or undefined. */
+function packageSettings(cwd: string): { include?: unknown; exclude?: unknown } | undefined {
+  const pkgFile = join(cwd, "package.json");
+  if (!existsSync(pkgFile)) return undefined;
+  try {
+    const json = JSON.parse(readFileSync(pkgFile, "utf8"));
+    return json && typeof json.tsdb === "object" && json.tsdb ? json.tsdb : undefined;
+  } catch {
+    // an unreadable package.json is Node's problem to report, not ours
+    return undefined;
+  }
+}
+
+/** True when the user chose what to instrument (`TSDB_INCLUDE`/`TSDB_EXCLUDE` or package.json), not the default. */
+export function filterConfigured(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.TSDB_INCLUDE || env.TSDB_EXCLUDE || packageSettings(cwd));
+}
+
+/** A predicate over absolute file names for a resolved filter. tsdb's own files never match. */
+export function makeMatcher(filter: ResolvedFilter): (filename: string) => boolean {
+  const opts = { dot: true };
+  const include = filter.include.map((p) => minimatch.filter(p, opts));
+  const exclude = filter.exclude.map((p) => minimatch.filter(p, opts));
+  const namesNodeModules = filter.include.some((p) => p.includes("node_modules"));
+  // tsdb itself (its build and its dependencies) is never instrumented.
+  const own = [join(PACKAGE_ROOT, "dist") + sep, join(PACKAGE_ROOT, "node_modules") + sep];
+  const cache = new Map<string, boolean>();
+  return (filename: string) => {
+    let hit = cache.get(filename);
+    if (hit !== undefined) return hit;
+    hit = false;
+    if (!own.some((dir) => filename.startsWith(dir))) {
+      const rel = isAbsolute(filename) ? relative(filter.cwd, filename).split(sep).join("/") : filename;
+      const inNodeModules = /(^|\/)node_modules\//.test(rel);
+      if ((!inNodeModules || namesNodeModules) && include.some((m) => m(rel)) && !exclude.some((m) => m(rel))) {
+        hit = true;
+      }
+    }
+    cache.set(filename, hit);
+    return hit;
+  };
+}
