@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+// Real programs, whole processes: what users pay beyond fib and a loop.
+//
+//   node bench/programs.mjs [--rounds=N] [--only=a,b] [--big] [--out=FILE]
+//
+// Each case runs plain and through tsdb in fresh processes, alternated, once
+// per round; a ratio is taken within a round and the table shows the median
+// over rounds and their range. CPU time (user + system) and peak RSS come from
+// /usr/bin/time; wall time where a person waits (the debugger's first
+// prompt). The register cache is warmed before the rounds (a warm load is what
+// a user gets from the second run on). `--big` adds instrumenting typescript.js
+// beside babel-plugin-istanbul (about a minute per round).
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { fmtRatio, median, table } from "./stats.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "..");
+const programs = join(here, "workloads", "programs");
+const work = join(here, ".work", `programs-${process.pid}`);
+const cacheDir = join(work, "cache");
+
+const args = process.argv.slice(2);
+const opt = (name) => args.filter((a) => a.startsWith(`--${name}=`)).map((a) => a.slice(name.length + 3));
+const rounds = Number(opt("rounds")[0] ?? 5);
+const only = opt("only").flatMap((s) => s.split(","));
+const big = args.includes("--big");
+const outFile = opt("out")[0] ?? join(here, ".work", "programs.md");
+
+const register = join(root, "dist", "register.mjs");
+// tsdb never instruments its own dependencies: TypeScript is copied into a project of its own.
+const project = join(work, "project");
+const tscBin = join(project, "node_modules", "typescript", "bin", "tsc");
+const tscLib = "node_modules/typescript/lib/_tsc.js";
+const env = (include) => ({ ...process.env, TSDB_CACHE_DIR: cacheDir, TSDB_INCLUDE: include });
+
+/** Runs a command under /usr/bin/time: CPU seconds, wall seconds, peak RSS (MB), stdout. */
+function measure(command, argv, options = {}) {
+  const r = spawnSync("/usr/bin/time", ["-f", "TIME %U %S %e %M", command, ...argv], {
+    cwd: options.cwd ?? root,
+    env: options.env ?? process.env,
+    input: options.input,
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
+  const m = /TIME (\S+) (\S+) (\S+) (\d+)\s*$/.exec(r.stderr);
+  if (r.status !== 0 || !m) throw new Error(`${command} ${argv.join(" ")} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+  return { cpu: Number(m[1]) + Number(m[2]), wall: Number(m[3]), rss: Number(m[4]) / 1024, stdout: r.stdout };
+}
+
+const node = process.execPath;
+/**
+ * Cases: `plain` and `tsdb` each return a number (smaller is better unless `higher`), `unit` how to show it.
+ * A ratio row shows tsdb / plain; `target` is the issue's.
+ */
+const CASES = [
+  {
+    id: "tsc-version",
+    label: "`tsc --version`, _tsc.js (6.2 MB) through tsdb/register, CPU",
+    target: 2.0,
+    plain: () => measure(node, [tscBin, "--version"], { cwd: project }).cpu,
+    tsdb: () => measure(node, ["--import", register, tscBin, "--version"], { cwd: project, env: env(tscLib) }).cpu,
+  },
+  {
+    id: "tsc-p",
+    label: "`tsc -p` on a small project through tsdb/register, CPU",
+    target: 1.5,
+    plain: () => measure(node, [tscBin, "-p", join(programs, "tsc-project")], { cwd: project }).cpu,
+    tsdb: () => measure(node, ["--import", register, tscBin, "-p", join(programs, "tsc-project")], { cwd: project, env: env(tscLib) }).cpu,
+  },
+  {
+    id: "throws",
+    label: "20,000 throws through 20 instrumented frames, no trace function, CPU of the loop",
+    target: 2.0,
+    plain: () => Number(measure(node, [join(programs, "throws.cjs")]).stdout),
+    tsdb: () =>
+      Number(measure(node, ["--import", register, join(programs, "throws.cjs")], { env: env("bench/workloads/programs/**") }).stdout),
+  },
+  {
+    id: "depth",
+    label: "stack headroom: deepest recursion, instrumented / plain",
+    target: 0.7,
+    higher: true,
+    plain: () => Number(measure(node, [join(programs, "depth.cjs")]).stdout),
+    tsdb: () =>
+      Number(measure(node, ["--import", register, join(programs, "depth.cjs")], { env: env("bench/workloads/programs/**") }).stdout),
+  },
+  {
+    id: "first-prompt",
+    label: "`tsdb` to its first prompt and `q`, small TS program (wall) vs `python3 -m pdb`",
+    target: null,
+    plain: () => measure("python3", ["-m", "pdb", join(programs, "hello.py")], { input: "q\n" }).wall,
+    tsdb: () => measure(node, [join(root, "dist", "bin", "tsdb.js"), join(programs, "hello.ts")], { input: "q\n", env: env("") }).wall,
+    absolute: true,
+  },
+];
+if (big) {
+  const ts = join(root, "node_modules", "typescript", "lib", "typescript.js");
+  const script = (body) => ["-e", body];
+  CASES.push({
+    id: "instrument-big",
+    label: "instrumenting typescript.js (9 MB): tsdb / babel-plugin-istanbul, CPU",
+    target: 0.5,
+    plain: () =>
+      measure(
+        node,
+        script(
+          `const b=require("@babel/core");b.transformSync(require("fs").readFileSync(${JSON.stringify(ts)},"utf8"),{filename:${JSON.stringify(ts)},babelrc:false,configFile:false,plugins:["istanbul"]});`,
+        ),
+      ).cpu,
+    tsdb: () =>
+      measure(
+        node,
+        script(
+          `require(${JSON.stringify(join(root, "dist", "compiler", "index.js"))}).instrument(require("fs").readFileSync(${JSON.stringify(ts)},"utf8"),{filename:${JSON.stringify(ts)},sourceMaps:"none"});`,
+        ),
+      ).cpu,
+  });
+}
+
+const selected = only.length ? CASES.filter((c) => only.some((p) => c.id.includes(p))) : CASES;
+if (!existsSync(register)) throw new Error("dist/ is missing: run `node build.mjs` first");
+rmSync(work, { recursive: true, force: true });
+mkdirSync(cacheDir, { recursive: true });
+cpSync(join(root, "node_modules", "typescript"), join(project, "node_modules", "typescript"), { recursive: true });
+writeFileSync(join(project, "package.json"), '{ "name": "bench-project", "private": true }\n');
+
+// Warm the cache: the rows measure a warm load.
+for (const c of selected) if (c.id !== "instrument-big") c.tsdb();
+
+const results = new Map(selected.map((c) => [c.id, { plain: [], tsdb: [], ratio: [] }]));
+for (let round = 0; round < rounds; round++) {
+  for (const c of selected) {
+    const r = results.get(c.id);
+    const p = c.plain();
+    const t = c.tsdb();
+    r.plain.push(p);
+    r.tsdb.push(t);
+    r.ratio.push(t / p);
+  }
+  process.stderr.write(`round ${round + 1}/${rounds}\n`);
+}
+
+function dirSize(dir) {
+  let size = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) size += statSync(join(entry.parentPath ?? entry.path, entry.name)).size;
+  return size;
+}
+
+// throws reports ms itself; depth is a count; the rest are seconds.
+const fmt = (c, v) =>
+  c.absolute ? `${v.toFixed(2)} s` : c.id === "depth" ? String(Math.round(v)) : `${(c.id === "throws" ? v : v * 1000).toFixed(0)} ms`;
+const rows = selected.map((c) => {
+  const r = results.get(c.id);
+  const ratio = median(r.ratio);
+  const ok = c.target === null ? "" : c.higher ? ratio >= c.target : ratio <= c.target;
+  return [
+    c.label,
+    fmt(c, median(r.plain)),
+    fmt(c, median(r.tsdb)),
+    fmtRatio(r.ratio),
+    c.target === null ? "" : `${c.higher ? "≥" : "≤"} ${c.target}× ${ok ? "ok" : "MISSED"}`,
+  ];
+});
+if (selected.some((c) => c.id === "tsc-version")) {
+  const input = statSync(join(project, tscLib)).size;
+  const entries = dirSize(cacheDir);
+  rows.push([
+    "register cache: entries / input (_tsc.js; the small workloads add little)",
+    `${(input / 1e6).toFixed(1)} MB`,
+    `${(entries / 1e6).toFixed(1)} MB`,
+    fmtRatio([entries / input]),
+    "≤ 3× " + (entries / input <= 3 ? "ok" : "MISSED"),
+  ]);
+}
+const md = [
+  `# Real programs (bench/programs.mjs), ${rounds} rounds, ${new Date().toISOString().slice(0, 10)}`,
+  "",
+  table(["case", "plain (pdb for the prompt row)", "tsdb", "ratio, median [range]", "target"], rows),
+  "",
+].join("\n");
+writeFileSync(outFile, md);
+process.stdout.write(md);
+rmSync(work, { recursive: true, force: true });

@@ -1,0 +1,2 @@
+items = [{"name": "a", "qty": 1}]
+print(len(items))
