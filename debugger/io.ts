@@ -57,12 +57,10 @@ export interface LineReader {
   readline(prompt: string): string | null;
   /** Forgets terminal state (restores cooked mode). */
   close(): void;
-  readonly interactive: boolean;
 }
 
 /** Reads lines from a non-terminal file descriptor (a pipe or a file). */
 export class PipeReader implements LineReader {
-  readonly interactive = false;
   private pending = Buffer.alloc(0);
   private eof = false;
 
@@ -117,7 +115,6 @@ export class PipeReader implements LineReader {
  * Ctrl-D on an empty line (end of input).
  */
 export class TerminalReader implements LineReader {
-  readonly interactive = true;
   private readonly history: string[] = [];
   private readonly readFd: number;
   private readonly control: tty.ReadStream;

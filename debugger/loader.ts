@@ -7,9 +7,7 @@ import * as Module from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { detectFormat } from "../common/source-kinds.js";
-import { defaultCacheDir } from "../register/cache.js";
-import { filterConfigured } from "../register/config.js";
-import { register } from "../register/index.js";
+import { defaultCacheDir, filterConfigured, register } from "../register/index.js";
 
 let installed = false;
 

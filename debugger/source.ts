@@ -4,6 +4,8 @@
  * in files whose code has not run yet). Parsed with @babel/parser, once per file.
  */
 import { parse } from "@babel/parser";
+import { propertyKeyName } from "../common/property-key.js";
+import { parserPlugins } from "../common/source-kinds.js";
 import { getsource } from "../runtime/index.js";
 
 interface FunctionInfo {
@@ -46,12 +48,9 @@ function bindingNames(node: unknown, out: string[]): void {
   }
 }
 
-function keyName(key: unknown): string {
-  if (!isNode(key)) return "<anonymous>";
-  if (key.type === "Identifier" || key.type === "PrivateName")
-    return key.type === "PrivateName" ? "#" + ((key.id as Node).name as string) : (key.name as string);
-  if (key.type === "StringLiteral" || key.type === "NumericLiteral") return String(key.value);
-  return "<anonymous>";
+/** A property key's name, as the compiler names Codes (`<anonymous>` for a computed key). */
+function keyName(key: unknown, computed = false): string {
+  return (isNode(key) && propertyKeyName(key, computed)) || "<anonymous>";
 }
 
 function functionsOf(filename: string): FunctionInfo[] | null {
@@ -60,12 +59,11 @@ function functionsOf(filename: string): FunctionInfo[] | null {
   const text = getsource(filename);
   if (text !== undefined) {
     try {
-      const ts = /\.(?:[cm]?ts|tsx)$/.test(filename);
       const ast = parse(text, {
         sourceType: "unambiguous",
         allowReturnOutsideFunction: true,
         errorRecovery: true,
-        plugins: ts ? (filename.endsWith(".tsx") ? ["typescript", "jsx"] : ["typescript"]) : ["jsx"],
+        plugins: parserPlugins(filename),
       });
       result = [];
       const found = result;
@@ -80,7 +78,7 @@ function functionsOf(filename: string): FunctionInfo[] | null {
           let fname = name;
           if (isNode(node.id)) fname = node.id.name as string;
           else if (node.type === "ObjectMethod" || node.type === "ClassMethod" || node.type === "ClassPrivateMethod")
-            fname = keyName(node.key);
+            fname = keyName(node.key, node.computed === true);
           const key =
             node.type === "ClassMethod" || node.type === "ObjectMethod" || node.type === "ClassPrivateMethod" ? (node.key as Node) : null;
           const params: string[] = [];
@@ -101,10 +99,16 @@ function functionsOf(filename: string): FunctionInfo[] | null {
           let childName = "";
           if (node.type === "VariableDeclarator" && k === "init" && isNode(node.id) && node.id.type === "Identifier")
             childName = node.id.name as string;
-          else if ((node.type === "ObjectProperty" || node.type === "ClassProperty") && k === "value") childName = keyName(node.key);
+          else if ((node.type === "ObjectProperty" || node.type === "ClassProperty") && k === "value")
+            childName = keyName(node.key, node.computed === true);
           else if (node.type === "AssignmentExpression" && k === "right" && isNode(node.left)) {
             const left = node.left;
-            childName = left.type === "Identifier" ? (left.name as string) : left.type === "MemberExpression" ? keyName(left.property) : "";
+            childName =
+              left.type === "Identifier"
+                ? (left.name as string)
+                : left.type === "MemberExpression"
+                  ? keyName(left.property, left.computed === true)
+                  : "";
           }
           walk(child, childName || (k === "body" ? "" : own && ""));
         }
