@@ -4,15 +4,7 @@
  */
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
-
-function keyName(key: t.Node, computed: boolean): string | null {
-  if (computed) return t.isStringLiteral(key) ? key.value : null;
-  if (t.isIdentifier(key)) return key.name;
-  if (t.isStringLiteral(key)) return key.value;
-  if (t.isNumericLiteral(key)) return String(key.value);
-  if (t.isPrivateName(key)) return "#" + key.id.name;
-  return null;
-}
+import { propertyKeyName as keyName } from "../common/property-key.js";
 
 /** The name JavaScript gives the function or class at `path` (ES "NamedEvaluation"), or null. */
 export function inferredName(path: NodePath): string | null {
