@@ -20,6 +20,11 @@ import { pathToFileURL } from "node:url";
 import { defaultCacheDir } from "./cache.js";
 import { detectFormat, typeScriptAlternatives } from "../common/source-kinds.js";
 import { type FilterOptions, resolveFilter } from "./config.js";
+
+/** True when the user chose what to instrument (`TSDB_INCLUDE`/`TSDB_EXCLUDE` or the `"tsdb"` key of package.json). */
+export { filterConfigured } from "./config.js";
+/** Where the on-disk cache goes by default: `$TSDB_CACHE_DIR`, or `node_modules/.cache/tsdb` under the working directory. */
+export { defaultCacheDir } from "./cache.js";
 import { writeState, type HooksData, type HooksState } from "./esm-hooks.js";
 import { addRequireHook } from "./require-hook.js";
 import { Loader, type LoaderConfig } from "./loader.js";
