@@ -4,17 +4,28 @@
  */
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, resolve, sep } from "node:path";
+import { Script } from "node:vm";
 import { Bdb } from "../bdb/index.js";
-import { type Frame, getline, loadedcodes, setdebuggerhook, type Traceback } from "../runtime/index.js";
+import { type Frame, getline, gettraceback, loadedcodes, setdebuggerhook, type Traceback } from "../runtime/index.js";
 import { type CommandTable, helpText, looksLikeAssignment, parseLine } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
+import { ConvenienceVariables } from "./convenience.js";
 import { formatExc, safeRepr } from "./format.js";
 import { Interrupt, type LineReader, type Output } from "./io.js";
 
 type StackEntry = [Frame, number];
 
-/** pdb commands tsdb does not have. */
-const UNSUPPORTED = new Set<string>(["jump", "j", "run", "restart", "commands", "debug", "interact", "alias", "unalias"]);
+/** The command list of a breakpoint (`commands`). */
+export interface BreakpointCommands {
+  lines: string[];
+  /** `silent`: no location shown when the breakpoint is hit */
+  silent: boolean;
+  /** false when the list ends with a command that resumes the program */
+  prompt: boolean;
+}
+
+/** Commands that resume the program (a breakpoint's command list ends at one). */
+const RESUMING = new Set(["step", "next", "until", "return", "continue", "quit", "jump", "restart", "EOF"]);
 
 export interface TsdbOptions {
   out: Output;
@@ -23,8 +34,10 @@ export interface TsdbOptions {
   mainFile: string;
   /** directories `break file:line` looks in (besides the working directory) */
   searchDirs?: string[];
-  /** called for quit (and end of input): ends the process */
-  onQuit: () => never;
+  /** called for quit (and end of input): ends the process; or, in a recursive debugger, returns to let it end its run */
+  onQuit: () => void;
+  /** the prompt (a recursive debugger's is `((tsdb)) `) */
+  prompt?: string;
 }
 
 export class Tsdb extends Bdb {
@@ -35,7 +48,7 @@ export class Tsdb extends Bdb {
   readonly reader: LineReader;
   readonly mainFile: string;
   private readonly searchDirs: string[];
-  private readonly onQuit: () => never;
+  private readonly onQuit: () => void;
 
   /** true until the main script's first line: events of other code are let through */
   waitForMain = true;
@@ -56,10 +69,26 @@ export class Tsdb extends Bdb {
   /** commands to run before reading more input (`-c` commands, the rest of a `;;` line) */
   cmdqueue: string[] = [];
   private statusPending = false;
+  /** the breakpoint just hit has a `silent` command list */
+  private silentStop = false;
+  /** runs the program again with these arguments (null: the same), keeping the session's settings; set by the command line */
+  restart: ((args: string[] | null) => void) | null = null;
   /** called after each stop, once the program is about to go on */
   afterInteraction: (() => void) | null = null;
   /** set while the prompt is active: the command loop must end (a resuming command ran) */
   private resume = false;
+  /** `alias` definitions */
+  readonly aliases = new Map<string, string>();
+  /** `commands` lists, by breakpoint number */
+  readonly bpCommands = new Map<number, BreakpointCommands>();
+  /** the list `commands` is reading, or null */
+  private defining: BreakpointCommands | null = null;
+  /** post mortem: the error and the errors it came from (causes first), with their tracebacks */
+  exceptionChain: { error: unknown; traceback: Traceback | null }[] = [];
+  /** the entry of exceptionChain being debugged */
+  exceptionIndex = 0;
+  /** `$_frame`, `$_retval`, `$_exception` and the user's `$name` variables */
+  readonly convenience = new ConvenienceVariables();
 
   constructor(options: TsdbOptions) {
     super();
@@ -68,6 +97,7 @@ export class Tsdb extends Bdb {
     this.mainFile = options.mainFile;
     this.searchDirs = options.searchDirs ?? [];
     this.onQuit = options.onQuit;
+    if (options.prompt) this.prompt = options.prompt;
   }
 
   /** false: `debugger;` statements are ignored (post-mortem) */
@@ -108,15 +138,29 @@ export class Tsdb extends Bdb {
 
   override userLine(frame: Frame): void {
     if (this.waitForMain) {
-      if (this.canonic(frame.code.filename) !== this.mainFile) return;
+      // The first line of the program: of the main script, or of the first
+      // module body to run (an ES module's imports run before it).
+      if (this.canonic(frame.code.filename) !== this.mainFile && frame.code.name !== "<module>") return;
       this.waitForMain = false;
     }
+    this.queueBreakpointCommands();
     this.interaction(frame, null);
+  }
+
+  /** pdb's bp_commands: the command list of the breakpoint just hit runs before the prompt. */
+  private queueBreakpointCommands(): void {
+    const number = this.currentbp;
+    const list = number ? this.bpCommands.get(number) : undefined;
+    if (!list) return;
+    this.currentbp = null;
+    this.cmdqueue.push(...list.lines, `${RESTORE_LASTCMD} ${this.lastcmd}`);
+    if (list.silent) this.silentStop = true;
   }
 
   override userReturn(frame: Frame, returnValue: unknown): void {
     if (this.waitForMain) return;
     frame.locals.__return__ = returnValue;
+    this.convenience.set("_retval", returnValue);
     this.message("--Return--");
     this.interaction(frame, null);
   }
@@ -125,6 +169,7 @@ export class Tsdb extends Bdb {
     if (this.waitForMain) return;
     const [type, value, tb] = excInfo;
     frame.locals.__exception__ = [type, value];
+    this.convenience.set("_exception", value);
     this.message(formatExc(value));
     this.interaction(frame, tb);
   }
@@ -135,6 +180,29 @@ export class Tsdb extends Bdb {
   }
 
   // ------------------------------------------------------ interaction
+
+  /**
+   * Post-mortem debugging of an uncaught error, at the frame that threw it.
+   * False (nothing shown) when no traceback was recorded for it (thrown
+   * outside instrumented code, e.g. a syntax error while loading).
+   */
+  postMortem(error: unknown): boolean {
+    const traceback = gettraceback(error);
+    if (traceback === null) return false;
+    this.exceptionChain = errorChain(error).map((e) => ({ error: e, traceback: e === error ? traceback : gettraceback(e) }));
+    this.exceptionIndex = this.exceptionChain.length - 1;
+    this.convenience.set("_exception", error);
+    this.reset();
+    this.waitForMain = false;
+    this.interaction(null, traceback);
+    return true;
+  }
+
+  /** `exceptions n`: debugs another traceback of the chain. */
+  switchTo(traceback: Traceback): void {
+    this.setup(null, traceback);
+    this.printStackEntry(this.stack[this.curindex]);
+  }
 
   private forget(): void {
     this.lineno = null;
@@ -151,6 +219,7 @@ export class Tsdb extends Bdb {
     this.curindex = index;
     for (let t = tb; t !== null; t = t.next) this.tbLineno.set(t.frame, t.lineno);
     this.curframe = this.stack[this.curindex]?.[0] ?? null;
+    this.convenience.set("_frame", this.curframe);
   }
 
   /** Stops: shows where, then reads and runs commands until one resumes the program. */
@@ -161,8 +230,10 @@ export class Tsdb extends Bdb {
       return;
     }
     // Where it stopped is shown right before the user is asked for input
-    // (not when queued commands, from -c or `;;`, resume the program first).
-    this.statusPending = true;
+    // (not when queued commands, from -c or `;;`, resume the program first;
+    // nor at a breakpoint whose command list says `silent`).
+    this.statusPending = !this.silentStop;
+    this.silentStop = false;
     this.cmdloop();
     this.forget();
     this.afterInteraction?.();
@@ -183,25 +254,93 @@ export class Tsdb extends Bdb {
       }
       let line: string | null;
       try {
-        line = this.reader.readline(this.prompt);
+        line = this.reader.readline(this.defining ? "(com) " : this.prompt);
       } catch (error) {
-        if (error instanceof Interrupt) this.quit();
-        throw error;
+        if (!(error instanceof Interrupt)) throw error;
+        // Ctrl-C at the prompt: the session goes on (as pdb).
+        if (this.defining) this.abortDefinition();
+        this.message("--KeyboardInterrupt--");
+        continue;
       }
       if (line === null) line = "EOF";
       this.onecmd(line);
     }
   }
 
+  /**
+   * Reads the command list of a breakpoint (\`commands\`), up to \`end\`, with
+   * the \`(com) \` prompt; runs nested in the command loop.
+   */
+  defineCommands(number: number): void {
+    const previous = this.bpCommands.get(number);
+    const list: BreakpointCommands = { lines: [], silent: false, prompt: true };
+    this.bpCommands.set(number, list);
+    this.defining = list;
+    this.definingNumber = number;
+    this.definingPrevious = previous;
+    const resume = this.resume;
+    try {
+      this.cmdloop();
+    } finally {
+      this.defining = null;
+      this.resume = resume;
+    }
+  }
+
+  private definingNumber = 0;
+  private definingPrevious: BreakpointCommands | undefined;
+
+  private abortDefinition(): void {
+    if (this.definingPrevious) this.bpCommands.set(this.definingNumber, this.definingPrevious);
+    else this.bpCommands.delete(this.definingNumber);
+    this.defining = null;
+    this.resume = true; // ends the nested loop
+    this.error("command definition aborted, old commands restored");
+  }
+
+  /** One line of a command list being defined; true ends the list. */
+  private defineLine(line: string): boolean {
+    const list = this.defining!;
+    const { cmd, arg } = parseLine(line);
+    if (!cmd) return false;
+    if (cmd === "silent") {
+      list.silent = true;
+      return false;
+    }
+    if (cmd === "end") return true;
+    if (cmd === "EOF") {
+      this.message("");
+      return true;
+    }
+    list.lines.push(arg ? `${cmd} ${arg}` : cmd);
+    const spec = this.commands.lookup(cmd);
+    if (spec && RESUMING.has(spec.names[0])) {
+      list.prompt = false;
+      return true;
+    }
+    return false;
+  }
+
   /** Runs one command line; never throws. */
   onecmd(raw: string): void {
+    if (this.defining) {
+      if (this.defineLine(raw)) this.resume = true;
+      return;
+    }
+    if (raw.startsWith(RESTORE_LASTCMD)) {
+      this.lastcmd = raw.slice(RESTORE_LASTCMD.length + 1);
+      return;
+    }
     let line = raw;
     if (line.trim() === "") {
       if (this.lastcmd === "") return;
       line = this.lastcmd;
     } else {
-      // `a ;; b`: b runs next (as pdb, the line is split at the first ';;')
-      const marker = line.indexOf(";;");
+      const expanded = this.expandAliases(line);
+      if (expanded === null) return;
+      line = expanded;
+      // `a ;; b`: b runs next (as pdb, the line is split at the first ';;'; not in an alias definition)
+      const marker = parseLine(line).cmd === "alias" ? -1 : line.indexOf(";;");
       if (marker >= 0) {
         this.cmdqueue.unshift(line.slice(marker + 2).trimStart());
         line = line.slice(0, marker).trimEnd();
@@ -224,20 +363,50 @@ export class Tsdb extends Bdb {
     }
     const spec = this.commands.lookup(cmd);
     if (spec === undefined || (spec.assignable !== false && looksLikeAssignment(arg))) {
-      if (UNSUPPORTED.has(cmd) && !looksLikeAssignment(arg)) {
-        this.error(`'${cmd}' is not supported by tsdb`);
-        return;
-      }
       this.default(line.trim());
       return;
     }
     if (spec.run(this, arg) === true) this.resume = true;
   }
 
-  /** Ends the process (quit, end of input, Ctrl-C at the prompt). */
-  quit(): never {
-    this.reader.close();
-    return this.onQuit();
+  /**
+   * pdb's alias expansion: while the first word is an alias, it is replaced by
+   * its definition, \`%1\`...\`%9\` by the arguments and \`%*\` by all of them.
+   * Null (after an error message) when the arguments do not fit.
+   */
+  private expandAliases(line: string): string | null {
+    let args = line.trim().split(/\s+/);
+    for (let depth = 0; this.aliases.has(args[0]); depth++) {
+      if (depth === 100) {
+        this.error(`Alias '${args[0]}' expands to itself`);
+        return null;
+      }
+      let text = this.aliases.get(args[0])!;
+      for (let i = 1; i < 10; i++) {
+        if (text.includes(`%${i}`)) {
+          if (i >= args.length) {
+            this.error(`Not enough arguments for alias '${args[0]}'`);
+            return null;
+          }
+          text = text.split(`%${i}`).join(args[i]);
+        } else if (!text.includes("%*")) {
+          if (i < args.length) {
+            this.error(`Too many arguments for alias '${args[0]}'`);
+            return null;
+          }
+          break;
+        }
+      }
+      line = text.split("%*").join(args.slice(1).join(" "));
+      args = line.trim().split(/\s+/);
+    }
+    return line;
+  }
+
+  /** Quits: ends the process (quit, end of input); a recursive debugger ends its run instead (and resumes it). */
+  quit(): boolean {
+    this.onQuit();
+    return true;
   }
 
   // ---------------------------------------------------------- helpers
@@ -258,10 +427,25 @@ export class Tsdb extends Bdb {
     if (spec) this.message(helpText(spec.doc, " ".repeat(this.prompt.length), true));
   }
 
+  /** Runs JavaScript (statements or an expression) in a frame, with the convenience variables. */
+  evaluate(frame: Frame, text: string): unknown {
+    return this.convenience.run(text, () => frame.eval(text));
+  }
+
+  /** Evaluates an expression (not a statement: \`{a: 1}\` is an object) in a frame. */
+  evalExpression(frame: Frame, expr: string): unknown {
+    return this.evaluate(frame, `(${expr}\n)`);
+  }
+
   /** Evaluates in the current frame; prints the error and returns NOT_FOUND on failure. */
   getval(expr: string): unknown {
+    const syntax = this.compileError(expr);
+    if (syntax) {
+      this.error(syntax);
+      return this.NOT_FOUND;
+    }
     try {
-      return evalExpression(this.frame, expr);
+      return this.evalExpression(this.frame, expr);
     } catch (error) {
       this.error(formatExc(error));
       return this.NOT_FOUND;
@@ -276,7 +460,7 @@ export class Tsdb extends Bdb {
   /** Evaluates in a frame; a thrown error becomes a marker that `show` prints as `** raised ... **`. */
   getvalExcept(expr: string, frame: Frame = this.frame): unknown {
     try {
-      return evalExpression(frame, expr);
+      return this.evalExpression(frame, expr);
     } catch (error) {
       return { [Symbol.for("tsdb.raised")]: `** raised ${formatExc(error)} **` };
     }
@@ -294,8 +478,14 @@ export class Tsdb extends Bdb {
     try {
       new Function(`return (${expr}\n);`);
       return "";
-    } catch (error) {
-      return formatExc(error);
+    } catch (wrapped) {
+      // The message about the text as typed (\`(\` is unfinished, not followed by a stray \`)\`).
+      try {
+        new Script(expr);
+      } catch (error) {
+        return formatExc(error);
+      }
+      return formatExc(wrapped);
     }
   }
 
@@ -308,7 +498,9 @@ export class Tsdb extends Bdb {
     try {
       // `{a: 1}` is an object, not a block (as in Node's REPL).
       value =
-        /^\{/.test(line) && !/;\s*$/.test(line) && !this.compileError(line) ? evalExpression(this.frame, line) : this.frame.eval(line);
+        /^\{/.test(line) && !/;\s*$/.test(line) && !this.compileError(line)
+          ? this.evalExpression(this.frame, line)
+          : this.evaluate(this.frame, line);
     } catch (error) {
       this.error(formatExc(error));
       return;
@@ -383,10 +575,37 @@ export class Tsdb extends Bdb {
   }
 }
 
-/** Evaluates an expression (not a statement: `{a: 1}` is an object) in a frame. */
-function evalExpression(frame: Frame, expr: string): unknown {
-  return frame.eval(`(${expr}\n)`);
+/** An own data property of an object (no getter of the program runs), or undefined. */
+function ownValue(object: object, key: string): unknown {
+  try {
+    const desc = Object.getOwnPropertyDescriptor(object, key);
+    return desc && "value" in desc ? desc.value : undefined;
+  } catch {
+    return undefined; // a Proxy may throw
+  }
 }
+
+/** An error and the errors it came from (\`cause\`, an AggregateError's \`errors\`), causes first, the error last. */
+function errorChain(top: unknown): unknown[] {
+  const out: unknown[] = [];
+  const seen = new Set<unknown>();
+  const visit = (e: unknown) => {
+    if (seen.has(e) || seen.size >= 999) return;
+    seen.add(e);
+    if (typeof e === "object" && e !== null) {
+      const cause = ownValue(e, "cause");
+      if (typeof cause === "object" && cause !== null) visit(cause);
+      const errors = e instanceof AggregateError ? ownValue(e, "errors") : undefined;
+      if (Array.isArray(errors)) for (const sub of errors) visit(sub);
+    }
+    out.push(e);
+  };
+  visit(top);
+  return out;
+}
+
+/** A queued line that puts \`lastcmd\` back after a breakpoint's command list ran. */
+const RESTORE_LASTCMD = "\0restore-lastcmd";
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;

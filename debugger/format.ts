@@ -1,14 +1,30 @@
 /** Output formats: values (`repr`), exceptions, source listings. */
+import { join, sep } from "node:path";
 import { inspect } from "node:util";
+import { PACKAGE_ROOT } from "../common/package.js";
 
-/** What `p` shows: `util.inspect` on one line where it fits. */
+/** What `p` shows: `util.inspect` on one line, the whole depth of the value (as Python's repr). */
 export function repr(value: unknown): string {
-  return inspect(value, { depth: 2, colors: false, breakLength: Infinity, maxArrayLength: 100, maxStringLength: 10000 });
+  return hideOwnFrames(inspect(value, { depth: Infinity, colors: false, breakLength: Infinity, maxArrayLength: 100, maxStringLength: 10000 }));
 }
 
-/** What `pp` shows: `util.inspect` pretty-printed over several lines. */
+/** What `pp` shows: `util.inspect` pretty-printed over several lines, the whole depth of the value. */
 export function prettyRepr(value: unknown): string {
-  return inspect(value, { depth: 6, colors: false, breakLength: 80, compact: 3, maxArrayLength: 1000, sorted: false });
+  return hideOwnFrames(inspect(value, { depth: Infinity, colors: false, breakLength: 80, compact: 3, maxArrayLength: 1000, sorted: false }));
+}
+
+const OWN_FILES = join(PACKAGE_ROOT, "dist") + sep;
+
+/**
+ * Stack traces without tsdb's own frames (its loader, hooks, command line):
+ * the program's stack as it would be without the debugger.
+ */
+export function hideOwnFrames(text: string): string {
+  if (!text.includes(OWN_FILES)) return text;
+  return text
+    .split("\n")
+    .filter((line) => !(/^\s+at /.test(line) && line.includes(OWN_FILES)))
+    .join("\n");
 }
 
 /** repr that never throws (a Proxy or a getter may). */

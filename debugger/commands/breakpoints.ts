@@ -119,6 +119,58 @@ function enableDisable(db: Tsdb, arg: string, enable: boolean): Result {
 
 export const breakpoints = [
   command(
+    ["commands"],
+    `
+    (com) commands [bpnumber]
+    (com) ...
+    (com) end
+    (tsdb)
+
+    Specify a list of commands for breakpoint number bpnumber.
+    The commands themselves are entered on the following lines.
+    Type a line containing just 'end' to terminate the commands.
+    The commands are executed when the breakpoint is hit.
+
+    To remove all commands from a breakpoint, type commands and
+    follow it immediately with end; that is, give no commands.
+
+    With no bpnumber argument, commands refers to the last
+    breakpoint set.
+
+    You can use breakpoint commands to start your program up
+    again.  Simply use the continue command, or step, or any other
+    command that resumes execution.
+
+    Specifying any command resuming execution (currently continue,
+    step, next, return, until, jump, quit and their abbreviations)
+    terminates the command list (as if that command was
+    immediately followed by end).  This is because any time you
+    resume execution (even with a simple next or step), you may
+    encounter another breakpoint -- which could have its own
+    command list, leading to ambiguities about which list to
+    execute.
+
+    If you use the 'silent' command in the command list, the usual
+    message about stopping at a breakpoint is not printed.  This
+    may be desirable for breakpoints that are to print a specific
+    message and then continue.  If none of the other commands
+    print anything, you will see no sign that the breakpoint was
+    reached.`,
+    (db, arg) => {
+      let number: number;
+      if (!arg) number = Breakpoint.bpbynumber.length - 1;
+      else if (/^\d+$/.test(arg)) number = Number(arg);
+      else return db.printInvalidArg("commands", arg);
+      try {
+        db.getBpbynumber(number);
+      } catch (error) {
+        return db.error(`cannot set commands: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      db.defineCommands(number);
+    },
+  ),
+
+  command(
     ["break", "b"],
     `
     b(reak) [ ([filename:]lineno | function) [, condition] ]

@@ -4,12 +4,26 @@ import type { Tsdb } from "../debugger.js";
 import { prettyRepr, repr, safeRepr } from "../format.js";
 import { parameterNames } from "../source.js";
 
+/** True when \`expr\` is a list of expressions (\`a, b\`), which pdb prints as a tuple. */
+function isList(expr: string): boolean {
+  if (!expr.includes(",")) return false;
+  try {
+    new Function(`return [${expr}\n];`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function print(db: Tsdb, name: string, arg: string, format: (value: unknown) => string): Result {
   if (!arg) return db.printInvalidArg(name, arg);
-  const value = db.getval(arg);
+  // \`p a, b\` prints both values (evaluated once, as the elements of an array).
+  const list = !db.compileError(arg) && isList(arg);
+  const value = db.getval(list ? `[${arg}\n]` : arg);
   if (value === db.NOT_FOUND) return;
   try {
-    db.message(format(value));
+    const values = value as unknown[];
+    db.message(list && values.length > 1 ? `(${values.map(format).join(", ")})` : format(list ? values[0] : value));
   } catch (error) {
     db.error(db.formatExc(error));
   }

@@ -1,5 +1,5 @@
 /** Commands that show source: list, longlist. */
-import { getsource } from "../../runtime/index.js";
+import { type Code, getsource, loadedcodes } from "../../runtime/index.js";
 import { command } from "../command.js";
 import type { Tsdb } from "../debugger.js";
 import { formatLines } from "../format.js";
@@ -21,7 +21,37 @@ export function printLines(db: Tsdb, filename: string, lines: readonly string[],
   for (const row of formatLines(lines, first, breaks, current, db.tbLineno.get(frame) ?? -1)) db.message(row);
 }
 
+/** The Code of a function value: the loaded function of that name, preferring the current file; null when none or ambiguous. */
+function codeOf(db: Tsdb, fn: (...args: unknown[]) => unknown): Code | null {
+  const name = fn.name;
+  if (!name) return null;
+  const isClass = /^class\b/.test(Function.prototype.toString.call(fn));
+  const codes = loadedcodes().filter((c) => c.name === (isClass ? "constructor" : name) || c.name === name);
+  const own = codes.filter((c) => (isClass ? c.qualname === `${name}.constructor` || c.name === name : c.name === name));
+  const here = own.filter((c) => db.canonic(c.filename) === db.defaultFile());
+  const pick = here.length > 0 ? here : own;
+  return pick.length === 1 ? pick[0] : null;
+}
+
 export const listing = [
+  command(
+    ["source"],
+    `
+    source expression
+
+    Try to get source code for the given object and display it.`,
+    (db, arg) => {
+      if (!arg) return db.printInvalidArg("source", arg);
+      const value = db.getval(arg);
+      if (value === db.NOT_FOUND) return;
+      if (typeof value !== "function") return db.error(`source: a function or class was expected, got ${value === null ? "null" : typeof value}`);
+      const code = codeOf(db, value as (...args: unknown[]) => unknown);
+      if (!code) return db.error(`could not find the source of ${value.name || "<anonymous>"}: no single instrumented function of that name`);
+      const lines = sourceLines(code.filename);
+      printLines(db, code.filename, lines.slice(code.firstlineno - 1, code.lastlineno), code.firstlineno);
+    },
+  ),
+
   command(
     ["list", "l"],
     `

@@ -13,16 +13,66 @@ function frameCount(db: Tsdb, arg: string): number | null {
 
 export const stack = [
   command(
+    ["exceptions"],
+    `
+    exceptions [number]
+
+    List or change current exception in an exception chain.
+
+    Without arguments, list all the current exception in the exception
+    chain: the error being debugged post mortem, the errors it was
+    caused by (\`cause\`) and the errors an AggregateError holds
+    (\`errors\`).  Exceptions will be numbered, with the current
+    exception indicated with an arrow.
+
+    If given an integer as argument, switch to the exception at that
+    index.`,
+    (db, arg) => {
+      const chain = db.exceptionChain;
+      if (chain.length === 0) {
+        return db.message("Did not find chained exceptions. To move between exceptions, tsdb must be in post mortem debugging.");
+      }
+      if (!arg) {
+        chain.forEach((entry, i) => {
+          let text = db.formatExc(entry.error).split("\n")[0];
+          if (text.length > 80) text = text.slice(0, 77) + "...";
+          const mark = i === db.exceptionIndex ? ">" : " ";
+          db.message(`${mark} ${entry.traceback === null ? "  -" : String(i).padStart(3)} ${text}`);
+        });
+        return;
+      }
+      if (!/^-?\d+$/.test(arg)) return db.error("Argument must be an integer");
+      const number = Number(arg);
+      if (number < 0 || number >= chain.length) return db.error("No exception with that number");
+      const { traceback } = chain[number];
+      if (traceback === null) return db.error("This exception does not have a traceback, cannot jump to it");
+      db.exceptionIndex = number;
+      db.switchTo(traceback);
+    },
+  ),
+
+  command(
     ["where", "w", "bt"],
     `
-    w(here)
+    w(here) [count]
 
     Print a stack trace, with the most recent frame at the bottom.
+    If count is not specified, print the full stack.  If count is 0,
+    print the current frame entry.  If count is positive, print
+    count entries from the most recent frame.  If count is negative,
+    print -count entries from the least recent frame.
     An arrow indicates the "current frame", which determines the
     context of most commands.  'bt' is an alias for this command.`,
     (db, arg) => {
-      if (arg) return db.printInvalidArg("where", arg);
-      for (const entry of db.stack) db.printStackEntry(entry);
+      let entries = db.stack;
+      if (arg) {
+        if (!/^[-+]?\d+$/.test(arg)) return db.error(`Invalid count (${arg})`);
+        const count = Number(arg);
+        if (count === 0) entries = [db.stack[db.curindex]];
+        else if (count < 0) entries = db.stack.slice(0, -count);
+        else entries = db.stack.slice(-count);
+      }
+      for (const entry of entries) db.printStackEntry(entry);
     },
   ),
 
