@@ -6,6 +6,7 @@ export type { Code, CodeFlags } from "./code.js";
 export type { Frame, TraceEvent, TraceFunction } from "./frame.js";
 export { getline, getsource } from "./linecache.js";
 export {
+  calltracing,
   getframe,
   gettrace,
   gettraceback,

@@ -92,6 +92,21 @@ export function gettraceback(error: unknown): Traceback | null {
   return tracebackOf(error);
 }
 
+/**
+ * Calls `fn(...args)` with events dispatched even when called from a trace
+ * function (Python's `sys.call_tracing`): how a debugger runs a recursive
+ * debugger on code it evaluates while stopped.
+ */
+export function calltracing<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R {
+  const saved = inTrace;
+  inTrace = false;
+  try {
+    return fn(...args);
+  } finally {
+    inTrace = saved;
+  }
+}
+
 let debuggerHook: ((frame: Frame) => void) | null = null;
 
 /** What a `debugger;` statement in instrumented code does (null: nothing). */
