@@ -23,23 +23,31 @@ export class ConvenienceVariables {
 
   /** Runs `fn` (which evaluates `text`) with the `$name`s of `text` defined; keeps what it assigned to them. */
   run<T>(text: string, fn: () => T): T {
-    const global = globalThis as Record<string, unknown>;
-    const defined: string[] = [];
-    for (const m of text.matchAll(NAME)) {
-      const key = "$" + m[1];
-      if (key in global) continue; // the program's own global, or defined already
-      Object.defineProperty(global, key, { value: this.values.get(m[1]), writable: true, configurable: true, enumerable: false });
-      defined.push(key);
-    }
-    try {
-      return fn();
-    } finally {
-      for (const key of defined) {
-        const value = global[key];
-        delete global[key];
-        const name = key.slice(1);
-        if (value !== undefined || this.values.has(name)) this.values.set(name, value);
-      }
+    const names = [...text.matchAll(NAME)].map((m) => "$" + m[1]);
+    return withGlobals(this.values, names, fn, (key) => key.slice(1));
+  }
+}
+
+/**
+ * Runs \`fn\` with \`names\` defined as global properties holding their values
+ * in \`values\` (under \`key(name)\`), then removes them and keeps what \`fn\`
+ * assigned to them. A name the program has as a global is left alone.
+ */
+export function withGlobals<T>(values: Map<string, unknown>, names: Iterable<string>, fn: () => T, key = (name: string) => name): T {
+  const global = globalThis as Record<string, unknown>;
+  const defined: string[] = [];
+  for (const name of names) {
+    if (name in global) continue; // the program's own global, or defined already
+    Object.defineProperty(global, name, { value: values.get(key(name)), writable: true, configurable: true, enumerable: false });
+    defined.push(name);
+  }
+  try {
+    return fn();
+  } finally {
+    for (const name of defined) {
+      const value = global[name];
+      delete global[name];
+      if (value !== undefined || values.has(key(name))) values.set(key(name), value);
     }
   }
 }

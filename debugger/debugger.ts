@@ -62,6 +62,8 @@ export class Tsdb extends Bdb {
   readonly tbLineno = new Map<Frame, number>();
   /** display expressions and their last values, per frame */
   readonly displaying = new Map<Frame, Map<string, unknown>>();
+  /** display expressions of a previous run (restart): taken up by the first frame of that code that stops */
+  readonly pendingDisplays: { filename: string; qualname: string; exprs: string[] }[] = [];
   /** the commands this debugger knows */
   readonly commands: CommandTable = COMMANDS;
   /** what getval returns when the expression failed (the error is printed) */
@@ -220,6 +222,14 @@ export class Tsdb extends Bdb {
     for (let t = tb; t !== null; t = t.next) this.tbLineno.set(t.frame, t.lineno);
     this.curframe = this.stack[this.curindex]?.[0] ?? null;
     this.convenience.set("_frame", this.curframe);
+    if (this.pendingDisplays.length > 0 && this.curframe) this.takeDisplays(this.curframe);
+  }
+
+  private takeDisplays(frame: Frame): void {
+    const i = this.pendingDisplays.findIndex((d) => d.filename === frame.code.filename && d.qualname === frame.code.qualname);
+    if (i < 0 || this.displaying.has(frame)) return;
+    const [pending] = this.pendingDisplays.splice(i, 1);
+    this.displaying.set(frame, new Map(pending.exprs.map((expr) => [expr, NOT_SHOWN])));
   }
 
   /** Stops: shows where, then reads and runs commands until one resumes the program. */
@@ -526,7 +536,8 @@ export class Tsdb extends Bdb {
       const newvalue = this.getvalExcept(expr);
       if (!sameValue(newvalue, oldvalue)) {
         displaying.set(expr, newvalue);
-        this.message(`display ${expr}: ${this.show(newvalue, expr)}  [old: ${this.show(oldvalue, expr)}]`);
+        if (oldvalue === NOT_SHOWN) this.message(`display ${expr}: ${this.show(newvalue, expr)}`);
+        else this.message(`display ${expr}: ${this.show(newvalue, expr)}  [old: ${this.show(oldvalue, expr)}]`);
       }
     }
   }
@@ -603,6 +614,9 @@ function errorChain(top: unknown): unknown[] {
   visit(top);
   return out;
 }
+
+/** The old value of a display expression carried over by restart, not shown yet. */
+const NOT_SHOWN = Symbol("not shown");
 
 /** A queued line that puts \`lastcmd\` back after a breakpoint's command list ran. */
 const RESTORE_LASTCMD = "\0restore-lastcmd";

@@ -5,26 +5,51 @@ import { PACKAGE_ROOT } from "../common/package.js";
 
 /** What `p` shows: `util.inspect` on one line, the whole depth of the value (as Python's repr). */
 export function repr(value: unknown): string {
-  return hideOwnFrames(inspect(value, { depth: Infinity, colors: false, breakLength: Infinity, maxArrayLength: 100, maxStringLength: 10000 }));
+  return hideOwnFrames(
+    inspect(value, {
+      depth: Infinity,
+      colors: false,
+      breakLength: Infinity,
+      compact: Infinity,
+      maxArrayLength: 100,
+      maxStringLength: 10000,
+    }),
+  );
 }
 
 /** What `pp` shows: `util.inspect` pretty-printed over several lines, the whole depth of the value. */
 export function prettyRepr(value: unknown): string {
-  return hideOwnFrames(inspect(value, { depth: Infinity, colors: false, breakLength: 80, compact: 3, maxArrayLength: 1000, sorted: false }));
+  return hideOwnFrames(
+    inspect(value, { depth: Infinity, colors: false, breakLength: 80, compact: 3, maxArrayLength: 1000, sorted: false }),
+  );
 }
 
 const OWN_FILES = join(PACKAGE_ROOT, "dist") + sep;
 
 /**
  * Stack traces without tsdb's own frames (its loader, hooks, command line):
- * the program's stack as it would be without the debugger.
+ * the program's stack as it would be without the debugger. Node's frames
+ * that loaded tsdb's command line itself (between its last frame and Node's
+ * entry point) go too.
  */
 export function hideOwnFrames(text: string): string {
   if (!text.includes(OWN_FILES)) return text;
-  return text
-    .split("\n")
-    .filter((line) => !(/^\s+at /.test(line) && line.includes(OWN_FILES)))
-    .join("\n");
+  const lines = text.split("\n");
+  const own = (line: string) => /^\s+at /.test(line) && line.includes(OWN_FILES);
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!own(lines[i])) {
+      out.push(lines[i]);
+      continue;
+    }
+    // after tsdb's last frame of a trace: Node loading tsdb, up to its entry point
+    if (i + 1 < lines.length && !own(lines[i + 1]) && /^\s+at /.test(lines[i + 1])) {
+      let j = i + 1;
+      while (j < lines.length && /^\s+at .*\(node:internal\/modules\/cjs\/loader/.test(lines[j])) j++;
+      if (j < lines.length && /executeUserEntryPoint/.test(lines[j])) i = j - 1;
+    }
+  }
+  return out.join("\n");
 }
 
 /** repr that never throws (a Proxy or a getter may). */

@@ -59,10 +59,15 @@ export interface LineReader {
   close(): void;
 }
 
-/** Reads lines from a non-terminal file descriptor (a pipe or a file). */
+/**
+ * Reads lines from a non-terminal file descriptor (a pipe or a file), one
+ * byte at a time: what follows the line stays unread, for the program (its
+ * own reads of standard input get the lines the debugger did not take, as
+ * with pdb).
+ */
 export class PipeReader implements LineReader {
-  private pending = Buffer.alloc(0);
   private eof = false;
+  private readonly byte = Buffer.alloc(1);
 
   constructor(
     private readonly fd: number,
@@ -70,39 +75,39 @@ export class PipeReader implements LineReader {
     private readonly echo = false,
   ) {}
 
-  readline(prompt: string): string | null {
-    this.out.write(prompt);
+  private readByte(): number {
     for (;;) {
-      const nl = this.pending.indexOf(10);
-      if (nl >= 0) {
-        const line = this.pending.subarray(0, nl).toString("utf8").replace(/\r$/, "");
-        this.pending = this.pending.subarray(nl + 1);
-        if (this.echo) this.out.write(line + "\n");
-        return line;
-      }
-      if (this.eof) {
-        if (this.pending.length === 0) return null;
-        const line = this.pending.toString("utf8");
-        this.pending = Buffer.alloc(0);
-        if (this.echo) this.out.write(line + "\n");
-        return line;
-      }
-      const chunk = Buffer.alloc(4096);
-      let n: number;
       try {
-        n = fs.readSync(this.fd, chunk, 0, chunk.length, null);
+        return fs.readSync(this.fd, this.byte, 0, 1, null) === 0 ? -1 : this.byte[0];
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === "EAGAIN") {
           sleep(5);
           continue;
         }
-        if (code === "EOF") n = 0;
-        else throw error;
+        if (code === "EOF") return -1;
+        throw error;
       }
-      if (n === 0) this.eof = true;
-      else this.pending = Buffer.concat([this.pending, chunk.subarray(0, n)]);
     }
+  }
+
+  readline(prompt: string): string | null {
+    this.out.write(prompt);
+    if (this.eof) return null;
+    const bytes: number[] = [];
+    for (;;) {
+      const b = this.readByte();
+      if (b === -1) {
+        this.eof = true;
+        if (bytes.length === 0) return null;
+        break;
+      }
+      if (b === 10) break;
+      bytes.push(b);
+    }
+    const line = Buffer.from(bytes).toString("utf8").replace(/\r$/, "");
+    if (this.echo) this.out.write(line + "\n");
+    return line;
   }
 
   close(): void {}

@@ -8,8 +8,11 @@ import { inspect } from "node:util";
 import { gettrace, gettraceback, setcapture, settrace, setwatch, type TraceFunction, type Watch } from "../runtime/index.js";
 import { Tsdb } from "./debugger.js";
 import { tsdbVersion } from "../common/package.js";
+import { hideOwnFrames } from "./format.js";
 import { openReader, stdout, writeAll } from "./io.js";
 import { installHooks, runScript } from "./loader.js";
+import { restore, runAgain, takeState } from "./restart.js";
+import { rcLines } from "./user-files.js";
 
 const USAGE = "usage: tsdb [-h] [--version] [-c command] [--no-capture] script [args ...]";
 
@@ -29,7 +32,8 @@ options:
   --version     show tsdb's version and exit
   -c command, --command command
                 a debugger command to run at the first stop, as if typed
-                (repeatable; e.g. -c "b app.ts:12" -c continue)
+                (repeatable; e.g. -c "b app.ts:12" -c continue), after
+                those of ~/.tsdbrc and ./.tsdbrc
   --no-capture  do not record every frame's variables at every line: the
                 program runs much faster between stops, but 'up' + 'p' may
                 not see a caller's variables, nor post-mortem the variables
@@ -99,6 +103,8 @@ export function main(argv: string[]): void {
   let quitting = false;
   let finished = false;
   let postMortemActive = false;
+  const warn = (text: string) => out.write(`*** ${text}\n`);
+  const restarted = takeState(warn);
   const reader = openReader(out);
   const dbg = new Tsdb({
     out,
@@ -134,14 +140,11 @@ export function main(argv: string[]): void {
     settrace(null);
     dbg.debuggerStatements = false;
     writeAll(2, `${describe(error)}\n`);
-    const tb = gettraceback(error);
     // (no traceback: thrown outside instrumented code, e.g. a syntax error while loading)
-    if (tb !== null) {
+    if (gettraceback(error) !== null) {
       out.write("Uncaught exception. Entering post mortem debugging\n");
       out.write("Running 'cont' or 'step' will end the program\n");
-      dbg.reset();
-      dbg.waitForMain = false;
-      dbg.interaction(null, tb);
+      dbg.postMortem(error);
       out.write("Post mortem debugger finished.\n");
     }
     process.exit(1);
@@ -162,7 +165,12 @@ export function main(argv: string[]): void {
     }
   };
   dbg.afterInteraction = afterStop;
-  dbg.cmdqueue.push(...commands);
+  dbg.restart = (newArgs) => {
+    quitting = true;
+    runAgain(dbg, absolute, newArgs ?? args, capture ? [] : ["--no-capture"]);
+  };
+  if (restarted) restore(dbg, restarted);
+  else dbg.cmdqueue.push(...rcLines(warn), ...commands);
 
   setcapture(capture);
   installHooks();
@@ -178,8 +186,8 @@ export function main(argv: string[]): void {
 
 function describe(error: unknown): string {
   try {
-    if (error instanceof Error) return inspect(error);
-    return `Uncaught ${inspect(error)}`;
+    if (error instanceof Error) return hideOwnFrames(inspect(error));
+    return `Uncaught ${hideOwnFrames(inspect(error))}`;
   } catch {
     return "Uncaught exception";
   }

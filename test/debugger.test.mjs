@@ -577,7 +577,7 @@ test("bad commands and arguments get messages, never a crash", () => {
     (tsdb) b zz:3
     *** 'zz' not found
     (tsdb) b 4, x ===
-    *** Invalid condition x ===: SyntaxError: Unexpected token ')'
+    *** Invalid condition x ===: SyntaxError: Unexpected end of input
     (tsdb) u
     *** Oldest frame
     (tsdb) d
@@ -612,7 +612,7 @@ test("bad commands and arguments get messages, never a crash", () => {
     (tsdb) p )
     *** SyntaxError: Unexpected token ')'
     (tsdb) jump 3
-    *** 'jump' is not supported by tsdb
+    *** jump is not possible in tsdb: the engine cannot move a running function to another line (see 'help jump')
     (tsdb) help nosuch
     *** No help for 'nosuch'
     (tsdb) retval
@@ -655,6 +655,17 @@ test("help lists the commands; help <command> shows its usage", () => {
     "retval",
     "quit",
     "exit",
+    "alias",
+    "unalias",
+    "commands",
+    "debug",
+    "restart",
+    "run",
+    "source",
+    "interact",
+    "exceptions",
+    "jump",
+    "j",
   ]) {
     assert.match(r.out, new RegExp(`(^|\\s)${name}(\\s|$)`, "m"), name);
   }
@@ -990,6 +1001,487 @@ test("the walkthrough of examples/inventory/README.md is what tsdb does", async 
     const r = session(script, commands, { cwd: root, args: arg ? [arg] : [], merge: true });
     assert.fixture(r.out.split("$ROOT").join("/path/to/tsdb"), expected);
   }
+});
+
+test("p a, b prints both; p ( is a syntax error; p and pp show the whole depth; w N", () => {
+  check(
+    "basic.cjs",
+    ["n", "n", "s", "w 1", "w -1", "w 0", "w x", "q"],
+    `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) n
+    > $DIR/basic.cjs(16)<module>()
+    -> const a = square(3);
+    (tsdb) n
+    > $DIR/basic.cjs(17)<module>()
+    -> const b = sumTo(4);
+    (tsdb) s
+    --Call--
+    > $DIR/basic.cjs(8)sumTo()
+    -> function sumTo(n) {
+    (tsdb) w 1
+    > $DIR/basic.cjs(8)sumTo()
+    -> function sumTo(n) {
+    (tsdb) w -1
+      $DIR/basic.cjs(17)<module>()
+    -> const b = sumTo(4);
+    (tsdb) w 0
+    > $DIR/basic.cjs(8)sumTo()
+    -> function sumTo(n) {
+    (tsdb) w x
+    *** Invalid count (x)
+    (tsdb) q
+  `,
+  );
+  check(
+    "basic.cjs",
+    ["p typeof square, 1 + 1, 'two'", "p (1, 2)", "p [1, 2]", "p (", "p {a: {b: {c: {d: [1]}}}}", "pp {a: {b: {c: {d: [1]}}}}", "q"],
+    `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) p typeof square, 1 + 1, 'two'
+    ('function', 2, 'two')
+    (tsdb) p (1, 2)
+    2
+    (tsdb) p [1, 2]
+    [ 1, 2 ]
+    (tsdb) p (
+    *** SyntaxError: Unexpected end of input
+    (tsdb) p {a: {b: {c: {d: [1]}}}}
+    { a: { b: { c: { d: [ 1 ] } } } }
+    (tsdb) pp {a: {b: {c: {d: [1]}}}}
+    {
+      a: {
+        b: { c: { d: [ 1 ] } }
+      }
+    }
+    (tsdb) q
+  `,
+  );
+});
+
+test("alias and unalias: %1.., %*, listing, errors, nesting", () => {
+  check(
+    "basic.cjs",
+    [
+      "alias twice p %1 * 2",
+      "alias all p [%*]",
+      "alias t2 twice",
+      "alias",
+      "alias twice",
+      "twice 21",
+      "all 1, 2, 3",
+      "t2 4",
+      "twice",
+      "twice 1 2",
+      "alias bad p %2",
+      "alias nosuch",
+      "unalias twice",
+      "twice 1",
+      "unalias",
+      "q",
+    ],
+    `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) alias twice p %1 * 2
+    (tsdb) alias all p [%*]
+    (tsdb) alias t2 twice
+    (tsdb) alias
+    all = p [%*]
+    t2 = twice
+    twice = p %1 * 2
+    (tsdb) alias twice
+    twice = p %1 * 2
+    (tsdb) twice 21
+    42
+    (tsdb) all 1, 2, 3
+    [ 1, 2, 3 ]
+    (tsdb) t2 4
+    *** Too many arguments for alias 't2'
+    (tsdb) twice
+    *** Not enough arguments for alias 'twice'
+    (tsdb) twice 1 2
+    *** Too many arguments for alias 'twice'
+    (tsdb) alias bad p %2
+    *** Replaceable parameters must be consecutive
+    (tsdb) alias nosuch
+    *** Unknown alias 'nosuch'
+    (tsdb) unalias twice
+    (tsdb) twice 1
+    *** SyntaxError: Unexpected number
+    (tsdb) unalias
+    *** Argument is required for this command
+           Usage: unalias name
+    (tsdb) q
+  `,
+  );
+});
+
+test("commands: a breakpoint's command list runs at each hit; silent; continue inside; end", () => {
+  check(
+    "basic.cjs",
+    ["b 11", "commands", "silent", "p [i, total]", "c", "b 13", "commands 2", "p total", "end", "commands 9", "c", "p n", "c"],
+    `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) b 11
+    Breakpoint 1 at $DIR/basic.cjs:11
+    (tsdb) commands
+    (com) silent
+    (com) p [i, total]
+    (com) c
+    (tsdb) b 13
+    Breakpoint 2 at $DIR/basic.cjs:13
+    (tsdb) commands 2
+    (com) p total
+    (com) end
+    (tsdb) commands 9
+    *** cannot set commands: Breakpoint number 9 out of range
+    (tsdb) c
+    [ 1, 0 ]
+    [ 2, 1 ]
+    [ 3, 3 ]
+    [ 4, 6 ]
+    10
+    > $DIR/basic.cjs(13)sumTo()
+    -> return total;
+    (tsdb) p n
+    4
+    (tsdb) c
+    result 9 10 38
+    The program finished with exit code 0
+  `,
+  );
+});
+
+test("convenience variables: $_frame, $_retval, $_exception and the user's own", () => {
+  check(
+    "basic.cjs",
+    [
+      "$n = 5",
+      "p $n + 1",
+      "p $_frame.code.name, $_frame.lineno",
+      "b 5",
+      "c",
+      "r",
+      "p $_retval",
+      "$n += $_retval",
+      "p $n",
+      "p $nosuch",
+      "c",
+    ],
+    `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) $n = 5
+    (tsdb) p $n + 1
+    6
+    (tsdb) p $_frame.code.name, $_frame.lineno
+    ('<module>', 1)
+    (tsdb) b 5
+    Breakpoint 1 at $DIR/basic.cjs:5
+    (tsdb) c
+    > $DIR/basic.cjs(5)square()
+    -> return y;
+    (tsdb) r
+    --Return--
+    > $DIR/basic.cjs(5)square()->9
+    -> return y;
+    (tsdb) p $_retval
+    9
+    (tsdb) $n += $_retval
+    (tsdb) p $n
+    14
+    (tsdb) p $nosuch
+    undefined
+    (tsdb) c
+    result 9 10 38
+    The program finished with exit code 0
+  `,
+  );
+  const r = session("throws.js", ["c", "p $_exception.message", "q"]);
+  assert.ok(r.out.includes("(tsdb) p $_exception.message\n'not a number: x'\n"), r.out);
+});
+
+test("debug: a recursive debugger steps through an expression", () => {
+  check(
+    "basic.cjs",
+    ["n", "debug square(5)", "s", "s", "n", "p y", "c", "p typeof square", "q"],
+    `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) n
+    > $DIR/basic.cjs(16)<module>()
+    -> const a = square(3);
+    (tsdb) debug square(5)
+    ENTERING RECURSIVE DEBUGGER
+    > <string>(1)<module>()
+    -> square(5)
+    ((tsdb)) s
+    --Call--
+    > $DIR/basic.cjs(3)square()
+    -> function square(x) {
+    ((tsdb)) s
+    > $DIR/basic.cjs(4)square()
+    -> const y = x * x;
+    ((tsdb)) n
+    > $DIR/basic.cjs(5)square()
+    -> return y;
+    ((tsdb)) p y
+    25
+    ((tsdb)) c
+    LEAVING RECURSIVE DEBUGGER
+    (tsdb) p typeof square
+    'function'
+    (tsdb) q
+  `,
+  );
+});
+
+test("interact: a REPL in the frame's scope, statements over several lines, ended by end of input", () => {
+  const r = session("basic.cjs", [
+    "n",
+    "n",
+    "interact",
+    "a * 2",
+    "function f(v) {",
+    "  return v + a;",
+    "}",
+    "f(1)",
+    "let k = 5",
+    "k + f(0)",
+    "a = 4",
+  ]);
+  assert.fixture(
+    r.out,
+    transcript(`
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) n
+    > $DIR/basic.cjs(16)<module>()
+    -> const a = square(3);
+    (tsdb) n
+    > $DIR/basic.cjs(17)<module>()
+    -> const b = sumTo(4);
+    (tsdb) interact
+    *tsdb interact start*
+    >>> a * 2
+    18
+    >>> function f(v) {
+    ...   return v + a;
+    ... }
+    >>> f(1)
+    10
+    >>> let k = 5
+    >>> k + f(0)
+    14
+    >>> a = 4
+    *** TypeError: Assignment to constant variable.
+    >>> 
+    *exit from tsdb interact command*
+    (tsdb) 
+  `),
+  );
+});
+
+test("source: the source of a function", () => {
+  check(
+    "basic.cjs",
+    ["n", "source square", "source lib.double", "source 1", "source Math.max", "q"],
+    `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) n
+    > $DIR/basic.cjs(16)<module>()
+    -> const a = square(3);
+    (tsdb) source square
+      3  \tfunction square(x) {
+      4  \t  const y = x * x;
+      5  \t  return y;
+      6  \t}
+    (tsdb) source lib.double
+      1  \tfunction double(v) {
+      2  \t  const r = v * 2;
+      3  \t  return r;
+      4  \t}
+    (tsdb) source 1
+    *** source: a function or class was expected, got number
+    (tsdb) source Math.max
+    *** could not find the source of max: no single instrumented function of that name
+    (tsdb) q
+  `,
+  );
+});
+
+test("exceptions: the chain of a post-mortem error (cause, AggregateError.errors)", () => {
+  check(
+    "chain.js",
+    ["c", "exceptions", "exceptions 0", "exceptions 1", "w", "p name", "exceptions 4", "exceptions 9", "exceptions x", "q"],
+    `
+    > $DIR/chain.js(21)<module>()
+    -> loadAll(["a", "b"]);
+    (tsdb) c
+    Uncaught exception. Entering post mortem debugging
+    Running 'cont' or 'step' will end the program
+    > $DIR/chain.js(18)loadAll()
+    -> throw new AggregateError(errors, "nothing loaded");
+    (tsdb) exceptions
+        0 SyntaxError: Expected property name or '}' in JSON at position 1
+        1 Error: cannot load a
+        2 SyntaxError: Expected property name or '}' in JSON at position 1
+        3 Error: cannot load b
+    >   4 AggregateError: nothing loaded
+    (tsdb) exceptions 0
+    > $DIR/chain.js(3)load()
+    -> JSON.parse(\`{\${name}\`);
+    (tsdb) exceptions 1
+    > $DIR/chain.js(5)load()
+    -> throw new Error(\`cannot load \${name}\`, { cause: error });
+    (tsdb) w
+      $DIR/chain.js(13)loadAll()
+    -> load(name);
+    > $DIR/chain.js(5)load()
+    -> throw new Error(\`cannot load \${name}\`, { cause: error });
+    (tsdb) p name
+    'a'
+    (tsdb) exceptions 4
+    > $DIR/chain.js(18)loadAll()
+    -> throw new AggregateError(errors, "nothing loaded");
+    (tsdb) exceptions 9
+    *** No exception with that number
+    (tsdb) exceptions x
+    *** Argument must be an integer
+    (tsdb) q
+  `,
+  );
+  const r = session("basic.cjs", ["exceptions", "q"]);
+  assert.ok(r.out.includes("(tsdb) exceptions\nDid not find chained exceptions."), r.out);
+});
+
+test("uncaught errors and p err show no frame of tsdb's own", () => {
+  const r = session("crash.cjs", ["c", "p $_exception", "pp $_exception", "q"], { merge: true });
+  assert.ok(r.out.includes("Error: boom\n    at boom ($DIR/crash.cjs:2:9)\n    at Object.<anonymous> ($DIR/crash.cjs:4:1)\n"), r.out);
+  assert.ok(r.out.includes("(tsdb) p $_exception\nError: boom\n    at boom ($DIR/crash.cjs:2:9)\n"), r.out);
+  assert.not.ok(r.out.includes("$ROOT/dist"), r.out);
+  assert.not.ok(r.out.includes("executeUserEntryPoint"), r.out);
+});
+
+test("restart and run: the program runs again, breakpoints, commands, displays and aliases kept", () => {
+  check(
+    "basic.cjs",
+    [
+      "b 11",
+      "commands",
+      "p i",
+      "end",
+      "alias pt p total",
+      "c",
+      "display total",
+      "restart",
+      "b",
+      "c",
+      "pt",
+      "run x 'y z'",
+      "p process.argv.slice(2)",
+      "q",
+    ],
+    `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) b 11
+    Breakpoint 1 at $DIR/basic.cjs:11
+    (tsdb) commands
+    (com) p i
+    (com) end
+    (tsdb) alias pt p total
+    (tsdb) c
+    1
+    > $DIR/basic.cjs(11)sumTo()
+    -> total += i;
+    (tsdb) display total
+    display total: 0
+    (tsdb) restart
+    Restarting $DIR/basic.cjs with arguments:
+    \t
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) b
+    Num Type         Disp Enb   Where
+    1   breakpoint   keep yes   at $DIR/basic.cjs:11
+    \tbreakpoint already hit 1 time
+    (tsdb) c
+    1
+    > $DIR/basic.cjs(11)sumTo()
+    -> total += i;
+    display total: 0
+    (tsdb) pt
+    0
+    (tsdb) run x 'y z'
+    Restarting $DIR/basic.cjs with arguments:
+    \tx y z
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) p process.argv.slice(2)
+    [ 'x', 'y z' ]
+    (tsdb) q
+  `,
+  );
+});
+
+test(".tsdbrc in the home and working directories runs at the first stop; another user's is not read", async () => {
+  const { mkdtempSync, writeFileSync, chmodSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const homeDir = mkdtempSync(join(tmpdir(), "tsdb-home-"));
+  const work = mkdtempSync(join(tmpdir(), "tsdb-work-"));
+  writeFileSync(join(homeDir, ".tsdbrc"), "# comment\nalias two p 2\n");
+  writeFileSync(join(work, ".tsdbrc"), "p 'from cwd'\n");
+  writeFileSync(join(work, "app.js"), "const x = 1;\nconsole.log(x);\n");
+  let r = session(join(work, "app.js"), ["two", "c"], { cwd: work, env: { HOME: homeDir } });
+  assert.ok(r.out.startsWith("'from cwd'\n> "), r.out);
+  assert.ok(r.out.includes("(tsdb) two\n2\n"), r.out);
+  chmodSync(join(work, ".tsdbrc"), 0o666);
+  r = session(join(work, "app.js"), ["c"], { cwd: work, env: { HOME: homeDir } });
+  assert.ok(r.out.startsWith(`*** not reading ${work}/.tsdbrc: it is not private to you`), r.out);
+  assert.not.ok(r.out.includes("from cwd"), r.out);
+});
+
+test("ES modules: the first stop is before the first module body runs (an import's)", () => {
+  check(
+    "esm-app.mjs",
+    ["n", "b esm-app.mjs:4", "c", "p loadedAt", "c"],
+    `
+    > $DIR/esm-dep.mjs(1)<module>()
+    -> export const loadedAt = [];
+    (tsdb) n
+    > $DIR/esm-dep.mjs(2)<module>()
+    -> loadedAt.push("dep");
+    (tsdb) b esm-app.mjs:4
+    Breakpoint 1 at $DIR/esm-app.mjs:4
+    (tsdb) c
+    dep body runs
+    > $DIR/esm-app.mjs(4)<module>()
+    -> console.log(greet("app"), loadedAt.join(","));
+    (tsdb) p loadedAt
+    [ 'dep', 'app' ]
+    (tsdb) c
+    hello app dep,app
+    The program finished with exit code 0
+  `,
+  );
+});
+
+test("piped commands leave the program the lines the debugger did not read", async () => {
+  const r = session("readin.js", ["c", "line-a", "line-b"]);
+  assert.ok(r.out.endsWith('(tsdb) c\ndone 2 "line-a\\nline-b\\n"\nThe program finished with exit code 0\n'), r.out);
+});
+
+test("jump says why not and what to do instead", () => {
+  const r = session("basic.cjs", ["help jump", "q"]);
+  assert.ok(r.out.includes("Usage: j(ump) lineno\n"), r.out);
+  assert.ok(r.out.includes('Instead: "until lineno"'), r.out);
 });
 
 test.run();

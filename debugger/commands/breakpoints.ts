@@ -36,10 +36,10 @@ function resolveFunction(db: Tsdb, arg: string): { filename: string; lineno: num
     const code = pick(codes);
     return { filename: db.canonic(code.filename), lineno: firstLine(code), funcname: code.name };
   }
-  // Not loaded yet: a function of the current file, or `module.function` (pdb's form) in another file.
+  // Not loaded yet: a function of the current file or of the main script, or `module.function` (pdb's form) in another file.
   const parts = arg.split(".");
   const name = parts[parts.length - 1];
-  const files = [here];
+  const files = here === db.mainFile ? [here] : [here, db.mainFile];
   if (parts.length > 1) {
     const other = db.lookupFile(parts.slice(0, -1).join("."));
     if (other) files.unshift(other);

@@ -44,9 +44,11 @@ export const listing = [
       if (!arg) return db.printInvalidArg("source", arg);
       const value = db.getval(arg);
       if (value === db.NOT_FOUND) return;
-      if (typeof value !== "function") return db.error(`source: a function or class was expected, got ${value === null ? "null" : typeof value}`);
+      if (typeof value !== "function")
+        return db.error(`source: a function or class was expected, got ${value === null ? "null" : typeof value}`);
       const code = codeOf(db, value as (...args: unknown[]) => unknown);
-      if (!code) return db.error(`could not find the source of ${value.name || "<anonymous>"}: no single instrumented function of that name`);
+      if (!code)
+        return db.error(`could not find the source of ${value.name || "<anonymous>"}: no single instrumented function of that name`);
       const lines = sourceLines(code.filename);
       printLines(db, code.filename, lines.slice(code.firstlineno - 1, code.lastlineno), code.firstlineno);
     },

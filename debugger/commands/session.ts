@@ -3,6 +3,7 @@ import { Script } from "node:vm";
 import { BdbQuit } from "../../bdb/index.js";
 import { calltracing, type Frame, settrace } from "../../runtime/index.js";
 import { command } from "../command.js";
+import { withGlobals } from "../convenience.js";
 import { Tsdb } from "../debugger.js";
 import { Interrupt } from "../io.js";
 
@@ -26,6 +27,14 @@ function frameScope(frame: Frame): object {
       return true;
     },
   });
+}
+
+/** Names a line declares at its top level: `function f`, `class C`, `let/const/var x` (simple declarators). */
+function declaredNames(text: string): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(/(?:^|;|\n)\s*(?:(?:async\s+)?function\s*\*?\s*|class\s+|(?:let|const|var)\s+)([A-Za-z_$][\w$]*)/g))
+    names.push(m[1]);
+  return names;
 }
 
 /** The syntax error of statements, or "". */
@@ -172,6 +181,7 @@ export const session = [
     (db, arg) => {
       if (arg) return db.printInvalidArg("interact", arg);
       db.message("*tsdb interact start*");
+      const names = new Map<string, unknown>();
       let pending = "";
       for (;;) {
         let line: string | null;
@@ -192,7 +202,21 @@ export const session = [
           continue;
         }
         pending = "";
-        db.default(text);
+        // What the line declares lives on for the rest of the session (an eval's declarations end with it).
+        const declared = declaredNames(text);
+        if (declared.length === 0) {
+          withGlobals(names, names.keys(), () => db.default(text));
+          continue;
+        }
+        const source = `${text}\n;[${declared.join(", ")}]`;
+        withGlobals(names, names.keys(), () => {
+          try {
+            const values = db.evaluate(db.frame, source) as unknown[];
+            for (const [i, name] of declared.entries()) names.set(name, values[i]);
+          } catch (error) {
+            db.error(db.formatExc(error));
+          }
+        });
       }
       db.message("");
       db.message("*exit from tsdb interact command*");
