@@ -11,12 +11,15 @@ export interface FilterOptions {
   exclude?: readonly string[];
   /** the directory globs are relative to; default `process.cwd()` */
   cwd?: string;
+  /** absolute paths instrumented whatever the globs say (the debugger's breakpoints in files outside them) */
+  files?: readonly string[];
 }
 
 export interface ResolvedFilter {
   include: string[];
   exclude: string[];
   cwd: string;
+  files?: string[];
 }
 
 export const DEFAULT_INCLUDE = ["**/*"];
@@ -54,7 +57,7 @@ export function resolveFilter(options: FilterOptions = {}, env: NodeJS.ProcessEn
     (env.TSDB_EXCLUDE ? splitList(env.TSDB_EXCLUDE) : undefined) ??
     stringList(pkg.exclude, `"tsdb.exclude" in ${pkgFile}`) ??
     [];
-  return { include, exclude, cwd };
+  return options.files?.length ? { include, exclude, cwd, files: options.files.slice() } : { include, exclude, cwd };
 }
 
 /** The `"tsdb"` key of `<cwd>/package.json`, or undefined. */
@@ -84,11 +87,13 @@ export function makeMatcher(filter: ResolvedFilter): (filename: string) => boole
   // tsdb itself (its build and its dependencies) is never instrumented.
   const own = [join(PACKAGE_ROOT, "dist") + sep, join(PACKAGE_ROOT, "node_modules") + sep];
   const cache = new Map<string, boolean>();
+  const files = new Set(filter.files ?? []);
   return (filename: string) => {
     let hit = cache.get(filename);
     if (hit !== undefined) return hit;
     hit = false;
-    if (!own.some((dir) => filename.startsWith(dir))) {
+    if (files.has(filename) && !own.some((dir) => filename.startsWith(dir))) hit = true;
+    else if (!own.some((dir) => filename.startsWith(dir))) {
       const rel = isAbsolute(filename) ? relative(filter.cwd, filename).split(sep).join("/") : filename;
       const inNodeModules = /(^|\/)node_modules\//.test(rel);
       if ((!inNodeModules || namesNodeModules) && include.some((m) => m(rel)) && !exclude.some((m) => m(rel))) {

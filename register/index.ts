@@ -148,6 +148,11 @@ export function register(options: RegisterOptions = {}): () => void {
   };
 }
 
+/** True when the hook installed now instruments `filename` (an absolute path) when it loads. */
+export function instruments(filename: string): boolean {
+  return active?.loader.matches(filename) ?? false;
+}
+
 // `--import tsdb/register` / `--require tsdb/register`: install with the defaults
 // (not on Node's module hooks thread, which runs `--require` preloads too).
 if (!process.env[HOOKS_THREAD]) register();
