@@ -73,6 +73,8 @@ export class Tsdb extends Bdb {
   private statusPending = false;
   /** the breakpoint just hit has a `silent` command list */
   private silentStop = false;
+  /** makes the load-time hook instrument a file that has a breakpoint (set by the command line) */
+  instrumentFile: ((filename: string) => void) | null = null;
   /** runs the program again with these arguments (null: the same), keeping the session's settings; set by the command line */
   restart: ((args: string[] | null) => void) | null = null;
   /** called after each stop, once the program is about to go on */

@@ -7,9 +7,10 @@ import * as Module from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { detectFormat } from "../common/source-kinds.js";
-import { defaultCacheDir, filterConfigured, register } from "../register/index.js";
+import { defaultCacheDir, filterConfigured, instruments, type RegisterOptions, register } from "../register/index.js";
 
-let installed = false;
+/** The options the hook was installed with (null: not installed yet). */
+let options: RegisterOptions | null = null;
 
 // A real `import()` (the bundler would turn a literal one into `require`).
 const dynamicImport = new Function("url", "return import(url);") as (url: string) => Promise<unknown>;
@@ -23,13 +24,28 @@ const dynamicImport = new Function("url", "return import(url);") as (url: string
 function registerForDebugging(): void {
   // The cache goes where tsdb/register puts it, but no node_modules is created for it.
   const cache = process.env.TSDB_CACHE_DIR || existsSync(join(process.cwd(), "node_modules")) ? defaultCacheDir() : false;
-  register(filterConfigured() ? { cache } : { cwd: "/", include: ["**/*"], cache });
+  options = filterConfigured() ? { cache } : { cwd: "/", include: ["**/*"], cache };
+  register(options);
 }
+
+/** True when `filename` is instrumented as it loads. */
+export function willInstrument(filename: string): boolean {
+  return instruments(filename);
+}
+
+/** Makes the hook instrument `filename` too (outside the include settings or in node_modules), from its next load on. */
+export function instrumentToo(filename: string): void {
+  if (options === null || instruments(filename)) return;
+  options = { ...options, files: [...(options.files ?? []), filename] };
+  register(options);
+}
+
+/** True when the settings are the user's (`TSDB_INCLUDE`/`TSDB_EXCLUDE` or package.json), not the debugger's default. */
+export { filterConfigured };
 
 /** Installs the load-time hooks (once). */
 export function installHooks(): void {
-  if (installed) return;
-  installed = true;
+  if (options !== null) return;
   registerForDebugging();
   // Stack traces of the program show original positions.
   (process as unknown as { setSourceMapsEnabled?: (on: boolean) => void }).setSourceMapsEnabled?.(true);

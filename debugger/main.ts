@@ -5,12 +5,12 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { inspect } from "node:util";
-import { gettrace, gettraceback, setcapture, settrace, setwatch, type TraceFunction, type Watch } from "../runtime/index.js";
+import { gettrace, gettraceback, loadedcodes, setcapture, settrace, setwatch, type TraceFunction, type Watch } from "../runtime/index.js";
 import { Tsdb } from "./debugger.js";
 import { tsdbVersion } from "../common/package.js";
 import { hideOwnFrames } from "./format.js";
 import { openReader, stdout, writeAll } from "./io.js";
-import { installHooks, runScript } from "./loader.js";
+import { filterConfigured, installHooks, instrumentToo, runScript, willInstrument } from "./loader.js";
 import { restore, runAgain, takeState } from "./restart.js";
 import { rcLines } from "./user-files.js";
 
@@ -169,11 +169,29 @@ export function main(argv: string[]): void {
     quitting = true;
     runAgain(dbg, absolute, newArgs ?? args, capture ? [] : ["--no-capture"]);
   };
+  // A file with a breakpoint is instrumented when it loads, even outside the include settings or in node_modules.
+  dbg.instrumentFile = (file) => {
+    if (willInstrument(file)) return;
+    instrumentToo(file);
+    const loaded = (require.cache as Record<string, unknown>)[file] !== undefined;
+    if (loaded && !loadedcodes().some((code) => code.filename === file)) {
+      warn(
+        `${file} was loaded before the breakpoint was set, without instrumentation: the breakpoint cannot hit until the program loads it again ('restart')`,
+      );
+    }
+  };
+  installHooks();
+  if (!willInstrument(mainFile)) {
+    const settings = filterConfigured()
+      ? 'the include/exclude settings (TSDB_INCLUDE, TSDB_EXCLUDE or "tsdb" in package.json)'
+      : "the files tsdb instruments";
+    warn(`${script} is outside ${settings}: instrumenting it anyway, so that the debugger can stop in it`);
+    instrumentToo(mainFile);
+  }
   if (restarted) restore(dbg, restarted);
   else dbg.cmdqueue.push(...rcLines(warn), ...commands);
 
   setcapture(capture);
-  installHooks();
   // From plain code: stops at the first line of instrumented code, and makes `debugger;` statements stop.
   dbg.setTrace();
   runScript(mainFile).then(() => {

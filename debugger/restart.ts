@@ -102,6 +102,7 @@ export function restore(db: Tsdb, state: SessionState): void {
       db.error(`breakpoint ${saved.number} at ${saved.file}:${saved.line} could not be set again: ${err}`);
       continue;
     }
+    db.instrumentFile?.(bp.file);
     bp.enabled = saved.enabled;
     bp.ignore = saved.ignore;
     bp.hits = saved.hits;

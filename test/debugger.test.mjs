@@ -1484,4 +1484,85 @@ test("jump says why not and what to do instead", () => {
   assert.ok(r.out.includes('Instead: "until lineno"'), r.out);
 });
 
+test("a breakpoint in a file tsdb does not instrument (node_modules) hits; loaded already: said at once, hits after restart", async () => {
+  const { mkdtempSync, mkdirSync, writeFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(join(tmpdir(), "tsdb-nm-"));
+  mkdirSync(join(dir, "node_modules/lib"), { recursive: true });
+  writeFileSync(join(dir, "app.js"), 'const lib = require("lib");\nconsole.log("sum", lib.add(1, 2));\n');
+  writeFileSync(
+    join(dir, "node_modules/lib/index.js"),
+    "function add(a, b) {\n  const sum = a + b;\n  return sum;\n}\nmodule.exports = { add };\n",
+  );
+  const clean = (out) => out.split(dir).join("$TMP");
+  let r = session(join(dir, "app.js"), ["b node_modules/lib/index.js:2", "c", "p a, b", "c"], { cwd: dir });
+  assert.fixture(
+    clean(r.out),
+    transcript(`
+    > $TMP/app.js(1)<module>()
+    -> const lib = require("lib");
+    (tsdb) b node_modules/lib/index.js:2
+    Breakpoint 1 at $TMP/node_modules/lib/index.js:2
+    (tsdb) c
+    > $TMP/node_modules/lib/index.js(2)add()
+    -> const sum = a + b;
+    (tsdb) p a, b
+    (1, 2)
+    (tsdb) c
+    sum 3
+    The program finished with exit code 0
+  `),
+  );
+  r = session(join(dir, "app.js"), ["n", "b node_modules/lib/index.js:2", "restart", "c", "q"], { cwd: dir });
+  assert.fixture(
+    clean(r.out),
+    transcript(`
+    > $TMP/app.js(1)<module>()
+    -> const lib = require("lib");
+    (tsdb) n
+    > $TMP/app.js(2)<module>()
+    -> console.log("sum", lib.add(1, 2));
+    (tsdb) b node_modules/lib/index.js:2
+    Breakpoint 1 at $TMP/node_modules/lib/index.js:2
+    *** $TMP/node_modules/lib/index.js was loaded before the breakpoint was set, without instrumentation: the breakpoint cannot hit until the program loads it again ('restart')
+    (tsdb) restart
+    Restarting $TMP/app.js with arguments:
+    \t
+    > $TMP/app.js(1)<module>()
+    -> const lib = require("lib");
+    (tsdb) c
+    > $TMP/node_modules/lib/index.js(2)add()
+    -> const sum = a + b;
+    (tsdb) q
+  `),
+  );
+});
+
+test("a script excluded by the include settings is said so, and instrumented all the same", async () => {
+  const { mkdtempSync, writeFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(join(tmpdir(), "tsdb-ex-"));
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ tsdb: { exclude: ["app.js"] } }));
+  writeFileSync(join(dir, "app.js"), "const x = 1;\nconsole.log(x + 1);\n");
+  const r = session(join(dir, "app.js"), ["n", "p x", "c"], { cwd: dir });
+  assert.fixture(
+    r.out.split(dir).join("$TMP"),
+    transcript(`
+    *** $TMP/app.js is outside the include/exclude settings (TSDB_INCLUDE, TSDB_EXCLUDE or "tsdb" in package.json): instrumenting it anyway, so that the debugger can stop in it
+    > $TMP/app.js(1)<module>()
+    -> const x = 1;
+    (tsdb) n
+    > $TMP/app.js(2)<module>()
+    -> console.log(x + 1);
+    (tsdb) p x
+    1
+    (tsdb) c
+    2
+    The program finished with exit code 0
+  `),
+  );
+});
+
 test.run();

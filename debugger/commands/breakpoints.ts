@@ -95,6 +95,7 @@ function breakCommand(db: Tsdb, arg: string, temporary: boolean): Result {
   const list = db.getBreaks(filename, line);
   const bp = list[list.length - 1];
   db.message(`Breakpoint ${bp.number} at ${bp.file}:${bp.line}`);
+  db.instrumentFile?.(bp.file);
 }
 
 function bpByNumber(db: Tsdb, arg: string): Breakpoint | null {
