@@ -9,6 +9,11 @@
 import * as fs from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import * as tty from "node:tty";
+import { columnize } from "./format.js";
+import { History } from "./user-files.js";
+
+/** Completions for a line with the cursor at `cursor`: where the word starts and what may replace it. */
+export type Completer = (line: string, cursor: number) => { start: number; candidates: string[] };
 
 // ------------------------------------------------------------------ output
 
@@ -116,11 +121,16 @@ export class PipeReader implements LineReader {
 /**
  * A line editor on a terminal: raw mode, blocking reads of /dev/tty.
  * Keys: printable text, Left/Right, Home/End, Ctrl-A/Ctrl-E, Backspace,
- * Delete, Ctrl-U/Ctrl-K, Up/Down (history), Enter, Ctrl-C (Interrupt),
+ * Delete, Ctrl-U/Ctrl-K, Up/Down (history, kept across sessions), Tab
+ * (completion), Enter, Ctrl-C (Interrupt),
  * Ctrl-D on an empty line (end of input).
  */
 export class TerminalReader implements LineReader {
-  private readonly history: string[] = [];
+  private readonly history: History;
+  /** the completer of the prompt (null: Tab inserts nothing) */
+  completer: Completer | null = null;
+  /** rows of the current input below its first one, where the cursor is */
+  private cursorRow = 0;
   private readonly readFd: number;
   private readonly control: tty.ReadStream;
   private raw = false;
@@ -128,6 +138,7 @@ export class TerminalReader implements LineReader {
   private readonly decoder = new StringDecoder("utf8");
 
   constructor(private readonly out: Output) {
+    this.history = new History();
     // termios belongs to the terminal device, so one descriptor (which libuv
     // makes non-blocking) switches raw mode while another one, opened apart
     // and left blocking, is read.
@@ -173,13 +184,28 @@ export class TerminalReader implements LineReader {
   private edit(prompt: string): string | null {
     let line = "";
     let cursor = 0;
-    let hpos = this.history.length;
+    const history = this.history.lines;
+    let hpos = history.length;
+    this.cursorRow = 0;
     let saved = "";
+    // Redraws the input from its first row (it may wrap over several), then puts the cursor back.
     const redraw = () => {
-      this.out.write(`\r${prompt}${line}\x1b[K`);
-      const back = line.length - cursor;
-      if (back > 0) this.out.write(`\x1b[${back}D`);
+      const cols = this.columns();
+      const up = this.cursorRow > 0 ? `\x1b[${this.cursorRow}A` : "";
+      let text = `${up}\r${prompt}${line}\x1b[J`;
+      const end = prompt.length + line.length;
+      // at the last column the terminal waits to wrap: make it go to the next row
+      if (end > 0 && end % cols === 0) text += "\r\n";
+      const endRow = Math.floor(end / cols);
+      const at = prompt.length + cursor;
+      const row = Math.floor(at / cols);
+      const col = at % cols;
+      if (endRow > row) text += `\x1b[${endRow - row}A`;
+      text += "\r" + (col > 0 ? `\x1b[${col}C` : "");
+      this.cursorRow = row;
+      this.out.write(text);
     };
+    let lastKeyWasTab = false;
     this.out.write(prompt);
     let input = "";
     for (;;) {
@@ -207,7 +233,7 @@ export class TerminalReader implements LineReader {
           cursor = line.length;
           redraw();
           this.out.write("\n");
-          if (line.trim() !== "" && this.history[this.history.length - 1] !== line) this.history.push(line);
+          this.history.add(line);
           return line;
         }
         case "\x03": // Ctrl-C
@@ -260,21 +286,43 @@ export class TerminalReader implements LineReader {
         case "\x1b[A":
         case "\x1bOA":
           if (hpos > 0) {
-            if (hpos === this.history.length) saved = line;
+            if (hpos === history.length) saved = line;
             hpos--;
-            line = this.history[hpos];
+            line = history[hpos];
             cursor = line.length;
           }
           break;
         case "\x0e": // Ctrl-N
         case "\x1b[B":
         case "\x1bOB":
-          if (hpos < this.history.length) {
+          if (hpos < history.length) {
             hpos++;
-            line = hpos === this.history.length ? saved : this.history[hpos];
+            line = hpos === history.length ? saved : history[hpos];
             cursor = line.length;
           }
           break;
+        case "\t": {
+          if (!this.completer) break;
+          const { start, candidates } = this.completer(line, cursor);
+          const word = line.slice(start, cursor);
+          if (candidates.length === 0) {
+            this.out.write("\x07");
+            break;
+          }
+          let common = candidates[0];
+          for (const c of candidates) while (!c.startsWith(common)) common = common.slice(0, -1);
+          let insert = common.slice(word.length);
+          if (candidates.length === 1 && start === 0 && !common.endsWith("/")) insert += " ";
+          if (insert) {
+            line = line.slice(0, start) + word + insert + line.slice(cursor);
+            cursor += insert.length;
+          } else if (candidates.length > 1 && lastKeyWasTab) {
+            // the second Tab with nothing to add lists the candidates
+            this.out.write("\n" + columnize(candidates, this.columns()).join("\n") + "\n");
+            this.cursorRow = 0;
+          }
+          break;
+        }
         case "\x0c": // Ctrl-L
           this.out.write("\x1b[H\x1b[2J");
           break;
@@ -284,8 +332,15 @@ export class TerminalReader implements LineReader {
             cursor += key.length;
           }
       }
+      lastKeyWasTab = key === "\t";
       if (input.length === 0) redraw();
     }
+  }
+
+  /** The terminal's width (80 when it does not say). */
+  private columns(): number {
+    const cols = process.stdout.isTTY ? process.stdout.columns : 0;
+    return cols > 0 ? cols : 80;
   }
 
   close(): void {

@@ -9,7 +9,8 @@ import { gettrace, gettraceback, loadedcodes, setcapture, settrace, setwatch, ty
 import { Tsdb } from "./debugger.js";
 import { tsdbVersion } from "../common/package.js";
 import { hideOwnFrames } from "./format.js";
-import { openReader, stdout, writeAll } from "./io.js";
+import { complete } from "./completion.js";
+import { openReader, stdout, TerminalReader, writeAll } from "./io.js";
 import { filterConfigured, installHooks, instrumentToo, runScript, willInstrument } from "./loader.js";
 import { restore, runAgain, takeState } from "./restart.js";
 import { rcLines } from "./user-files.js";
@@ -117,6 +118,8 @@ export function main(argv: string[]): void {
       process.exit(postMortemActive ? 1 : 0);
     },
   });
+
+  if (reader instanceof TerminalReader) reader.completer = (line, cursor) => complete(dbg, line, cursor);
 
   process.on("exit", (code) => {
     reader.close();

@@ -49,7 +49,7 @@ export class History {
   readonly lines: string[] = [];
   private readonly file: string;
 
-  constructor(file = process.env.TSDB_HISTORY || join(homedir(), ".tsdb_history")) {
+  constructor(file = join(homedir(), ".tsdb_history")) {
     this.file = file;
     const text = readPrivate(file, () => {});
     if (text !== null)

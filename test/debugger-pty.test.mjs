@@ -6,15 +6,18 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { fixtures, tsdb } from "./fixtures/debugger/session.mjs";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { fixtures, home, tsdb } from "./fixtures/debugger/session.mjs";
 
 const python = spawnSync("python3", ["-c", "import pty"]).status === 0 ? "python3" : null;
 
-function drive(script, steps) {
+function drive(script, steps, env = {}) {
   const r = spawnSync(python, [join(fixtures, "pty_drive.py"), JSON.stringify(steps), process.execPath, tsdb, script], {
     cwd: fixtures,
     encoding: "utf8",
     timeout: 60000,
+    env: { ...process.env, HOME: home, ...env },
   });
   const out = (r.stdout ?? "").replace(/\r/g, "").split(fixtures).join("$DIR");
   const m = /\nEXIT (-?\d+)\n$/.exec(out);
@@ -42,11 +45,79 @@ maybe("line editor: history, cursor keys, backspace, Ctrl-A/Ctrl-E; Ctrl-D quits
   assert.is(r.status, 0, r.out);
 });
 
-maybe("Ctrl-C at the prompt quits cleanly", () => {
-  const r = drive("basic.cjs", [["(tsdb) ", "p 'par\u0003"]]);
-  assert.ok(r.out.includes("^C\n"), r.out);
+maybe("Ctrl-C at the prompt prints --KeyboardInterrupt-- and the session goes on", () => {
+  const r = drive("basic.cjs", [
+    ["(tsdb) ", "p 'par\u0003"],
+    ["(tsdb) ", "p 6 * 7\r"],
+    ["(tsdb) ", "q\r"],
+  ]);
+  assert.ok(r.out.includes("^C\n--KeyboardInterrupt--\n(tsdb) "), r.out);
+  assert.ok(r.out.includes("\n42\n"), r.out);
   assert.not.ok(r.out.includes("result"), r.out);
-  assert.not.ok(r.out.includes("Error"), r.out);
+  assert.is(r.status, 0, r.out);
+});
+
+maybe("Tab completes commands, names in scope, properties and file names", () => {
+  const r = drive("basic.cjs", [
+    ["(tsdb) ", "unti\t"], // a command: `until `
+    ["", "\u0015n\r", 0.3],
+    ["(tsdb) ", "p squ\t"], // a name in scope
+    ["", "(2), Math.ma\t", 0.3], // a property
+    ["", "(1, 5)\r", 0.3],
+    ["(tsdb) ", "b lib.c\t"], // a file name
+    ["", ":2\r", 0.3],
+    ["(tsdb) ", "d\t"], // several commands: the second Tab lists them
+    ["", "\t", 0.3],
+    ["", "\u0015q\r", 0.3],
+  ]);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the line editor's escape sequences
+  const plain = r.out.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");
+  assert.ok(plain.includes("(tsdb) until (tsdb) n\n"), r.out);
+  assert.ok(plain.includes("(tsdb) p square(2), Math.max(1, 5)\n(4, 5)\n"), r.out);
+  assert.ok(r.out.includes("Breakpoint 1 at $DIR/lib.cjs:2\n"), r.out);
+  assert.match(r.out, /\nd\s+debug\s+disable\s+display\s+down\n/);
+  assert.is(r.status, 0, r.out);
+});
+
+maybe("history is kept across sessions in ~/.tsdb_history, private to the user", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsdb-home-"));
+  drive(
+    "basic.cjs",
+    [
+      ["(tsdb) ", "p 'first session'\r"],
+      ["(tsdb) ", "q\r"],
+    ],
+    { HOME: dir },
+  );
+  const file = join(dir, ".tsdb_history");
+  assert.is(readFileSync(file, "utf8"), "p 'first session'\nq\n");
+  assert.is(statSync(file).mode & 0o777, 0o600);
+  const r = drive(
+    "basic.cjs",
+    [
+      ["(tsdb) ", "\u001b[A\u001b[A\r"], // Up twice: the line before the last session's `q`
+      ["(tsdb) ", "q\r"],
+    ],
+    { HOME: dir },
+  );
+  assert.ok(r.out.includes("\n'first session'\n"), r.out);
+});
+
+maybe("a line longer than the terminal is redrawn from its first row", () => {
+  const long = "p '" + "x".repeat(30) + "'";
+  const r = drive(
+    "basic.cjs",
+    [
+      ["(tsdb) ", long],
+      ["", "\u001b[D\u001b[Dy", 0.3], // Left, Left, insert: the input wraps over three rows of 20 columns
+      ["", "\r", 0.3],
+      ["(tsdb) ", "q\r"],
+    ],
+    { PTY_COLUMNS: "20" },
+  );
+  // the cursor goes up to the input's first row before the prompt is drawn again
+  assert.ok(r.out.includes("\u001b[2A(tsdb) p 'xxx"), JSON.stringify(r.out));
+  assert.ok(r.out.includes("\n'" + "x".repeat(29) + "yx'\n"), r.out);
   assert.is(r.status, 0, r.out);
 });
 
