@@ -71,6 +71,8 @@ export class Tsdb extends Bdb {
   /** commands to run before reading more input (`-c` commands, the rest of a `;;` line) */
   cmdqueue: string[] = [];
   private statusPending = false;
+  /** the program's first stop: shown in the module frame (not in a function its first statement runs, e.g. a TypeScript namespace's) */
+  private firstStop = false;
   /** the breakpoint just hit has a `silent` command list */
   private silentStop = false;
   /** makes the load-time hook instrument a file that has a breakpoint (set by the command line) */
@@ -146,6 +148,7 @@ export class Tsdb extends Bdb {
       // module body to run (an ES module's imports run before it).
       if (this.canonic(frame.code.filename) !== this.mainFile && frame.code.name !== "<module>") return;
       this.waitForMain = false;
+      this.firstStop = true;
     }
     this.queueBreakpointCommands();
     this.interaction(frame, null);
@@ -222,6 +225,15 @@ export class Tsdb extends Bdb {
     this.stack = stack;
     this.curindex = index;
     for (let t = tb; t !== null; t = t.next) this.tbLineno.set(t.frame, t.lineno);
+    if (this.firstStop) {
+      this.firstStop = false;
+      for (let i = this.curindex; i >= 0; i--) {
+        if (this.stack[i][0].code.name === "<module>") {
+          this.curindex = i;
+          break;
+        }
+      }
+    }
     this.curframe = this.stack[this.curindex]?.[0] ?? null;
     this.convenience.set("_frame", this.curframe);
     if (this.pendingDisplays.length > 0 && this.curframe) this.takeDisplays(this.curframe);

@@ -1565,4 +1565,23 @@ test("a script excluded by the include settings is said so, and instrumented all
   );
 });
 
+test("a TypeScript namespace file first stops in <module>, where next runs the namespace's body", () => {
+  check(
+    "namespace.ts",
+    ["n", "p Geometry.unit", "c"],
+    `
+    > $DIR/namespace.ts(1)<module>()
+    -> namespace Geometry {
+    (tsdb) n
+    > $DIR/namespace.ts(7)<module>()
+    -> console.log(Geometry.area(2, 3));
+    (tsdb) p Geometry.unit
+    1
+    (tsdb) c
+    6
+    The program finished with exit code 0
+  `,
+  );
+});
+
 test.run();
