@@ -10,7 +10,7 @@ import { type Frame, getline, gettraceback, loadedcodes, setdebuggerhook, type T
 import { type CommandTable, helpText, looksLikeAssignment, parseLine } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { ConvenienceVariables } from "./convenience.js";
-import { formatExc, safeRepr } from "./format.js";
+import { formatExc, hideOwnFrames, safeRepr } from "./format.js";
 import { Interrupt, type LineReader, type Output } from "./io.js";
 
 type StackEntry = [Frame, number];
@@ -89,6 +89,8 @@ export class Tsdb extends Bdb {
   readonly bpCommands = new Map<number, BreakpointCommands>();
   /** the list `commands` is reading, or null */
   private defining: BreakpointCommands | null = null;
+  /** the functions awaiting the oldest frame of the stack (V8's async stack trace), oldest first */
+  asyncCallers: AsyncCaller[] = [];
   /** post mortem: the error and the errors it came from (causes first), with their tracebacks */
   exceptionChain: { error: unknown; traceback: Traceback | null }[] = [];
   /** the entry of exceptionChain being debugged */
@@ -249,6 +251,10 @@ export class Tsdb extends Bdb {
   /** Stops: shows where, then reads and runs commands until one resumes the program. */
   interaction(frame: Frame | null, tb: Traceback | null): void {
     this.setup(frame, tb);
+    // (a traceback may hold the awaiting frames already: the exception went through them)
+    this.asyncCallers = asyncCallers(tb === null ? currentStack() : stackOf(this.exceptionChain[this.exceptionIndex]?.error)).filter(
+      (caller) => !this.stack.some(([f, line]) => f.code.filename === caller.filename && line === caller.lineno),
+    );
     if (this.curframe === null) {
       this.error("no frame to show");
       return;
@@ -445,6 +451,13 @@ export class Tsdb extends Bdb {
     this.message(mark + this.formatStackEntry(entry, prefix));
   }
 
+  /** A function awaiting the oldest frame, as a stack entry marked [awaiting]. */
+  printAsyncCaller(caller: AsyncCaller): void {
+    this.message(
+      `  ${caller.filename}(${caller.lineno})${caller.name}() [awaiting]\n-> ${(getline(caller.filename, caller.lineno) ?? "").trim()}`,
+    );
+  }
+
   printInvalidArg(name: string, arg: string): void {
     this.error(arg ? `Invalid argument: ${arg}` : "Argument is required for this command");
     const spec = this.commands.lookup(name);
@@ -627,6 +640,46 @@ function errorChain(top: unknown): unknown[] {
   };
   visit(top);
   return out;
+}
+
+/** A function awaiting the result of the stack's oldest frame (it is not running: it has no Frame). */
+export interface AsyncCaller {
+  name: string;
+  filename: string;
+  lineno: number;
+}
+
+/** The stack trace of this point of the program, whole (the trace function's own frames included). */
+function currentStack(): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Infinity;
+  try {
+    return new Error().stack ?? "";
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** An error's stack trace text, read without running a getter of the program's; "" when none. */
+function stackOf(error: unknown): string {
+  if (!(error instanceof Error)) return "";
+  const value = ownValue(error, "stack");
+  return typeof value === "string" ? value : "";
+}
+
+/**
+ * The async callers in a stack trace: V8 lists the functions that await the
+ * oldest running one (\`at async name (file:line:col)\`) after the frames
+ * that run. tsdb's own and Node's are left out. Oldest first.
+ */
+function asyncCallers(stack: string): AsyncCaller[] {
+  const out: AsyncCaller[] = [];
+  for (const m of stack.matchAll(/^\s+at async (?:(\S+) \()?(\/[^()]*?):(\d+):\d+\)?$/gm)) {
+    const [, name, filename, line] = m;
+    if (hideOwnFrames(m[0]) === "") continue;
+    out.push({ name: (name ?? "<anonymous>").replace(/^.*\./, ""), filename, lineno: Number(line) });
+  }
+  return out.reverse();
 }
 
 /** The old value of a display expression carried over by restart, not shown yet. */

@@ -1584,4 +1584,35 @@ test("a TypeScript namespace file first stops in <module>, where next runs the n
   );
 });
 
+test("where shows the functions awaiting an async function resumed by the event loop, marked [awaiting]", () => {
+  check(
+    "async-callers.mjs",
+    ["b 7", "c", "w", "w 1", "up", "c"],
+    `
+    > $DIR/async-callers.mjs(19)<module>()
+    -> main();
+    (tsdb) b 7
+    Breakpoint 1 at $DIR/async-callers.mjs:7
+    (tsdb) c
+    > $DIR/async-callers.mjs(7)fetchValue()
+    -> return 42;
+    (tsdb) w
+      $DIR/async-callers.mjs(16)main() [awaiting]
+    -> console.log("result", await compute());
+      $DIR/async-callers.mjs(11)compute() [awaiting]
+    -> const value = await fetchValue();
+    > $DIR/async-callers.mjs(7)fetchValue()
+    -> return 42;
+    (tsdb) w 1
+    > $DIR/async-callers.mjs(7)fetchValue()
+    -> return 42;
+    (tsdb) up
+    *** Oldest frame
+    (tsdb) c
+    result 43
+    The program finished with exit code 0
+  `,
+  );
+});
+
 test.run();

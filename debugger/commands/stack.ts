@@ -62,7 +62,11 @@ export const stack = [
     count entries from the most recent frame.  If count is negative,
     print -count entries from the least recent frame.
     An arrow indicates the "current frame", which determines the
-    context of most commands.  'bt' is an alias for this command.`,
+    context of most commands.  'bt' is an alias for this command.
+
+    Above the oldest frame, the functions that await it (an async
+    function resumed by the event loop has no caller frame) are
+    listed, marked [awaiting], as the async stack trace shows them.`,
     (db, arg) => {
       let entries = db.stack;
       if (arg) {
@@ -72,6 +76,8 @@ export const stack = [
         else if (count < 0) entries = db.stack.slice(0, -count);
         else entries = db.stack.slice(-count);
       }
+      // the functions awaiting the oldest frame come first (marked), when the listing starts at it
+      if (!arg || Number(arg) < 0) for (const caller of db.asyncCallers) db.printAsyncCaller(caller);
       for (const entry of entries) db.printStackEntry(entry);
     },
   ),
