@@ -989,17 +989,22 @@ test("command line: --help, --version, errors", () => {
   assert.ok(r.err.includes("unrecognized arguments: --frob"), r.err);
 });
 
-test("the walkthrough of examples/inventory/README.md is what tsdb does", async () => {
+test("the transcripts of README.md and examples/inventory/README.md are what tsdb does", async () => {
   const { readFileSync } = await import("node:fs");
   const { join } = await import("node:path");
   const { root } = await import("./fixtures/debugger/session.mjs");
-  const readme = readFileSync(join(root, "examples/inventory/README.md"), "utf8");
-  const blocks = [...readme.matchAll(/```\n\$ node dist\/bin\/tsdb.js (\S+)(?: (\S+))?\n([\s\S]*?)```/g)];
-  assert.is(blocks.length, 2);
-  for (const [, script, arg, expected] of blocks) {
-    const commands = [...expected.matchAll(/^\(tsdb\) (.*)$/gm)].map((m) => m[1]);
-    const r = session(script, commands, { cwd: root, args: arg ? [arg] : [], merge: true });
-    assert.fixture(r.out.split("$ROOT").join("/path/to/tsdb"), expected);
+  for (const [file, count] of [
+    ["examples/inventory/README.md", 2],
+    ["README.md", 3],
+  ]) {
+    const readme = readFileSync(join(root, file), "utf8");
+    const blocks = [...readme.matchAll(/```\n\$ node dist\/bin\/tsdb.js (\S+)(?: (\S+))?\n([\s\S]*?)```/g)];
+    assert.is(blocks.length, count, file);
+    for (const [, script, arg, expected] of blocks) {
+      const commands = [...expected.matchAll(/^(?:\(tsdb\)|\(com\)) (.*)$/gm)].map((m) => m[1]);
+      const r = session(script, commands, { cwd: root, args: arg ? [arg] : [], merge: true });
+      assert.fixture(r.out.split("$ROOT").join("/path/to/tsdb"), expected);
+    }
   }
 });
 
