@@ -504,6 +504,7 @@ export class Tsdb extends Bdb {
   }
 
   show(value: unknown, expr: string): string {
+    if (value === NOT_SHOWN) return "<not evaluated yet>";
     if (typeof value === "object" && value !== null && Symbol.for("tsdb.raised") in value) {
       return (value as Record<symbol, string>)[Symbol.for("tsdb.raised")];
     }
