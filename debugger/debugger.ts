@@ -25,7 +25,7 @@ export interface BreakpointCommands {
 }
 
 /** Commands that resume the program (a breakpoint's command list ends at one). */
-const RESUMING = new Set(["step", "next", "until", "return", "continue", "quit", "jump", "restart", "EOF"]);
+const RESUMING = new Set(["step", "next", "until", "return", "continue", "quit", "restart", "EOF"]);
 
 export interface TsdbOptions {
   out: Output;

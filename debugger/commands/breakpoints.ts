@@ -122,7 +122,7 @@ export const breakpoints = [
   command(
     ["commands"],
     `
-    (com) commands [bpnumber]
+    (tsdb) commands [bpnumber]
     (com) ...
     (com) end
     (tsdb)
@@ -143,7 +143,7 @@ export const breakpoints = [
     command that resumes execution.
 
     Specifying any command resuming execution (currently continue,
-    step, next, return, until, jump, quit and their abbreviations)
+    step, next, return, until, run, quit and their abbreviations)
     terminates the command list (as if that command was
     immediately followed by end).  This is because any time you
     resume execution (even with a simple next or step), you may
