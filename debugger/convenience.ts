@@ -29,8 +29,8 @@ export class ConvenienceVariables {
 }
 
 /**
- * Runs \`fn\` with \`names\` defined as global properties holding their values
- * in \`values\` (under \`key(name)\`), then removes them and keeps what \`fn\`
+ * Runs `fn` with `names` defined as global properties holding their values
+ * in `values` (under `key(name)`), then removes them and keeps what `fn`
  * assigned to them. A name the program has as a global is left alone.
  */
 export function withGlobals<T>(values: Map<string, unknown>, names: Iterable<string>, fn: () => T, key = (name: string) => name): T {

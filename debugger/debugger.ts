@@ -10,8 +10,9 @@ import { type Frame, getline, gettraceback, loadedcodes, setdebuggerhook, type T
 import { type CommandTable, helpText, looksLikeAssignment, parseLine } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { ConvenienceVariables } from "./convenience.js";
-import { formatExc, hideOwnFrames, safeRepr } from "./format.js";
+import { formatExc, safeRepr } from "./format.js";
 import { Interrupt, type LineReader, type Output } from "./io.js";
+import { type AsyncCaller, asyncCallers, currentStack, errorChain, stackOf } from "./stacks.js";
 
 type StackEntry = [Frame, number];
 
@@ -298,8 +299,8 @@ export class Tsdb extends Bdb {
   }
 
   /**
-   * Reads the command list of a breakpoint (\`commands\`), up to \`end\`, with
-   * the \`(com) \` prompt; runs nested in the command loop.
+   * Reads the command list of a breakpoint (`commands`), up to `end`, with
+   * the `(com) ` prompt; runs nested in the command loop.
    */
   defineCommands(number: number): void {
     const previous = this.bpCommands.get(number);
@@ -401,7 +402,7 @@ export class Tsdb extends Bdb {
 
   /**
    * pdb's alias expansion: while the first word is an alias, it is replaced by
-   * its definition, \`%1\`...\`%9\` by the arguments and \`%*\` by all of them.
+   * its definition, `%1`...`%9` by the arguments and `%*` by all of them.
    * Null (after an error message) when the arguments do not fit.
    */
   private expandAliases(line: string): string | null {
@@ -469,7 +470,7 @@ export class Tsdb extends Bdb {
     return this.convenience.run(text, () => frame.eval(text));
   }
 
-  /** Evaluates an expression (not a statement: \`{a: 1}\` is an object) in a frame. */
+  /** Evaluates an expression (not a statement: `{a: 1}` is an object) in a frame. */
   evalExpression(frame: Frame, expr: string): unknown {
     return this.evaluate(frame, `(${expr}\n)`);
   }
@@ -517,7 +518,7 @@ export class Tsdb extends Bdb {
       new Function(`return (${expr}\n);`);
       return "";
     } catch (wrapped) {
-      // The message about the text as typed (\`(\` is unfinished, not followed by a stray \`)\`).
+      // The message about the text as typed (`(` is unfinished, not followed by a stray `)`).
       try {
         new Script(expr);
       } catch (error) {
@@ -614,79 +615,10 @@ export class Tsdb extends Bdb {
   }
 }
 
-/** An own data property of an object (no getter of the program runs), or undefined. */
-function ownValue(object: object, key: string): unknown {
-  try {
-    const desc = Object.getOwnPropertyDescriptor(object, key);
-    return desc && "value" in desc ? desc.value : undefined;
-  } catch {
-    return undefined; // a Proxy may throw
-  }
-}
-
-/** An error and the errors it came from (\`cause\`, an AggregateError's \`errors\`), causes first, the error last. */
-function errorChain(top: unknown): unknown[] {
-  const out: unknown[] = [];
-  const seen = new Set<unknown>();
-  const visit = (e: unknown) => {
-    if (seen.has(e) || seen.size >= 999) return;
-    seen.add(e);
-    if (typeof e === "object" && e !== null) {
-      const cause = ownValue(e, "cause");
-      if (typeof cause === "object" && cause !== null) visit(cause);
-      const errors = e instanceof AggregateError ? ownValue(e, "errors") : undefined;
-      if (Array.isArray(errors)) for (const sub of errors) visit(sub);
-    }
-    out.push(e);
-  };
-  visit(top);
-  return out;
-}
-
-/** A function awaiting the result of the stack's oldest frame (it is not running: it has no Frame). */
-export interface AsyncCaller {
-  name: string;
-  filename: string;
-  lineno: number;
-}
-
-/** The stack trace of this point of the program, whole (the trace function's own frames included). */
-function currentStack(): string {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = Infinity;
-  try {
-    return new Error().stack ?? "";
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
-
-/** An error's stack trace text, read without running a getter of the program's; "" when none. */
-function stackOf(error: unknown): string {
-  if (!(error instanceof Error)) return "";
-  const value = ownValue(error, "stack");
-  return typeof value === "string" ? value : "";
-}
-
-/**
- * The async callers in a stack trace: V8 lists the functions that await the
- * oldest running one (\`at async name (file:line:col)\`) after the frames
- * that run. tsdb's own and Node's are left out. Oldest first.
- */
-function asyncCallers(stack: string): AsyncCaller[] {
-  const out: AsyncCaller[] = [];
-  for (const m of stack.matchAll(/^\s+at async (?:(\S+) \()?(\/[^()]*?):(\d+):\d+\)?$/gm)) {
-    const [, name, filename, line] = m;
-    if (hideOwnFrames(m[0]) === "") continue;
-    out.push({ name: (name ?? "<anonymous>").replace(/^.*\./, ""), filename, lineno: Number(line) });
-  }
-  return out.reverse();
-}
-
 /** The old value of a display expression carried over by restart, not shown yet. */
 const NOT_SHOWN = Symbol("not shown");
 
-/** A queued line that puts \`lastcmd\` back after a breakpoint's command list ran. */
+/** A queued line that puts `lastcmd` back after a breakpoint's command list ran. */
 const RESTORE_LASTCMD = "\0restore-lastcmd";
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -4,7 +4,7 @@ import type { Tsdb } from "../debugger.js";
 import { prettyRepr, repr, safeRepr } from "../format.js";
 import { parameterNames } from "../source.js";
 
-/** True when \`expr\` is a list of expressions (\`a, b\`), which pdb prints as a tuple. */
+/** True when `expr` is a list of expressions (`a, b`), which pdb prints as a tuple. */
 function isList(expr: string): boolean {
   if (!expr.includes(",")) return false;
   try {
@@ -17,7 +17,7 @@ function isList(expr: string): boolean {
 
 function print(db: Tsdb, name: string, arg: string, format: (value: unknown) => string): Result {
   if (!arg) return db.printInvalidArg(name, arg);
-  // \`p a, b\` prints both values (evaluated once, as the elements of an array).
+  // `p a, b` prints both values (evaluated once, as the elements of an array).
   const list = !db.compileError(arg) && isList(arg);
   const value = db.getval(list ? `[${arg}\n]` : arg);
   if (value === db.NOT_FOUND) return;

@@ -1,0 +1,75 @@
+/**
+ * What the debugger reads from JavaScript's own errors and stack traces: the
+ * chain of errors a post-mortem error came from, and the async callers V8
+ * records (the functions awaiting the oldest running frame).
+ */
+import { hideOwnFrames } from "./format.js";
+
+/** An own data property of an object (no getter of the program runs), or undefined. */
+export function ownValue(object: object, key: string): unknown {
+  try {
+    const desc = Object.getOwnPropertyDescriptor(object, key);
+    return desc && "value" in desc ? desc.value : undefined;
+  } catch {
+    return undefined; // a Proxy may throw
+  }
+}
+
+/** An error and the errors it came from (`cause`, an AggregateError's `errors`), causes first, the error last. */
+export function errorChain(top: unknown): unknown[] {
+  const out: unknown[] = [];
+  const seen = new Set<unknown>();
+  const visit = (e: unknown) => {
+    if (seen.has(e) || seen.size >= 999) return;
+    seen.add(e);
+    if (typeof e === "object" && e !== null) {
+      const cause = ownValue(e, "cause");
+      if (typeof cause === "object" && cause !== null) visit(cause);
+      const errors = e instanceof AggregateError ? ownValue(e, "errors") : undefined;
+      if (Array.isArray(errors)) for (const sub of errors) visit(sub);
+    }
+    out.push(e);
+  };
+  visit(top);
+  return out;
+}
+
+/** A function awaiting the result of the stack's oldest frame (it is not running: it has no Frame). */
+export interface AsyncCaller {
+  name: string;
+  filename: string;
+  lineno: number;
+}
+
+/** The stack trace of this point of the program, whole (the trace function's own frames included). */
+export function currentStack(): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Infinity;
+  try {
+    return new Error().stack ?? "";
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** An error's stack trace text, read without running a getter of the program's; "" when none. */
+export function stackOf(error: unknown): string {
+  if (!(error instanceof Error)) return "";
+  const value = ownValue(error, "stack");
+  return typeof value === "string" ? value : "";
+}
+
+/**
+ * The async callers in a stack trace: V8 lists the functions that await the
+ * oldest running one (`at async name (file:line:col)`) after the frames
+ * that run. tsdb's own and Node's are left out. Oldest first.
+ */
+export function asyncCallers(stack: string): AsyncCaller[] {
+  const out: AsyncCaller[] = [];
+  for (const m of stack.matchAll(/^\s+at async (?:(\S+) \()?(\/[^()]*?):(\d+):\d+\)?$/gm)) {
+    const [, name, filename, line] = m;
+    if (hideOwnFrames(m[0]) === "") continue;
+    out.push({ name: (name ?? "<anonymous>").replace(/^.*\./, ""), filename, lineno: Number(line) });
+  }
+  return out.reverse();
+}
