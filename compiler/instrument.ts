@@ -2,7 +2,7 @@
  * `instrument(code, options)`: one file in, instrumented JavaScript and its
  * source map out. TypeScript is stripped in the same pass.
  */
-import { transformSync } from "@babel/core";
+import { type PluginItem, transformSync } from "@babel/core";
 import { codeFrameColumns } from "@babel/code-frame";
 import presetTypescript from "@babel/preset-typescript";
 import { extensionFormat, isTypeScript, sourceTypeOf } from "../common/source-kinds.js";
@@ -21,6 +21,11 @@ export interface InstrumentOptions {
   runtime?: string;
   /** keep the source's comments in the output (default true; a load hook has no use for them) */
   comments?: boolean;
+  /**
+   * More Babel plugins for the same pass (the load hook's JSX and ES-module-to-CommonJS transforms).
+   * Their `Program` exit runs after TypeScript's and tsdb's.
+   */
+  transforms?: PluginItem[];
 }
 
 export interface SourceMap {
@@ -87,7 +92,11 @@ function transform(code: string, options: InstrumentOptions, instrumenting: bool
       },
       // Non-ASCII characters of string literals escaped: an all-ASCII output decodes and hashes much faster (register cache).
       generatorOpts: { importAttributesKeyword: "with", jsescOption: { minimal: false } },
-      presets: isTS ? [[presetTypescript, { allowDeclareFields: true, onlyRemoveTypeImports: true }]] : [],
+      // Presets run last to first: the extra transforms after TypeScript's.
+      presets: [
+        ...(options.transforms?.length ? [{ plugins: options.transforms }] : []),
+        ...(isTS ? [[presetTypescript, { allowDeclareFields: true, onlyRemoveTypeImports: true }]] : []),
+      ],
       plugins: instrumenting ? [[tsdbPlugin, { runtime: options.runtime, filename: real ? undefined : "<string>" }]] : [],
     });
   } catch (error) {
