@@ -24,6 +24,11 @@ export function isTypeScript(filename: string): boolean {
   return TYPESCRIPT.test(filename);
 }
 
+/** True for JSX files (`.jsx`, `.tsx`): the load hook compiles their JSX. */
+export function isJsx(filename: string): boolean {
+  return filename.endsWith(".jsx") || filename.endsWith(".tsx");
+}
+
 /** The parser plugins for a file's language: TypeScript (with JSX for `.tsx`) or JavaScript with JSX. */
 export function parserPlugins(filename: string): ("typescript" | "jsx")[] {
   if (!isTypeScript(filename)) return ["jsx"];

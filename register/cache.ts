@@ -1,19 +1,32 @@
 /**
  * The on-disk cache of instrumented files. An entry is keyed by a hash of the
- * source text, the file's name, the working directory (both end up in the
- * output), the instrumenting options, tsdb's version and a fingerprint of the
- * compiler that is running. Entries are written to a temporary file and
- * renamed into place, so a reader (another process included) sees a whole
- * entry or none; each carries a checksum of its body, and an entry whose
- * checksum does not match is rebuilt, never used.
+ * source text, the file's real path, the working directory (both end up in
+ * the output), the instrumenting options, tsdb's version, a fingerprint of the
+ * compiler that is running and the versions of the Babel packages it uses.
+ *
+ * What it trusts: only a directory this user owns and no one else can write
+ * (cache-dir.ts), and in it only files this user owns and no one else can
+ * write. An entry's first line holds its key and a checksum of key and body:
+ * an entry copied under another key (made from another file) or cut short is
+ * never used. Entries are written whole to a temporary file, flushed, and
+ * renamed into place (0600, in 0700 folders), so a reader (another process
+ * included) sees a whole entry or none. The total size is bounded: past it the
+ * entries least recently used are removed.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { writeFileAtomic } from "../common/atomic-write.js";
-import { join, resolve } from "node:path";
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
+import { WriteError, writeFileAtomic } from "../common/atomic-write.js";
+import { dirname, join } from "node:path";
 import { PACKAGE_ROOT, tsdbVersion } from "../common/package.js";
+import { prepareCacheDir, trustedEntry } from "./cache-dir.js";
 
-const MAGIC = "tsdb-cache-1";
+export { defaultCacheDir } from "./cache-dir.js";
+
+const MAGIC = "tsdb-cache-2";
+/** Default bound on the cache's total size. */
+export const CACHE_MAX_BYTES = 256 * 1024 * 1024;
+/** A hit on an entry older than this refreshes its time, for eviction. */
+const TOUCH_AFTER_MS = 24 * 3600 * 1000;
 
 export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
@@ -21,12 +34,52 @@ export function sha256(text: string): string {
 
 /** The built files whose code decides what the transform outputs (the CLI, the hook and the debugger do not). */
 const TRANSFORM_FILES = ["compiler", "contract", "common/source-kinds.js"];
+/** The packages whose code the transform runs: their versions are part of the key. */
+const TRANSFORM_PACKAGES = [
+  "@babel/core",
+  "@babel/parser",
+  "@babel/traverse",
+  "@babel/generator",
+  "@babel/types",
+  "@babel/preset-typescript",
+  "@babel/plugin-transform-typescript",
+  "@babel/plugin-transform-react-jsx",
+  "@babel/plugin-transform-modules-commonjs",
+];
+
+/** The version of an installed package (found from its main file up to its package.json), or "?". */
+function packageVersion(name: string): string {
+  let dir: string;
+  try {
+    dir = dirname(require.resolve(name));
+  } catch {
+    return "?"; // not installed: "?" is a version like any other
+  }
+  for (; dirname(dir) !== dir; dir = dirname(dir)) {
+    try {
+      const json = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+      if (json.name === name) return String(json.version);
+    } catch {
+      // no package.json here: go up
+    }
+  }
+  return "?";
+}
+
+/** `name@version` of each package the transform runs. */
+export function transformVersions(): string[] {
+  return TRANSFORM_PACKAGES.map((name) => `${name}@${packageVersion(name)}`);
+}
 
 let fingerprint: string | undefined;
-/** A hash of the transform's built files, so rebuilding it invalidates entries even without a version bump. */
+/**
+ * A hash of the transform's built files and of the Babel packages' versions, so
+ * that rebuilding tsdb or updating Babel invalidates entries even without a version bump.
+ */
 export function compilerFingerprint(): string {
   if (fingerprint === undefined) {
     const hash = createHash("sha256");
+    for (const version of transformVersions()) hash.update(`${version}\n`);
     const dist = join(PACKAGE_ROOT, "dist");
     try {
       for (const entry of TRANSFORM_FILES) {
@@ -39,7 +92,7 @@ export function compilerFingerprint(): string {
         for (const file of names) if (file.endsWith(".js")) hash.update(file.slice(dist.length)).update(readFileSync(file));
       }
     } catch {
-      // not built the usual way: the version alone decides
+      // not built the usual way: the versions alone decide
     }
     fingerprint = hash.digest("hex").slice(0, 16);
   }
@@ -48,6 +101,7 @@ export function compilerFingerprint(): string {
 
 export interface CacheKeyParts {
   source: string;
+  /** the file's real path (symbolic links resolved) */
   filename: string;
   cwd: string;
   options: Record<string, unknown>;
@@ -70,62 +124,120 @@ export function cacheKey(parts: CacheKeyParts): string {
   );
 }
 
-/** The default cache directory: `$TSDB_CACHE_DIR`, else `node_modules/.cache/tsdb` under `cwd`. */
-export function defaultCacheDir(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
-  return env.TSDB_CACHE_DIR ? resolve(cwd, env.TSDB_CACHE_DIR) : join(cwd, "node_modules", ".cache", "tsdb");
+/** The first line of an entry: magic, key, and the checksum of key and body. */
+function headerOf(key: string, body: string): string {
+  return `//${MAGIC} ${key} ${sha256(key + "\n" + body)}\n`;
 }
 
+export interface CacheOptions {
+  /** bound on the total size of the entries (default CACHE_MAX_BYTES) */
+  maxBytes?: number;
+  /** called once, when the cache stops being used */
+  warn?: (message: string) => void;
+}
+
+/** An on-disk cache in a directory `prepareCacheDir` has accepted. */
 export class DiskCache {
   private disabled = false;
-  /** `warn` is called once, the first time the cache cannot be written. */
+  private evicted = false;
+  private readonly maxBytes: number;
+  private readonly warn: (message: string) => void;
+
   constructor(
     readonly dir: string,
-    private readonly warn: (message: string) => void = (m) => process.stderr.write(m + "\n"),
-  ) {}
+    options: CacheOptions = {},
+  ) {
+    this.maxBytes = options.maxBytes ?? CACHE_MAX_BYTES;
+    this.warn = options.warn ?? ((m) => process.stderr.write(m + "\n"));
+  }
 
   private path(key: string): string {
     return join(this.dir, key.slice(0, 2), key + ".js");
   }
 
-  /** The cached text for `key`, or null (missing, unreadable or corrupt). */
+  /** The cached text for `key`, or null (missing, unreadable, not this user's, made for another key, or corrupt). */
   get(key: string): string | null {
     if (this.disabled) return null;
     let raw: string;
+    let fd: number;
     try {
-      raw = readFileSync(this.path(key), "utf8");
+      fd = openSync(this.path(key), "r");
     } catch {
       return null;
     }
-    const nl = raw.indexOf("\n");
-    const header = nl < 0 ? "" : raw.slice(0, nl);
-    const body = nl < 0 ? "" : raw.slice(nl + 1);
-    const [magic, sum] = header.split(" ");
-    if (magic !== "//" + MAGIC || sum !== sha256(body)) {
+    try {
+      const st = fstatSync(fd);
+      if (!trustedEntry(st)) return null;
+      raw = readFileSync(fd, "utf8");
+      if (Date.now() - st.mtimeMs > TOUCH_AFTER_MS) utimesSync(this.path(key), new Date(), new Date());
+    } catch {
       return null;
+    } finally {
+      closeSync(fd);
     }
-    return body;
+    const nl = raw.indexOf("\n");
+    if (nl < 0) return null;
+    const body = raw.slice(nl + 1);
+    return raw.slice(0, nl + 1) === headerOf(key, body) ? body : null;
   }
 
-  /** Stores `text` under `key`; on the first failure warns once and stops using the cache. */
+  /** Stores `text` under `key`; on the first failure warns once (saying what failed) and stops using the cache. */
   set(key: string, text: string): void {
     if (this.disabled) return;
-    const file = this.path(key);
+    const sub = join(this.dir, key.slice(0, 2));
+    const problem = prepareCacheDir(sub);
+    if (problem) {
+      this.disable(problem);
+      return;
+    }
     try {
-      mkdirSync(join(this.dir, key.slice(0, 2)), { recursive: true });
-      writeFileAtomic(file, `//${MAGIC} ${sha256(text)}\n${text}`);
+      writeFileAtomic(this.path(key), headerOf(key, text) + text, 0o600);
     } catch (error) {
       // Another process that wrote the same entry first (a rename can fail on
       // Windows while the target is open) is no reason to give up the cache.
       if (this.get(key) === text) return;
-      this.disable(error);
+      this.disable(error instanceof WriteError ? error.message : String(error));
+      return;
+    }
+    if (!this.evicted) {
+      this.evicted = true;
+      this.evict();
+    }
+  }
+
+  /**
+   * Once per process that writes: when the entries exceed the bound, removes the
+   * least recently used (oldest modification time; a hit refreshes it) down to 3/4 of it.
+   */
+  evict(): void {
+    const entries: { path: string; size: number; time: number }[] = [];
+    let total = 0;
+    try {
+      for (const sub of readdirSync(this.dir)) {
+        if (!/^[0-9a-f]{2}$/.test(sub)) continue;
+        for (const name of readdirSync(join(this.dir, sub))) {
+          const path = join(this.dir, sub, name);
+          const st = statSync(path);
+          entries.push({ path, size: st.size, time: st.mtimeMs });
+          total += st.size;
+        }
+      }
+    } catch {
+      return; // another process evicting at the same time
+    }
+    if (total <= this.maxBytes) return;
+    entries.sort((a, b) => a.time - b.time);
+    for (const entry of entries) {
+      if (total <= (this.maxBytes * 3) / 4) break;
+      rmSync(entry.path, { force: true });
+      total -= entry.size;
     }
   }
 
   /** Stops using the cache, with one warning. */
-  disable(error: unknown): void {
+  disable(reason: string): void {
     if (this.disabled) return;
     this.disabled = true;
-    const reason = error instanceof Error ? error.message : String(error);
-    this.warn(`tsdb: cannot write the cache in ${this.dir} (${reason}); continuing without a cache`);
+    this.warn(`tsdb: not using the cache in ${this.dir}: ${reason}; continuing without a cache`);
   }
 }

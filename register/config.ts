@@ -1,5 +1,5 @@
 /** Which files `tsdb/register` (and the debugger) instrument: the include/exclude settings and their matcher. */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { minimatch } from "minimatch";
 import { PACKAGE_ROOT } from "../common/package.js";
@@ -78,23 +78,40 @@ export function filterConfigured(cwd: string = process.cwd(), env: NodeJS.Proces
   return Boolean(env.TSDB_INCLUDE || env.TSDB_EXCLUDE || packageSettings(cwd));
 }
 
-/** A predicate over absolute file names for a resolved filter. tsdb's own files never match. */
+/** The real path (symbolic links resolved) of `path`, or `path` when it does not exist. */
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * A predicate over absolute file names for a resolved filter. Globs match the
+ * file's real path relative to the real working directory, so a link into
+ * `node_modules` or into an excluded folder is judged by where it leads.
+ * tsdb's own files never match.
+ */
 export function makeMatcher(filter: ResolvedFilter): (filename: string) => boolean {
   const opts = { dot: true };
   const include = filter.include.map((p) => minimatch.filter(p, opts));
   const exclude = filter.exclude.map((p) => minimatch.filter(p, opts));
   const namesNodeModules = filter.include.some((p) => p.includes("node_modules"));
+  const cwd = real(filter.cwd);
   // tsdb itself (its build and its dependencies) is never instrumented.
-  const own = [join(PACKAGE_ROOT, "dist") + sep, join(PACKAGE_ROOT, "node_modules") + sep];
+  const own = [join(real(PACKAGE_ROOT), "dist") + sep, join(real(PACKAGE_ROOT), "node_modules") + sep];
   const cache = new Map<string, boolean>();
   const files = new Set(filter.files ?? []);
   return (filename: string) => {
     let hit = cache.get(filename);
     if (hit !== undefined) return hit;
     hit = false;
-    if (files.has(filename) && !own.some((dir) => filename.startsWith(dir))) hit = true;
-    else if (!own.some((dir) => filename.startsWith(dir))) {
-      const rel = isAbsolute(filename) ? relative(filter.cwd, filename).split(sep).join("/") : filename;
+    const file = isAbsolute(filename) ? real(filename) : filename;
+    const ours = own.some((dir) => file.startsWith(dir));
+    if (!ours && (files.has(filename) || files.has(file))) hit = true;
+    else if (!ours) {
+      const rel = isAbsolute(file) ? relative(cwd, file).split(sep).join("/") : file;
       const inNodeModules = /(^|\/)node_modules\//.test(rel);
       if ((!inNodeModules || namesNodeModules) && include.some((m) => m(rel)) && !exclude.some((m) => m(rel))) {
         hit = true;

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { detectFormat, isTypeScript, typeScriptAlternatives } from "../common/source-kinds.js";
+import { detectFormat, isJsx, isTypeScript, typeScriptAlternatives } from "../common/source-kinds.js";
 import { Loader, type LoaderConfig } from "./loader.js";
 
 /** What the main thread publishes: the configuration, or null once unregistered. */
@@ -113,9 +113,9 @@ export async function load(
   sync();
   if (!loader || !url.startsWith("file:")) return nextLoad(url, context);
   const filename = fileURLToPath(url);
-  if (isTypeScript(filename)) {
+  if (isTypeScript(filename) || isJsx(filename)) {
     const source = readFileSync(filename, "utf8");
-    // CommonJS TypeScript goes to Node's CommonJS loader, where tsdb's require hook has it.
+    // CommonJS TypeScript (and JSX) goes to Node's CommonJS loader, where tsdb's require hook has it.
     if (detectFormat(filename, source) === "commonjs") return { format: "commonjs", shortCircuit: true };
     return { format: "module", source: loader.transform(source, filename, "module"), shortCircuit: true };
   }

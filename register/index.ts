@@ -14,10 +14,9 @@
  * hooks thread). Both use the same filter and the same on-disk cache.
  */
 import Module from "node:module";
-import { accessSync, constants, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { defaultCacheDir } from "./cache.js";
+import { defaultCacheDir, prepareCacheDir } from "./cache-dir.js";
 import { detectFormat, typeScriptAlternatives } from "../common/source-kinds.js";
 import { type FilterOptions, resolveFilter } from "./config.js";
 
@@ -30,7 +29,7 @@ import { addRequireHook } from "./require-hook.js";
 import { Loader, type LoaderConfig } from "./loader.js";
 
 export interface RegisterOptions extends FilterOptions {
-  /** `false`: no on-disk cache; a string: the cache directory (relative to `cwd`). Default `$TSDB_CACHE_DIR` or `node_modules/.cache/tsdb`. */
+  /** `false`: no on-disk cache; a string: the cache directory (relative to `cwd`). Default: see `defaultCacheDir`. */
   cache?: boolean | string;
   /** `inline` (default) or `none` */
   sourceMaps?: "inline" | "none";
@@ -47,15 +46,12 @@ const CJS_EXTENSIONS = [".js", ".ts", ".tsx", ".cts"];
 let active: { loader: Loader; revert: () => void; token: object } | null = null;
 let resolverPatched = false;
 
-function cacheUsable(dir: string): boolean {
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-    return true;
-  } catch (error) {
-    process.stderr.write(`tsdb: cannot write the cache in ${dir} (${(error as Error).message}); continuing without a cache\n`);
-    return false;
-  }
+/** The cache directory, when it can be made and trusted; otherwise one warning and null. */
+function usableCache(dir: string): string | null {
+  const problem = prepareCacheDir(dir);
+  if (problem === null) return dir;
+  process.stderr.write(`tsdb: not using the cache in ${dir}: ${problem}; continuing without a cache\n`);
+  return null;
 }
 
 /** `require("./x.js")` from TypeScript finds `./x.ts`, as `tsc` users write it. */
@@ -114,7 +110,7 @@ export function register(options: RegisterOptions = {}): () => void {
   let cacheDir: string | null = null;
   if (options.cache !== false) {
     cacheDir = typeof options.cache === "string" ? resolve(filter.cwd, options.cache) : defaultCacheDir(filter.cwd);
-    if (!cacheUsable(cacheDir)) cacheDir = null;
+    cacheDir = usableCache(cacheDir);
   }
   const config: LoaderConfig = { ...filter, cacheDir, sourceMaps: options.sourceMaps ?? "inline" };
   active?.revert();
@@ -138,6 +134,8 @@ export function register(options: RegisterOptions = {}): () => void {
   );
   patchResolver();
   postToHooks(config);
+  // Stack traces show original positions without --enable-source-maps, as with tsx and @babel/register.
+  if (config.sourceMaps !== "none") process.setSourceMapsEnabled(true);
   const token = {};
   active = { loader, revert, token };
   return () => {

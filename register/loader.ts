@@ -5,8 +5,12 @@
  * both the CommonJS hook (main thread) and the ES module hooks (their thread).
  */
 import { RUNTIME_PATH, RUNTIME_URL } from "../common/package.js";
-import { type Format, isTypeScript, sourceTypeOf } from "../common/source-kinds.js";
+import { type Format, isJsx, isTypeScript, sourceTypeOf } from "../common/source-kinds.js";
 import type * as Compiler from "../compiler/instrument.js";
+import type { SourceMap } from "../compiler/instrument.js";
+import type { PluginItem } from "@babel/core";
+import { realpathSync } from "node:fs";
+import { jsxOptions } from "./jsx-config.js";
 import { isInstrumented } from "../contract/index.js";
 import { cacheKey, DiskCache } from "./cache.js";
 import { type FilterOptions, makeMatcher, resolveFilter } from "./config.js";
@@ -39,37 +43,83 @@ export class Loader {
     this.sourceMaps = config.sourceMaps ?? "inline";
   }
 
-  /** Whether `filename` needs this loader at all: instrumented, or TypeScript to strip. */
+  /** Whether `filename` needs this loader at all: instrumented, or TypeScript/JSX to compile. */
   handles(filename: string): boolean {
-    return isTypeScript(filename) || this.matches(filename);
+    return isTypeScript(filename) || isJsx(filename) || this.matches(filename);
   }
 
   /** The JavaScript Node should run for `source` loaded from `filename` as `format`. */
   transform(source: string, filename: string, format: Format): string {
     // Output of tsdb-instrument (or of another hook) is not instrumented twice.
     const instrumenting = this.matches(filename) && !isInstrumented(source);
-    if (!instrumenting && !isTypeScript(filename)) return source;
+    const jsx = isJsx(filename);
+    if (!instrumenting && !isTypeScript(filename) && !jsx) return source;
+    // TypeScript and JSX with import/export in a CommonJS package run as CommonJS, as tsx does
+    // (their syntax says module, their package says commonjs): the import/export become require/exports.
+    const toCommonJS = format === "commonjs" && (isTypeScript(filename) || jsx) && /^\s*(?:import|export)\b/m.test(source);
     const options = {
       mode: instrumenting ? "instrument" : "strip",
-      sourceType: sourceTypeOf(format) as "module" | "script",
+      sourceType: toCommonJS ? "unambiguous" : (sourceTypeOf(format) as "module" | "script"),
       runtime: format === "module" ? RUNTIME_URL : RUNTIME_PATH,
       sourceMaps: this.sourceMaps,
+      jsx: jsx ? jsxOptions(filename) : null,
+      toCommonJS,
     } as const;
-    const key = this.cache ? cacheKey({ source, filename, cwd: this.cwd, options }) : "";
+    const key = this.cache ? cacheKey({ source, filename: realFile(filename), cwd: this.cwd, options }) : "";
     const cached = this.cache?.get(key);
     if (cached != null) return cached;
     const { instrument, stripTypes, InstrumentError } = loadCompiler();
-    let code: string;
+    const transforms: PluginItem[] = [];
+    if (options.jsx) transforms.push([require("@babel/plugin-transform-react-jsx"), options.jsx]);
+    if (toCommonJS) transforms.push([require("@babel/plugin-transform-modules-commonjs"), { importInterop: "node" }]);
+    let result: ReturnType<typeof instrument>;
     try {
       // Comments only make the cached entry bigger (and non-ASCII ones make it slow to decode).
-      code = (instrumenting ? instrument : stripTypes)(source, { filename, ...options, comments: false }).code;
+      result = (instrumenting ? instrument : stripTypes)(source, {
+        filename,
+        ...options,
+        sourceMaps: this.sourceMaps === "none" ? "none" : "file",
+        comments: false,
+        transforms,
+      });
     } catch (error: unknown) {
       if (error instanceof InstrumentError) throw loadError(error.message);
+      if (error instanceof RangeError)
+        throw new RangeError(
+          `tsdb: cannot instrument ${filename}: ${error.message} (the file nests too deeply for the parser; raise --stack-size or exclude it)`,
+        );
       throw error;
     }
+    const code = withInlineMap(result.code, result.map);
     this.cache?.set(key, code);
     return code;
   }
+}
+
+/**
+ * The code with its map as a data URL, without `sourcesContent`: the original text stays in its
+ * file (Node's stack traces need the mappings only), never copied into the cache or into memory twice.
+ */
+function withInlineMap(code: string, map: SourceMap | null): string {
+  if (!map) return code;
+  const { sourcesContent: _dropped, ...rest } = map;
+  const data = Buffer.from(JSON.stringify(rest)).toString("base64");
+  return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${data}\n`;
+}
+
+const realFiles = new Map<string, string>();
+/** The file's real path (what the cache key binds an entry to). */
+function realFile(filename: string): string {
+  let real = realFiles.get(filename);
+  if (real === undefined) {
+    try {
+      real = realpathSync(filename);
+    } catch {
+      real = filename;
+    }
+    realFiles.set(filename, real);
+  }
+  return real;
 }
 
 /** A SyntaxError printed as `file:line:col: reason`, the code frame, and the position as its only stack entry. */

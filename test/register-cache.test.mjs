@@ -3,10 +3,24 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { homedir } from "node:os";
 import { createRequire } from "node:module";
-import { join } from "node:path";
-import { nodeAsync, registerESM, root, runESM, sandbox, cleanup } from "./fixtures/register/harness.mjs";
+import { dirname, join } from "node:path";
+import { node, nodeAsync, registerCJS, registerESM, root, runESM, sandbox, cleanup } from "./fixtures/register/harness.mjs";
+import { cannot, chownRecursive, fill, otherUser, smallTmpfs, tempDir } from "./helpers/system.mjs";
 
 const require = createRequire(import.meta.url);
 const sha256 = (text) => createHash("sha256").update(text).digest("hex");
@@ -20,16 +34,24 @@ function entries(dir) {
       const path = join(dir, sub, name);
       const raw = readFileSync(path, "utf8");
       const nl = raw.indexOf("\n");
-      const [magic, sum] = raw.slice(0, nl).split(" ");
+      const [magic, key, sum] = raw.slice(0, nl).split(" ");
       const body = raw.slice(nl + 1);
-      out.push({ path, name, sum, body, valid: magic === "//tsdb-cache-1" && sum === sha256(body) });
+      out.push({
+        path,
+        name,
+        key,
+        sum,
+        body,
+        valid: magic === "//tsdb-cache-2" && name === `${key}.js` && sum === sha256(`${key}\n${body}`),
+      });
     }
   }
   return out;
 }
 
 const entryFor = (list, file) => list.find((e) => e.body.includes(JSON.stringify(file)));
-const write = (entry, body, sum = sha256(body)) => writeFileSync(entry.path, `//tsdb-cache-1 ${sum}\n${body}`);
+const write = (entry, body, sum = sha256(`${entry.key}\n${body}`)) =>
+  writeFileSync(entry.path, `//tsdb-cache-2 ${entry.key} ${sum}\n${body}`);
 
 test("second run is served from the cache; corrupt entries are rebuilt; changes invalidate", () => {
   const dir = sandbox("register/esm");
@@ -105,8 +127,10 @@ test("TSDB_CACHE_DIR moves the cache; an unwritable one warns once and the progr
   const r = runESM(dir, "main.mjs", { env: { TSDB_CACHE_DIR: "not-a-dir/cache" } });
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, "total 3 30 #3");
-  const warnings = r.stderr.split("\n").filter((l) => l.includes("cannot write the cache"));
+  const warnings = r.stderr.split("\n").filter((l) => l.includes("not using the cache"));
   assert.is(warnings.length, 1, r.stderr);
+  assert.match(warnings[0], "cannot create");
+  assert.match(warnings[0], "ENOTDIR");
   assert.match(warnings[0], "continuing without a cache");
 });
 
@@ -122,6 +146,215 @@ test("two processes filling the same cache at once", async () => {
   assert.ok(list.every((e) => e.valid && e.name.endsWith(".js") && !e.name.includes(".tmp")));
   const again = runESM(dir, "main.mjs");
   assert.equal(again.calls, a.calls);
+});
+
+const mode = (path) => statSync(path).mode & 0o777;
+
+test("what the cache holds is private: 0700 folders, 0600 files, no source text in the maps", () => {
+  const dir = sandbox("register/esm");
+  const cache = join(dir, "node_modules/.cache/tsdb");
+  const r = runESM(dir, "main.mjs");
+  assert.is(r.status, 0, r.stderr);
+  assert.is(mode(cache), 0o700);
+  assert.is(mode(join(dir, "node_modules/.cache")), 0o700);
+  const list = entries(cache);
+  assert.is(list.length, 5);
+  for (const e of list) {
+    assert.is(mode(e.path), 0o600, e.path);
+    assert.is(mode(dirname(e.path)), 0o700, e.path);
+    const map = /sourceMappingURL=data:application\/json;charset=utf-8;base64,(\S+)/.exec(e.body);
+    assert.ok(map, "an inline map");
+    const json = JSON.parse(Buffer.from(map[1], "base64").toString());
+    assert.is(json.sourcesContent, undefined);
+  }
+  // The source's comments and text stay in the source.
+  writeFileSync(join(dir, "lib.ts"), "// SECRET-TOKEN-123\n" + readFileSync(join(dir, "lib.ts"), "utf8"));
+  assert.is(runESM(dir, "main.mjs").status, 0);
+  for (const e of entries(cache)) assert.not.match(e.body, "SECRET-TOKEN-123");
+});
+
+test("a cache folder others can write, or that another user owns, is never used", () => {
+  const other = otherUser();
+  const dir = sandbox("register/esm");
+  const shared = join(dir, "shared");
+  // Filled by a trusted run, then opened to everyone: an entry planted there (checksum right) must not run.
+  assert.is(runESM(dir, "main.mjs", { env: { TSDB_CACHE_DIR: "shared" } }).status, 0);
+  const lib = entryFor(entries(shared), join(dir, "lib.ts"));
+  write(lib, 'console.log("PLANTED");\n' + lib.body);
+  assert.match(runESM(dir, "main.mjs", { env: { TSDB_CACHE_DIR: "shared" } }).stdout, "PLANTED", "a trusted folder is used");
+  chmodSync(shared, 0o777);
+  const open = runESM(dir, "main.mjs", { env: { TSDB_CACHE_DIR: "shared" } });
+  assert.is(open.status, 0, open.stderr);
+  assert.not.match(open.stdout, "PLANTED");
+  assert.match(open.stdout, "total 3 30 #3");
+  const warnings = open.stderr.split("\n").filter((l) => l.startsWith("tsdb:"));
+  assert.is(warnings.length, 1, open.stderr);
+  assert.match(warnings[0], `not using the cache in ${shared}: ${shared} can be written by other users (mode 777)`);
+  // A parent others can write (not sticky): they could swap the folder for theirs.
+  chmodSync(shared, 0o700);
+  chmodSync(dir, 0o777);
+  const parent = runESM(dir, "main.mjs", { env: { TSDB_CACHE_DIR: "shared" } });
+  assert.not.match(parent.stdout, "PLANTED");
+  assert.match(parent.stderr, `${dir} can be written by other users`);
+  chmodSync(dir, 0o755);
+  if (other.reason) return cannot("cache owned by another user", other.reason);
+  chownSync(shared, other.uid, other.gid);
+  const owned = runESM(dir, "main.mjs", { env: { TSDB_CACHE_DIR: "shared" } });
+  assert.is(owned.status, 0, owned.stderr);
+  assert.not.match(owned.stdout, "PLANTED");
+  assert.match(owned.stderr, `${shared} belongs to another user (uid ${other.uid})`);
+  // An entry file another user owns, or others can write, in a folder of ours: not used either.
+  chownSync(shared, 0, 0);
+  chownSync(lib.path, other.uid, other.gid);
+  assert.not.match(runESM(dir, "main.mjs", { env: { TSDB_CACHE_DIR: "shared" } }).stdout, "PLANTED");
+  write(lib, 'console.log("PLANTED");\n' + lib.body);
+  chownSync(lib.path, 0, 0);
+  chmodSync(lib.path, 0o666);
+  assert.not.match(runESM(dir, "main.mjs", { env: { TSDB_CACHE_DIR: "shared" } }).stdout, "PLANTED");
+});
+
+test("as a second user: a world-writable cache folder with a planted entry is refused; ours are unreadable to them", () => {
+  const other = otherUser();
+  if (other.reason) return cannot("second-user cache test", other.reason);
+  // root makes a cache and a project: the second user cannot read an entry.
+  const dir = sandbox("register/esm");
+  assert.is(runESM(dir, "main.mjs").status, 0);
+  const entry = entries(join(dir, "node_modules/.cache/tsdb"))[0];
+  const as = { uid: other.uid, gid: other.gid };
+  const peek = node(["-e", `require("fs").readFileSync(${JSON.stringify(entry.path)})`], { ...as });
+  assert.is.not(peek.status, 0);
+  assert.match(peek.stderr, "EACCES");
+  // The victim is the second user: a shared folder root left open to all, an entry planted in it.
+  const victim = tempDir("tsdb-victim");
+  cpSync(join(root, "test/fixtures/register/esm"), victim, { recursive: true });
+  writeFileSync(join(victim, "trace.mjs"), readFileSync(join(dir, "trace.mjs")));
+  chownRecursive(victim, other.uid, other.gid);
+  const shared = tempDir("tsdb-shared");
+  chmodSync(shared, 0o777);
+  const run = (env) => node(["--import", registerESM, "--import", "./trace.mjs", "main.mjs"], { cwd: victim, env, ...as });
+  const first = run({ TSDB_CACHE_DIR: shared });
+  assert.is(first.status, 0, first.stderr);
+  assert.match(first.stderr, `not using the cache in ${shared}: ${shared} belongs to another user (uid 0)`);
+  assert.equal(readdirSync(shared), [], "nothing written there");
+  // Its own default cache (no node_modules in the project: the per-user folder) is private.
+  const home = join(victim, "home-cache");
+  const own = run({ XDG_CACHE_HOME: home });
+  assert.is(own.status, 0, own.stderr);
+  assert.is(own.stderr, "");
+  assert.is(statSync(join(home, "tsdb")).uid, other.uid);
+  assert.is(mode(join(home, "tsdb")), 0o700);
+  assert.ok(entries(join(home, "tsdb")).every((e) => mode(e.path) === 0o600 && statSync(e.path).uid === other.uid));
+  assert.not.ok(existsSync(join(victim, "node_modules")), "no node_modules made in the working directory");
+  rmSync(victim, { recursive: true, force: true });
+  rmSync(shared, { recursive: true, force: true });
+});
+
+test("an entry is bound to the file it was made from: a valid entry copied under another key is refused", () => {
+  const dir = sandbox("register/esm");
+  const cache = join(dir, "node_modules/.cache/tsdb");
+  assert.is(runESM(dir, "main.mjs").status, 0);
+  const list = entries(cache);
+  const lib = entryFor(list, join(dir, "lib.ts"));
+  const legacy = entryFor(list, join(dir, "legacy.cjs"));
+  // legacy.cjs's entry replaced by lib.ts's whole, valid entry (its own key and checksum).
+  writeFileSync(legacy.path, readFileSync(lib.path));
+  const r = runESM(dir, "main.mjs");
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, "total 3 30 #3");
+  assert.equal(entryFor(entries(cache), join(dir, "legacy.cjs")).body, legacy.body, "rebuilt");
+  // The key holds the real path: the same text through a link is the real file's entry.
+  const { cacheKey } = require(join(root, "dist/register/cache.js"));
+  const parts = { source: "f()", cwd: "/", options: {}, version: "1", fingerprint: "x" };
+  assert.is.not(cacheKey({ ...parts, filename: "/a/x.js" }), cacheKey({ ...parts, filename: "/b/x.js" }));
+});
+
+test("default location: the project's node_modules/.cache/tsdb when it has node_modules, else the user's cache folder", () => {
+  const { defaultCacheDir } = require(join(root, "dist/register/cache.js"));
+  const project = tempDir("tsdb-project");
+  writeFileSync(join(project, "package.json"), "{}");
+  mkdirSync(join(project, "src/deep"), { recursive: true });
+  const env = { XDG_CACHE_HOME: "/xdg" };
+  assert.is(defaultCacheDir(join(project, "src/deep"), env), "/xdg/tsdb", "no node_modules in the project");
+  mkdirSync(join(project, "node_modules"));
+  assert.is(defaultCacheDir(join(project, "src/deep"), env), join(project, "node_modules/.cache/tsdb"));
+  assert.is(defaultCacheDir(project, { ...env, TSDB_CACHE_DIR: "c" }), join(project, "c"));
+  assert.is(defaultCacheDir("/", {}), join(homedir(), ".cache/tsdb"));
+  assert.is(defaultCacheDir("/", { XDG_CACHE_HOME: "relative" }), join(homedir(), ".cache/tsdb"), "XDG paths must be absolute");
+  // Run from a folder outside any project (as from /tmp): nothing is created there.
+  const loose = tempDir("tsdb-loose");
+  writeFileSync(join(loose, "a.cjs"), "console.log(1 + 1);\n");
+  const xdg = join(loose, "xdg");
+  const r = node(["--require", registerCJS, "a.cjs"], { cwd: loose, env: { XDG_CACHE_HOME: xdg } });
+  assert.is(r.stdout, "2\n", r.stderr);
+  assert.not.ok(existsSync(join(loose, "node_modules")));
+  assert.is(entries(join(xdg, "tsdb")).length, 1);
+  rmSync(project, { recursive: true, force: true });
+  rmSync(loose, { recursive: true, force: true });
+});
+
+test("the cache is bounded: past the bound the least recently used entries go", () => {
+  const { DiskCache } = require(join(root, "dist/register/cache.js"));
+  const { prepareCacheDir } = require(join(root, "dist/register/cache-dir.js"));
+  const dir = join(sandbox(), "cache");
+  assert.is(prepareCacheDir(dir), null);
+  const big = new DiskCache(dir);
+  const text = "x".repeat(1000);
+  const keys = Array.from({ length: 10 }, (_, i) => sha256(String(i)));
+  keys.forEach((key, i) => {
+    big.set(key, text);
+    const when = new Date(Date.UTC(2020, 0, 1 + i));
+    utimesSync(join(dir, key.slice(0, 2), `${key}.js`), when, when);
+  });
+  assert.is(entries(dir).length, 10);
+  const small = new DiskCache(dir, { maxBytes: 5000 });
+  small.set(sha256("new"), text);
+  const left = entries(dir).map((e) => e.key);
+  const total = entries(dir).reduce((n, e) => n + statSync(e.path).size, 0);
+  assert.ok(total <= 5000, `${total} bytes left`);
+  assert.ok(left.includes(sha256("new")));
+  assert.ok(left.includes(keys[9]), "the most recent stays");
+  assert.not.ok(left.includes(keys[0]), "the oldest goes");
+  assert.is(small.get(keys[9]), text);
+});
+
+test("the key covers the Babel packages' versions", () => {
+  const { transformVersions } = require(join(root, "dist/register/cache.js"));
+  const versions = transformVersions();
+  const core = require("@babel/core/package.json").version;
+  assert.ok(versions.includes(`@babel/core@${core}`), versions.join(" "));
+  assert.ok(versions.some((v) => v.startsWith("@babel/plugin-transform-react-jsx@7.")));
+  assert.ok(versions.some((v) => v.startsWith("@babel/parser@7.")));
+});
+
+test("a full disk: no entry is committed cut short, no temporary file is left, the program runs", () => {
+  const fs = smallTmpfs("1m");
+  if (fs.reason) return cannot("full-disk cache test", fs.reason);
+  try {
+    const dir = sandbox("register/esm");
+    const cache = join(fs.dir, "cache");
+    // Room for the folders, not for the entries (lib.ts's is several kilobytes).
+    writeFileSync(
+      join(dir, "lib.ts"),
+      readFileSync(join(dir, "lib.ts"), "utf8") + `export const pad = ${JSON.stringify("p".repeat(20000))};\n`,
+    );
+    mkdirSync(cache, { mode: 0o700 });
+    fill(fs.dir, 6000);
+    const r = runESM(dir, "main.mjs", { env: { TSDB_CACHE_DIR: cache } });
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, "total 3 30 #3");
+    const warnings = r.stderr.split("\n").filter((l) => l.startsWith("tsdb:"));
+    assert.ok(warnings.length >= 1 && warnings.length <= 2, r.stderr); // at most once per thread (main, module hooks)
+    assert.match(warnings[0], "ENOSPC");
+    assert.match(warnings[0], "cannot write");
+    const files = readdirSync(cache, { recursive: true }).map(String);
+    assert.not.ok(
+      files.some((f) => f.endsWith(".tmp")),
+      files.join(" "),
+    );
+    for (const e of entries(cache)) assert.ok(e.valid, e.path);
+  } finally {
+    fs.unmount();
+  }
 });
 
 test.after(cleanup);
