@@ -32,8 +32,8 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** The built files whose code decides what the transform outputs (the CLI, the hook and the debugger do not). */
-const TRANSFORM_FILES = ["compiler", "contract", "common/source-kinds.js"];
+/** The built files whose code decides what the transform outputs (the CLI and the debugger do not). */
+const TRANSFORM_FILES = ["compiler", "contract", "common/source-kinds.js", "register/loader.js", "register/jsx-config.js"];
 /** The packages whose code the transform runs: their versions are part of the key. */
 const TRANSFORM_PACKAGES = [
   "@babel/core",

@@ -71,7 +71,7 @@ export class Loader {
     const { instrument, stripTypes, InstrumentError } = loadCompiler();
     const transforms: PluginItem[] = [];
     if (options.jsx) transforms.push([require("@babel/plugin-transform-react-jsx"), options.jsx]);
-    if (toCommonJS) transforms.push([require("@babel/plugin-transform-modules-commonjs"), { importInterop: "node" }]);
+    if (toCommonJS) transforms.push(require("@babel/plugin-transform-modules-commonjs"));
     let result: ReturnType<typeof instrument>;
     try {
       // Comments only make the cached entry bigger (and non-ASCII ones make it slow to decode).
@@ -120,6 +120,14 @@ function realFile(filename: string): string {
     realFiles.set(filename, real);
   }
   return real;
+}
+
+/** Babel ran out of stack on `filename`: say which file, and what to do. */
+export function stackOverflow(filename: string, error: RangeError): RangeError {
+  const message = `tsdb: cannot instrument ${filename}: ${error.message} (it nests too deeply for Babel; raise node's --stack-size or exclude the file)`;
+  const overflow = new RangeError(message);
+  overflow.stack = `RangeError: ${message}`;
+  return overflow;
 }
 
 /** A SyntaxError printed as `file:line:col: reason`, the code frame, and the position as its only stack entry. */
