@@ -6,14 +6,15 @@
  *     tsdb-instrument app.ts                     one file to stdout
  *     tsdb-instrument < app.js > app.out.js      stdin to stdout
  */
-import { mkdirSync, readdirSync, readFileSync, readSync, statSync, type Stats } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { minimatch } from "minimatch";
-import { writeFileAtomic } from "../common/atomic-write.js";
+import { type WriteError, writeFileAtomic } from "../common/atomic-write.js";
 import { tsdbVersion } from "../common/package.js";
 import { extensionFormat, isSourceFile, outputName, packageType, sourceTypeOf } from "../common/source-kinds.js";
 import { instrument, InstrumentError, type SourceMap } from "../compiler/instrument.js";
+import { isInstrumented } from "../contract/index.js";
 
 const USAGE = `Usage: tsdb-instrument [options] [<file|dir>...]
 
@@ -41,10 +42,15 @@ Options:
   -h, --help                show this help
   -v, --version             show tsdb's version
 
-Outputs are named .js for .ts, .mjs for .mts, .cjs for .cts and .jsx for .tsx.
-Each file is written atomically. A file that fails (syntax error, unreadable)
-is reported as file:line:column: message with a code frame; the others are
-still written, and the exit status is 1.
+Outputs are named .js for .ts, .mjs for .mts, .cjs for .cts and .jsx for .tsx,
+and keep their source's permissions. Files tsdb instrumented already (an
+earlier output inside a tree) are skipped. When an output would be an input
+(compared by real path, links resolved), two inputs would share an output, or
+an output would replace a file tsdb did not write, nothing is written and the
+exit status is 1. Each file is written whole or not at all. A file that fails
+(syntax error, unreadable, disk full) is reported as file:line:column: message
+with a code frame, or with what failed; the others are still written, and the
+exit status is 1.
 `;
 
 type SourceType = "module" | "script" | "unambiguous";
@@ -139,7 +145,34 @@ function sourceTypeFor(file: string, options: Options): SourceType {
 
 const SKIP_DIRS = new Set(["node_modules", ".git"]);
 
-/** Every file under `root` (sorted, node_modules/.git/`skip` left out), as paths relative to `root`. */
+/** The real path of `path`, which may not exist yet: its nearest existing ancestor resolved, the rest appended. */
+function realOutput(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(realOutput(parent), basename(path));
+  }
+}
+
+/** True when `file` starts like a file tsdb instrumented (an earlier output lying in the tree). */
+function instrumentedAlready(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    const head = Buffer.alloc(4096);
+    return isInstrumented(head.toString("utf8", 0, readSync(fd, head, 0, head.length, 0)));
+  } catch {
+    return false; // unreadable: reported when it is read
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Every file under `root` (sorted, node_modules/.git and the folder whose real path is `skip`
+ * left out), as paths relative to `root`.
+ */
 function walk(root: string, skip: string | undefined): string[] {
   const files: string[] = [];
   const visit = (dir: string, rel: string) => {
@@ -147,7 +180,7 @@ function walk(root: string, skip: string | undefined): string[] {
       const path = join(dir, entry.name);
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (SKIP_DIRS.has(entry.name) || path === skip) continue;
+        if (SKIP_DIRS.has(entry.name) || (skip !== undefined && realOutput(path) === skip)) continue;
         visit(path, relPath);
       } else if (entry.isFile() || (entry.isSymbolicLink() && statOrNull(path)?.isFile())) {
         files.push(relPath);
@@ -221,12 +254,34 @@ function instrumentText(
   return { code: `${body}//# sourceMappingURL=${basename(out)}.map\n`, map: fixed };
 }
 
+/** A step of one job that failed, for the message. */
+class StepError extends Error {
+  constructor(
+    readonly step: string,
+    readonly cause: unknown,
+  ) {
+    super(`${step}: ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
+
+/** Runs `fn`; an error it throws says which step failed. */
+function step<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof InstrumentError) throw error;
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      throw new StepError(`${what}: nested too deeply for Babel (raise node's --stack-size)`, error);
+    }
+    throw new StepError(what, error);
+  }
+}
+
 function describe(error: unknown, file: string): string {
   if (error instanceof InstrumentError) {
     return `${display(file)}:${error.line}:${error.column}: ${error.reason}${error.frame ? "\n" + error.frame : ""}`;
   }
-  const e = error as { code?: string; message?: string };
-  if (e && typeof e.code === "string") return `${display(file)}: cannot read: ${e.message}`;
+  const e = error as { message?: string };
   return `${display(file)}: ${e?.message ?? String(error)}`;
 }
 
@@ -253,11 +308,14 @@ class Progress {
   }
 }
 
-/** The jobs for the inputs, or a usage error. */
-function plan(inputs: string[], options: Options): { jobs: Job[]; missing: string[] } {
+/** The jobs for the inputs, or a usage error; `conflicts` lists outputs that would destroy an input or each other. */
+function plan(inputs: string[], options: Options): { jobs: Job[]; missing: string[]; conflicts: string[] } {
   const jobs: Job[] = [];
   const missing: string[] = [];
+  /** real path of every input file (those not instrumented or copied too) */
+  const sources = new Set<string>();
   const outDir = options.outDir ? resolve(options.outDir) : undefined;
+  const realOutDir = outDir ? realOutput(outDir) : undefined;
   const includes = options.include.map((p) => minimatch.filter(p, { dot: true }));
   const excludes = options.exclude.map((p) => minimatch.filter(p, { dot: true }));
   const selected = (file: string, rootRelative: string) => {
@@ -273,8 +331,11 @@ function plan(inputs: string[], options: Options): { jobs: Job[]; missing: strin
     const path = resolve(input);
     const stat = statOrNull(path);
     if (stat?.isDirectory()) {
-      for (const rel of walk(path, outDir)) {
+      for (const rel of walk(path, realOutDir)) {
         const file = join(path, rel);
+        sources.add(realOutput(file));
+        // tsdb's own output lying in the tree (an earlier --out-dir) is neither instrumented again nor copied.
+        if (isSourceFile(file) && instrumentedAlready(file)) continue;
         const instrumenting = isSourceFile(file) && selected(file, rel);
         if (!instrumenting && !options.copyFiles) continue;
         const outRel = instrumenting ? outputName(rel) : rel;
@@ -283,12 +344,43 @@ function plan(inputs: string[], options: Options): { jobs: Job[]; missing: strin
     } else if (!stat) {
       missing.push(input);
     } else {
+      sources.add(realOutput(path));
       // A file named on the command line is instrumented whatever its extension and the globs.
       const out = outDir ? join(outDir, outputName(basename(path))) : options.outFile ? resolve(options.outFile) : undefined;
       jobs.push({ source: path, out, rootRelative: basename(path), kind: "instrument" });
     }
   }
-  return { jobs, missing };
+  return { jobs, missing, conflicts: conflicts(jobs, sources, options.sourceMaps === "file") };
+}
+
+/**
+ * Outputs that would overwrite an input (compared by real path: a symbolic link to a source is
+ * that source), a file tsdb did not instrument (a hand-written x.js beside x.ts), or that two
+ * inputs would both write (the second would silently win).
+ */
+function conflicts(jobs: Job[], sources: Set<string>, maps: boolean): string[] {
+  const found: string[] = [];
+  const writers = new Map<string, string>();
+  for (const job of jobs) {
+    if (!job.out) continue;
+    const outs = [job.out, ...(maps && job.kind === "instrument" ? [job.out + ".map"] : [])];
+    for (const out of outs) {
+      const real = realOutput(out);
+      const other = writers.get(real);
+      if (sources.has(real)) {
+        found.push(`${display(job.source)}: the output ${display(out)} is an input${real !== out ? ` (${display(real)})` : ""}`);
+      } else if (out === job.out && job.kind === "instrument" && statOrNull(real)?.isFile() && !instrumentedAlready(real)) {
+        found.push(
+          `${display(job.source)}: the output ${display(out)} exists and is not tsdb's output${real !== out ? ` (${display(real)})` : ""}`,
+        );
+      } else if (other !== undefined) {
+        found.push(`${display(job.source)} and ${display(other)}: both would be written to ${display(out)}`);
+      } else {
+        writers.set(real, job.source);
+      }
+    }
+  }
+  return found;
 }
 
 function runJobs(jobs: Job[], options: Options): { instrumented: number; copied: number; failed: number } {
@@ -300,34 +392,19 @@ function runJobs(jobs: Job[], options: Options): { instrumented: number; copied:
   };
   jobs.forEach((job, index) => {
     progress.update(index, job.source);
-    if (job.out === job.source) {
-      // --out-dir on top of the input: a copy is already there; instrumenting in place would lose the source.
-      if (job.kind === "instrument") {
-        counts.failed++;
-        report(`${display(job.source)}: not instrumented: the output would overwrite the source`);
-      }
-      return;
-    }
-    let text: Buffer;
     try {
-      text = readFileSync(job.source);
-    } catch (error) {
-      counts.failed++;
-      report(describe(error, job.source));
-      return;
-    }
-    try {
+      const text = step("cannot read", () => readFileSync(job.source));
+      // The output keeps the source's permissions (an executable script stays executable).
+      const mode = statSync(job.source).mode & 0o777;
       if (job.kind === "copy") {
-        mkdirSync(dirname(job.out!), { recursive: true });
-        writeFileAtomic(job.out!, text, statSync(job.source).mode & 0o777);
+        writeOut(job.out!, text, mode);
         counts.copied++;
         return;
       }
-      const { code, map } = instrumentText(text.toString("utf8"), job.source, job.out, options);
+      const { code, map } = step("cannot instrument", () => instrumentText(text.toString("utf8"), job.source, job.out, options));
       if (job.out) {
-        mkdirSync(dirname(job.out), { recursive: true });
-        if (map) writeFileAtomic(job.out + ".map", JSON.stringify(map) + "\n");
-        writeFileAtomic(job.out, code);
+        if (map) writeOut(job.out + ".map", JSON.stringify(map) + "\n");
+        writeOut(job.out, code, mode);
       } else {
         process.stdout.write(code);
       }
@@ -341,6 +418,17 @@ function runJobs(jobs: Job[], options: Options): { instrumented: number; copied:
   progress.update(jobs.length, jobs.at(-1)?.source ?? "");
   progress.clear();
   return counts;
+}
+
+/** Makes the output's folder and writes it whole (or not at all); the error says which failed. */
+function writeOut(file: string, data: string | Uint8Array, mode?: number): void {
+  step(`cannot create the folder ${display(dirname(file))}`, () => mkdirSync(dirname(file), { recursive: true }));
+  try {
+    writeFileAtomic(file, data, mode);
+  } catch (error) {
+    const failed = error as WriteError;
+    throw new StepError(`cannot ${failed.step} ${display(file)}`, failed.cause);
+  }
 }
 
 function plural(n: number, word: string): string {
@@ -374,7 +462,14 @@ function run(argv: string[]): number {
   try {
     if (options.outDir && options.outFile) throw new UsageError("--out-dir and --out-file cannot be used together");
     if (inputs.length === 0) return runStdin(options);
-    const { jobs, missing } = plan(inputs, options);
+    const { jobs, missing, conflicts } = plan(inputs, options);
+    if (conflicts.length > 0) {
+      for (const conflict of conflicts) process.stderr.write(`tsdb-instrument: ${conflict}\n`);
+      process.stderr.write(
+        "tsdb-instrument: nothing written: an output must not be an input, another input's output, or a file tsdb did not write\n",
+      );
+      return 1;
+    }
     for (const input of missing) process.stderr.write(`${input}: no such file or directory\n`);
     const counts = runJobs(jobs, options);
     counts.failed += missing.length;
@@ -404,11 +499,10 @@ function runStdin(options: Options): number {
   const filename = options.filename ? resolve(options.filename) : undefined;
   const out = options.outFile ? resolve(options.outFile) : undefined;
   try {
-    const { code, map } = instrumentText(text, filename, out, options);
+    const { code, map } = step("cannot instrument", () => instrumentText(text, filename, out, options));
     if (out) {
-      mkdirSync(dirname(out), { recursive: true });
-      if (map) writeFileAtomic(out + ".map", JSON.stringify(map) + "\n");
-      writeFileAtomic(out, code);
+      if (map) writeOut(out + ".map", JSON.stringify(map) + "\n");
+      writeOut(out, code);
     } else {
       process.stdout.write(code);
     }
