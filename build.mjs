@@ -44,6 +44,17 @@ for (const [file, text] of Object.entries(esm)) writeFileSync(join("dist", file)
 mkdirSync("dist/bin", { recursive: true });
 for (const [bin, target] of Object.entries({ "tsdb.js": "../debugger/main.js", "tsdb-instrument.js": "../cli/main.js" })) {
   const file = join("dist/bin", bin);
-  writeFileSync(file, `#!/usr/bin/env node\nrequire(${JSON.stringify(target)}).main(process.argv.slice(2));\n`);
+  // The Node version is checked before anything else loads: a clear message, not a half-working run.
+  writeFileSync(
+    file,
+    `#!/usr/bin/env node
+const problem = require("../common/node-version.js").unsupportedNode();
+if (problem) {
+  process.stderr.write(problem + "\\n");
+  process.exit(1);
+}
+require(${JSON.stringify(target)}).main(process.argv.slice(2));
+`,
+  );
   chmodSync(file, 0o755);
 }

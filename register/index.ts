@@ -14,6 +14,7 @@
  * hooks thread). Both use the same filter and the same on-disk cache.
  */
 import Module from "node:module";
+import { unsupportedNode } from "../common/node-version.js";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { defaultCacheDir, prepareCacheDir } from "./cache-dir.js";
@@ -106,6 +107,13 @@ function postToHooks(state: HooksState): void {
  * the function that removes it. Files already loaded stay as they are.
  */
 export function register(options: RegisterOptions = {}): () => void {
+  const old = unsupportedNode();
+  if (old) {
+    // Only the message: a stack into tsdb's files says nothing more.
+    const error = new Error(old);
+    error.stack = `Error: ${old}`;
+    throw error;
+  }
   const filter = resolveFilter(options);
   let cacheDir: string | null = null;
   if (options.cache !== false) {
