@@ -5,9 +5,12 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { cleanup, cli, node, registerCJS, registerESM, root, sandbox } from "./fixtures/register/harness.mjs";
 import { tempDir } from "./helpers/system.mjs";
+
+const require_ = createRequire(import.meta.url);
 
 const run = (cmd, args, cwd) => {
   const r = spawnSync(cmd, args, { cwd, encoding: "utf8", timeout: 300_000, env: { ...process.env, npm_config_update_notifier: "false" } });
@@ -27,15 +30,29 @@ test("npm pack from a fresh checkout: built, with declarations, README, LICENSE,
     const [packed] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], checkout));
     const shipped = new Set(packed.files.map((f) => f.path));
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-    const wanted = ["package.json", "README.md", "LICENSE", "dist/index.js", "dist/index.mjs", "dist/bin/tsdb.js", "dist/bin/tsdb-instrument.js"];
-    for (const entry of Object.values(pkg.exports)) if (typeof entry === "object") wanted.push(...Object.values(entry).map((p) => p.slice(2)));
+    const wanted = [
+      "package.json",
+      "README.md",
+      "LICENSE",
+      "dist/index.js",
+      "dist/index.mjs",
+      "dist/bin/tsdb.js",
+      "dist/bin/tsdb-instrument.js",
+    ];
+    for (const entry of Object.values(pkg.exports))
+      if (typeof entry === "object") wanted.push(...Object.values(entry).map((p) => p.slice(2)));
     for (const file of wanted) assert.ok(shipped.has(file), `${file} is shipped`);
-    for (const entry of Object.values(pkg.exports)) if (typeof entry === "object") assert.ok(entry.types, "a types condition for every entry point");
-    assert.ok([...shipped].some((f) => f.startsWith("docs/")), "docs ship");
-    assert.not.ok([...shipped].some((f) => f.startsWith("test/") || f.startsWith("bench/")));
+    for (const entry of Object.values(pkg.exports))
+      if (typeof entry === "object") assert.ok(entry.types, "a types condition for every entry point");
+    assert.ok(
+      [...shipped].some((f) => f.startsWith("docs/")),
+      "docs ship",
+    );
+    assert.not.ok([...shipped].some((f) => f.startsWith("test/") || (f.startsWith("bench/") && !f.endsWith(".md"))));
     // README links to files of the repository only where they ship.
     const readme = readFileSync(join(root, "README.md"), "utf8");
-    for (const [, target] of readme.matchAll(/\]\((?!https?:|#|mailto:)([^)#\s]+)/g)) assert.ok(shipped.has(target.replace(/^\.\//, "")), `README links ${target}, which ships`);
+    for (const [, target] of readme.matchAll(/\]\((?!https?:|#|mailto:)([^)#\s]+)/g))
+      assert.ok(shipped.has(target.replace(/^\.\//, "")), `README links ${target}, which ships`);
 
     // A consumer with the packed tarball installed.
     const consumer = join(work, "consumer");
@@ -65,7 +82,15 @@ unregister();
       ["node16", "node16"],
       ["esnext", "bundler"],
     ]) {
-      const options = { module, moduleResolution: resolution, strict: true, noEmit: true, skipLibCheck: false, types: ["node"], target: "es2022" };
+      const options = {
+        module,
+        moduleResolution: resolution,
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: ["node"],
+        target: "es2022",
+      };
       writeFileSync(join(consumer, "tsconfig.json"), JSON.stringify({ compilerOptions: options, files: ["debugger.ts"] }));
       const r = spawnSync(process.execPath, [tsc, "-p", "."], { cwd: consumer, encoding: "utf8" });
       assert.is(r.status, 0, `moduleResolution ${resolution}:\n${r.stdout}${r.stderr}`);
@@ -98,9 +123,6 @@ test("engines says >=20.6 (module.register, the ES module hook); an older Node g
     assert.not.match(r.stderr, "    at ");
   }
 });
-
-import { createRequire } from "node:module";
-const require_ = createRequire(import.meta.url);
 
 test.after(cleanup);
 
