@@ -47,7 +47,7 @@ export class Code {
  * a hidden class of its own: V8 then tracks the constness of `c`, `l` and `r`
  * per Key, and code whose flags never change compiles the tests away. The
  * same makes every read of a Key in the runtime megamorphic: the runtime goes
- * from a slot's id to the Code (`codes[id]`, one hidden class) instead.
+ * from a slot's id to the Code (`codes[id].deref()`, one hidden class) instead.
  */
 export interface Key {
   c: number;
@@ -57,6 +57,13 @@ export interface Key {
   readonly id: number;
 }
 
+/**
+ * Keeps each Code alive exactly as long as its Key: generated functions hold their Key (a
+ * module-level const they read at every entry), not the Code or the SourceFile, and `codes`
+ * holds Codes weakly. An ephemeron, so that the Key's shape stays as the fast path wants it.
+ */
+const codeOfKey = new WeakMap<object, Code>();
+
 function makeKey(code: Code): Key {
   const id = codes.length;
   const key: Record<string, unknown> = {};
@@ -65,7 +72,8 @@ function makeKey(code: Code): Key {
   key.l = 0;
   key.r = 0;
   key.id = id;
-  codes.push(code);
+  codes.push(new WeakRef(code));
+  codeOfKey.set(key, code);
   code._key = key as unknown as Key;
   return key as unknown as Key;
 }

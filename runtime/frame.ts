@@ -172,7 +172,7 @@ export function materialize(d: number): Frame {
   while (low > 1 && slots[low - 1] !== FRAME) low--;
   let frame = low > 1 ? frames[low - 1]! : null;
   for (let i = low; i <= d; i++) {
-    const code = codes[slots[i]];
+    const code = codes[slots[i]].deref()!;
     const made: Frame = new Frame(code);
     markLeaves(code);
     made.enter(i, frame);

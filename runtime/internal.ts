@@ -3,8 +3,10 @@
  * contract/index.ts), next to the public API. Not for programs: its names may
  * change with any release; the public API is `tsdb/runtime`.
  */
-import { RUNTIME_GLOBAL } from "../contract/index.js";
-import * as internal from "./internal.js";
+import { RUNTIME_GLOBAL, type RuntimeFunction } from "../contract/index.js";
+import { tdz } from "./frame.js";
+import { lines, slots, state } from "./stack.js";
+import * as trace from "./trace.js";
 
 export * from "./index.js";
 export { SourceFile } from "./code.js";
@@ -30,5 +32,34 @@ export {
   suspend,
 } from "./trace.js";
 
-// Code instrumented as a plain script (no module system) finds the runtime here.
-(globalThis as Record<symbol, unknown>)[Symbol.for(RUNTIME_GLOBAL)] ??= internal;
+/**
+ * What code instrumented as a plain script (no module system: a browser script, a `vm` context)
+ * finds on the global: the functions its header binds, and nothing more. Not `loadedfiles()` (it
+ * would let any code in the process read and rewrite every module's private bindings), not
+ * `settrace`/`getframe`: those are for a debugger, which imports `tsdb/runtime` as Python code
+ * imports `sys`. Frozen, and the global property cannot be replaced once set.
+ */
+const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" | "state", unknown>> = Object.freeze({
+  call: trace.call,
+  debuggerStatement: trace.debuggerStatement,
+  enterModule: trace.enterModule,
+  exception: trace.exception,
+  file: trace.file,
+  forAwait: trace.forAwait,
+  gen: trace.gen,
+  leave: trace.leave,
+  line: trace.line,
+  lineAt: trace.lineAt,
+  lineAtKept: trace.lineAtKept,
+  lineKept: trace.lineKept,
+  prim: trace.prim,
+  push: trace.push,
+  suspend: trace.suspend,
+  tdz,
+  slots,
+  lines,
+  state,
+});
+const key = Symbol.for(RUNTIME_GLOBAL);
+if (!Object.hasOwn(globalThis, key))
+  Object.defineProperty(globalThis, key, { value: forScripts, enumerable: false, writable: false, configurable: false });

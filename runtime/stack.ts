@@ -27,8 +27,12 @@ export const lines = new Int32Array(STACK_SIZE);
 /** Grows as deep as frames are made. */
 export const frames: (Frame | null | undefined)[] = [];
 
-/** Every Code by id (`slots` holds ids). */
-export const codes: Code[] = [];
+/**
+ * Every Code by id (`slots` holds ids), held weakly: a module evaluated again and again (jest's
+ * registry, hot reload) leaves its old Codes, and with them its scope, to the collector. A Code
+ * whose function can still run is alive: the function holds its Key, which keeps the Code (code.ts).
+ */
+export const codes: WeakRef<Code>[] = [];
 
 /** `sp` is the depth of the innermost running activation. */
 export const state = { sp: 0 };

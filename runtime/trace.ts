@@ -49,7 +49,28 @@ let watch: Watch | null = null;
 let capture = false;
 /** True while a trace function runs: events of code it calls are not reported (as in CPython). */
 let inTrace = false;
-const files: SourceFile[] = [];
+/** Instrumented files, held weakly (see `codes` in stack.ts); dead ones are dropped as the list grows. */
+let files: WeakRef<SourceFile>[] = [];
+let pruneAt = 64;
+
+/**
+ * Two copies of tsdb's runtime in one process (two installs: a debugger from one, instrumented
+ * code importing the other) never see each other's events. Each copy signs in on a global list;
+ * the second one says so, naming both.
+ */
+function signIn(): void {
+  const key = Symbol.for("tsdb.runtime.copies");
+  const g = globalThis as Record<symbol, string[] | undefined>;
+  const copies = g[key] ?? (g[key] = []);
+  copies.push(__filename);
+  if (copies.length === 2) {
+    process.emitWarning(
+      `two copies of tsdb's runtime are loaded (${copies[0]} and ${copies[1]}): code instrumented for one reports its events only to a debugger using the same copy. Install tsdb once (npm dedupe), or instrument with --runtime naming the debugger's copy.`,
+      { type: "TsdbWarning", code: "TSDB_TWO_RUNTIMES" },
+    );
+  }
+}
+signIn();
 
 // ---------------------------------------------------------------- public API
 
@@ -114,20 +135,25 @@ export function setdebuggerhook(hook: ((frame: Frame) => void) | null): void {
   debuggerHook = hook;
 }
 
-/** Files instrumented so far in this process. */
+/** Files instrumented so far in this process (those still alive). */
 export function loadedfiles(): readonly SourceFile[] {
-  return files;
+  const alive: SourceFile[] = [];
+  for (const ref of files) {
+    const file = ref.deref();
+    if (file !== undefined) alive.push(file);
+  }
+  return alive;
 }
 
-/** The code of every function and module top level instrumented so far in this process, in load order. */
+/** The code of every function and module top level instrumented so far in this process (still alive), in load order. */
 export function loadedcodes(): Code[] {
-  return files.flatMap((file) => file.codes);
+  return loadedfiles().flatMap((file) => file.codes);
 }
 
 // ------------------------------------------------------------------ flags
 
 function refresh(): void {
-  for (const file of files) refreshFile(file);
+  for (const file of loadedfiles()) refreshFile(file);
 }
 
 // Line table bits: see contract/index.ts.
@@ -179,7 +205,11 @@ export function file(
   access: ModuleAccess | null = null,
 ): SourceFile {
   const f = new SourceFile(filename, module, codes, scopes, names, access);
-  files.push(f);
+  files.push(new WeakRef(f));
+  if (files.length >= pruneAt) {
+    files = files.filter((ref) => ref.deref() !== undefined);
+    pruneAt = Math.max(64, files.length * 2);
+  }
   if (globalTrace !== null || watch !== null) refreshFile(f);
   return f;
 }
@@ -329,7 +359,7 @@ export function exception(d: number, error: unknown, leaving: boolean): void {
 
 /** The frame of a new generator/async activation: it keeps its identity across suspensions. */
 export function gen(key: Key): Frame {
-  const code = codes[key.id];
+  const code = codes[key.id].deref()!;
   markLeaves(code);
   return new FrameClass(code);
 }
