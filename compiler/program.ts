@@ -5,7 +5,7 @@
  */
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
-import { RUNTIME_GLOBAL } from "../contract/index.js";
+import { RUNTIME_GLOBAL, runtimeMissing } from "../contract/index.js";
 import type { FileContext, FunctionContext } from "./file-context.js";
 import { copyTopLevelFunctions } from "./early.js";
 import { epilogue, exceptionHook, prologue, rt } from "./emit.js";
@@ -185,7 +185,22 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
             t.conditionalExpression(
               t.binaryExpression("===", t.unaryExpression("typeof", id("require")), t.stringLiteral("function")),
               t.callExpression(id("require"), [t.stringLiteral(options.runtime)]),
-              t.memberExpression(id("globalThis"), t.callExpression(member(id("Symbol"), "for"), [t.stringLiteral(RUNTIME_GLOBAL)]), true),
+              // No require and no runtime on the global (a `vm` context): say so, not "reading 'file' of undefined".
+              t.logicalExpression(
+                "??",
+                t.memberExpression(
+                  id("globalThis"),
+                  t.callExpression(member(id("Symbol"), "for"), [t.stringLiteral(RUNTIME_GLOBAL)]),
+                  true,
+                ),
+                t.callExpression(
+                  t.arrowFunctionExpression(
+                    [],
+                    t.blockStatement([t.throwStatement(t.newExpression(id("Error"), [t.stringLiteral(runtimeMissing(options.filename))]))]),
+                  ),
+                  [],
+                ),
+              ),
             ),
           ),
         ]);

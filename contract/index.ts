@@ -58,6 +58,11 @@ export type RuntimeFunction =
 /** Where code instrumented as a plain script (no module system) finds the runtime: `globalThis[Symbol.for(RUNTIME_GLOBAL)]`. */
 export const RUNTIME_GLOBAL = "tsdb.runtime";
 
+/** The error code instrumented as a script throws where it finds neither `require` nor the runtime on the global. */
+export function runtimeMissing(filename: string): string {
+  return `tsdb: ${filename} was instrumented by tsdb, but tsdb's runtime is not loaded here (no require, nothing at globalThis[Symbol.for("${RUNTIME_GLOBAL}")]): load tsdb/runtime/internal in this context first, or run the uninstrumented file`;
+}
+
 /**
  * The prefix of every identifier tsdb adds to a file: `$t$`, or `$t0$`, `$t1$`... when the
  * source already contains it, so that no user binding can be shadowed or captured.
