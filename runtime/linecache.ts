@@ -8,8 +8,13 @@ import { readFileSync } from "node:fs";
 
 const cache = new Map<string, string[] | null>();
 
+/**
+ * Lines as V8 and Babel count them (positions in stack traces, line events): a line ends at
+ * `\r\n`, `\n`, a lone `\r`, U+2028 or U+2029 (inside a string literal too). Each keeps its
+ * terminator, so that the lines joined are the text.
+ */
 function splitLines(text: string): string[] {
-  const lines = text.split(/(?<=\n)/);
+  const lines = text.split(/(?<=\r\n|\r(?!\n)|[\n\u2028\u2029])/);
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   return lines;
 }
@@ -41,6 +46,5 @@ export function getsource(filename: string): string | undefined {
 export function getline(filename: string, lineno: number): string {
   const lines = linesOf(filename);
   if (lines === null || lineno < 1 || lineno > lines.length) return "";
-  const line = lines[lineno - 1];
-  return line.endsWith("\n") ? line : line + "\n";
+  return lines[lineno - 1].replace(/(?:\r\n|[\r\n\u2028\u2029])$/, "") + "\n";
 }
