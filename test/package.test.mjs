@@ -58,7 +58,9 @@ test("npm pack from a fresh checkout: built, with declarations, README, LICENSE,
     const consumer = join(work, "consumer");
     mkdirSync(join(consumer, "node_modules/tsdb"), { recursive: true });
     run("tar", ["-xzf", join(work, packed.filename), "-C", join(consumer, "node_modules/tsdb"), "--strip-components=1"], work);
-    symlinkSync(join(root, "node_modules/@types"), join(consumer, "node_modules/@types"), "dir");
+    // Only what a consumer has: @types/node, none of tsdb's devDependencies.
+    mkdirSync(join(consumer, "node_modules/@types"));
+    symlinkSync(join(root, "node_modules/@types/node"), join(consumer, "node_modules/@types/node"), "dir");
     writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", type: "module" }));
     writeFileSync(
       join(consumer, "debugger.ts"),
