@@ -14,10 +14,15 @@ export interface CodeFlags {
 
 /** The static part of a frame, as Python's code object (`f_code`). */
 export class Code {
-  /** @internal the flags generated code tests (set by the SourceFile right after) */
-  _key!: Key;
+  /**
+   * @internal the flags generated code tests (set by the SourceFile right after), held weakly:
+   * the Key is what keeps this code in `codes` (see `makeKey`)
+   */
+  _key!: WeakRef<Key>;
   /** @internal `_key.r` is 1 */
   _leaves = false;
+  /** @internal a copy of `_key.c`, for the runtime's own tests */
+  _calls = 0;
 
   constructor(
     /** @internal */
@@ -58,11 +63,14 @@ export interface Key {
 }
 
 /**
- * Keeps each Code alive exactly as long as its Key: generated functions hold their Key (a
- * module-level const they read at every entry), not the Code or the SourceFile, and `codes`
- * holds Codes weakly. An ephemeron, so that the Key's shape stays as the fast path wants it.
+ * Clears a code's entry in `codes` when its Key is collected. Generated functions hold their
+ * Key (a module-level const read at every entry), and nothing of the runtime holds a Key
+ * strongly: once a Key is gone no function of its code can run, and dropping the entry lets the
+ * Code, its SourceFile and the module scope that `access` closes over be collected.
  */
-const codeOfKey = new WeakMap<object, Code>();
+const dropCode = new FinalizationRegistry<number>((id) => {
+  codes[id] = undefined;
+});
 
 function makeKey(code: Code): Key {
   const id = codes.length;
@@ -72,9 +80,9 @@ function makeKey(code: Code): Key {
   key.l = 0;
   key.r = 0;
   key.id = id;
-  codes.push(new WeakRef(code));
-  codeOfKey.set(key, code);
-  code._key = key as unknown as Key;
+  codes.push(code);
+  code._key = new WeakRef(key as unknown as Key);
+  dropCode.register(key, id);
   return key as unknown as Key;
 }
 
@@ -82,7 +90,8 @@ function makeKey(code: Code): Key {
 export function markLeaves(code: Code): void {
   if (code._leaves) return;
   code._leaves = true;
-  code._key.r = 1;
+  const key = code._key.deref();
+  if (key !== undefined) key.r = 1;
 }
 
 /**
@@ -91,9 +100,17 @@ export function markLeaves(code: Code): void {
  */
 export type ModuleAccess = (name: string, value?: unknown, write?: boolean) => unknown;
 
+/**
+ * Each file's `access` by each of its Keys: an ephemeron, so that the closure (and the module
+ * scope it closes over) lives exactly as long as some function of the module can run. Nothing the
+ * runtime holds strongly (`codes`, a SourceFile) reaches the closure.
+ */
+const accessByKey = new WeakMap<Key, ModuleAccess>();
+
 export class SourceFile {
   readonly codes: Code[];
-  readonly keys: Key[];
+  /** One per code, held weakly (see `makeKey`). */
+  private readonly keyRefs: WeakRef<Key>[];
   /** lineFlags[n] !== 0: a line event on line n may be dispatched. */
   readonly lineFlags: Uint8Array;
 
@@ -104,7 +121,7 @@ export class SourceFile {
     readonly scopes: ScopeRow[],
     /** module-level binding names `access` knows */
     readonly moduleNames: readonly string[] = [],
-    readonly access: ModuleAccess | null = null,
+    access: ModuleAccess | null = null,
   ) {
     let maxLine = 0;
     this.codes = rows.map(([name, qualname, first, last, flags, lines]) => {
@@ -121,7 +138,28 @@ export class SourceFile {
         lines,
       );
     });
-    this.keys = this.codes.map(makeKey);
+    this.keyRefs = this.codes.map((code) => {
+      const key = makeKey(code);
+      if (access !== null) accessByKey.set(key, access);
+      return code._key;
+    });
     this.lineFlags = new Uint8Array(maxLine + 2);
+  }
+
+  /**
+   * One Key per code, for the file's header. It reads them right after `file()` returns, in the
+   * same job, so they are all there (a WeakRef's target made in a job lives at least to its end).
+   */
+  get keys(): (Key | undefined)[] {
+    return this.keyRefs.map((ref) => ref.deref());
+  }
+
+  /** Reads (and assigns) the file's module-level bindings; null when it has none or none of its code can run any more. */
+  get access(): ModuleAccess | null {
+    for (const ref of this.keyRefs) {
+      const key = ref.deref();
+      if (key !== undefined) return accessByKey.get(key) ?? null;
+    }
+    return null;
   }
 }

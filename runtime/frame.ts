@@ -172,7 +172,7 @@ export function materialize(d: number): Frame {
   while (low > 1 && slots[low - 1] !== FRAME) low--;
   let frame = low > 1 ? frames[low - 1]! : null;
   for (let i = low; i <= d; i++) {
-    const code = codes[slots[i]].deref()!;
+    const code = codes[slots[i]]!;
     const made: Frame = new Frame(code);
     markLeaves(code);
     made.enter(i, frame);
@@ -224,8 +224,9 @@ function localsHandler(frame: Frame): ProxyHandler<Record<string, unknown>> {
 /** A module-level binding read through the file's accessor; ABSENT when there is none or it is in its TDZ. */
 function moduleValue(frame: Frame, name: string): unknown {
   const file = frame.code.file;
-  if (file.access === null || !file.moduleNames.includes(name)) return ABSENT;
-  return tdz(() => file.access!(name));
+  const access = file.access;
+  if (access === null || !file.moduleNames.includes(name)) return ABSENT;
+  return tdz(() => access(name));
 }
 
 /** The scope `frame.eval` runs in: the snapshot's bindings and the debugger's keys, then the module's, then the globals. */

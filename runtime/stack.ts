@@ -28,11 +28,11 @@ export const lines = new Int32Array(STACK_SIZE);
 export const frames: (Frame | null | undefined)[] = [];
 
 /**
- * Every Code by id (`slots` holds ids), held weakly: a module evaluated again and again (jest's
- * registry, hot reload) leaves its old Codes, and with them its scope, to the collector. A Code
- * whose function can still run is alive: the function holds its Key, which keeps the Code (code.ts).
+ * Every Code by id (`slots` holds ids). An entry is cleared once its Key is collected (code.ts):
+ * no function of that code can run any more, and a module evaluated again and again (jest's
+ * registry, hot reload) leaves its old Codes, and with them its scope, to the collector.
  */
-export const codes: WeakRef<Code>[] = [];
+export const codes: (Code | undefined)[] = [];
 
 /** `sp` is the depth of the innermost running activation. */
 export const state = { sp: 0 };

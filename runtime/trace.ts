@@ -187,7 +187,9 @@ function refreshFile(file: SourceFile): void {
 
 /** Writes a flag only when it changes: a write V8 can see as a change deoptimizes code that tests it. */
 function setFlags(code: Code, c: number, l: number): void {
-  const key = code._key;
+  code._calls = c;
+  const key = code._key.deref();
+  if (key === undefined) return; // none of its functions can run any more
   if (key.c !== c) key.c = c;
   if (key.l !== l) key.l = l;
   if (c === 1) markLeaves(code);
@@ -359,7 +361,7 @@ export function exception(d: number, error: unknown, leaving: boolean): void {
 
 /** The frame of a new generator/async activation: it keeps its identity across suspensions. */
 export function gen(key: Key): Frame {
-  const code = codes[key.id].deref()!;
+  const code = codes[key.id]!;
   markLeaves(code);
   return new FrameClass(code);
 }
@@ -369,7 +371,7 @@ export function push(frame: Frame, scope: number, vals: unknown[]): number {
   const d = ++state.sp;
   lines[d] = frame._lineno;
   frame.enter(d, callerAt(d));
-  if (frame.code._key.c !== 0) {
+  if (frame.code._calls !== 0) {
     // A resume (scope 0) keeps the snapshot of the frame's last event: same scope, values as they were.
     if (scope !== 0) frame.see(scope, vals);
     callEvent(frame);
