@@ -29,27 +29,25 @@ const OWN_FILES = join(PACKAGE_ROOT, "dist") + sep;
 /**
  * Stack traces without tsdb's own frames (its loader, hooks, command line):
  * the program's stack as it would be without the debugger. Node's frames
- * that loaded tsdb's command line itself (between its last frame and Node's
- * entry point) go too.
+ * that loaded tsdb's command line itself (after its last frame) go too,
+ * however many of them the stack trace limit kept.
  */
 export function hideOwnFrames(text: string): string {
   if (!text.includes(OWN_FILES)) return text;
   const lines = text.split("\n");
   const own = (line: string) => /^\s+at /.test(line) && line.includes(OWN_FILES);
-  const out: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (!own(lines[i])) {
-      out.push(lines[i]);
-      continue;
-    }
-    // after tsdb's last frame of a trace: Node loading tsdb, up to its entry point
-    if (i + 1 < lines.length && !own(lines[i + 1]) && /^\s+at /.test(lines[i + 1])) {
-      let j = i + 1;
-      while (j < lines.length && /^\s+at .*\(node:internal\/modules\/cjs\/loader/.test(lines[j])) j++;
-      if (j < lines.length && /executeUserEntryPoint/.test(lines[j])) i = j - 1;
-    }
-  }
-  return out.join("\n");
+  const nodeInternal = (line: string) => /^\s+at (?:.*\()?node:internal\//.test(line);
+  let last = -1;
+  for (let i = 0; i < lines.length && /^\s+at |^[^\s]|^$/.test(lines[i]); i++) if (own(lines[i])) last = i;
+  return lines
+    .filter((line, i) => !own(line) && !(i > last && last >= 0 && nodeInternal(line) && precededByFrames(lines, last, i)))
+    .join("\n");
+}
+
+/** True when only stack frames stand between lines `from` and `to` (the same trace, not a cause printed after it). */
+function precededByFrames(lines: string[], from: number, to: number): boolean {
+  for (let i = from + 1; i < to; i++) if (!/^\s+at /.test(lines[i])) return false;
+  return true;
 }
 
 /** repr that never throws (a Proxy or a getter may). */

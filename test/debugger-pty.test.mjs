@@ -16,7 +16,7 @@ function drive(script, steps, env = {}) {
   const r = spawnSync(python, [join(fixtures, "pty_drive.py"), JSON.stringify(steps), process.execPath, tsdb, script], {
     cwd: fixtures,
     encoding: "utf8",
-    timeout: 60000,
+    timeout: 180000,
     env: { ...process.env, HOME: home, ...env },
   });
   const out = (r.stdout ?? "").replace(/\r/g, "").split(fixtures).join("$DIR");
