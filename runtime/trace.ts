@@ -396,21 +396,36 @@ export function suspend<T>(frame: Frame, value: T, yielded: boolean): T {
   return value;
 }
 
-/** Wraps the async iterator of `for await` so the frame leaves the stack while each step is awaited. */
+/**
+ * Wraps the async iterator of `for await` so the frame leaves the stack while each step is awaited.
+ * As the loop itself does: `next` is read once, when the loop starts; `return` only when the loop
+ * is left early (through the getter, so that null means no method and a throwing getter throws then).
+ */
 export function forAwait(iterable: unknown, frame: Frame): unknown {
   const method = (iterable as { [Symbol.asyncIterator]?: unknown } | null | undefined)?.[Symbol.asyncIterator];
   if (typeof method !== "function") return iterable;
-  const inner = method.call(iterable) as Record<string, (...args: unknown[]) => unknown>;
-  const step =
-    (name: string) =>
-    (...args: unknown[]) => {
-      const fn = inner[name];
-      if (frame._d !== 0) suspend(frame, undefined, false);
-      return fn.apply(inner, args);
-    };
-  const wrapper: Record<string | symbol, unknown> = { [Symbol.asyncIterator]: () => wrapper, next: step("next") };
-  if (inner.return !== undefined) wrapper.return = step("return");
-  if (inner.throw !== undefined) wrapper.throw = step("throw");
+  const inner = method.call(iterable) as { next: unknown; return?: unknown };
+  if (inner === null || (typeof inner !== "object" && typeof inner !== "function"))
+    throw new TypeError("Result of the Symbol.asyncIterator method is not an object");
+  const next = inner.next;
+  const leave = () => {
+    if (frame._d !== 0) suspend(frame, undefined, false);
+  };
+  const wrapper = {
+    [Symbol.asyncIterator]: () => wrapper,
+    next(...args: unknown[]): unknown {
+      leave();
+      return Reflect.apply(next as (...a: unknown[]) => unknown, inner, args);
+    },
+    get return(): ((...args: unknown[]) => unknown) | undefined {
+      const close = inner.return;
+      if (close === undefined || close === null) return undefined;
+      return (...args: unknown[]) => {
+        leave();
+        return Reflect.apply(close as (...a: unknown[]) => unknown, inner, args);
+      };
+    },
+  };
   return wrapper;
 }
 
