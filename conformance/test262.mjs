@@ -4,10 +4,12 @@
 // prints the counts. Options:
 //   --modes=plain,untraced,traced,bdb   (plain always runs: it is the reference)
 //   --dir=test/language   --filter=REGEX   --jobs=N   --timeout=MS
-//   --report=conformance/report/test262   (writes .json and .md)
+//   --report=conformance/report/test262   (writes .json and .md; each run as it ends in .runs.jsonl)
+//   --once     a test without strictness flags runs sloppy only (INTERPRETING.md asks for both)
+//   --resume   keep the runs already in .runs.jsonl (same modes), make the others
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { MODES, runTests } from "./test262/pool.mjs";
 import { markdown, summarize, writeReport } from "./test262/report.mjs";
@@ -22,6 +24,8 @@ const { values, positionals } = parseArgs({
     jobs: { type: "string" },
     timeout: { type: "string", default: "10000" },
     report: { type: "string", default: "conformance/report/test262" },
+    once: { type: "boolean", default: false },
+    resume: { type: "boolean", default: false },
   },
 });
 if (positionals.length !== 1) {
@@ -40,6 +44,16 @@ for (const mode of modes) if (!MODES.includes(mode)) throw new Error(`unknown mo
 let files = listTests(root, values.dir);
 if (values.filter) files = files.filter((f) => new RegExp(values.filter).test(f));
 
+const journal = `${resolve(values.report)}.runs.jsonl`;
+mkdirSync(dirname(journal), { recursive: true });
+const done =
+  values.resume && existsSync(journal)
+    ? readFileSync(journal, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
+if (!values.resume) writeFileSync(journal, "");
 const started = Date.now();
 let last = 0;
 const result = await runTests({
@@ -48,6 +62,9 @@ const result = await runTests({
   modes,
   jobs: values.jobs ? Number(values.jobs) : undefined,
   timeout: Number(values.timeout),
+  once: values.once,
+  done,
+  onRun: (run) => appendFileSync(journal, JSON.stringify(run) + "\n"),
   onProgress(done, total) {
     if (Date.now() - last > 10000 || done === total) {
       last = Date.now();
@@ -63,7 +80,8 @@ const summary = summarize(result, modes);
 const meta = {
   test262: commit,
   node: process.version,
-  directory: values.dir + (values.filter ? ` (filter ${values.filter})` : ""),
+  directory:
+    values.dir + (values.filter ? ` (filter ${values.filter})` : "") + (values.once ? ", tests without strictness flags sloppy only" : ""),
   seconds: Math.round((Date.now() - started) / 1000),
 };
 writeReport(resolve(values.report), summary, { title: "test262, plain vs instrumented", modes, meta });

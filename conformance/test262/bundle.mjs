@@ -2,7 +2,9 @@
 // so that every test gets its own runtime, its own frames and its own Bdb,
 // made of that realm's objects. Built from the package's own entry points
 // (`tsdb`, and the specifier that `instrument()` makes generated code import).
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { resolve } from "node:path";
 import { build } from "esbuild";
 import { instrument } from "tsdb/compiler";
 
@@ -31,6 +33,22 @@ export async function bundleSource(specifier = runtimeSpecifier()) {
     target: "node20",
     write: false,
     logLevel: "silent",
+    // The compiler (Babel) stays outside: only Bdb.run/runeval use it, and thousands of
+    // functions of Babel made anew in every realm would cost more than the test itself.
+    plugins: [
+      {
+        name: "compiler-outside",
+        setup(b) {
+          b.onResolve({ filter: /compiler\/index\.js$/ }, (args) => ({ path: resolve(args.resolveDir, args.path), external: true }));
+          // The shadow stack is preallocated (8 MB for 2^20 frames): made anew in every realm it costs
+          // more than most tests. 2^16 frames is still more than Node's own stack lets any program reach.
+          b.onLoad({ filter: /runtime[\\/]stack\.js$/ }, (args) => ({
+            contents: readFileSync(args.path, "utf8").replace(/STACK_SIZE = 1 << 20;/, "STACK_SIZE = 1 << 16;"),
+            loader: "js",
+          }));
+        },
+      },
+    ],
   });
   const body = result.outputFiles[0].text;
   return `(function (host) { const { require, process, queueMicrotask, console } = host; const module = { exports: {} }; (function (exports, module) {\n${body}\n})(module.exports, module); return module.exports; })`;

@@ -88,19 +88,34 @@ class Slot {
 }
 
 /**
- * Runs `files` (paths relative to the checkout `root`) in `modes`; resolves to
+ * Runs `files` (paths relative to the checkout `root`) in `modes` (`once`: a test without
+ * strictness flags sloppy only; `done`: runs already made, not made again; `onRun` gets each
+ * new run as it ends); resolves to
  * { runs: [{ file, run, results: { mode: result } }], skipped: [{ file, features }] }.
  */
-export function runTests({ root, files, modes = MODES, jobs = availableParallelism(), timeout = 10000, onProgress }) {
+export function runTests({
+  root,
+  files,
+  modes = MODES,
+  jobs = availableParallelism(),
+  timeout = 10000,
+  once = false,
+  done: already = [],
+  onRun,
+  onProgress,
+}) {
+  const finished = new Set(already.map((r) => `${r.file}\0${r.run}`));
   const queue = [];
   const skipped = [];
   for (const file of files) {
     const test = loadTest(root, file);
     if (test.skip) skipped.push({ file, features: test.skip });
-    for (const run of test.runs) queue.push({ id: queue.length, root, file, run, meta: test.meta, modes, timeout, results: {} });
+    for (const run of once ? test.runs.slice(0, 1) : test.runs) {
+      if (!finished.has(`${file}\0${run}`)) queue.push({ id: queue.length, root, file, run, meta: test.meta, modes, timeout, results: {} });
+    }
   }
-  const total = queue.length;
-  const runs = [];
+  const runs = [...already];
+  const total = runs.length + queue.length;
   return new Promise((resolve) => {
     const pool = {
       timeout,
@@ -112,7 +127,9 @@ export function runTests({ root, files, modes = MODES, jobs = availableParalleli
         else if (runs.length === total) this.close();
       },
       done(job) {
-        runs.push({ file: job.file, run: job.run, results: job.results });
+        const run = { file: job.file, run: job.run, results: job.results };
+        runs.push(run);
+        onRun?.(run);
         onProgress?.(runs.length, total);
         if (runs.length === total) this.close();
       },
@@ -125,7 +142,7 @@ export function runTests({ root, files, modes = MODES, jobs = availableParalleli
       },
     };
     const slots = [];
-    if (total === 0) return pool.close();
-    for (let i = 0; i < Math.max(1, Math.min(jobs, total)); i++) slots.push(new Slot(pool));
+    if (queue.length === 0) return pool.close();
+    for (let i = 0; i < Math.max(1, Math.min(jobs, queue.length)); i++) slots.push(new Slot(pool));
   });
 }
