@@ -21,7 +21,7 @@ const target = resolve("test/fixtures/test262");
 const groups = new Map();
 for (const file of listTests(root)) {
   if (loadTest(root, file).skip) continue;
-  const group = file.split("/").slice(0, 4).join("/");
+  const group = dirname(file).split("/").slice(0, 4).join("/");
   if (!groups.has(group)) groups.set(group, []);
   groups.get(group).push(file);
 }
