@@ -4,7 +4,9 @@
 // `bdb`: a Bdb stepping through every event) and, at exit, writes how many
 // files were instrumented and events seen to TSDB_CONFORMANCE_OUT.
 import { writeFileSync } from "node:fs";
-import { Bdb, loadedfiles, settrace } from "tsdb";
+import { Bdb, settrace } from "tsdb";
+// The files instrumented in this process (not public API: the count is evidence that the run was instrumented).
+import { loadedfiles } from "tsdb/runtime/internal";
 
 const mode = process.env.TSDB_CONFORMANCE_MODE ?? "untraced";
 let events = 0;

@@ -39,7 +39,7 @@ export async function bundleSource(specifier = runtimeSpecifier()) {
       {
         name: "compiler-outside",
         setup(b) {
-          b.onResolve({ filter: /compiler\/index\.js$/ }, (args) => ({ path: resolve(args.resolveDir, args.path), external: true }));
+          b.onResolve({ filter: /(^|\/)compiler\/[\w-]+\.js$/ }, (args) => ({ path: resolve(args.resolveDir, args.path), external: true }));
           // The shadow stack is preallocated (8 MB for 2^20 frames): made anew in every realm it costs
           // more than most tests. 2^16 frames is still more than Node's own stack lets any program reach.
           b.onLoad({ filter: /runtime[\\/]stack\.js$/ }, (args) => ({
