@@ -121,7 +121,13 @@ async function runMode(job, mode, instrumentFile) {
   } catch (error) {
     return verdict(isTimeout(error) ? "timeout" : "fail", `harness: ${describe(error)}`);
   } finally {
-    stop();
+    // Uninstalling the trace function can fail when the program broke what tsdb uses: a difference too.
+    try {
+      stop();
+    } catch (error) {
+      // biome-ignore lint/correctness/noUnsafeFinally: the failure to stop is the run's result
+      return verdict("fail", `tsdb: settrace(null) threw ${describe(error)}`);
+    }
   }
 }
 
