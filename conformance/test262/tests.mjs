@@ -53,7 +53,7 @@ const FRONTMATTER = /\/\*---([\s\S]*?)---\*\//;
 /** The frontmatter of a test's source: { flags, includes, features, negative }. */
 export function readMeta(source) {
   const match = FRONTMATTER.exec(source);
-  const meta = match ? (yaml.load(match[1]) ?? {}) : {};
+  const meta = match ? (yaml.safeLoad(match[1]) ?? {}) : {};
   return {
     flags: meta.flags ?? [],
     includes: meta.includes ?? [],
