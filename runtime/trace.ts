@@ -397,22 +397,26 @@ export function suspend<T>(frame: Frame, value: T, yielded: boolean): T {
 }
 
 /**
- * Wraps the async iterator of `for await` so the frame leaves the stack while each step is awaited.
- * As the loop itself does: `next` is read once, when the loop starts; `return` only when the loop
- * is left early (through the getter, so that null means no method and a throwing getter throws then).
+ * Wraps the iterator of `for await` so the frame leaves the stack while each step is awaited, for an
+ * async iterable and for a sync one alike (the engine then makes its async-from-sync iterator over
+ * the wrapper). As the loop itself does: `next` is read once, when the loop starts; `return` only
+ * when the loop is left early (through a getter, so that null means no method and a throwing getter
+ * throws then).
  */
 export function forAwait(iterable: unknown, frame: Frame): unknown {
-  const method = (iterable as { [Symbol.asyncIterator]?: unknown } | null | undefined)?.[Symbol.asyncIterator];
-  if (typeof method !== "function") return iterable;
+  const source = iterable as { [Symbol.asyncIterator]?: unknown; [Symbol.iterator]?: unknown } | null | undefined;
+  const asyncMethod = source?.[Symbol.asyncIterator];
+  const method = asyncMethod ?? source?.[Symbol.iterator];
+  // Not iterable: the loop throws its own TypeError.
+  if (typeof method !== "function" || (asyncMethod != null && typeof asyncMethod !== "function")) return iterable;
   const inner = method.call(iterable) as { next: unknown; return?: unknown };
   if (inner === null || (typeof inner !== "object" && typeof inner !== "function"))
-    throw new TypeError("Result of the Symbol.asyncIterator method is not an object");
+    throw new TypeError(`Result of the Symbol.${asyncMethod != null ? "asyncIterator" : "iterator"} method is not an object`);
   const next = inner.next;
   const leave = () => {
     if (frame._d !== 0) suspend(frame, undefined, false);
   };
   const wrapper = {
-    [Symbol.asyncIterator]: () => wrapper,
     next(...args: unknown[]): unknown {
       leave();
       return Reflect.apply(next as (...a: unknown[]) => unknown, inner, args);
@@ -426,7 +430,7 @@ export function forAwait(iterable: unknown, frame: Frame): unknown {
       };
     },
   };
-  return wrapper;
+  return asyncMethod != null ? { [Symbol.asyncIterator]: () => wrapper } : { [Symbol.iterator]: () => wrapper };
 }
 
 let repairQueued = false;
