@@ -4,7 +4,7 @@
 // (`tsdb`, and the specifier that `instrument()` makes generated code import).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { build } from "esbuild";
 import { instrument } from "tsdb/compiler";
 
@@ -42,10 +42,13 @@ export async function bundleSource(specifier = runtimeSpecifier()) {
           b.onResolve({ filter: /(^|\/)compiler\/[\w-]+\.js$/ }, (args) => ({ path: resolve(args.resolveDir, args.path), external: true }));
           // The shadow stack is preallocated (8 MB for 2^20 frames): made anew in every realm it costs
           // more than most tests. 2^16 frames is still more than Node's own stack lets any program reach.
-          b.onLoad({ filter: /runtime[\\/]stack\.js$/ }, (args) => ({
-            contents: readFileSync(args.path, "utf8").replace(/STACK_SIZE = 1 << 20;/, "STACK_SIZE = 1 << 16;"),
-            loader: "js",
-          }));
+          // tsdb's own files (CommonJS, one module function each in the bundle) keep their __filename and __dirname.
+          b.onLoad({ filter: /[\\/]dist[\\/].*\.js$/ }, (args) => {
+            let contents = readFileSync(args.path, "utf8");
+            if (/runtime[\\/]stack\.js$/.test(args.path)) contents = contents.replace(/STACK_SIZE = 1 << 20;/, "STACK_SIZE = 1 << 16;");
+            const names = `var __filename = ${JSON.stringify(args.path)}, __dirname = ${JSON.stringify(dirname(args.path))};`;
+            return { contents: `${names}${contents}`, loader: "js" };
+          });
         },
       },
     ],
