@@ -3,8 +3,8 @@
  * hot-path contract of contract/index.ts, described in docs/generated-code.md.
  */
 import * as t from "@babel/types";
-import { type KeyFlag, LINE_TRACED, type RuntimeFunction } from "../contract/index.js";
-import type { FileContext, FunctionContext, Site, SnapshotEntry } from "./file-context.js";
+import { type KeyFlag, LINE_TRACED, type RuntimeFunction, type ScopeRow } from "../contract/index.js";
+import type { FileContext, FunctionContext, Read, Site, SnapshotEntry } from "./file-context.js";
 import { cap } from "./snapshot.js";
 
 const id = (name: string) => t.identifier(name);
@@ -66,9 +66,10 @@ const MAX_WRITE_BACK = 6;
  * the row of the site before it in the source (-1: none). Returns the site's row.
  */
 export function completeSite(file: FileContext, fn: FunctionContext, free: SnapshotEntry[], site: Site, previous: number): number {
-  let entries = site.inWith ? [] : [...site.entries];
+  let entries = site.inWith ? [] : site.entries.filter((e) => e.read !== "hidden");
+  const hidden = site.inWith ? [] : site.entries.filter((e) => e.read === "hidden").map((e) => e.name);
   if (!site.inWith) {
-    const own = new Set(entries.map((e) => e.name));
+    const own = new Set([...entries.map((e) => e.name), ...hidden]);
     for (const entry of free) if (!own.has(entry.name)) entries.push(entry);
     entries = cap(entries);
     if (fn.usesArguments && !own.has("arguments")) entries.push({ name: "arguments", read: "direct", writable: false });
@@ -79,7 +80,10 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: Snaps
   entries.sort((a, b) => Number(b.writable) - Number(a.writable));
   const writable = entries.filter((e) => e.writable);
   site.array.elements = entries.map((e) => readBinding(file, e.name, e.read));
-  const scope = (site.scope.value = scopeNumber(file, [writable.length, ...entries.map((e) => e.name)]));
+  const identity = entries.map((e) => e.at ?? -1).join(",");
+  // The hidden names come after those of the values (see ScopeRow).
+  const row: ScopeRow = [writable.length, ...entries.map((e) => e.name), ...hidden];
+  const scope = (site.scope.value = scopeNumber(file, row, identity));
   if (site.line !== null && site.dispatch !== null && scope === previous && stableRow(fn, entries))
     keepSnapshot(file, site.line, scope, site.dispatch);
   if (writable.length === 0 || site.dispatch === null) return scope;
@@ -120,13 +124,18 @@ function writeBack(file: FileContext, names: string[]): t.Statement {
   return t.expressionStatement(t.assignmentExpression("=", t.arrayPattern(names.map(id)), id(file.names.w)));
 }
 
-function readBinding(file: FileContext, name: string, read: "direct" | "tdz"): t.Expression {
+function readBinding(file: FileContext, name: string, read: Read): t.Expression {
   const value = name === "this" ? t.thisExpression() : id(name);
   return read === "direct" ? value : rt(file, "tdz", [t.arrowFunctionExpression([], value)]);
 }
 
-export function scopeNumber(file: FileContext, row: [number, ...string[]]): number {
-  const key = row.join("\u0000");
+/**
+ * The row's number in the file's scope table. `identity` tells apart rows of the same names that
+ * hold other bindings (a block's `kind` and the outer `kind`): a frame's snapshot of one row must
+ * never be taken for the other's (`lineKept`).
+ */
+export function scopeNumber(file: FileContext, row: ScopeRow, identity = ""): number {
+  const key = row.join("\u0000") + "\u0001" + identity;
   let n = file.scopeIndex.get(key);
   if (n === undefined) {
     n = file.scopes.length;

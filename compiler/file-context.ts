@@ -8,8 +8,11 @@ import type * as t from "@babel/types";
 import type { CodeRow, RuntimeFunction, ScopeRow } from "../contract/index.js";
 import type { Names } from "./generated-names.js";
 
-/** How a site reads a binding: directly, or through a closure that survives the TDZ. */
-export type Read = "direct" | "tdz";
+/**
+ * How a site reads a binding: directly, or through a closure that survives the TDZ; "hidden": not
+ * at all, the name belongs to a binding in its TDZ that hides outer ones of the same name.
+ */
+export type Read = "direct" | "tdz" | "hidden";
 
 export interface SnapshotEntry {
   name: string;
@@ -17,6 +20,8 @@ export interface SnapshotEntry {
   writable: boolean;
   /** a function declaration or a function's own name: shown, never written back */
   fn?: boolean;
+  /** where the binding is declared: two bindings of one name are two different rows (see `scopeNumber`) */
+  at?: number;
   /** once the site is reached, the value stays the same for the rest of the activation (see `stableRow`) */
   stable?: boolean;
 }
@@ -52,7 +57,7 @@ export interface FunctionContext {
   /** how many of its sites store their line on the fast path (silent ones do not) */
   lineStores: number;
   /** how `this` is read: not at all, directly, or through a TDZ-safe closure (derived constructors) */
-  thisRead: Read | null;
+  thisRead: Exclude<Read, "hidden"> | null;
   lines: Set<number>;
 }
 

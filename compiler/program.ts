@@ -30,7 +30,7 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
     names: chooseNames(options.source),
     codes: [],
     scopes: [[0]],
-    scopeIndex: new Map([["0", 0]]),
+    scopeIndex: new Map([["0\u0001", 0]]),
     loopCount: 0,
     functions: [],
     generated: new WeakSet(),

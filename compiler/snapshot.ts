@@ -42,15 +42,21 @@ export function ownBindings(path: NodePath, fn: FunctionContext): SnapshotEntry[
   const out: SnapshotEntry[] = [];
   let values = 0;
   let functions = 0;
-  for (let scope: Scope | undefined = path.scope; scope; scope = scope.parent) {
+  // A site before a statement that is a scope of its own (a loop, a switch) is outside that scope.
+  const outside = path.scope.block === path.node && !path.isFunction() && !path.isProgram() && !path.isStaticBlock();
+  for (let scope: Scope | undefined = outside ? path.scope.parent : path.scope; scope; scope = scope.parent) {
     for (const binding of bindingsOf(scope)) {
       if (values >= MAX_SNAPSHOT && functions >= MAX_SNAPSHOT) break;
       const name = binding.identifier.name;
       if (seen.has(name)) continue;
-      const found = entry(binding, pos);
+      // Seen even when not shown: a binding in its TDZ still hides the outer ones of its name (reading
+      // `kind` there would read the inner `kind` and throw).
+      seen.add(name);
+      // Module-level bindings are not hidden: frame.eval reads them live, TDZ included (`moduleValue`).
+      const found = entry(binding, pos) ?? (scope.path.isProgram() ? null : { name, read: "hidden", writable: false });
       if (found === null) continue;
       found.stable = isStable(binding, found, fn);
-      seen.add(name);
+      found.at = binding.identifier.start ?? -1;
       if (found.fn ? functions++ >= MAX_SNAPSHOT : values++ >= MAX_SNAPSHOT) continue;
       out.push(found);
     }
@@ -121,7 +127,10 @@ function isStable(binding: Binding, found: SnapshotEntry, fn: FunctionContext): 
  * are not snapshotted: `frame.eval` reads them live through the file's module accessor.
  */
 export function freeEntry(binding: Binding): SnapshotEntry | null {
-  return binding.scope.path.isProgram() ? null : entry(binding, null);
+  if (binding.scope.path.isProgram()) return null;
+  const found = entry(binding, null);
+  if (found !== null) found.at = binding.identifier.start ?? -1;
+  return found;
 }
 
 /** Is `inner` the same scope as `outer` or nested in it? */

@@ -19,6 +19,8 @@ export const CODE_ASYNC = 2;
 /**
  * A scope table row: the names whose values a snapshot array holds, in order.
  * The first `writable` names can be assigned (their new values are written back).
+ * Names after the snapshot's values are hidden: bindings in their TDZ there, which hide outer
+ * bindings of the same name.
  */
 export type ScopeRow = [writable: number, ...names: string[]];
 

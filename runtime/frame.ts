@@ -94,12 +94,24 @@ export class Frame {
     return this.code.file.scopes[this._scope];
   }
 
-  /** @internal index of a binding in the snapshot row, or -1. */
+  /** @internal index of a binding in the snapshot row, or -1 (also for a hidden name: see `hides`). */
   private indexOf(name: string): number {
     const names = this.names;
     if (this._vals === null) return -1;
-    for (let i = 1; i < names.length; i++) if (names[i] === name) return i;
+    for (let i = 1; i <= this._vals.length; i++) if (names[i] === name) return i;
     return -1;
+  }
+
+  /**
+   * @internal Is `name` the name of a binding in its TDZ at the current point, one that hides
+   * bindings of the same name further out (module level, globals)? The row lists such names after
+   * those of its values.
+   */
+  hides(name: string): boolean {
+    const names = this.names;
+    if (this._vals === null) return false;
+    for (let i = this._vals.length + 1; i < names.length; i++) if (names[i] === name) return true;
+    return false;
   }
 
   /** @internal value of a binding of the snapshot, ABSENT when not bound or in its TDZ. */
@@ -123,7 +135,7 @@ export class Frame {
     const names = this.names;
     const out: string[] = [];
     if (this._vals !== null) {
-      for (let i = 1; i < names.length; i++) if (this._vals[i - 1] !== ABSENT) out.push(names[i] as string);
+      for (let i = 1; i <= this._vals.length; i++) if (this._vals[i - 1] !== ABSENT) out.push(names[i] as string);
     }
     return out;
   }
@@ -237,14 +249,17 @@ function scopeProxy(frame: Frame): object {
   return new Proxy(Object.create(null) as object, {
     has(_target, name) {
       if (typeof name !== "string" || name === "this") return false;
-      return name in locals || moduleValue(frame, name) !== ABSENT;
+      return name in locals || frame.hides(name) || moduleValue(frame, name) !== ABSENT;
     },
     get(_target, name) {
       if (name === Symbol.unscopables || typeof name !== "string") return undefined;
-      return name in locals ? locals[name] : moduleValue(frame, name);
+      if (name in locals) return locals[name];
+      if (frame.hides(name)) throw new ReferenceError(`Cannot access '${name}' before initialization`);
+      return moduleValue(frame, name);
     },
     set(_target, name, value) {
       if (typeof name !== "string") return false;
+      if (!(name in locals) && frame.hides(name)) throw new ReferenceError(`Cannot access '${name}' before initialization`);
       if (isModuleName(name)) file.access!(name, value, true);
       else locals[name] = value;
       return true;

@@ -202,7 +202,7 @@ test("breakpoints: by line, by file:line in another module, by function name; li
     > $DIR/lib.cjs(2)double()
     -> const r = v * 2;
     (tsdb) p r
-    *** ReferenceError: r is not defined
+    *** ReferenceError: Cannot access 'r' before initialization
     (tsdb) c
     result 9 10 38
     The program finished with exit code 0
@@ -1615,6 +1615,53 @@ test("where shows the functions awaiting an async function resumed by the event 
     *** Oldest frame
     (tsdb) c
     result 43
+    The program finished with exit code 0
+  `,
+  );
+});
+
+test("a block binding that shadows an outer one: next steps over it; before its declaration it is in its TDZ, in every frame", () => {
+  check(
+    "shadow.mjs",
+    ["n", "p kind", "s", "n", "p kind", "n", "p kind", "up", "p kind", "down", "n", "p kind", "c"],
+    `
+    > $DIR/shadow.mjs(8)<module>()
+    -> let kind = "module";
+    (tsdb) n
+    > $DIR/shadow.mjs(10)<module>()
+    -> let kind = pick();
+    (tsdb) p kind
+    *** ReferenceError: Cannot access 'kind' before initialization
+    (tsdb) s
+    --Call--
+    > $DIR/shadow.mjs(1)pick()
+    -> function pick() {
+    (tsdb) n
+    > $DIR/shadow.mjs(2)pick()
+    -> let kind = "outer";
+    (tsdb) p kind
+    *** ReferenceError: Cannot access 'kind' before initialization
+    (tsdb) n
+    > $DIR/shadow.mjs(4)pick()
+    -> let kind = "inner";
+    (tsdb) p kind
+    *** ReferenceError: Cannot access 'kind' before initialization
+    (tsdb) up
+    > $DIR/shadow.mjs(10)<module>()
+    -> let kind = pick();
+    (tsdb) p kind
+    *** ReferenceError: Cannot access 'kind' before initialization
+    (tsdb) down
+    > $DIR/shadow.mjs(4)pick()
+    -> let kind = "inner";
+    (tsdb) n
+    > $DIR/shadow.mjs(5)pick()
+    -> return kind;
+    (tsdb) p kind
+    'inner'
+    (tsdb) c
+    inner
+    module
     The program finished with exit code 0
   `,
   );
