@@ -3,9 +3,9 @@
  * hot-path contract of contract/index.ts, described in docs/generated-code.md.
  */
 import * as t from "@babel/types";
-import { type KeyFlag, LINE_TRACED, type RuntimeFunction, type ScopeRow } from "../contract/index.js";
-import type { FileContext, FunctionContext, Read, Site, SnapshotEntry } from "./file-context.js";
-import { cap } from "./snapshot.js";
+import { type KeyFlag, ROW_HIDDEN, ROW_WRITABLE, type RuntimeFunction, SITE_LINE_MASK, type ScopeRow } from "../contract/index.js";
+import type { FileContext, FunctionContext, RowEntry, Site } from "./file-context.js";
+import { layoutOf } from "./frame-values.js";
 
 const id = (name: string) => t.identifier(name);
 const num = (n: number) => t.numericLiteral(n);
@@ -34,108 +34,76 @@ function assign(target: t.LVal, value: t.Expression): t.ExpressionStatement {
 }
 
 /**
- * A site: `$L[$d] = line; if ($k.l && $B[line]) $T.line($d, scope, [values]);`
- * The snapshot array and scope number are filled in by `completeSite`.
+ * A line site: `$L[$d] = id; if ($k.l && $B[line] && $T.line($d)) { reload }`; a silent statement's
+ * (see silent.ts) stores its id only when it dispatches: `if ($k.l && $B[line] && $T.lineAt($d, id)) { reload }`.
+ * The id and the reload are filled in by `completeSite`.
  */
 export function lineSite(
   file: FileContext,
   fn: FunctionContext,
   line: number,
-  site: Omit<Site, "array" | "scope" | "dispatch" | "line">,
+  entries: RowEntry[],
+  inWith: boolean,
   silent: boolean,
 ): [t.Statement[], Site] {
-  const array = t.arrayExpression([]);
-  const scope = num(0);
-  // A silent statement's line is only stored when its event is dispatched (see silent.ts), and only
-  // a trace function wants it (bit 1 of the line table), not a locals capture (bit 2).
-  const wanted: t.Expression = t.memberExpression(id(file.names.B), num(line), true);
-  const test = t.logicalExpression("&&", keyFlag(file, fn, "l"), silent ? t.binaryExpression("&", wanted, num(LINE_TRACED)) : wanted);
-  const call = silent
-    ? rt(file, "lineAt", [id(file.names.d), num(line), scope, array])
-    : rt(file, "line", [id(file.names.d), scope, array]);
-  const dispatch = t.ifStatement(test, t.expressionStatement(call));
-  const statements = silent ? [dispatch] : [assign(at(file.names.L, file), num(line)), dispatch];
-  return [statements, { ...site, array, scope, dispatch, line: { line, silent } }];
+  const site: Site = { entries, inWith, line, id: num(0), reload: t.blockStatement([]) };
+  const test = t.logicalExpression("&&", keyFlag(file, fn, "l"), t.memberExpression(id(file.names.B), num(line), true));
+  const call = silent ? rt(file, "lineAt", [id(file.names.d), site.id]) : rt(file, "line", [id(file.names.d)]);
+  const dispatch = t.ifStatement(t.logicalExpression("&&", test, call), site.reload!);
+  return [silent ? [dispatch] : [assign(at(file.names.L, file), site.id), dispatch], site];
 }
 
-/** At most this many bindings are written back (the innermost ones: what a user at a prompt assigns). */
-const MAX_WRITE_BACK = 6;
+/** A statement that can call out but has no line site (its line is the one before): `$L[$d] = id;` for its row. */
+export function storeSite(file: FileContext, line: number, entries: RowEntry[], inWith: boolean): [t.Statement, Site] {
+  const site: Site = { entries, inWith, line, id: num(0), reload: null };
+  return [assign(at(file.names.L, file), site.id), site];
+}
 
 /**
- * Fills in a site's snapshot: values, scope row, and the write-back of writable bindings. `previous`:
- * the row of the site before it in the source (-1: none). Returns the site's row.
+ * Fills in a site: its row (own bindings, then those of enclosing functions it refers to, `this`,
+ * `arguments`), its id, and the reload of the writable bindings whose slot holds their value.
  */
-export function completeSite(file: FileContext, fn: FunctionContext, free: SnapshotEntry[], site: Site, previous: number): number {
-  let entries = site.inWith ? [] : site.entries.filter((e) => e.read !== "hidden");
-  const hidden = site.inWith ? [] : site.entries.filter((e) => e.read === "hidden").map((e) => e.name);
+export function completeSite(file: FileContext, fn: FunctionContext, free: RowEntry[], site: Site): void {
+  const entries = site.inWith ? [] : [...site.entries];
   if (!site.inWith) {
-    const own = new Set([...entries.map((e) => e.name), ...hidden]);
+    const own = new Set(entries.map((e) => e.name));
     for (const entry of free) if (!own.has(entry.name)) entries.push(entry);
-    entries = cap(entries);
-    if (fn.usesArguments && !own.has("arguments")) entries.push({ name: "arguments", read: "direct", writable: false });
+    const layout = layoutOf(fn.path.node);
+    if (layout.argumentsSlot >= 0 && !own.has("arguments"))
+      entries.push({ name: "arguments", slot: layout.argumentsSlot, index: -1, writable: false });
   }
-  if (fn.thisRead !== null) entries.push({ name: "this", read: fn.thisRead, writable: false, stable: fn.thisRead === "direct" });
-  let budget = MAX_WRITE_BACK;
-  entries = entries.map((e) => (e.writable && !fn.free.has(e.name) && budget-- > 0 ? e : { ...e, writable: false }));
-  entries.sort((a, b) => Number(b.writable) - Number(a.writable));
-  const writable = entries.filter((e) => e.writable);
-  site.array.elements = entries.map((e) => readBinding(file, e.name, e.read));
+  const layout = layoutOf(fn.path.node);
+  if (layout.newTargetSlot >= 0) entries.push({ name: "new.target", slot: layout.newTargetSlot, index: -1, writable: false });
+  if (layout.thisSlot >= 0) entries.push({ name: "this", slot: layout.thisSlot, index: fn.thisRead === "tdz" ? -2 : -1, writable: false });
+  const row: ScopeRow = entries.map((e) => [e.name, e.slot, e.index, (e.writable ? ROW_WRITABLE : 0) | (e.hidden ? ROW_HIDDEN : 0)]);
   const identity = entries.map((e) => e.at ?? -1).join(",");
-  // The hidden names come after those of the values (see ScopeRow).
-  const row: ScopeRow = [writable.length, ...entries.map((e) => e.name), ...hidden];
-  const scope = (site.scope.value = scopeNumber(file, row, identity));
-  if (site.line !== null && site.dispatch !== null && scope === previous && stableRow(fn, entries))
-    keepSnapshot(file, site.line, scope, site.dispatch);
-  if (writable.length === 0 || site.dispatch === null) return scope;
-  // if ($k.l && $B[n] && ($w = $T.line(...))) [a, b] = $w;
-  const call = (site.dispatch.consequent as t.ExpressionStatement).expression;
-  site.dispatch.test = t.logicalExpression("&&", site.dispatch.test, t.assignmentExpression("=", id(file.names.w), call));
-  site.dispatch.consequent = writeBack(
-    file,
-    writable.map((e) => e.name),
-  );
-  return scope;
+  site.id.value = siteId(file, site.line, scopeNumber(file, row, identity));
+  if (site.reload === null) return;
+  const values = file.names.other("vs");
+  site.reload.body = entries
+    .filter((e) => e.writable && e.index === -1 && !e.hidden)
+    .map((e) => assign(id(e.name), t.memberExpression(id(values), num(e.slot), true)));
 }
 
-/**
- * Can a `line` site reuse the snapshot the frame holds when that one has the same row? Yes when no
- * value of the row can change during the activation: every entry is stable, and neither
- * `arguments` (aliasing parameters) nor a direct `eval` can assign them.
- */
-function stableRow(fn: FunctionContext, entries: SnapshotEntry[]): boolean {
-  return !fn.usesArguments && !fn.evals && entries.every((e) => e.stable === true);
-}
-
-/**
- * `$T.lineKept($d, scope) ?? $T.line($d, scope, [values])`: the array is only built when the
- * frame's last snapshot has another row (or there is no frame yet). See runtime/trace.ts. Only
- * where the site before it in the source has the same row: elsewhere the frame's snapshot has
- * another row most of the time, and the first call would be wasted.
- */
-function keepSnapshot(file: FileContext, site: NonNullable<Site["line"]>, scope: number, dispatch: t.IfStatement): void {
-  const statement = dispatch.consequent as t.ExpressionStatement;
-  const d = id(file.names.d);
-  const kept = site.silent ? rt(file, "lineAtKept", [d, num(site.line), num(scope)]) : rt(file, "lineKept", [d, num(scope)]);
-  statement.expression = t.logicalExpression("??", kept, statement.expression);
-}
-
-/** `[a, b] = $w;` (the writable bindings come first in the snapshot) */
-function writeBack(file: FileContext, names: string[]): t.Statement {
-  return t.expressionStatement(t.assignmentExpression("=", t.arrayPattern(names.map(id)), id(file.names.w)));
-}
-
-function readBinding(file: FileContext, name: string, read: Read): t.Expression {
-  const value = name === "this" ? t.thisExpression() : id(name);
-  return read === "direct" ? value : rt(file, "tdz", [t.arrowFunctionExpression([], value)]);
+/** The id of the site of `line` showing row `row` (see contract SITE_LINE_BITS). */
+function siteId(file: FileContext, line: number, row: number): number {
+  const key = `${line}:${row}`;
+  let n = file.siteIds.get(key);
+  if (n === undefined) {
+    const variant = file.siteVariants.get(line) ?? 0;
+    file.siteVariants.set(line, variant + 1);
+    n = line + variant * (SITE_LINE_MASK + 1);
+    file.siteIds.set(key, n);
+  }
+  return n;
 }
 
 /**
  * The row's number in the file's scope table. `identity` tells apart rows of the same names that
- * hold other bindings (a block's `kind` and the outer `kind`): a frame's snapshot of one row must
- * never be taken for the other's (`lineKept`).
+ * hold other bindings (a block's `kind` and the outer `kind`).
  */
 export function scopeNumber(file: FileContext, row: ScopeRow, identity = ""): number {
-  const key = row.join("\u0000") + "\u0001" + identity;
+  const key = JSON.stringify(row) + "\u0001" + identity;
   let n = file.scopeIndex.get(key);
   if (n === undefined) {
     n = file.scopes.length;
@@ -150,44 +118,60 @@ export function scopeNumber(file: FileContext, row: ScopeRow, identity = ""): nu
 export interface Prologue {
   /** statements before the `try` */
   enter: t.Statement[];
-  /** the call-event site, whose snapshot is completed with the function */
+  /** the call-event site, whose row is completed with the function */
   site: Site;
 }
 
 /**
  * Entry of a synchronous function (or module):
- *   const $d = ++$R.sp; $S[$d] = $k.id; $L[$d] = first; let $r, $w;
- *   if ($k.c) $T.call($d, scope, [params]);
- * Entry of a resumable one:
- *   const $fo = $T.gen($k); let $d = $T.push($fo, scope, [params]), $r, $v, $w;
+ *   const $d = ++$R.sp; $S[$d] = $k.id; $L[$d] = id; const $vs = $V[$d] || $T.vals($d); let $r, $u;
+ *   stores (parameters, this, arguments, accessors);
+ *   if ($k.c && $T.call($d)) { reload };
+ * Entry of a resumable one (its values are its frame's own):
+ *   const $fo = $T.gen($k), $vs = $fo._v; stores; let $d = $T.push($fo, id), $r, $v, $u;
  */
-export function prologue(file: FileContext, fn: FunctionContext, first: number, entries: Site["entries"], inWith: boolean): Prologue {
+export function prologue(
+  file: FileContext,
+  fn: FunctionContext,
+  first: number,
+  entries: RowEntry[],
+  inWith: boolean,
+  stores: t.Statement[],
+): Prologue {
   const n = file.names;
   const key = id(n.key(fn.index));
-  const array = t.arrayExpression([]);
-  const scope = num(0);
+  const values = id(n.other("vs"));
+  const site: Site = { entries, inWith, line: first, id: num(0), reload: null };
   const enter: t.Statement[] = [];
-  let dispatch: t.IfStatement | null = null;
   if (fn.resumable) {
-    enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(n.fo), rt(file, "gen", [key]))]));
     enter.push(
-      t.variableDeclaration("let", [
-        t.variableDeclarator(id(n.d), rt(file, "push", [id(n.fo), scope, array])),
-        t.variableDeclarator(id(n.r)),
-        t.variableDeclarator(id(n.v)),
-        t.variableDeclarator(id(n.w)),
+      t.variableDeclaration("const", [
+        t.variableDeclarator(id(n.fo), rt(file, "gen", [key])),
+        t.variableDeclarator(values, t.memberExpression(id(n.fo), id("_v"))),
       ]),
     );
-    // Resumable frames report `call` from the runtime, which cannot write back into the snapshot's bindings.
+    enter.push(...stores);
+    enter.push(
+      t.variableDeclaration("let", [
+        t.variableDeclarator(id(n.d), rt(file, "push", [id(n.fo), site.id])),
+        t.variableDeclarator(id(n.r)),
+        t.variableDeclarator(id(n.v)),
+        t.variableDeclarator(id(n.other("u"))),
+      ]),
+    );
+    // Resumable frames report `call` from the runtime, before any code of theirs could copy a write back.
   } else {
+    site.reload = t.blockStatement([]);
     enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(n.d), t.updateExpression("++", sp(file), true))]));
     enter.push(assign(at(n.S, file), t.memberExpression(key, id("id"))));
-    enter.push(assign(at(n.L, file), num(first)));
-    enter.push(t.variableDeclaration("let", [t.variableDeclarator(id(n.r)), t.variableDeclarator(id(n.w))]));
-    dispatch = t.ifStatement(keyFlag(file, fn, "c"), t.expressionStatement(rt(file, "call", [id(n.d), scope, array])));
-    enter.push(dispatch);
+    enter.push(assign(at(n.L, file), site.id));
+    const own = t.logicalExpression("||", t.memberExpression(id(n.other("V")), id(n.d), true), rt(file, "vals", [id(n.d)]));
+    enter.push(t.variableDeclaration("const", [t.variableDeclarator(values, own)]));
+    enter.push(t.variableDeclaration("let", [t.variableDeclarator(id(n.r)), t.variableDeclarator(id(n.other("u")))]));
+    enter.push(...stores);
+    enter.push(t.ifStatement(t.logicalExpression("&&", keyFlag(file, fn, "c"), rt(file, "call", [id(n.d)])), site.reload));
   }
-  return { enter, site: { entries, inWith, array, scope, dispatch, line: null } };
+  return { enter, site };
 }
 
 /** `if ($fo._d === 0) $d = $T.push($fo, 0, []);` — a resumable frame coming back after a suspension. */
@@ -195,7 +179,7 @@ export function resume(file: FileContext): t.Statement {
   const n = file.names;
   return t.ifStatement(
     t.binaryExpression("===", t.memberExpression(id(n.fo), id("_d")), num(0)),
-    assign(id(n.d), rt(file, "push", [id(n.fo), num(0), t.arrayExpression([])])),
+    assign(id(n.d), rt(file, "push", [id(n.fo), num(0)])),
   );
 }
 
@@ -217,7 +201,26 @@ export function epilogue(file: FileContext, fn: FunctionContext, value: t.Expres
     t.binaryExpression("!==", at(n.S, file), t.memberExpression(key, id("id"))),
   );
   const pop = assign(sp(file), t.binaryExpression("-", id(n.d), num(1)));
-  return [t.ifStatement(test, t.expressionStatement(rt(file, "leave", [id(n.d), value])), pop)];
+  return [t.ifStatement(test, t.expressionStatement(rt(file, "leave", [id(n.d), value])), pop), ...clearValues(file, fn)];
+}
+
+/**
+ * `$vs[0] = $vs[1] = void 0;`: a returned frame's values must not keep objects alive (the depth's
+ * array is reused by the next call at that depth), and a `var` reads undefined until assigned.
+ */
+function clearValues(file: FileContext, fn: FunctionContext): t.Statement[] {
+  const size = layoutOf(fn.path.node).size;
+  if (size === 0) return [];
+  const values = id(file.names.other("vs"));
+  if (size > 8)
+    return [
+      t.expressionStatement(
+        t.callExpression(t.memberExpression(values, id("fill")), [t.unaryExpression("void", num(0)), num(0), num(size)]),
+      ),
+    ];
+  let chain: t.Expression = t.unaryExpression("void", num(0));
+  for (let i = size - 1; i >= 0; i--) chain = t.assignmentExpression("=", t.memberExpression(values, num(i), true), chain);
+  return [t.expressionStatement(chain)];
 }
 
 /** `try { body } catch ($e) { hook; throw $e } finally { epilogue }` */
@@ -236,7 +239,7 @@ export function suspension(file: FileContext, kind: "await" | "yield" | "yield*"
   file.generated.add(wait);
   return t.sequenceExpression([
     t.assignmentExpression("=", id(n.v), wait),
-    t.assignmentExpression("=", id(n.d), rt(file, "push", [id(n.fo), num(0), t.arrayExpression([])])),
+    t.assignmentExpression("=", id(n.d), rt(file, "push", [id(n.fo), num(0)])),
     id(n.v),
   ]);
 }

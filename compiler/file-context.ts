@@ -3,42 +3,35 @@
  * table it will emit, and for each function being instrumented the sites
  * (statement starts) whose snapshots are completed when the function is.
  */
-import type { NodePath, Scope } from "@babel/traverse";
+import type { Binding, NodePath, Scope } from "@babel/traverse";
 import type * as t from "@babel/types";
 import type { CodeRow, RuntimeFunction, ScopeRow } from "../contract/index.js";
 import type { Names } from "./generated-names.js";
 
-/**
- * How a site reads a binding: directly, or through a closure that survives the TDZ; "hidden": not
- * at all, the name belongs to a binding in its TDZ that hides outer ones of the same name.
- */
-export type Read = "direct" | "tdz" | "hidden";
-
-export interface SnapshotEntry {
+/** A binding a site shows: where its value is (frame-values.ts), or a hidden name (in its TDZ there). */
+export interface RowEntry {
   name: string;
-  read: Read;
+  /** the slot of the frame's value array; -1 for a hidden name */
+  slot: number;
+  /** -1: the slot holds the value; -2: the slot holds a thunk (`this` in a derived constructor); else the accessor's case */
+  index: number;
   writable: boolean;
-  /** a function declaration or a function's own name: shown, never written back */
-  fn?: boolean;
-  /** where the binding is declared: two bindings of one name are two different rows (see `scopeNumber`) */
+  hidden?: boolean;
+  /** where the binding is declared: two bindings of one name are two different rows */
   at?: number;
-  /** once the site is reached, the value stays the same for the rest of the activation (see `stableRow`) */
-  stable?: boolean;
 }
 
-/** A place that reports an event and hands the runtime a snapshot of the bindings in scope. */
+/** A place whose id the frame's line slot holds while the frame runs there: a line, and the bindings shown. */
 export interface Site {
-  /** bindings of the function's own scopes visible here (free variables are added when the function is done) */
-  entries: SnapshotEntry[];
+  /** bindings of the function's own scopes visible here (those of enclosing functions are added when the function is done) */
+  entries: RowEntry[];
   /** inside a `with` body: only `this` is read */
   inWith: boolean;
-  /** the snapshot array and scope index in the emitted call, filled in when the function is done */
-  array: t.ArrayExpression;
-  scope: t.NumericLiteral;
-  /** the statement that tests and dispatches; gets the write-back when there are writable bindings (null: no write-back) */
-  dispatch: t.IfStatement | null;
-  /** a `line` event site: its line, and whether it is silent (stores its line only when dispatched); null for a `call` site */
-  line: { line: number; silent: boolean } | null;
+  line: number;
+  /** the site id in the emitted code, filled in when the function is done */
+  id: t.NumericLiteral;
+  /** the statements that copy values the runtime changed into the variables (null: the site cannot dispatch) */
+  reload: t.BlockStatement | null;
 }
 
 export interface FunctionContext {
@@ -49,16 +42,20 @@ export interface FunctionContext {
   /** generators, async functions and modules with top-level await leave and re-enter the stack */
   resumable: boolean;
   sites: Site[];
-  /** bindings of enclosing functions (or the module) this function refers to */
-  free: Map<string, SnapshotEntry>;
+  /** bindings of enclosing functions (not the module's) this function refers to */
+  free: Map<string, Binding>;
   usesArguments: boolean;
+  /** refers to `new.target` (a class constructor always shows it) */
+  usesNewTarget: boolean;
   /** a direct `eval` in it (or in a function inside it) could assign any of its bindings */
   evals: boolean;
   /** how many of its sites store their line on the fast path (silent ones do not) */
   lineStores: number;
   /** how `this` is read: not at all, directly, or through a TDZ-safe closure (derived constructors) */
-  thisRead: Exclude<Read, "hidden"> | null;
+  thisRead: "direct" | "tdz" | null;
   lines: Set<number>;
+  /** the own entries of the last site made (a statement without a line site gets one of its own when they differ) */
+  lastRow: string;
 }
 
 export interface FileContext {
@@ -66,6 +63,9 @@ export interface FileContext {
   codes: CodeRow[];
   scopes: ScopeRow[];
   scopeIndex: Map<string, number>;
+  /** site ids by `line:row`, and how many sites each line has (a site id is line + variant << SITE_LINE_BITS) */
+  siteIds: Map<string, number>;
+  siteVariants: Map<number, number>;
   loopCount: number;
   functions: FunctionContext[];
   /** nodes tsdb made, which its visitors must not instrument again */

@@ -10,6 +10,7 @@ import type { FileContext, FunctionContext } from "./file-context.js";
 import { copyTopLevelFunctions } from "./early.js";
 import { epilogue, exceptionHook, prologue, rt } from "./emit.js";
 import { chooseNames } from "./generated-names.js";
+import { classify, layoutOf, store } from "./frame-values.js";
 import { ownBindings } from "./snapshot.js";
 import { finishSites, insertSites, openFunction, visitor } from "./visitors.js";
 
@@ -29,20 +30,28 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
   const file: FileContext = {
     names: chooseNames(options.source),
     codes: [],
-    scopes: [[0]],
-    scopeIndex: new Map([["0\u0001", 0]]),
+    scopes: [[]],
+    scopeIndex: new Map([["[]\u0001", 0]]),
+    siteIds: new Map(),
+    siteVariants: new Map(),
     loopCount: 0,
     functions: [],
     generated: new WeakSet(),
     runtimeUsed: new Set(),
     earlyCopies: new Map(),
   };
-  const moduleFn = openFunction(file, program, "<module>", "<module>", 0, false, null);
+  // The module's `this` (undefined in an ES module, `module.exports` in CommonJS) has a slot.
+  const moduleFn = openFunction(file, program, "<module>", "<module>", 0, false, "direct");
   file.codes[0][2] = 1;
   const copies = copyTopLevelFunctions(program, file);
+  classify(program, file.names.other(""));
+  const layout = layoutOf(program.node);
+  layout.thisSlot = layout.size++;
   program.traverse(visitor, file);
   const body = guardStatements(file, moduleFn, insertSites(program.node.body));
-  const pro = prologue(file, moduleFn, 1, ownBindings(program, moduleFn), false);
+  const pro = prologue(file, moduleFn, 1, ownBindings(program, moduleFn), false, [
+    store(file.names.other("vs"), layout.thisSlot, t.thisExpression()),
+  ]);
   moduleFn.sites.push(pro.site);
   finishSites(file, moduleFn);
   const end = epilogue(file, moduleFn, t.unaryExpression("void", t.numericLiteral(0)));
@@ -157,17 +166,27 @@ function moduleAccess(file: FileContext, program: NodePath<t.Program>): [t.Expre
   const id = (name: string) => t.identifier(name);
   const [name, value, write] = [file.names.other("an"), file.names.other("av"), file.names.other("aw")];
   const bindings = Object.values(program.scope.bindings).filter((b) => ["var", "let", "const", "hoisted", "module"].includes(b.kind));
-  const cases = bindings.map((b) => {
-    const n = b.identifier.name;
+  const entries: [string, boolean][] = bindings.map((b) => [
+    b.identifier.name,
+    b.kind === "var" || b.kind === "hoisted" || (b.kind === "let" && !b.path.isClassDeclaration()),
+  ]);
+  // CommonJS: the module wrapper's parameters (a plain script has none: reading them then throws, the runtime reads that as absent).
+  if (program.node.sourceType !== "module")
+    for (const cjs of ["require", "module", "exports", "__filename", "__dirname"])
+      if (!program.scope.hasBinding(cjs)) entries.push([cjs, true]);
+  const cases = entries.map(([n, writable]) => {
     const body: t.Statement[] = [];
-    if (b.kind === "var" || (b.kind === "let" && !b.path.isClassDeclaration())) {
-      body.push(t.ifStatement(id(write), t.expressionStatement(t.assignmentExpression("=", id(n), id(value)))));
-    }
+    if (writable) body.push(t.ifStatement(id(write), t.expressionStatement(t.assignmentExpression("=", id(n), id(value)))));
     body.push(t.returnStatement(id(n)));
     return t.switchCase(t.stringLiteral(n), body);
   });
+  // An ES module's `import.meta`, for frame.eval.
+  if (program.node.sourceType === "module") {
+    entries.push(["import.meta", false]);
+    cases.push(t.switchCase(t.stringLiteral("import.meta"), [t.returnStatement(t.metaProperty(id("import"), id("meta")))]));
+  }
   const access = t.arrowFunctionExpression([id(name), id(value), id(write)], t.blockStatement([t.switchStatement(id(name), cases)]));
-  return [t.valueToNode(bindings.map((b) => b.identifier.name)), access];
+  return [t.valueToNode(entries.map(([n]) => n)), access];
 }
 
 function header(file: FileContext, program: NodePath<t.Program>, options: ProgramOptions): t.Statement[] {
@@ -209,6 +228,7 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
     t.stringLiteral(options.module),
     t.valueToNode(file.codes),
     t.valueToNode(file.scopes),
+    t.valueToNode([...file.siteIds].flatMap(([key, site]) => [site, Number(key.slice(key.indexOf(":") + 1))])),
     ...moduleAccess(file, program),
   ]);
   const bindings: [string, t.Expression][] = [
@@ -216,6 +236,7 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
     [n.S, member(T, "slots")],
     [n.L, member(T, "lines")],
     [n.R, member(T, "state")],
+    [n.other("V"), member(T, "values")],
     [n.B, member(id(n.F), "lineFlags")],
     ...file.codes.map((_, i): [string, t.Expression] => [n.key(i), t.memberExpression(member(id(n.F), "keys"), t.numericLiteral(i), true)]),
     ...[...file.runtimeUsed].sort().map((fn): [string, t.Expression] => [n.other(fn), member(T, fn)]),

@@ -17,12 +17,24 @@
 import type { NodePath, Visitor } from "@babel/traverse";
 import * as t from "@babel/types";
 import { CODE_ASYNC, CODE_GENERATOR } from "../contract/index.js";
-import type { FileContext, FunctionContext, Site } from "./file-context.js";
+import type { FileContext, FunctionContext, RowEntry, Site } from "./file-context.js";
 import { earlyCall } from "./early.js";
-import { completeSite, epilogue, exceptionHook, lineSite, prologue, resume, rt, suspension, wrapBody } from "./emit.js";
+import { completeSite, epilogue, exceptionHook, lineSite, prologue, resume, rt, storeSite, suspension, wrapBody } from "./emit.js";
+import {
+  bindingsNamed,
+  directStores,
+  type Group,
+  hoistedFunctions,
+  isWritable,
+  layoutOf,
+  locationOf,
+  scopeEntry,
+  slotOf,
+  store,
+} from "./frame-values.js";
 import { inferredName, isFieldWrapper, markFieldWrapper, qualifiedName } from "./code-names.js";
 import { isSilent, plainLoop } from "./silent.js";
-import { cap, freeEntry, ownBindings, within } from "./snapshot.js";
+import { ownBindings, within } from "./snapshot.js";
 
 /*
  * What the visitors note on nodes while they walk (symbol-keyed properties: WeakMaps holding a
@@ -34,7 +46,14 @@ const SITES = Symbol("tsdb.sites");
 const LABEL = Symbol("tsdb.label");
 const STORES_BEFORE = Symbol("tsdb.storesBefore");
 const PLAIN_COPY = Symbol("tsdb.plainCopy");
-type Noted = t.Node & { [SITES]?: t.Statement[]; [LABEL]?: string; [STORES_BEFORE]?: number; [PLAIN_COPY]?: [t.Loop, string[]] };
+const AFTER = Symbol("tsdb.after");
+type Noted = t.Node & {
+  [SITES]?: t.Statement[];
+  [AFTER]?: t.Statement[];
+  [LABEL]?: string;
+  [STORES_BEFORE]?: number;
+  [PLAIN_COPY]?: [t.Loop, string[]];
+};
 const note = (node: t.Node) => node as Noted;
 
 function current(file: FileContext): FunctionContext {
@@ -77,10 +96,12 @@ export function openFunction(
     sites: [],
     free: new Map(),
     usesArguments: false,
+    usesNewTarget: path.isClassMethod({ kind: "constructor" }),
     evals: false,
     lineStores: 0,
     thisRead,
     lines: new Set(),
+    lastRow: "",
   };
   file.codes.push([name, qualname, loc?.start.line ?? 1, loc?.end.line ?? 1, flags, []]);
   file.functions.push(fn);
@@ -165,35 +186,76 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
   const fn = file.functions.pop()!;
   const node = path.node;
   const row = file.codes[fn.index];
-  // Function declarations are not in the call event's snapshot: they live in the body's block.
+  const values = file.names.other("vs");
+  const layout = layoutOf(node);
+  if (fn.thisRead !== null) layout.thisSlot = layout.size++;
+  if (fn.usesArguments && !fn.scope.hasOwnBinding("arguments")) layout.argumentsSlot = layout.size++;
+  const stores: t.Statement[] = [];
+  if (fn.thisRead === "direct") stores.push(store(values, layout.thisSlot, t.thisExpression()));
+  // `this` before `super()` is in its TDZ: a thunk reads it when asked.
+  if (fn.thisRead === "tdz") stores.push(store(values, layout.thisSlot, t.arrowFunctionExpression([], t.thisExpression())));
+  if (layout.argumentsSlot >= 0) stores.push(store(values, layout.argumentsSlot, t.identifier("arguments")));
+  if (fn.usesNewTarget && !path.isArrowFunctionExpression()) {
+    layout.newTargetSlot = layout.size++;
+    stores.push(store(values, layout.newTargetSlot, t.metaProperty(t.identifier("new"), t.identifier("target"))));
+  }
+  const own = Object.values(fn.scope.bindings);
+  stores.push(
+    ...directStores(
+      values,
+      own.filter((b) => b.kind === "param" || b.kind === "local"),
+    ),
+  );
+  stores.push(...scopeEntry(values, fn.scope, file.generated, (g) => g.outer));
+  for (const [group, slot] of reachableGroups(fn)) stores.push(store(values, slot, t.identifier(group.name)));
+  // Function declarations are not in the call event's row: they live in the body's block.
   const pro = prologue(
     file,
     fn,
     row[2],
-    ownBindings(path, fn).filter((e) => !e.fn),
+    ownBindings(path, fn).filter((e) => e.hidden || own.find((b) => b.identifier.name === e.name)?.kind !== "hoisted"),
     insideWith(path),
+    stores,
   );
   fn.sites.push(pro.site);
   const statements = t.isStaticBlock(node) ? node.body : (node.body as t.BlockStatement).body;
   const [hoisted, rest] = splitHoisted(path, statements);
   const early = earlyCall(file, node);
-  const body = [...(early ? [early] : []), ...hoisted, ...pro.enter, wrapBody(file, fn, rest)];
+  const entry = [...scopeEntry(values, fn.scope, file.generated, (g) => !g.outer), ...directStores(values, hoistedFunctions(fn.scope))];
+  const body = [...(early ? [early] : []), ...hoisted, ...pro.enter, wrapBody(file, fn, [...entry, ...rest])];
   if (t.isStaticBlock(node)) node.body = body;
   else (node.body as t.BlockStatement).body = body;
   finishSites(file, fn);
 }
 
-const MAX_FREE_FUNCTIONS = 6;
+/**
+ * The accessor groups of enclosing functions whose bindings this function refers to, each with the
+ * slot of this function's values that holds it. Not a group of a function whose parameters hold
+ * this one: parameters cannot see the body where the group is made.
+ */
+function reachableGroups(fn: FunctionContext): Map<Group, number> {
+  const layout = layoutOf(fn.path.node);
+  for (const binding of fn.free.values()) {
+    const group = locationOf(binding)?.group;
+    if (!group || layout.outerGroups.has(group)) continue;
+    const owner = group.scope.path;
+    if (owner.isFunction() && (owner.node.params as t.Node[]).some((p) => fn.path.node.start! >= p.start! && fn.path.node.end! <= p.end!))
+      continue;
+    layout.outerGroups.set(group, layout.size++);
+  }
+  return layout.outerGroups;
+}
 
 export function finishSites(file: FileContext, fn: FunctionContext): void {
-  // Functions of enclosing scopes are what a function refers to most and shows least: a few of them.
-  let functions = 0;
-  const free = cap([...fn.free.values()].filter((e) => !e.fn || functions++ < MAX_FREE_FUNCTIONS));
-  // The call site first (it is made last): the sites then follow the source, each told the row of the one before.
-  let previous = -1;
-  for (const site of [...fn.sites.filter((s) => s.line === null), ...fn.sites.filter((s) => s.line !== null)]) {
-    previous = completeSite(file, fn, free, site, previous);
+  const layout = layoutOf(fn.path.node);
+  const free: RowEntry[] = [];
+  for (const [name, binding] of fn.free) {
+    const loc = locationOf(binding);
+    const slot = loc?.group ? layout.outerGroups.get(loc.group) : undefined;
+    if (loc && slot !== undefined)
+      free.push({ name, slot, index: loc.index, writable: isWritable(binding), at: binding.identifier.start ?? -1 });
   }
+  for (const site of fn.sites) completeSite(file, fn, free, site);
   file.codes[fn.index][5] = [...fn.lines].sort((a, b) => a - b);
 }
 
@@ -264,8 +326,25 @@ function enterStatement(path: NodePath<t.Statement>, file: FileContext): void {
   }
   if (!inStatementList(path) || !runsInPlace(path.node)) return;
   const line = path.node.loc?.start.line;
-  if (line === undefined || previousLine(path) === line) return;
-  addSite(path, file, line, path);
+  if (line === undefined) return;
+  if (previousLine(path) !== line) {
+    addSite(path, file, line, path);
+    return;
+  }
+  // No line event here, but the frame can be looked at while it runs: its row must be this statement's.
+  const fn = current(file);
+  if (isSilent(path, fn.path)) return;
+  const entries = ownBindings(path, fn);
+  const key = rowKey(entries);
+  if (key === fn.lastRow) return;
+  fn.lastRow = key;
+  const [statement, site] = storeSite(file, line, entries, insideWith(path));
+  fn.sites.push(site);
+  note(path.node)[SITES] = [statement];
+}
+
+function rowKey(entries: RowEntry[]): string {
+  return entries.map((e) => `${e.name}@${e.at ?? -1}${e.hidden ? "h" : ""}`).join(",");
 }
 
 /** Creates a site for `line`, to go before `before` (or to be placed by the caller). */
@@ -279,10 +358,14 @@ function addSite(
 ): t.Statement[] {
   const fn = current(file);
   const silent = storeless || (before !== null && isSilent(before, fn.path));
-  const [statements, site] = lineSite(file, fn, line, { entries: ownBindings(scopePath, fn), inWith: insideWith(path) }, silent);
+  const entries = ownBindings(scopePath, fn);
+  const [statements, site] = lineSite(file, fn, line, entries, insideWith(path), silent);
   fn.sites.push(site as Site);
   fn.lines.add(line);
-  if (!silent) fn.lineStores++;
+  if (!silent) {
+    fn.lineStores++;
+    fn.lastRow = rowKey(entries);
+  }
   if (before !== null) note(before.node)[SITES] = statements;
   return statements;
 }
@@ -294,6 +377,85 @@ export function insertSites(list: t.Statement[]): t.Statement[] {
     const sites = note(s)[SITES];
     if (sites) out.push(...sites);
     out.push(s);
+    const after = note(s)[AFTER];
+    if (after) out.push(...after);
+  }
+  return out;
+}
+
+/**
+ * After a declaration, the stores of its direct bindings; a later declarator's initializer, which
+ * may call out, first stores those before it (`let a = f(), b = ($vs[0] = a, g(a))`).
+ */
+function storeDeclared(path: NodePath<t.VariableDeclaration | t.ClassDeclaration>, file: FileContext): void {
+  if (!inStatementList(path) && !path.parentPath.isExportNamedDeclaration()) return;
+  const values = file.names.other("vs");
+  const node = path.node;
+  if (t.isVariableDeclaration(node)) {
+    const fn = current(file);
+    const done: t.Statement[] = [];
+    node.declarations.forEach((declarator, i) => {
+      if (i > 0 && declarator.init && !isAnonymousDefinition(declarator.init) && !isSilent(path, fn.path)) {
+        // The frame is at this declarator now: the bindings before it are initialized.
+        const entries = ownBindings(path.get(`declarations.${i}`) as NodePath, fn);
+        const [site, made] = storeSite(file, path.node.loc?.start.line ?? 1, entries, insideWith(path));
+        fn.sites.push(made);
+        fn.lastRow = rowKey(entries);
+        const before = [...done, site].map((s) => (s as t.ExpressionStatement).expression);
+        declarator.init = t.sequenceExpression([...before, declarator.init]);
+        done.length = 0;
+      }
+      done.push(...directStores(values, bindingsNamed(path, declarator.id)));
+    });
+  }
+  const target = path.parentPath.isExportNamedDeclaration() ? path.parentPath.node : node;
+  note(target)[AFTER] = directStores(
+    values,
+    bindingsNamed(path, t.isVariableDeclaration(node) ? t.variableDeclaration("let", node.declarations) : node),
+  );
+}
+
+/** Takes its name from the binding it initializes: must stay the initializer itself. */
+function isAnonymousDefinition(node: t.Expression): boolean {
+  return (t.isFunction(node) && !(node as t.FunctionExpression).id) || (t.isClass(node) && !node.id) || t.isArrowFunctionExpression(node);
+}
+
+/**
+ * `x = e` → `$vs[k] = x = e` for a binding whose slot holds its value (and the same for `+=`,
+ * `++`, destructuring), so the copy is never behind the variable.
+ */
+function writeThrough(path: NodePath<t.AssignmentExpression | t.UpdateExpression>, file: FileContext): void {
+  if (file.generated.has(path.node)) return;
+  const target = path.isAssignmentExpression() ? path.node.left : (path.node as t.UpdateExpression).argument;
+  const direct = bindingsNamed(path, target).filter((b) => locationOf(b)?.index === -1);
+  if (direct.length === 0) return;
+  const values = file.names.other("vs");
+  const node = path.node;
+  file.generated.add(node);
+  const used = !(path.parentPath.isExpressionStatement() || (path.parentPath.isForStatement() && path.key === "update"));
+  if (t.isIdentifier(target) && (path.isAssignmentExpression() || !used || (path.node as t.UpdateExpression).prefix)) {
+    const inner = path.isUpdateExpression() ? t.updateExpression(node.operator as "++" | "--", target, true) : node;
+    if (inner !== node) file.generated.add(inner);
+    path.replaceWith(t.assignmentExpression("=", slotOf(values, locationOf(direct[0])!.slot), inner));
+    return;
+  }
+  // ($u = <expression>, $vs[i] = a, $vs[j] = b, $u)
+  const u = t.identifier(file.names.other("u"));
+  const stores = direct.map((b) => t.assignmentExpression("=", slotOf(values, locationOf(b)!.slot), t.identifier(b.identifier.name)));
+  path.replaceWith(t.sequenceExpression([t.assignmentExpression("=", u, node), ...stores, t.identifier(u.name)]));
+}
+
+/** Where a loop's iteration body starts: the loop scope's accessors, then its head bindings' values. */
+function loopEntry(loop: NodePath<t.Loop>, file: FileContext): t.Statement[] {
+  const values = file.names.other("vs");
+  const out = scopeEntry(values, loop.scope, file.generated);
+  const node = loop.node;
+  let head: t.Node | null | undefined = null;
+  if (t.isForStatement(node)) head = node.init;
+  else if (t.isForInStatement(node) || t.isForOfStatement(node)) head = node.left;
+  if (head && (t.isVariableDeclaration(head) || t.isLVal(head))) {
+    const names = t.isVariableDeclaration(head) ? t.variableDeclaration("let", head.declarations) : head;
+    out.push(...directStores(values, bindingsNamed(loop, names)));
   }
   return out;
 }
@@ -336,6 +498,19 @@ function exitLoop(path: NodePath<t.Loop>, file: FileContext): void {
     // if (!$k.l && $T.prim(guards...)) { the loop as written } else { the instrumented loop }
     // Nothing in the plain copy can run code, so the flag cannot change while it runs.
     const [plain, guards] = copy;
+    // The plain copy writes no slot: after it, the values it may have assigned (the loop's own bindings are gone).
+    const assigned = new Set<string>();
+    t.traverseFast(plain, (n) => {
+      if (t.isAssignmentExpression(n)) for (const name of Object.keys(t.getBindingIdentifiers(n.left))) assigned.add(name);
+      if (t.isUpdateExpression(n) && t.isIdentifier(n.argument)) assigned.add(n.argument.name);
+    });
+    const after = directStores(
+      file.names.other("vs"),
+      [...assigned].flatMap((name) => {
+        const b = path.parentPath!.scope.getBinding(name);
+        return b ? [b] : [];
+      }),
+    );
     let test: t.Expression = t.unaryExpression("!", t.memberExpression(t.identifier(file.names.key(fn.index)), t.identifier("l")));
     if (guards.length > 0)
       test = t.logicalExpression(
@@ -347,7 +522,7 @@ function exitLoop(path: NodePath<t.Loop>, file: FileContext): void {
           guards.map((g) => t.identifier(g)),
         ),
       );
-    replaceStatement(path, t.ifStatement(test, t.blockStatement([plain]), t.blockStatement([node])), file);
+    replaceStatement(path, t.ifStatement(test, t.blockStatement([plain, ...after]), t.blockStatement([node])), file);
   }
 }
 
@@ -379,15 +554,24 @@ function exitTry(path: NodePath<t.TryStatement>, file: FileContext): void {
   const e = file.names.e;
   const handler = node.handler;
   if (handler) {
+    const values = file.names.other("vs");
+    const catchPath = path.get("handler") as NodePath<t.CatchClause>;
+    const params = handler.param ? bindingsNamed(catchPath, handler.param) : [];
+    const entry = [...scopeEntry(values, catchPath.scope, file.generated), ...directStores(values, hoistedFunctions(catchPath.scope))];
     let error = e;
     if (handler.param == null) handler.param = t.identifier(e);
-    else if (t.isIdentifier(handler.param)) error = handler.param.name;
-    else {
+    else if (t.isIdentifier(handler.param)) {
+      error = handler.param.name;
+      entry.push(...directStores(values, params));
+    } else {
       // A destructuring parameter is unpacked after the exception has been reported.
-      handler.body.body.unshift(t.variableDeclaration("let", [t.variableDeclarator(handler.param, t.identifier(e))]));
+      handler.body.body.unshift(
+        t.variableDeclaration("let", [t.variableDeclarator(handler.param, t.identifier(e))]),
+        ...directStores(values, params),
+      );
       handler.param = t.identifier(e);
     }
-    handler.body.body.unshift(...exceptionHook(file, fn, error, false));
+    handler.body.body.unshift(...entry, ...exceptionHook(file, fn, error, false));
   }
   if (node.finalizer) {
     if (!handler)
@@ -435,8 +619,38 @@ export const visitor: Visitor<FileContext> = {
       // Entering a loop's body: count the line stores from here (the loop's own site is before).
       if (path.key === "body" && path.parentPath.isLoop()) note(path.parent)[STORES_BEFORE] = current(file).lineStores;
     },
-    exit(path) {
-      path.node.body = insertSites(path.node.body);
+    exit(path, file) {
+      const body = insertSites(path.node.body);
+      // A block scope's entry: its accessors and function declarations (a loop body's: the loop's first).
+      const values = file.names.other("vs");
+      const entry =
+        path.scope.block === path.node
+          ? [...scopeEntry(values, path.scope, file.generated), ...directStores(values, hoistedFunctions(path.scope))]
+          : [];
+      if (path.key === "body" && path.parentPath.isLoop()) entry.unshift(...loopEntry(path.parentPath, file));
+      path.node.body = [...entry, ...body];
+    },
+  },
+  SwitchStatement: {
+    exit(path, file) {
+      // A case can be entered by a jump: each makes the switch scope's accessor.
+      const entry = scopeEntry(file.names.other("vs"), path.scope, file.generated);
+      if (entry.length > 0) for (const c of path.node.cases) c.consequent.unshift(...entry.map((s) => t.cloneNode(s, true)));
+    },
+  },
+  VariableDeclaration: {
+    exit(path, file) {
+      if (!file.generated.has(path.node)) storeDeclared(path, file);
+    },
+  },
+  ClassDeclaration: {
+    exit(path, file) {
+      if (!file.generated.has(path.node)) storeDeclared(path, file);
+    },
+  },
+  UpdateExpression: {
+    exit(path, file) {
+      writeThrough(path, file);
     },
   },
   SwitchCase: {
@@ -509,12 +723,20 @@ export const visitor: Visitor<FileContext> = {
       path.replaceWith(suspension(file, path.node.delegate ? "yield*" : "yield", path.node.argument ?? null));
     },
   },
+  MetaProperty(path, file) {
+    if (path.node.meta.name === "new" && !file.generated.has(path.node)) markNewTarget(file);
+  },
   ReferencedIdentifier(path, file) {
     if (t.isIdentifier(path.node)) noteReference(path, path.node.name, file);
   },
-  AssignmentExpression(path, file) {
-    // `x = 1`, `[a, b] = c`: targets are not "referenced" identifiers, but they are used.
-    for (const name of Object.keys(t.getBindingIdentifiers(path.node.left))) noteReference(path, name, file);
+  AssignmentExpression: {
+    enter(path, file) {
+      // `x = 1`, `[a, b] = c`: targets are not "referenced" identifiers, but they are used.
+      for (const name of Object.keys(t.getBindingIdentifiers(path.node.left))) noteReference(path, name, file);
+    },
+    exit(path, file) {
+      writeThrough(path, file);
+    },
   },
 };
 
@@ -527,12 +749,22 @@ function noteReference(path: NodePath, name: string, file: FileContext): void {
     else if (name === "eval") for (const fn of file.functions) fn.evals = true;
     return;
   }
+  if (binding.scope.path.isProgram()) return;
   for (let i = file.functions.length - 1; i >= 1; i--) {
     const fn = file.functions[i];
     if (within(binding.scope, fn.scope)) break;
-    if (fn.free.has(name)) continue;
-    const entry = freeEntry(binding);
-    if (entry !== null) fn.free.set(name, entry);
+    if (!fn.free.has(name)) fn.free.set(name, binding);
+  }
+}
+
+/** `new.target` belongs to the nearest non-arrow function (frame.eval shows it there). */
+function markNewTarget(file: FileContext): void {
+  for (let i = file.functions.length - 1; i >= 1; i--) {
+    const fn = file.functions[i];
+    if (!fn.path.isArrowFunctionExpression()) {
+      fn.usesNewTarget = true;
+      break;
+    }
   }
 }
 

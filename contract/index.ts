@@ -3,8 +3,8 @@
  * calls, written once and imported by both (docs/generated-code.md explains it).
  *
  * A file's header calls the runtime's `file(filename, module, codes, scopes,
- * moduleNames, access)` with the tables below, binds the shadow stack
- * (`slots`, `lines`, `state`), the file's line table and one Key per code, and
+ * sites, moduleNames, access)` with the tables below, binds the shadow stack
+ * (`slots`, `lines`, `values`, `state`), the file's line table and one Key per code, and
  * each runtime function its code calls (`RuntimeFunction`), under names that
  * start with the file's prefix (`namePrefix`).
  */
@@ -17,12 +17,21 @@ export const CODE_GENERATOR = 1;
 export const CODE_ASYNC = 2;
 
 /**
- * A scope table row: the names whose values a snapshot array holds, in order.
- * The first `writable` names can be assigned (their new values are written back).
- * Names after the snapshot's values are hidden: bindings in their TDZ there, which hide outer
- * bindings of the same name.
+ * A scope table row: the bindings a frame shows at a site, each as `[name, slot, index, flags]`:
+ * `slot` in the frame's value array; `index` -1 when the slot holds the value, -2 when it holds a
+ * thunk that returns it (`this` before `super()`), else the case of the accessor the slot holds;
+ * `flags` ROW_WRITABLE, ROW_HIDDEN (a binding in its TDZ there, which hides outer ones of its name).
  */
-export type ScopeRow = [writable: number, ...names: string[]];
+export type ScopeRow = [name: string, slot: number, index: number, flags: number][];
+export const ROW_WRITABLE = 1;
+export const ROW_HIDDEN = 2;
+
+/**
+ * What generated code stores in `lines[d]`: a site id, `line + (variant << SITE_LINE_BITS)`, one per
+ * line and row; the file's site table (`[id, row, id, row, ...]`) gives its row.
+ */
+export const SITE_LINE_BITS = 20;
+export const SITE_LINE_MASK = (1 << SITE_LINE_BITS) - 1;
 
 /**
  * The fields of a code's Key that generated code tests before calling the runtime:
@@ -33,11 +42,11 @@ export type KeyFlag = "c" | "l" | "r";
 
 /**
  * Bits of a file's line table (`lineFlags[line]`): TRACED, the trace function may act on the
- * line's event; CAPTURED, the line's snapshot is kept for `setcapture`. Statements that can
- * neither call nor throw test TRACED only: nothing can look at a snapshot while they run.
+ * line's event; PENDING, a frame of code on that line has a value written by a debugger that its
+ * next site copies into the variable. A site calls the runtime when the line's entry is not 0.
  */
 export const LINE_TRACED = 1;
-export const LINE_CAPTURED = 2;
+export const LINE_PENDING = 2;
 
 /** The runtime functions generated code calls (exports of `tsdb/runtime/internal`). */
 export type RuntimeFunction =
@@ -50,12 +59,10 @@ export type RuntimeFunction =
   | "leave"
   | "line"
   | "lineAt"
-  | "lineAtKept"
-  | "lineKept"
   | "prim"
   | "push"
   | "suspend"
-  | "tdz";
+  | "vals";
 
 /** Where code instrumented as a plain script (no module system) finds the runtime: `globalThis[Symbol.for(RUNTIME_GLOBAL)]`. */
 export const RUNTIME_GLOBAL = "tsdb.runtime";

@@ -119,6 +119,8 @@ export class SourceFile {
     readonly module: string,
     rows: CodeRow[],
     readonly scopes: ScopeRow[],
+    /** the site table: `[id, row, id, row, ...]` (see contract SITE_LINE_BITS) */
+    sites: readonly number[] = [],
     /** module-level binding names `access` knows */
     readonly moduleNames: readonly string[] = [],
     access: ModuleAccess | null = null,
@@ -144,6 +146,14 @@ export class SourceFile {
       return code._key;
     });
     this.lineFlags = new Uint8Array(maxLine + 2);
+    for (let i = 0; i < sites.length; i += 2) this.siteRows.set(sites[i], sites[i + 1]);
+  }
+
+  private readonly siteRows = new Map<number, number>();
+
+  /** The bindings shown at a site (none for a site the table does not know). */
+  rowOf(site: number): ScopeRow {
+    return this.scopes[this.siteRows.get(site) ?? 0] ?? [];
   }
 
   /**

@@ -2,20 +2,21 @@
  * Frames, as Python's frame objects: made on demand from the shadow stack.
  *
  * Local variables are not reachable from outside a JavaScript function, so the
- * generated code hands the runtime a snapshot — an array of the current values
- * of the bindings in scope — whenever it dispatches an event (the names come
- * from the file's scope table). Reads of `frame.locals` and `frame.eval` see
- * that snapshot; writes go into it and the generated code copies the writable
- * values back into the real variables when the event returns, which is when
- * the program goes on (Python's own `f_locals` works the same way up to 3.12).
+ * generated code keeps each activation's bindings where the runtime can reach
+ * them (compiler/frame-values.ts): a slot of the activation's value array holds
+ * a binding's current value (stored wherever it is assigned), or an accessor
+ * closure that reads and assigns it live (bindings that nested functions use).
+ * `lines[d]` holds the id of the site the activation is at, which gives the
+ * line and the bindings in scope there (the file's site and scope tables).
+ * A write to a slot reaches the variable at the frame's next site.
  */
 import * as codeModule from "./code.js";
-import type { ScopeRow } from "../contract/index.js";
+import { ROW_HIDDEN, ROW_WRITABLE, SITE_LINE_MASK, type ScopeRow } from "../contract/index.js";
 import type { Code } from "./code.js";
 import * as stack from "./stack.js";
 
 // Local bindings: the CommonJS build reads an import through a getter at each use.
-const { FRAME, codes, frames, lines, slots } = stack;
+const { FRAME, codes, frames, lines, slots, values } = stack;
 const { markLeaves } = codeModule;
 
 export type TraceEvent = "call" | "line" | "return" | "exception";
@@ -39,6 +40,53 @@ const evaluator = new Function("$$tsdb$scope", "$$tsdb$expr", "with ($$tsdb$scop
   expr: string,
 ) => unknown;
 
+/**
+ * The evaluator is a sloppy function (it needs `with`): there `this` undefined would read as the
+ * global object, and `new.target` / `import.meta` as its own. So they are rewritten to names the
+ * scope proxy answers from the frame: `this` and `new.target` outside any function of the
+ * expression's own, `import.meta` anywhere. Parsed only when the text mentions one of them.
+ */
+const SPECIAL = /\bthis\b|\bnew\s*\.\s*target\b|\bimport\s*\.\s*meta\b/;
+const THIS = "$$tsdb$this";
+const NEW_TARGET = "$$tsdb$newTarget";
+const IMPORT_META = "$$tsdb$importMeta";
+
+function rewriteSpecial(expr: string): string {
+  if (!SPECIAL.test(expr)) return expr;
+  const { parse } = require("@babel/parser") as typeof import("@babel/parser");
+  let ast: ReturnType<typeof parse>;
+  try {
+    ast = parse(expr, { sourceType: "module", allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, errorRecovery: true });
+  } catch {
+    return expr;
+  }
+  const edits: [number, number, string][] = [];
+  const walk = (node: unknown, own: boolean): void => {
+    if (node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) {
+      for (const n of node) walk(n, own);
+      return;
+    }
+    const n = node as { type?: string; start?: number; end?: number; meta?: { name: string }; [k: string]: unknown };
+    if (typeof n.type !== "string") return;
+    if (n.type === "ThisExpression" && !own) edits.push([n.start!, n.end!, THIS]);
+    if (n.type === "MetaProperty" && n.meta?.name === "new" && !own) edits.push([n.start!, n.end!, NEW_TARGET]);
+    if (n.type === "MetaProperty" && n.meta?.name === "import") edits.push([n.start!, n.end!, IMPORT_META]);
+    // A function of the expression's own (not an arrow) has its own `this` and `new.target`.
+    const inner = own || /^(FunctionDeclaration|FunctionExpression|ObjectMethod|ClassMethod|ClassPrivateMethod|StaticBlock)$/.test(n.type);
+    for (const key of Object.keys(n)) {
+      if (key === "loc" || key === "leadingComments" || key === "trailingComments" || key === "extra") continue;
+      // Class field values have the instance as `this`; their computed keys do not.
+      const fieldValue = key === "value" && /^Class(Private)?Property$/.test(n.type);
+      walk(n[key], fieldValue || (key !== "key" && key !== "computed" ? inner : own));
+    }
+  };
+  walk(ast.program, false);
+  let out = expr;
+  for (const [start, end, name] of edits.sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + name + out.slice(end);
+  return out;
+}
+
 export class Frame {
   /** Local trace function (`f_trace`). */
   trace: TraceFunction | null = null;
@@ -50,17 +98,22 @@ export class Frame {
   suspending = false;
   readonly code: Code;
   /** @internal depth while on the stack, 0 off it (generated code tests it when a generator or async function resumes) */ _d = 0;
-  /** @internal line once the frame is off the stack */ _lineno: number;
+  /** @internal site id (what `lines[d]` holds) once the frame is off the stack */ _site: number;
   /** @internal set when the frame enters the stack */ _back: Frame | null = null;
-  /** @internal the snapshot's names: the row of the file's scope table */ _scope = 0;
-  /** @internal values of the snapshot */ _vals: unknown[] | null = null;
-  /** @internal a writable snapshot value was assigned */ _written = false;
+  /**
+   * @internal The frame's own value array: a generator's or async function's for its whole life
+   * (generated code binds it as `$vs`); a copy of the depth's array once a frame has returned.
+   * Null while a synchronous frame is on the stack (its values are `values[d]`).
+   */
+  _v: unknown[] | null = null;
+  /** @internal `_v` is the array the generated code writes (generators, async functions) */ _own = false;
+  /** @internal a value a slot holds was assigned: the frame's next site copies it into the variable */ _written = false;
   /** @internal the exception leaving this frame (its `return` event then has no value) */ _leavingExc = false;
   private _locals: Record<string, unknown> | null = null;
 
   constructor(code: Code) {
     this.code = code;
-    this._lineno = code.firstlineno;
+    this._site = code.firstlineno;
   }
 
   /** The calling frame (`f_back`), or null. */
@@ -70,7 +123,7 @@ export class Frame {
 
   /** Current line in the original source (`f_lineno`). */
   get lineno(): number {
-    return this._d !== 0 ? lines[this._d] : this._lineno;
+    return (this._d !== 0 ? lines[this._d] : this._site) & SITE_LINE_MASK;
   }
 
   /** `globalThis` (`f_globals`). */
@@ -86,77 +139,104 @@ export class Frame {
   /** Evaluates a JavaScript expression (or statements) as if written at the current line of this frame. */
   eval(expr: string): unknown {
     const thisValue = this.lookup("this");
-    return evaluator.call(thisValue === ABSENT ? undefined : thisValue, scopeProxy(this), expr);
+    return evaluator.call(thisValue === ABSENT ? undefined : thisValue, scopeProxy(this), rewriteSpecial(expr));
   }
 
-  /** @internal the names of the snapshot's values. */
-  private get names(): ScopeRow {
-    return this.code.file.scopes[this._scope];
+  /** @internal the bindings shown at the frame's current site. */
+  private get row(): ScopeRow {
+    return this.code.file.rowOf(this._d !== 0 ? lines[this._d] : this._site);
   }
 
-  /** @internal index of a binding in the snapshot row, or -1 (also for a hidden name: see `hides`). */
-  private indexOf(name: string): number {
-    const names = this.names;
-    if (this._vals === null) return -1;
-    for (let i = 1; i <= this._vals.length; i++) if (names[i] === name) return i;
-    return -1;
+  /** @internal the array the frame's values are in, or null (a frame popped without a copy). */
+  private get values(): unknown[] | null {
+    return this._own || this._d === 0 ? this._v : (values[this._d] ?? null);
+  }
+
+  private find(name: string): ScopeRow[number] | null {
+    for (const entry of this.row) if (entry[0] === name) return entry;
+    return null;
+  }
+
+  private read(entry: ScopeRow[number]): unknown {
+    const [, slot, index, flags] = entry;
+    const vals = this.values;
+    if ((flags & ROW_HIDDEN) !== 0 || vals === null) return ABSENT;
+    const value = vals[slot];
+    if (index === -1) return value;
+    if (typeof value !== "function") return ABSENT;
+    // An accessor (or a thunk): a binding in its TDZ throws.
+    try {
+      return index === -2 ? value() : value(index, false);
+    } catch {
+      return ABSENT;
+    }
   }
 
   /**
    * @internal Is `name` the name of a binding in its TDZ at the current point, one that hides
-   * bindings of the same name further out (module level, globals)? The row lists such names after
-   * those of its values.
+   * bindings of the same name further out (module level, globals)?
    */
   hides(name: string): boolean {
-    const names = this.names;
-    if (this._vals === null) return false;
-    for (let i = this._vals.length + 1; i < names.length; i++) if (names[i] === name) return true;
-    return false;
+    const entry = this.find(name);
+    return entry !== null && (entry[3] & ROW_HIDDEN) !== 0;
   }
 
-  /** @internal value of a binding of the snapshot, ABSENT when not bound or in its TDZ. */
+  /** @internal value of a binding shown here, ABSENT when not bound or in its TDZ. */
   lookup(name: string): unknown {
-    const i = this.indexOf(name);
-    return i < 0 ? ABSENT : this._vals![i - 1];
+    const entry = this.find(name);
+    return entry === null ? ABSENT : this.read(entry);
   }
 
-  /** @internal assigns a binding of the snapshot; false when there is none. */
+  /**
+   * @internal Assigns a binding shown here; false when there is none. A binding read through an
+   * accessor changes at once; one whose slot holds its value changes at the frame's next site.
+   */
   assign(name: string, value: unknown): boolean {
-    const i = this.indexOf(name);
-    if (this._vals === null || i < 0) return false;
-    if (i > this.names[0] || this._vals[i - 1] === ABSENT) throw new TypeError("Assignment to constant variable.");
-    this._vals[i - 1] = value;
-    this._written = true;
+    const entry = this.find(name);
+    if (entry === null) return false;
+    const [, slot, index, flags] = entry;
+    if ((flags & ROW_HIDDEN) !== 0) throw new ReferenceError(`Cannot access '${name}' before initialization`);
+    if ((flags & ROW_WRITABLE) === 0) throw new TypeError("Assignment to constant variable.");
+    const vals = this.values;
+    if (vals === null) return false;
+    if (index >= 0) {
+      const accessor = vals[slot];
+      if (typeof accessor !== "function") throw new ReferenceError(`Cannot access '${name}' before initialization`);
+      accessor(index, true, value);
+      return true;
+    }
+    vals[slot] = value;
+    if (this._d !== 0 && !this._written) {
+      this._written = true;
+      onWrite?.(this);
+    }
     return true;
   }
 
-  /** @internal names of the snapshot that are bound now. */
+  /** @internal names shown here that are bound now. */
   boundNames(): string[] {
-    const names = this.names;
     const out: string[] = [];
-    if (this._vals !== null) {
-      for (let i = 1; i <= this._vals.length; i++) if (this._vals[i - 1] !== ABSENT) out.push(names[i] as string);
-    }
+    for (const entry of this.row) if (entry[0] !== "new.target" && this.read(entry) !== ABSENT) out.push(entry[0]);
     return out;
   }
 
-  /** @internal stores the snapshot the generated code passed with an event (`scope`: its row in the scope table). */
-  see(scope: number, vals: unknown[]): void {
-    this._scope = scope;
-    this._vals = vals;
+  /** @internal true once when values were written since the frame's last site: the site copies them into the variables. */
+  takeWrites(): boolean {
+    if (!this._written) return false;
     this._written = false;
-  }
-
-  /** @internal the values to write back after an event, or undefined. */
-  takeWrites(): unknown[] | undefined {
-    if (!this._written) return undefined;
-    this._written = false;
-    return this._vals ?? undefined;
+    onWrite?.(this);
+    return true;
   }
 
   /** @internal the frame comes off the stack (returns, or suspends at yield/await). */
   freeze(): void {
-    this._lineno = lines[this._d];
+    this._site = lines[this._d];
+    // The depth's array goes to the next call at that depth: a returned frame keeps a copy.
+    if (!this._own) this._v = values[this._d]?.slice() ?? null;
+    if (this._written) {
+      this._written = false;
+      onWrite?.(this);
+    }
     this._d = 0;
   }
 
@@ -171,6 +251,13 @@ export class Frame {
   toString(): string {
     return `<frame at ${this.code.filename}, line ${this.lineno}, code ${this.code.name}>`;
   }
+}
+
+let onWrite: ((frame: Frame) => void) | null = null;
+
+/** @internal Called when a frame's pending write appears or goes (the runtime makes its sites call in). */
+export function setWriteHook(hook: (frame: Frame) => void): void {
+  onWrite = hook;
 }
 
 /**
@@ -249,19 +336,34 @@ function scopeProxy(frame: Frame): object {
   return new Proxy(Object.create(null) as object, {
     has(_target, name) {
       if (typeof name !== "string" || name === "this") return false;
+      // `arguments` is always answered here: never the evaluator's own.
+      if (name === "arguments" || name === THIS || name === NEW_TARGET || name === IMPORT_META) return true;
       return name in locals || frame.hides(name) || moduleValue(frame, name) !== ABSENT;
     },
     get(_target, name) {
       if (name === Symbol.unscopables || typeof name !== "string") return undefined;
+      if (name === THIS || name === NEW_TARGET) {
+        const value = frame.lookup(name === THIS ? "this" : "new.target");
+        if (value === ABSENT) throw new ReferenceError(`${name === THIS ? "this" : "new.target"} is not known here`);
+        return value;
+      }
+      if (name === IMPORT_META) {
+        const meta = moduleValue(frame, "import.meta");
+        if (meta === ABSENT) throw new SyntaxError("Cannot use 'import.meta' outside a module");
+        return meta;
+      }
       if (name in locals) return locals[name];
       if (frame.hides(name)) throw new ReferenceError(`Cannot access '${name}' before initialization`);
+      if (name === "arguments") throw new ReferenceError(`arguments is not known here: ${frame.code.name} does not use it`);
       return moduleValue(frame, name);
     },
     set(_target, name, value) {
       if (typeof name !== "string") return false;
       if (!(name in locals) && frame.hides(name)) throw new ReferenceError(`Cannot access '${name}' before initialization`);
-      if (isModuleName(name)) file.access!(name, value, true);
-      else locals[name] = value;
+      if (isModuleName(name)) {
+        if (moduleValue(frame, name) === ABSENT) throw new ReferenceError(`Cannot access '${name}' here`);
+        file.access!(name, value, true);
+      } else locals[name] = value;
       return true;
     },
   });

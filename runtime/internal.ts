@@ -4,15 +4,13 @@
  * change with any release; the public API is `tsdb/runtime`.
  */
 import { RUNTIME_GLOBAL, type RuntimeFunction } from "../contract/index.js";
-import { tdz } from "./frame.js";
-import { lines, slots, state } from "./stack.js";
+import { lines, slots, state, vals, values } from "./stack.js";
 import * as trace from "./trace.js";
 
 export * from "./index.js";
 export { SourceFile } from "./code.js";
-export { tdz } from "./frame.js";
 export { registerSource } from "./linecache.js";
-export { lines, slots, state } from "./stack.js";
+export { lines, slots, state, vals, values } from "./stack.js";
 export {
   call,
   debuggerStatement,
@@ -24,8 +22,6 @@ export {
   leave,
   line,
   lineAt,
-  lineAtKept,
-  lineKept,
   loadedfiles,
   prim,
   push,
@@ -39,7 +35,7 @@ export {
  * `settrace`/`getframe`: those are for a debugger, which imports `tsdb/runtime` as Python code
  * imports `sys`. Frozen, and the global property cannot be replaced once set.
  */
-const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" | "state", unknown>> = Object.freeze({
+const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" | "state" | "values", unknown>> = Object.freeze({
   call: trace.call,
   debuggerStatement: trace.debuggerStatement,
   enterModule: trace.enterModule,
@@ -50,15 +46,14 @@ const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" |
   leave: trace.leave,
   line: trace.line,
   lineAt: trace.lineAt,
-  lineAtKept: trace.lineAtKept,
-  lineKept: trace.lineKept,
   prim: trace.prim,
   push: trace.push,
   suspend: trace.suspend,
-  tdz,
+  vals,
   slots,
   lines,
   state,
+  values,
 });
 const key = Symbol.for(RUNTIME_GLOBAL);
 if (!Object.hasOwn(globalThis, key))

@@ -28,6 +28,18 @@ export const lines = new Int32Array(STACK_SIZE);
 export const frames: (Frame | null | undefined)[] = [];
 
 /**
+ * The value array of the synchronous activation at each depth (compiler/frame-values.ts): made
+ * once per depth, reused by every call at that depth; each activation clears its slots when it
+ * leaves, so nothing a returned call held stays reachable from here.
+ */
+export const values: unknown[][] = [];
+
+/** The value array for depth d, made the first time the stack is that deep. */
+export function vals(d: number): unknown[] {
+  return (values[d] ??= []);
+}
+
+/**
  * Every Code by id (`slots` holds ids). An entry is cleared once its Key is collected (code.ts):
  * no function of that code can run any more, and a module evaluated again and again (jest's
  * registry, hot reload) leaves its old Codes, and with them its scope, to the collector.

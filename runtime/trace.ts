@@ -4,17 +4,17 @@
  * runtime when no event could be dispatched.
  *
  * Hot-path contract with the compiler (see compiler/emit.ts):
- *   entry   `d = ++state.sp; slots[d] = key.id; lines[d] = first;`  then `if (key.c) call(...)`
- *   line    `lines[d] = n;`  then `if (key.l && file.lineFlags[n]) line(...)`
- *           (a statement that can observe nothing: `if (key.l && file.lineFlags[n] & TRACED) lineAt(...)`;
- *           a snapshot whose values cannot change: `lineKept(...) ?? line(...)`)
- *   exit    `if (key.r && slots[d] !== key.id) leave(d, value); else state.sp = d - 1;`
+ *   entry   `d = ++state.sp; slots[d] = key.id; lines[d] = site; vs = values[d] || vals(d);` stores;
+ *           then `if (key.c && call(d)) { reload }`
+ *   line    `lines[d] = site;`  then `if (key.l && file.lineFlags[n] && line(d)) { reload }`
+ *           (a statement that can observe nothing: `if (key.l && file.lineFlags[n] && lineAt(d, site)) { reload }`)
+ *   exit    `if (key.r && slots[d] !== key.id) leave(d, value); else state.sp = d - 1;` then clear vs
  *   catch   `state.sp = d; exception(d, error, leaving)`
  * Generators, async functions and modules with top-level await use
  * `gen`/`push`/`suspend`/`leave` instead, since they leave and re-enter the stack.
  */
 import * as codeModule from "./code.js";
-import { type CodeRow, LINE_CAPTURED, LINE_TRACED, type ScopeRow } from "../contract/index.js";
+import { type CodeRow, LINE_PENDING, LINE_TRACED, SITE_LINE_MASK, type ScopeRow } from "../contract/index.js";
 import { type Code, type Key, type ModuleAccess, SourceFile } from "./code.js";
 import * as frameModule from "./frame.js";
 import type { Frame, TraceFunction } from "./frame.js";
@@ -22,7 +22,7 @@ import * as stack from "./stack.js";
 
 // Local bindings for what the event functions use on every call: the CommonJS build reads an
 // import through a getter at each use.
-const { FRAME, codes, frames, lines, slots, state } = stack;
+const { FRAME, codes, frames, lines, slots, state, values } = stack;
 const { callerAt, Frame: FrameClass, materialize } = frameModule;
 const { markLeaves } = codeModule;
 
@@ -46,7 +46,8 @@ export interface Watch {
 
 let globalTrace: TraceFunction | null = null;
 let watch: Watch | null = null;
-let capture = false;
+/** Frames with a value written that their next site copies into the variable (see `Frame.assign`). */
+const pending = new Set<Frame>();
 /** True while a trace function runs: events of code it calls are not reported (as in CPython). */
 let inTrace = false;
 /** Instrumented files, held weakly (see `codes` in stack.ts); dead ones are dropped as the list grows. */
@@ -93,14 +94,10 @@ export function setwatch(w: Watch | null): void {
 }
 
 /**
- * Keeps a snapshot of the locals of every frame at every line while a trace
- * function is installed, so that a debugger can show the locals of callers it
- * did not trace. Costs a runtime call per line.
+ * Kept for programs written against earlier versions: does nothing. Every frame's locals are
+ * always current (compiler/frame-values.ts), nothing needs capturing.
  */
-export function setcapture(on: boolean): void {
-  capture = on;
-  refresh();
-}
+export function setcapture(_on: boolean): void {}
 
 /** The frame of the instrumented code that called this (`depth` frames further back), or null. */
 export function getframe(depth = 0): Frame | null {
@@ -158,20 +155,13 @@ function refresh(): void {
 
 // Line table bits: see contract/index.ts.
 const TRACED = LINE_TRACED;
-const CAPTURED = LINE_CAPTURED;
+const PENDING = LINE_PENDING;
 
 function refreshFile(file: SourceFile): void {
   const table = file.lineFlags;
   table.fill(0);
   const on = globalTrace !== null || watch !== null;
   for (const code of file.codes) {
-    if (!on) {
-      setFlags(code, 0, 0);
-      continue;
-    }
-    const wantCalls = watch === null || capture || watch.calls(code);
-    let traced: Iterable<number> | boolean = watch === null ? true : watch.lines(code);
-    if (traced === true) traced = code.lines;
     let any = 0;
     const mark = (lines: Iterable<number>, bit: number) => {
       for (const n of lines) {
@@ -179,11 +169,25 @@ function refreshFile(file: SourceFile): void {
         any = 1;
       }
     };
+    // A frame with a pending write: every site of its code calls in, until one copies it.
+    for (const frame of pending) if (frame.code === code) mark(code.lines, PENDING);
+    if (!on) {
+      setFlags(code, 0, any);
+      continue;
+    }
+    const wantCalls = watch === null || watch.calls(code);
+    let traced: Iterable<number> | boolean = watch === null ? true : watch.lines(code);
+    if (traced === true) traced = code.lines;
     if (traced !== false) mark(traced, TRACED);
-    if (capture) mark(code.lines, CAPTURED);
     setFlags(code, wantCalls ? 1 : 0, any);
   }
 }
+
+frameModule.setWriteHook((frame) => {
+  if (frame._written) pending.add(frame);
+  else if (!pending.delete(frame)) return;
+  refreshFile(frame.code.file);
+});
 
 /** Writes a flag only when it changes: a write V8 can see as a change deoptimizes code that tests it. */
 function setFlags(code: Code, c: number, l: number): void {
@@ -203,10 +207,11 @@ export function file(
   module: string,
   codes: CodeRow[],
   scopes: ScopeRow[],
+  sites: number[] = [],
   names: string[] = [],
   access: ModuleAccess | null = null,
 ): SourceFile {
-  const f = new SourceFile(filename, module, codes, scopes, names, access);
+  const f = new SourceFile(filename, module, codes, scopes, sites, names, access);
   files.push(new WeakRef(f));
   if (files.length >= pruneAt) {
     files = files.filter((ref) => ref.deref() !== undefined);
@@ -240,58 +245,30 @@ function callEvent(frame: Frame): void {
   frame.trace = dispatch(frame, trace, "call", undefined) ?? null;
 }
 
-/** `call` event of the activation at depth d; returns values to write back to the snapshot's bindings. */
-export function call(d: number, scope: number, vals: unknown[]): unknown[] | undefined {
-  if (globalTrace === null || inTrace) return undefined;
+/** `call` event of the activation at depth d; true when values were written (the site copies them into the variables). */
+export function call(d: number): boolean {
+  if (globalTrace === null || inTrace) return false;
   const frame = materialize(d);
-  frame.see(scope, vals);
   callEvent(frame);
   return frame.takeWrites();
 }
 
-/** `line` event at depth d; `lines[d]` already holds the line. */
-export function line(d: number, scope: number, vals: unknown[]): unknown[] | undefined {
-  let frame: Frame;
-  if (slots[d] === FRAME) frame = frames[d]!;
-  else {
-    if (!capture || globalTrace === null) return undefined;
-    frame = materialize(d);
-  }
-  frame.see(scope, vals);
-  return lineEvent(frame);
-}
-
-/** `line` event of a statement whose line the fast path does not store (it can observe nothing). */
-export function lineAt(d: number, lineno: number, scope: number, vals: unknown[]): unknown[] | undefined {
-  lines[d] = lineno;
-  return line(d, scope, vals);
-}
-
-/**
- * `line` event of a site whose snapshot values cannot have changed since the frame's last event
- * with the same row (the compiler's `stableRow`): when the frame holds a snapshot of that row, the
- * event goes on with it and the site builds no array. Returns undefined when it does not (the site
- * then calls `line` with the values), false when the event is over and nothing is to be written back.
- */
-export function lineKept(d: number, scope: number): unknown[] | false | undefined {
-  if (slots[d] !== FRAME) return undefined;
+/** `line` event at depth d; `lines[d]` already holds the site. True when values were written. */
+export function line(d: number): boolean {
+  if (slots[d] !== FRAME) return false;
   const frame = frames[d]!;
-  if (frame._scope !== scope || frame._vals === null) return undefined;
-  return lineEvent(frame) ?? false;
-}
-
-/** `lineKept` for a statement whose line the fast path does not store. */
-export function lineAtKept(d: number, lineno: number, scope: number): unknown[] | false | undefined {
-  lines[d] = lineno;
-  return lineKept(d, scope);
-}
-
-function lineEvent(frame: Frame): unknown[] | undefined {
   const trace = frame.trace;
-  if (trace === null || globalTrace === null || inTrace) return undefined;
-  const next = dispatch(frame, trace, "line", undefined);
-  if (next != null) frame.trace = next;
+  if (trace !== null && globalTrace !== null && !inTrace) {
+    const next = dispatch(frame, trace, "line", undefined);
+    if (next != null) frame.trace = next;
+  }
   return frame.takeWrites();
+}
+
+/** `line` event of a statement whose site the fast path does not store (it can observe nothing). */
+export function lineAt(d: number, site: number): boolean {
+  lines[d] = site;
+  return line(d);
 }
 
 /**
@@ -348,7 +325,7 @@ export function exception(d: number, error: unknown, leaving: boolean): void {
   if (leaving) frame._leavingExc = true;
   const seen = tracebackOf(error);
   if (seen !== null && seen.frame === frame) return;
-  const tb: Traceback = { frame, lineno: lines[d], next: seen };
+  const tb: Traceback = { frame, lineno: lines[d] & SITE_LINE_MASK, next: seen };
   recordTraceback(error, tb);
   const trace = frame.trace;
   if (trace === null || globalTrace === null || inTrace) return;
@@ -363,19 +340,19 @@ export function exception(d: number, error: unknown, leaving: boolean): void {
 export function gen(key: Key): Frame {
   const code = codes[key.id]!;
   markLeaves(code);
-  return new FrameClass(code);
+  const frame = new FrameClass(code);
+  frame._own = true;
+  frame._v = [];
+  return frame;
 }
 
-/** The frame (re)enters the stack: first entry or resume. Reports `call`; returns its depth. */
-export function push(frame: Frame, scope: number, vals: unknown[]): number {
+/** The frame (re)enters the stack: first entry (`site`: the call site) or resume (0). Reports `call`; returns its depth. */
+export function push(frame: Frame, site: number): number {
   const d = ++state.sp;
-  lines[d] = frame._lineno;
+  if (site !== 0) frame._site = site;
+  lines[d] = frame._site;
   frame.enter(d, callerAt(d));
-  if (frame.code._calls !== 0) {
-    // A resume (scope 0) keeps the snapshot of the frame's last event: same scope, values as they were.
-    if (scope !== 0) frame.see(scope, vals);
-    callEvent(frame);
-  }
+  if (frame.code._calls !== 0) callEvent(frame);
   return d;
 }
 
@@ -450,6 +427,7 @@ export function enterModule(): void {
     for (let d = state.sp; d >= 1; d--) {
       const frame = slots[d] === FRAME ? frames[d] : undefined;
       if (frame && frame._d !== 0) frame.freeze();
+      values[d]?.fill(undefined);
     }
     state.sp = 0;
   });

@@ -2,7 +2,33 @@
 // that looking never changes the program.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { traceRun } from "./helpers/run.mjs";
+import { Bdb, Breakpoint, settrace } from "../dist/index.mjs";
+import { instrumentToFile, load, rt, traceRun } from "./helpers/run.mjs";
+
+/**
+ * Runs `main(...args)` of `source` under a Bdb that only continues, with a breakpoint at `line`;
+ * at each stop there, `inspect(frame)`. Returns main's result. (A Bdb that overrides nothing it
+ * watches with: the callers are never traced.)
+ */
+async function stopAt(source, line, inspect, { name = "case.mjs", args = [] } = {}) {
+  const { original, out } = instrumentToFile(source, name);
+  const m = await load(out);
+  class Stopper extends Bdb {
+    userLine(frame) {
+      // runcall stops at main's first line too (as bdb's does)
+      if (frame.lineno === line && frame.code.filename === original) inspect(frame);
+      this.setContinue();
+    }
+  }
+  const db = new Stopper();
+  db.setBreak(original, line);
+  try {
+    return db.runcall(m.main, ...args);
+  } finally {
+    settrace(null);
+    Breakpoint.clearBreakpoints();
+  }
+}
 
 /** A trace function's local part that reads every frame's locals (and each value) at every event. */
 function readEveryFrame(frame) {
@@ -103,4 +129,227 @@ test("a shadowing block binding: before its declaration the frame shows neither 
     [5, "inner", true],
   ]);
 });
+// ------------------------------------------------------------------ callers
+
+test("Bdb continuing, stopped in a callee: every caller's locals, current, readable by eval", async () => {
+  const seen = [];
+  const r = await stopAt(
+    `function check(v) {
+  return v > 1;
+}
+function middle(values, extra) {
+  let t = 0;
+  const bump = () => { t += 3; };
+  bump();
+  const ok = [];
+  for (const v of values) ok.push(check(v));
+  return [t, ok, arguments.length, extra];
+}
+export function main() {
+  const label = "main";
+  return middle([1, 2], label);
+}
+`,
+    2,
+    (frame) => {
+      const caller = frame.back;
+      const locals = { ...caller.locals, ok: [...caller.locals.ok] };
+      seen.push([frame.locals.v, caller.code.name, locals, caller.eval("t"), caller.eval("arguments[1]"), caller.eval("v")]);
+      seen.push(caller.back.locals.label);
+    },
+  );
+  assert.equal(r, [3, [false, true], 2, "main"]);
+  const locals = (v) => ({
+    values: [1, 2],
+    extra: "main",
+    t: 3,
+    bump: seen[0][2].bump,
+    ok: v === 1 ? [] : [false],
+    v,
+    arguments: seen[0][2].arguments,
+    this: undefined,
+  });
+  assert.equal(seen[0].slice(0, 2), [1, "middle"]);
+  assert.equal(seen[0][2], locals(1));
+  assert.equal(seen[0].slice(3), [3, "main", 1]);
+  assert.is(seen[1], "main");
+  assert.equal(seen[2][2], { ...locals(2), bump: seen[2][2].bump, arguments: seen[2][2].arguments });
+  assert.equal(seen[2].slice(3), [3, "main", 2]);
+});
+
+test("a caller's binding assigned earlier in the statement that made the call is current", async () => {
+  const seen = [];
+  await stopAt(
+    `function look() {
+  return 0;
+}
+export function main() {
+  let a = 1, b = (a = 5, look());
+  let c = 2; c = c + 1; const d = look() + c;
+  return [a, b, c, d];
+}
+`,
+    2,
+    (frame) => seen.push({ ...frame.back.locals }),
+  );
+  assert.equal(seen, [
+    { a: 5, this: undefined },
+    { a: 5, b: 0, c: 3, this: undefined },
+  ]);
+});
+
+test("writes into a waiting caller: the program goes on with them from the caller's next line; closures' bindings at once", async () => {
+  const r = await stopAt(
+    `function callee(read) {
+  return read();
+}
+export function main() {
+  let x = 10;
+  let seenByClosure = 0;
+  let shared = 1;
+  const read = () => shared;
+  seenByClosure = callee(read) + x;
+  return [x, seenByClosure, shared];
+}
+`,
+    2,
+    (frame) => {
+      const caller = frame.back;
+      caller.locals.x = 500;
+      caller.locals.shared = 7;
+      assert.is(caller.locals.x, 500);
+      assert.throws(() => caller.eval("read = null"), /constant/);
+    },
+  );
+  // x: the statement that made the call saw 10; from the next line the program has 500.
+  // shared: a closure reads it, so it changed at once (read() returned 7).
+  assert.equal(r, [500, 17, 7]);
+});
+
+test("no caps: every binding of a frame with many is shown and can be written", async () => {
+  const names = Array.from({ length: 40 }, (_, i) => `v${i}`);
+  const r = await stopAt(
+    `function look() {
+  return 0;
+}
+export function main() {
+  ${names.map((n, i) => `let ${n} = ${i};`).join("\n  ")}
+  look();
+  return [${names.join(", ")}];
+}
+`,
+    2,
+    (frame) => {
+      assert.equal(Object.keys(frame.back.locals).length, 41);
+      for (const n of names) frame.back.locals[n] += 100;
+    },
+  );
+  assert.equal(
+    r,
+    names.map((_, i) => i + 100),
+  );
+});
+
+test("this and arguments: what the function has, never the evaluator's", async () => {
+  const seen = [];
+  await stopAt(
+    `"use strict";
+function look() {
+  return 0;
+}
+function usesArgs() {
+  return look(arguments[0]);
+}
+function noArgs(a) {
+  return look(a);
+}
+export function main() {
+  usesArgs("first");
+  noArgs(1);
+  return look.call({ k: 1 });
+}
+`,
+    3,
+    (frame) => {
+      const caller = frame.back;
+      seen.push([caller.code.name, caller.eval("this"), "arguments" in caller.locals]);
+      if (caller.code.name === "usesArgs") seen.push(caller.eval("arguments[0]"));
+      else if (caller.code.name === "noArgs") assert.throws(() => caller.eval("arguments"), /arguments/);
+    },
+  );
+  assert.equal(seen, [["usesArgs", undefined, true], "first", ["noArgs", undefined, false], ["main", undefined, false]]);
+});
+
+test("a CommonJS module frame shows require, module, exports, __filename, __dirname", async () => {
+  let seen;
+  const { original, out } = instrumentToFile(
+    `function look() {
+  return 0;
+}
+look();
+module.exports = { main: look };
+`,
+    "cjs.cjs",
+  );
+  const tracer = (frame, event) => {
+    if (event === "call" && frame.code.name === "look") {
+      const m = frame.back;
+      seen = [m.eval("typeof require"), m.eval("module.exports === exports"), m.eval("__filename"), m.eval("typeof __dirname")];
+    }
+    return tracer;
+  };
+  rt.settrace(tracer);
+  try {
+    await load(out);
+  } finally {
+    rt.settrace(null);
+  }
+  assert.equal(seen, ["function", true, out, "string"]);
+  assert.ok(original);
+});
+
+test("post-mortem: the frames an exception left show their bindings as they were", async () => {
+  const { out } = instrumentToFile(
+    `export function main(n) {
+  const doubled = n * 2;
+  return inner(doubled);
+}
+function inner(m) {
+  const text = "m is " + m;
+  throw new Error(text);
+}
+`,
+    "pm.mjs",
+  );
+  const { main } = await load(out);
+  rt.settrace(() => null);
+  let error;
+  try {
+    main(4);
+  } catch (e) {
+    error = e;
+  } finally {
+    rt.settrace(null);
+  }
+  const tb = rt.gettraceback(error);
+  assert.equal({ ...tb.frame.locals }, { n: 4, doubled: 8, this: undefined });
+  assert.equal({ ...tb.next.frame.locals }, { m: 8, text: "m is 8", this: undefined });
+});
+
+test("a returned frame's values are not kept by the depth's value array", async () => {
+  const { out } = instrumentToFile(
+    `import { getframe } from ${JSON.stringify(new URL("../dist/runtime/index.js", import.meta.url).pathname)};
+export function main() {
+  const big = { big: true };
+  return [getframe().lineno, big];
+}
+`,
+    "leak.mjs",
+  );
+  const m = await load(out);
+  m.main();
+  const { values } = await import("../dist/runtime-internal.mjs");
+  assert.ok(values.every((array) => array.every((v) => v === undefined)));
+});
+
 test.run();

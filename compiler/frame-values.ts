@@ -1,0 +1,254 @@
+/**
+ * Where each binding's value is kept so that the runtime can read (and write) it while its frame
+ * reports an event or waits in a call, without the generated code handing it anything.
+ *
+ * Every activation has a value array (`$vs`: the shadow stack's array for its depth, or the frame's
+ * own for generators and async functions). A binding lives there in one of two ways:
+ *
+ * - **direct**: a slot holds a copy of the value. Only the frame's own code can change a binding
+ *   no nested function refers to, so the copy is made exact by storing it wherever the binding is
+ *   initialized or assigned (write-through). A debugger's write goes into the slot and is copied
+ *   into the variable at the frame's next site (`reload`).
+ * - **accessor**: a binding that nested functions refer to (they may change it while the frame
+ *   waits), or any binding of a function with a direct `eval` or `with`. Each scope with such
+ *   bindings gets, where the scope is entered, one closure `(i, w, v) => ...` that reads or assigns
+ *   them by number, stored in a slot: reads are live, writes land at once, the TDZ throws (the
+ *   runtime reads that as absent).
+ *
+ * Module-level bindings are neither: the file's module accessor reads them (program.ts).
+ * Classification is done once, before the visitors change anything (`classify`).
+ */
+import type { Binding, NodePath, Scope } from "@babel/traverse";
+import * as t from "@babel/types";
+
+/** A scope's accessor closure: its slot, the generated name it is bound to, and its bindings by number. */
+export interface Group {
+  slot: number;
+  name: string;
+  bindings: Binding[];
+  scope: Scope;
+  /** the function scope's own group for parameters and `var`s (made before the body's block) */
+  outer: boolean;
+}
+
+export interface Location {
+  slot: number;
+  /** -1: direct; otherwise the binding's number in its group's accessor */
+  index: number;
+  group: Group | null;
+}
+
+/** Per function (or program): its value array's size and what has a slot. */
+export interface Layout {
+  size: number;
+  thisSlot: number;
+  argumentsSlot: number;
+  newTargetSlot: number;
+  /** slots holding the accessors of enclosing functions' groups this function refers to */
+  outerGroups: Map<Group, number>;
+}
+
+const LOCATION = Symbol("tsdb.location");
+const GROUPS = Symbol("tsdb.groups");
+const LAYOUT = Symbol("tsdb.layout");
+const DYNAMIC = Symbol("tsdb.dynamic");
+type Noted = { [LOCATION]?: Location | null; [GROUPS]?: Group[]; [LAYOUT]?: Layout; [DYNAMIC]?: boolean };
+const noted = (x: object) => x as Noted;
+
+/** The node whose activation runs code at `path`: a function, a static block, a class field's value, or the program. */
+export function ownerOf(path: NodePath): t.Node {
+  let child: NodePath = path;
+  for (let p = path.parentPath; p; child = p, p = p.parentPath) {
+    if (p.isFunction() || p.isStaticBlock()) {
+      // A method's computed key and decorators run in the enclosing activation.
+      if (child.key === "key" || child.listKey === "decorators") continue;
+      return p.node;
+    }
+    if ((p.isClassProperty() || p.isClassPrivateProperty() || p.isClassAccessorProperty()) && child.key === "value") return child.node;
+  }
+  return child.node;
+}
+
+function ownerOfScope(scope: Scope): t.Node {
+  const p = scope.path;
+  if (p.isFunction() || p.isProgram() || p.isStaticBlock()) return p.node;
+  return ownerOf(p);
+}
+
+export function layoutOf(owner: t.Node): Layout {
+  return (noted(owner)[LAYOUT] ??= { size: 0, thisSlot: -1, argumentsSlot: -1, newTargetSlot: -1, outerGroups: new Map() });
+}
+
+function newSlot(owner: t.Node): number {
+  return layoutOf(owner).size++;
+}
+
+/** Does a direct `eval` or a `with` in this owner (or one inside it) make its bindings changeable behind the compiler's back? */
+function isDynamic(owner: t.Node): boolean {
+  return noted(owner)[DYNAMIC] === true;
+}
+
+/**
+ * Decides where every binding of every function of the program lives. Runs before the visitors
+ * change the tree: references are where the source put them.
+ */
+export function classify(program: NodePath<t.Program>, prefix: string): void {
+  const marks: Array<[NodePath, "eval" | "with"]> = [];
+  program.traverse({
+    CallExpression(p) {
+      if (t.isIdentifier(p.node.callee, { name: "eval" }) && !p.scope.getBinding("eval")) marks.push([p, "eval"]);
+    },
+    WithStatement(p) {
+      marks.push([p, "with"]);
+    },
+  });
+  for (const [p] of marks) {
+    // A direct eval or a with body can reach the bindings of every enclosing function.
+    for (let q: NodePath | null = p; q; q = q.parentPath) if (q.isFunction() || q.isStaticBlock()) noted(q.node)[DYNAMIC] = true;
+  }
+  let groups = 0;
+  const scopes: Scope[] = [];
+  program.traverse({
+    Scopable(p) {
+      if (p.scope.block === p.node && !scopes.includes(p.scope)) scopes.push(p.scope);
+    },
+  });
+  for (const scope of scopes) {
+    if (scope.path.isProgram() || scope.path.isClass()) continue;
+    const owner = ownerOfScope(scope);
+    for (const binding of Object.values(scope.bindings)) {
+      if (!["param", "var", "let", "const", "hoisted", "local"].includes(binding.kind)) {
+        noted(binding)[LOCATION] = null;
+        continue;
+      }
+      const captured =
+        isDynamic(owner) ||
+        t.isSwitchStatement(scope.block) ||
+        binding.referencePaths.some((r) => ownerOf(r) !== owner) ||
+        binding.constantViolations.some((v) => ownerOf(v) !== owner) ||
+        aliasedByArguments(binding, owner);
+      if (!captured) {
+        noted(binding)[LOCATION] = { slot: newSlot(owner), index: -1, group: null };
+        continue;
+      }
+      const outer = scope.path.isFunction() && (binding.kind === "param" || binding.kind === "var" || binding.kind === "local");
+      const list = (noted(scope)[GROUPS] ??= []);
+      let group = list.find((g) => g.outer === outer);
+      if (group === undefined) {
+        group = { slot: newSlot(owner), name: `${prefix}a${groups++}`, bindings: [], scope, outer };
+        list.push(group);
+      }
+      noted(binding)[LOCATION] = { slot: group.slot, index: group.bindings.length, group };
+      group.bindings.push(binding);
+    }
+  }
+}
+
+/** A sloppy function's simple parameters change with `arguments[i] = v`. */
+function aliasedByArguments(binding: Binding, owner: t.Node): boolean {
+  if (binding.kind !== "param" || !t.isFunction(owner) || t.isArrowFunctionExpression(owner)) return false;
+  const path = binding.scope.path;
+  if (path.isInStrictMode()) return false;
+  if (!owner.params.every((p) => t.isIdentifier(p))) return false;
+  let uses = false;
+  path.traverse({
+    Identifier(p) {
+      if (p.node.name === "arguments" && p.isReferencedIdentifier()) uses = true;
+    },
+    Function(p) {
+      if (!p.isArrowFunctionExpression()) p.skip();
+    },
+  });
+  return uses;
+}
+
+/** Where a binding lives; null for a module-level binding and kinds never shown. */
+export function locationOf(binding: Binding): Location | null {
+  return noted(binding)[LOCATION] ?? null;
+}
+
+/** The accessor groups of a scope (made where it is entered). */
+export function groupsOf(scope: Scope): Group[] {
+  return noted(scope)[GROUPS] ?? [];
+}
+
+export function isWritable(binding: Binding): boolean {
+  switch (binding.kind) {
+    case "param":
+    case "var":
+    case "hoisted":
+      return true;
+    case "let":
+      return !binding.path.isClassDeclaration();
+    default:
+      return false;
+  }
+}
+
+const id = (name: string) => t.identifier(name);
+const num = (n: number) => t.numericLiteral(n);
+
+/** `$vs[slot]` */
+export function slotOf(values: string, slot: number): t.MemberExpression {
+  return t.memberExpression(id(values), num(slot), true);
+}
+
+/** `$vs[slot] = value;` */
+export function store(values: string, slot: number, value: t.Expression): t.ExpressionStatement {
+  return t.expressionStatement(t.assignmentExpression("=", slotOf(values, slot), value));
+}
+
+/**
+ * `const $a = (i, w, v) => { switch (i) { case 0: if (w) x = v; return x; ... } }; $vs[slot] = $a;`
+ * A `const` binding is never assigned through it (the runtime refuses first).
+ */
+export function groupStatements(values: string, group: Group, generated: WeakSet<t.Node>): t.Statement[] {
+  const [i, w, v] = [id("i"), id("w"), id("v")];
+  const cases = group.bindings.map((b, n) => {
+    const name = b.identifier.name;
+    const body: t.Statement[] = [];
+    if (isWritable(b)) body.push(t.ifStatement(w, t.expressionStatement(t.assignmentExpression("=", id(name), v))));
+    body.push(t.returnStatement(id(name)));
+    return t.switchCase(num(n), body);
+  });
+  const accessor = t.arrowFunctionExpression([i, w, v], t.blockStatement([t.switchStatement(i, cases)]));
+  generated.add(accessor);
+  return [t.variableDeclaration("const", [t.variableDeclarator(id(group.name), accessor)]), store(values, group.slot, id(group.name))];
+}
+
+/** Stores of the direct bindings among `bindings` (the names they have now). */
+export function directStores(values: string, bindings: Iterable<Binding>): t.Statement[] {
+  const out: t.Statement[] = [];
+  for (const b of bindings) {
+    const loc = locationOf(b);
+    if (loc !== null && loc.index === -1) out.push(store(values, loc.slot, id(b.identifier.name)));
+  }
+  return out;
+}
+
+/** The bindings that the names of a pattern or declaration refer to at `path`. */
+export function bindingsNamed(path: NodePath, node: t.Node): Binding[] {
+  const out: Binding[] = [];
+  for (const name of Object.keys(t.getBindingIdentifiers(node))) {
+    const b = path.scope.getBinding(name);
+    if (b !== undefined) out.push(b);
+  }
+  return out;
+}
+
+/** What a scope's entry must do: make its accessors, store its hoisted function declarations. */
+export function scopeEntry(
+  values: string,
+  scope: Scope,
+  generated: WeakSet<t.Node>,
+  which: (g: Group) => boolean = () => true,
+): t.Statement[] {
+  const out: t.Statement[] = [];
+  for (const group of groupsOf(scope)) if (which(group)) out.push(...groupStatements(values, group, generated));
+  return out;
+}
+
+/** Direct hoisted function declarations of a scope (stored where the scope is entered: they exist from there). */
+export function hoistedFunctions(scope: Scope): Binding[] {
+  return Object.values(scope.bindings).filter((b) => b.kind === "hoisted");
+}
