@@ -120,6 +120,10 @@ export class Bdb {
   private watching = false;
   /** JS: the frames that were on the stack when the watch was installed. */
   private beforeWatch = new WeakSet<Frame>();
+  /** JS: what the installed watch was made from (see `watchKey`): the same again changes nothing. */
+  private watchedKey = "";
+  /** JS: counts changes of `breaks` (for `watchKey`). */
+  private breaksChanged = 0;
 
   constructor(skip?: Iterable<string> | null) {
     const patterns = skip ? new Set(skip) : null;
@@ -459,6 +463,7 @@ export class Bdb {
 
   /** Add breakpoint to breaks, if not already there. */
   protected addToBreaks(filename: string, lineno: number): void {
+    this.breaksChanged++;
     let bpLinenos = this.breaks.get(filename);
     if (bpLinenos === undefined) this.breaks.set(filename, (bpLinenos = []));
     if (!bpLinenos.includes(lineno)) bpLinenos.push(lineno);
@@ -510,6 +515,7 @@ export class Bdb {
    * no longer exists in the Breakpoint class, remove it here too.
    */
   protected pruneBreaks(filename: string, lineno: number): void {
+    this.breaksChanged++;
     const lines = this.breaks.get(filename);
     if (lines === undefined) return;
     if (!Breakpoint.bplist.has(bpKey(filename, lineno))) {
@@ -556,6 +562,7 @@ export class Bdb {
       for (const bp of [...(Breakpoint.bplist.get(bpKey(filename, line)) ?? [])]) bp.deleteMe();
     }
     this.breaks.delete(filename);
+    this.breaksChanged++;
     this.updateWatch();
     return undefined;
   }
@@ -565,6 +572,7 @@ export class Bdb {
     if (this.breaks.size === 0) return "There are no breakpoints";
     for (const bp of [...Breakpoint.bpbynumber]) if (bp) bp.deleteMe();
     this.breaks = new Map();
+    this.breaksChanged++;
     this.updateWatch();
     return undefined;
   }
@@ -869,6 +877,10 @@ export class Bdb {
       }
       return;
     }
+    // A set* call at every stop (or every call) that leaves breakpoints and state as they were:
+    // the installed watch is still right, and remaking it would refresh every code's flags.
+    const key = this.watchKey();
+    if (this.watching && key === this.watchedKey) return;
     if (this.watching) {
       this.restoreTraces();
     } else {
@@ -876,7 +888,17 @@ export class Bdb {
       this.beforeWatch = new WeakSet();
       for (let f = getframe(0); f !== null; f = f.back) this.beforeWatch.add(f);
     }
+    this.watchedKey = key;
     setwatch(this.makeWatch());
+  }
+
+  /**
+   * What `makeWatch` depends on, in O(1): the breakpoints (Bdb's lines per file; the Breakpoint
+   * objects, made or deleted, for those by function name) and userCall's kind.
+   */
+  private watchKey(): string {
+    const userCall = this.userCall !== Bdb.prototype.userCall && !this.userCallOnlyWhenStopping;
+    return `${this.breaksChanged}:${Breakpoint.next}:${Breakpoint.bplist.size}:${userCall}`;
   }
 
   private watchable(): boolean {

@@ -3,9 +3,17 @@
  * hot-path contract of contract/index.ts, described in docs/generated-code.md.
  */
 import * as t from "@babel/types";
-import { type KeyFlag, ROW_HIDDEN, ROW_WRITABLE, type RuntimeFunction, SITE_LINE_MASK, type ScopeRow } from "../contract/index.js";
+import {
+  type KeyFlag,
+  ROW_HIDDEN,
+  VALUE_STRIDE_BITS,
+  ROW_WRITABLE,
+  type RuntimeFunction,
+  SITE_LINE_MASK,
+  type ScopeRow,
+} from "../contract/index.js";
 import type { FileContext, FunctionContext, RowEntry, Site } from "./file-context.js";
-import { layoutOf } from "./frame-values.js";
+import { layoutOf, slotOf, valuesOf } from "./frame-values.js";
 
 const id = (name: string) => t.identifier(name);
 const num = (n: number) => t.numericLiteral(n);
@@ -79,10 +87,10 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: RowEn
   const identity = entries.map((e) => e.at ?? -1).join(",");
   site.id.value = siteId(file, site.line, scopeNumber(file, row, identity));
   if (site.reload === null) return;
-  const values = file.names.other("vs");
+  const values = valuesOf(fn.path.node, file.names);
   site.reload.body = entries
     .filter((e) => e.writable && e.index === -1 && !e.hidden)
-    .map((e) => assign(id(e.name), t.memberExpression(id(values), num(e.slot), true)));
+    .map((e) => assign(id(e.name), slotOf(values, e.slot)));
 }
 
 /** The id of the site of `line` showing row `row` (see contract SITE_LINE_BITS). */
@@ -140,14 +148,14 @@ export function prologue(
 ): Prologue {
   const n = file.names;
   const key = id(n.key(fn.index));
-  const values = id(n.other("vs"));
+  const values = valuesOf(fn.path.node, n);
   const site: Site = { entries, inWith, line: first, id: num(0), reload: null };
   const enter: t.Statement[] = [];
   if (fn.resumable) {
     enter.push(
       t.variableDeclaration("const", [
         t.variableDeclarator(id(n.fo), rt(file, "gen", [key])),
-        t.variableDeclarator(values, t.memberExpression(id(n.fo), id("_v"))),
+        t.variableDeclarator(id(values.array), t.memberExpression(id(n.fo), id("_v"))),
       ]),
     );
     enter.push(...stores);
@@ -165,8 +173,15 @@ export function prologue(
     enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(n.d), t.updateExpression("++", sp(file), true))]));
     enter.push(assign(at(n.S, file), t.memberExpression(key, id("id"))));
     enter.push(assign(at(n.L, file), site.id));
-    const own = t.logicalExpression("||", t.memberExpression(id(n.other("V")), id(n.d), true), rt(file, "vals", [id(n.d)]));
-    enter.push(t.variableDeclaration("const", [t.variableDeclarator(values, own)]));
+    if (values.offset !== null) {
+      // const $o = $d << VALUE_STRIDE_BITS;
+      const offset = t.binaryExpression("<<", id(n.d), num(VALUE_STRIDE_BITS));
+      enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(values.offset), offset)]));
+    } else {
+      // const $vs = $V[$d] || $T.vals($d);
+      const own = t.logicalExpression("||", t.memberExpression(id(n.other("V")), id(n.d), true), rt(file, "vals", [id(n.d)]));
+      enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(values.array), own)]));
+    }
     enter.push(t.variableDeclaration("let", [t.variableDeclarator(id(n.r)), t.variableDeclarator(id(n.other("u")))]));
     enter.push(...stores);
     enter.push(t.ifStatement(t.logicalExpression("&&", keyFlag(file, fn, "c"), rt(file, "call", [id(n.d)])), site.reload));
@@ -211,15 +226,12 @@ export function epilogue(file: FileContext, fn: FunctionContext, value: t.Expres
 function clearValues(file: FileContext, fn: FunctionContext): t.Statement[] {
   const size = layoutOf(fn.path.node).size;
   if (size === 0) return [];
-  const values = id(file.names.other("vs"));
-  if (size > 8)
-    return [
-      t.expressionStatement(
-        t.callExpression(t.memberExpression(values, id("fill")), [t.unaryExpression("void", num(0)), num(0), num(size)]),
-      ),
-    ];
-  let chain: t.Expression = t.unaryExpression("void", num(0));
-  for (let i = size - 1; i >= 0; i--) chain = t.assignmentExpression("=", t.memberExpression(values, num(i), true), chain);
+  const values = valuesOf(fn.path.node, file.names);
+  const undef = () => t.unaryExpression("void", num(0));
+  if (values.offset === null)
+    return [t.expressionStatement(t.callExpression(t.memberExpression(id(values.array), id("fill")), [undef(), num(0), num(size)]))];
+  let chain: t.Expression = undef();
+  for (let i = size - 1; i >= 0; i--) chain = t.assignmentExpression("=", slotOf(values, i), chain);
   return [t.expressionStatement(chain)];
 }
 

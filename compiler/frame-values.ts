@@ -20,6 +20,8 @@
  */
 import type { Binding, NodePath, Scope } from "@babel/traverse";
 import * as t from "@babel/types";
+import { VALUE_STRIDE_BITS } from "../contract/index.js";
+import type { Names } from "./generated-names.js";
 
 /** A scope's accessor closure: its slot, the generated name it is bound to, and its bindings by number. */
 export interface Group {
@@ -38,8 +40,18 @@ export interface Location {
   group: Group | null;
 }
 
+/**
+ * Where an activation's values are: "flat", slots `(d << VALUE_STRIDE_BITS) + k` of the runtime's
+ * one flat array (no load per call: small synchronous functions); "array", the runtime's array for
+ * depth d (synchronous functions with more slots than a stride); "own", the frame's own array
+ * (generators, async functions, modules with top-level await: they leave the stack and come back).
+ * "auto": decided when the function is done (generated functions the classification did not see).
+ */
+export type ValuesMode = "flat" | "array" | "own" | "auto";
+
 /** Per function (or program): its value array's size and what has a slot. */
 export interface Layout {
+  mode: ValuesMode;
   size: number;
   thisSlot: number;
   argumentsSlot: number;
@@ -76,7 +88,7 @@ function ownerOfScope(scope: Scope): t.Node {
 }
 
 export function layoutOf(owner: t.Node): Layout {
-  return (noted(owner)[LAYOUT] ??= { size: 0, thisSlot: -1, argumentsSlot: -1, newTargetSlot: -1, outerGroups: new Map() });
+  return (noted(owner)[LAYOUT] ??= { mode: "auto", size: 0, thisSlot: -1, argumentsSlot: -1, newTargetSlot: -1, outerGroups: new Map() });
 }
 
 function newSlot(owner: t.Node): number {
@@ -113,7 +125,9 @@ export function classify(program: NodePath<t.Program>, prefix: string): void {
       if (p.scope.block === p.node && !scopes.includes(p.scope)) scopes.push(p.scope);
     },
   });
+  const owners = new Set<t.Node>([program.node]);
   for (const scope of scopes) {
+    if (scope.path.isFunction() || scope.path.isStaticBlock()) owners.add(scope.path.node);
     if (scope.path.isProgram() || scope.path.isClass()) continue;
     const owner = ownerOfScope(scope);
     for (const binding of Object.values(scope.bindings)) {
@@ -142,6 +156,61 @@ export function classify(program: NodePath<t.Program>, prefix: string): void {
       group.bindings.push(binding);
     }
   }
+  const topLevelAwait = hasTopLevelAwait(program);
+  for (const owner of owners) {
+    const layout = layoutOf(owner);
+    if ((t.isFunction(owner) && (owner.async || owner.generator)) || (t.isProgram(owner) && topLevelAwait)) layout.mode = "own";
+    // At most: this, arguments, new.target and one slot per group of the enclosing functions.
+    else layout.mode = layout.size + 3 + enclosingGroups(owner, scopes) <= 1 << VALUE_STRIDE_BITS ? "flat" : "array";
+  }
+}
+
+/** How many accessor groups the scopes of the functions around `owner` have. */
+function enclosingGroups(owner: t.Node, scopes: Scope[]): number {
+  let n = 0;
+  for (const scope of scopes) {
+    const block = scope.block;
+    if (block !== owner && block.start! <= owner.start! && owner.end! <= block.end!) n += groupsOf(scope).length;
+  }
+  return n;
+}
+
+function hasTopLevelAwait(program: NodePath<t.Program>): boolean {
+  let found = false;
+  program.traverse({
+    Function(p) {
+      p.skip();
+    },
+    AwaitExpression(p) {
+      found = true;
+      p.stop();
+    },
+    ForOfStatement(p) {
+      if (p.node.await) {
+        found = true;
+        p.stop();
+      }
+    },
+  });
+  return found;
+}
+
+/** Decides the mode of a function the classification did not see, once its size is known. */
+export function settleMode(layout: Layout): void {
+  if (layout.mode === "auto") layout.mode = layout.size <= 1 << VALUE_STRIDE_BITS ? "flat" : "array";
+}
+
+/** How generated code names an activation's values: `array[offset + k]` (flat) or `array[k]`. */
+export interface Values {
+  array: string;
+  offset: string | null;
+}
+
+export function valuesOf(owner: t.Node, names: Names): Values {
+  settleMode(layoutOf(owner));
+  return layoutOf(owner).mode === "flat"
+    ? { array: names.other("VS"), offset: names.other("o") }
+    : { array: names.other("vs"), offset: null };
 }
 
 /** A sloppy function's simple parameters change with `arguments[i] = v`. */
@@ -188,13 +257,14 @@ export function isWritable(binding: Binding): boolean {
 const id = (name: string) => t.identifier(name);
 const num = (n: number) => t.numericLiteral(n);
 
-/** `$vs[slot]` */
-export function slotOf(values: string, slot: number): t.MemberExpression {
-  return t.memberExpression(id(values), num(slot), true);
+/** `$VS[$o + slot]` or `$vs[slot]` */
+export function slotOf(values: Values, slot: number): t.MemberExpression {
+  const index = values.offset === null ? num(slot) : t.binaryExpression("+", id(values.offset), num(slot));
+  return t.memberExpression(id(values.array), index, true);
 }
 
 /** `$vs[slot] = value;` */
-export function store(values: string, slot: number, value: t.Expression): t.ExpressionStatement {
+export function store(values: Values, slot: number, value: t.Expression): t.ExpressionStatement {
   return t.expressionStatement(t.assignmentExpression("=", slotOf(values, slot), value));
 }
 
@@ -202,7 +272,7 @@ export function store(values: string, slot: number, value: t.Expression): t.Expr
  * `const $a = (i, w, v) => { switch (i) { case 0: if (w) x = v; return x; ... } }; $vs[slot] = $a;`
  * A `const` binding is never assigned through it (the runtime refuses first).
  */
-export function groupStatements(values: string, group: Group, generated: WeakSet<t.Node>): t.Statement[] {
+export function groupStatements(values: Values, group: Group, generated: WeakSet<t.Node>): t.Statement[] {
   const [i, w, v] = [id("i"), id("w"), id("v")];
   const cases = group.bindings.map((b, n) => {
     const name = b.identifier.name;
@@ -217,7 +287,7 @@ export function groupStatements(values: string, group: Group, generated: WeakSet
 }
 
 /** Stores of the direct bindings among `bindings` (the names they have now). */
-export function directStores(values: string, bindings: Iterable<Binding>): t.Statement[] {
+export function directStores(values: Values, bindings: Iterable<Binding>): t.Statement[] {
   const out: t.Statement[] = [];
   for (const b of bindings) {
     const loc = locationOf(b);
@@ -238,7 +308,7 @@ export function bindingsNamed(path: NodePath, node: t.Node): Binding[] {
 
 /** What a scope's entry must do: make its accessors, store its hoisted function declarations. */
 export function scopeEntry(
-  values: string,
+  values: Values,
   scope: Scope,
   generated: WeakSet<t.Node>,
   which: (g: Group) => boolean = () => true,

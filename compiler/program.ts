@@ -5,12 +5,12 @@
  */
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
-import { RUNTIME_GLOBAL, runtimeMissing } from "../contract/index.js";
+import { CODE_FLAT_VALUES, RUNTIME_GLOBAL, runtimeMissing } from "../contract/index.js";
 import type { FileContext, FunctionContext } from "./file-context.js";
 import { copyTopLevelFunctions } from "./early.js";
 import { epilogue, exceptionHook, prologue, rt } from "./emit.js";
 import { chooseNames } from "./generated-names.js";
-import { classify, layoutOf, store } from "./frame-values.js";
+import { classify, layoutOf, store, valuesOf } from "./frame-values.js";
 import { ownBindings } from "./snapshot.js";
 import { finishSites, insertSites, openFunction, visitor } from "./visitors.js";
 
@@ -47,10 +47,11 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
   classify(program, file.names.other(""));
   const layout = layoutOf(program.node);
   layout.thisSlot = layout.size++;
+  if (valuesOf(program.node, file.names).offset !== null) file.codes[0][4] |= CODE_FLAT_VALUES;
   program.traverse(visitor, file);
   const body = guardStatements(file, moduleFn, insertSites(program.node.body));
   const pro = prologue(file, moduleFn, 1, ownBindings(program, moduleFn), false, [
-    store(file.names.other("vs"), layout.thisSlot, t.thisExpression()),
+    store(valuesOf(program.node, file.names), layout.thisSlot, t.thisExpression()),
   ]);
   moduleFn.sites.push(pro.site);
   finishSites(file, moduleFn);
@@ -237,6 +238,7 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
     [n.L, member(T, "lines")],
     [n.R, member(T, "state")],
     [n.other("V"), member(T, "values")],
+    [n.other("VS"), member(T, "flat")],
     [n.B, member(id(n.F), "lineFlags")],
     ...file.codes.map((_, i): [string, t.Expression] => [n.key(i), t.memberExpression(member(id(n.F), "keys"), t.numericLiteral(i), true)]),
     ...[...file.runtimeUsed].sort().map((fn): [string, t.Expression] => [n.other(fn), member(T, fn)]),

@@ -20,6 +20,7 @@ import { CODE_ASYNC, CODE_GENERATOR } from "../contract/index.js";
 import type { FileContext, FunctionContext, RowEntry, Site } from "./file-context.js";
 import { earlyCall } from "./early.js";
 import { completeSite, epilogue, exceptionHook, lineSite, prologue, resume, rt, storeSite, suspension, wrapBody } from "./emit.js";
+import { CODE_FLAT_VALUES } from "../contract/index.js";
 import {
   bindingsNamed,
   directStores,
@@ -31,6 +32,7 @@ import {
   scopeEntry,
   slotOf,
   store,
+  valuesOf,
 } from "./frame-values.js";
 import { inferredName, isFieldWrapper, markFieldWrapper, qualifiedName } from "./code-names.js";
 import { isSilent, plainLoop } from "./silent.js";
@@ -137,6 +139,9 @@ function enterFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCon
   } else if (isDerivedConstructor(path)) {
     thisRead = "tdz";
   }
+  // `this` is kept (a store per call) in methods and where the code uses it; elsewhere the frame
+  // reports it as unknown.
+  if (!isArrow && !path.isMethod() && !path.isObjectMethod() && !usesThis(path)) thisRead = null;
   const qualname = isFieldWrapper(path) ? qualifiedName(path.parentPath!.parentPath!, name) : qualifiedName(path, name);
   openFunction(file, path, name, qualname, (generator ? CODE_GENERATOR : 0) | (async ? CODE_ASYNC : 0), generator || async, thisRead);
 }
@@ -186,19 +191,20 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
   const fn = file.functions.pop()!;
   const node = path.node;
   const row = file.codes[fn.index];
-  const values = file.names.other("vs");
   const layout = layoutOf(node);
   if (fn.thisRead !== null) layout.thisSlot = layout.size++;
   if (fn.usesArguments && !fn.scope.hasOwnBinding("arguments")) layout.argumentsSlot = layout.size++;
+  const newTarget = fn.usesNewTarget && !path.isArrowFunctionExpression();
+  if (newTarget) layout.newTargetSlot = layout.size++;
+  const groups = reachableGroups(fn);
+  const values = valuesOf(node, file.names);
+  if (layout.mode === "flat") row[4] |= CODE_FLAT_VALUES;
   const stores: t.Statement[] = [];
   if (fn.thisRead === "direct") stores.push(store(values, layout.thisSlot, t.thisExpression()));
   // `this` before `super()` is in its TDZ: a thunk reads it when asked.
   if (fn.thisRead === "tdz") stores.push(store(values, layout.thisSlot, t.arrowFunctionExpression([], t.thisExpression())));
   if (layout.argumentsSlot >= 0) stores.push(store(values, layout.argumentsSlot, t.identifier("arguments")));
-  if (fn.usesNewTarget && !path.isArrowFunctionExpression()) {
-    layout.newTargetSlot = layout.size++;
-    stores.push(store(values, layout.newTargetSlot, t.metaProperty(t.identifier("new"), t.identifier("target"))));
-  }
+  if (newTarget) stores.push(store(values, layout.newTargetSlot, t.metaProperty(t.identifier("new"), t.identifier("target"))));
   const own = Object.values(fn.scope.bindings);
   stores.push(
     ...directStores(
@@ -207,7 +213,7 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
     ),
   );
   stores.push(...scopeEntry(values, fn.scope, file.generated, (g) => g.outer));
-  for (const [group, slot] of reachableGroups(fn)) stores.push(store(values, slot, t.identifier(group.name)));
+  for (const [group, slot] of groups) stores.push(store(values, slot, t.identifier(group.name)));
   // Function declarations are not in the call event's row: they live in the body's block.
   const pro = prologue(
     file,
@@ -389,7 +395,7 @@ export function insertSites(list: t.Statement[]): t.Statement[] {
  */
 function storeDeclared(path: NodePath<t.VariableDeclaration | t.ClassDeclaration>, file: FileContext): void {
   if (!inStatementList(path) && !path.parentPath.isExportNamedDeclaration()) return;
-  const values = file.names.other("vs");
+  const values = valuesOf(current(file).path.node, file.names);
   const node = path.node;
   if (t.isVariableDeclaration(node)) {
     const fn = current(file);
@@ -429,7 +435,7 @@ function writeThrough(path: NodePath<t.AssignmentExpression | t.UpdateExpression
   const target = path.isAssignmentExpression() ? path.node.left : (path.node as t.UpdateExpression).argument;
   const direct = bindingsNamed(path, target).filter((b) => locationOf(b)?.index === -1);
   if (direct.length === 0) return;
-  const values = file.names.other("vs");
+  const values = valuesOf(current(file).path.node, file.names);
   const node = path.node;
   file.generated.add(node);
   const used = !(path.parentPath.isExpressionStatement() || (path.parentPath.isForStatement() && path.key === "update"));
@@ -447,7 +453,7 @@ function writeThrough(path: NodePath<t.AssignmentExpression | t.UpdateExpression
 
 /** Where a loop's iteration body starts: the loop scope's accessors, then its head bindings' values. */
 function loopEntry(loop: NodePath<t.Loop>, file: FileContext): t.Statement[] {
-  const values = file.names.other("vs");
+  const values = valuesOf(current(file).path.node, file.names);
   const out = scopeEntry(values, loop.scope, file.generated);
   const node = loop.node;
   let head: t.Node | null | undefined = null;
@@ -505,7 +511,7 @@ function exitLoop(path: NodePath<t.Loop>, file: FileContext): void {
       if (t.isUpdateExpression(n) && t.isIdentifier(n.argument)) assigned.add(n.argument.name);
     });
     const after = directStores(
-      file.names.other("vs"),
+      valuesOf(current(file).path.node, file.names),
       [...assigned].flatMap((name) => {
         const b = path.parentPath!.scope.getBinding(name);
         return b ? [b] : [];
@@ -554,7 +560,7 @@ function exitTry(path: NodePath<t.TryStatement>, file: FileContext): void {
   const e = file.names.e;
   const handler = node.handler;
   if (handler) {
-    const values = file.names.other("vs");
+    const values = valuesOf(current(file).path.node, file.names);
     const catchPath = path.get("handler") as NodePath<t.CatchClause>;
     const params = handler.param ? bindingsNamed(catchPath, handler.param) : [];
     const entry = [...scopeEntry(values, catchPath.scope, file.generated), ...directStores(values, hoistedFunctions(catchPath.scope))];
@@ -622,7 +628,7 @@ export const visitor: Visitor<FileContext> = {
     exit(path, file) {
       const body = insertSites(path.node.body);
       // A block scope's entry: its accessors and function declarations (a loop body's: the loop's first).
-      const values = file.names.other("vs");
+      const values = valuesOf(current(file).path.node, file.names);
       const entry =
         path.scope.block === path.node
           ? [...scopeEntry(values, path.scope, file.generated), ...directStores(values, hoistedFunctions(path.scope))]
@@ -634,7 +640,7 @@ export const visitor: Visitor<FileContext> = {
   SwitchStatement: {
     exit(path, file) {
       // A case can be entered by a jump: each makes the switch scope's accessor.
-      const entry = scopeEntry(file.names.other("vs"), path.scope, file.generated);
+      const entry = scopeEntry(valuesOf(current(file).path.node, file.names), path.scope, file.generated);
       if (entry.length > 0) for (const c of path.node.cases) c.consequent.unshift(...entry.map((s) => t.cloneNode(s, true)));
     },
   },

@@ -15,6 +15,7 @@ export type CodeRow = [name: string, qualname: string, firstlineno: number, last
 /** Bits of `CodeRow`'s flags. */
 export const CODE_GENERATOR = 1;
 export const CODE_ASYNC = 2;
+export const CODE_FLAT_VALUES = 4;
 
 /**
  * A scope table row: the bindings a frame shows at a site, each as `[name, slot, index, flags]`:
@@ -31,6 +32,13 @@ export const ROW_HIDDEN = 2;
  * line and row; the file's site table (`[id, row, id, row, ...]`) gives its row.
  */
 export const SITE_LINE_BITS = 20;
+
+/**
+ * A small synchronous function's values are at `(d << VALUE_STRIDE_BITS) + slot` of the runtime's
+ * flat value array (`flat`); CODE_FLAT_VALUES in its code row's flags says so. Others' are in
+ * `values[d]` (or their frame's own array: generators, async functions).
+ */
+export const VALUE_STRIDE_BITS = 4;
 export const SITE_LINE_MASK = (1 << SITE_LINE_BITS) - 1;
 
 /**

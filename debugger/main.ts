@@ -5,7 +5,7 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { inspect } from "node:util";
-import { gettrace, gettraceback, loadedcodes, setcapture, settrace, setwatch, type TraceFunction, type Watch } from "../runtime/index.js";
+import { gettrace, gettraceback, loadedcodes, settrace, setwatch, type TraceFunction, type Watch } from "../runtime/index.js";
 import { Tsdb } from "./debugger.js";
 import { tsdbVersion } from "../common/package.js";
 import { hideOwnFrames } from "./format.js";
@@ -35,10 +35,8 @@ options:
                 a debugger command to run at the first stop, as if typed
                 (repeatable; e.g. -c "b app.ts:12" -c continue), after
                 those of ~/.tsdbrc and ./.tsdbrc
-  --no-capture  do not record every frame's variables at every line: the
-                program runs much faster between stops, but 'up' + 'p' may
-                not see a caller's variables, nor post-mortem the variables
-                of the frames that threw`;
+  --no-capture  accepted for compatibility, does nothing: every frame's
+                variables are always current`;
 
 /** A trace function that stays installed when the debugger has nothing to trace: tracebacks keep being recorded for post-mortem. */
 const keeper: TraceFunction = () => null;
@@ -47,7 +45,6 @@ const NOTHING: Watch = { calls: () => false, lines: () => false };
 export function main(argv: string[]): void {
   const out = stdout;
   const commands: string[] = [];
-  let capture = true;
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i];
@@ -72,10 +69,7 @@ export function main(argv: string[]): void {
       commands.push(argv[++i]);
       continue;
     }
-    if (a === "--no-capture") {
-      capture = false;
-      continue;
-    }
+    if (a === "--no-capture") continue;
     if (a.startsWith("--command=")) {
       commands.push(a.slice("--command=".length));
       continue;
@@ -163,14 +157,14 @@ export function main(argv: string[]): void {
   const afterStop = () => {
     if (gettrace() === null && !quitting) {
       settrace(keeper);
-      // the keeper acts on no event: without capture, none is dispatched
+      // the keeper acts on no event: none is dispatched
       setwatch(NOTHING);
     }
   };
   dbg.afterInteraction = afterStop;
   dbg.restart = (newArgs) => {
     quitting = true;
-    runAgain(dbg, absolute, newArgs ?? args, capture ? [] : ["--no-capture"]);
+    runAgain(dbg, absolute, newArgs ?? args, []);
   };
   // A file with a breakpoint is instrumented when it loads, even outside the include settings or in node_modules.
   dbg.instrumentFile = (file) => {
@@ -194,7 +188,6 @@ export function main(argv: string[]): void {
   if (restarted) restore(dbg, restarted);
   else dbg.cmdqueue.push(...rcLines(warn), ...commands);
 
-  setcapture(capture);
   // From plain code: stops at the first line of instrumented code, and makes `debugger;` statements stop.
   dbg.setTrace();
   runScript(mainFile).then(() => {

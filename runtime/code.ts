@@ -4,7 +4,7 @@
  * `Key` — the small object whose fields the generated code tests inline.
  */
 
-import { CODE_ASYNC, CODE_GENERATOR, type CodeRow, type ScopeRow } from "../contract/index.js";
+import { CODE_ASYNC, CODE_FLAT_VALUES, CODE_GENERATOR, type CodeRow, type ScopeRow } from "../contract/index.js";
 import { codes } from "./stack.js";
 
 export interface CodeFlags {
@@ -23,6 +23,8 @@ export class Code {
   _leaves = false;
   /** @internal a copy of `_key.c`, for the runtime's own tests */
   _calls = 0;
+  /** @internal its activations' values are in the flat array (contract CODE_FLAT_VALUES) */
+  _flat = false;
 
   constructor(
     /** @internal */
@@ -128,7 +130,7 @@ export class SourceFile {
     let maxLine = 0;
     this.codes = rows.map(([name, qualname, first, last, flags, lines]) => {
       if (last > maxLine) maxLine = last;
-      return new Code(
+      const code = new Code(
         this,
         filename,
         module,
@@ -139,6 +141,8 @@ export class SourceFile {
         { generator: (flags & CODE_GENERATOR) !== 0, async: (flags & CODE_ASYNC) !== 0 },
         lines,
       );
+      code._flat = (flags & CODE_FLAT_VALUES) !== 0;
+      return code;
     });
     this.keyRefs = this.codes.map((code) => {
       const key = makeKey(code);

@@ -11,12 +11,12 @@
  * A write to a slot reaches the variable at the frame's next site.
  */
 import * as codeModule from "./code.js";
-import { ROW_HIDDEN, ROW_WRITABLE, SITE_LINE_MASK, type ScopeRow } from "../contract/index.js";
+import { ROW_HIDDEN, ROW_WRITABLE, SITE_LINE_MASK, type ScopeRow, VALUE_STRIDE_BITS } from "../contract/index.js";
 import type { Code } from "./code.js";
 import * as stack from "./stack.js";
 
 // Local bindings: the CommonJS build reads an import through a getter at each use.
-const { FRAME, codes, frames, lines, slots, values } = stack;
+const { FRAME, codes, flat, frames, lines, slots, values } = stack;
 const { markLeaves } = codeModule;
 
 export type TraceEvent = "call" | "line" | "return" | "exception";
@@ -147,9 +147,11 @@ export class Frame {
     return this.code.file.rowOf(this._d !== 0 ? lines[this._d] : this._site);
   }
 
-  /** @internal the array the frame's values are in, or null (a frame popped without a copy). */
-  private get values(): unknown[] | null {
-    return this._own || this._d === 0 ? this._v : (values[this._d] ?? null);
+  /** @internal the array the frame's values are in (null: a frame popped without a copy), and where its slot 0 is. */
+  private base(): [unknown[] | null, number] {
+    if (this._own || this._d === 0) return [this._v, 0];
+    if (this.code._flat) return [flat, this._d << VALUE_STRIDE_BITS];
+    return [values[this._d] ?? null, 0];
   }
 
   private find(name: string): ScopeRow[number] | null {
@@ -159,9 +161,9 @@ export class Frame {
 
   private read(entry: ScopeRow[number]): unknown {
     const [, slot, index, flags] = entry;
-    const vals = this.values;
+    const [vals, at] = this.base();
     if ((flags & ROW_HIDDEN) !== 0 || vals === null) return ABSENT;
-    const value = vals[slot];
+    const value = vals[at + slot];
     if (index === -1) return value;
     if (typeof value !== "function") return ABSENT;
     // An accessor (or a thunk): a binding in its TDZ throws.
@@ -197,15 +199,15 @@ export class Frame {
     const [, slot, index, flags] = entry;
     if ((flags & ROW_HIDDEN) !== 0) throw new ReferenceError(`Cannot access '${name}' before initialization`);
     if ((flags & ROW_WRITABLE) === 0) throw new TypeError("Assignment to constant variable.");
-    const vals = this.values;
+    const [vals, at] = this.base();
     if (vals === null) return false;
     if (index >= 0) {
-      const accessor = vals[slot];
+      const accessor = vals[at + slot];
       if (typeof accessor !== "function") throw new ReferenceError(`Cannot access '${name}' before initialization`);
       accessor(index, true, value);
       return true;
     }
-    vals[slot] = value;
+    vals[at + slot] = value;
     if (this._d !== 0 && !this._written) {
       this._written = true;
       onWrite?.(this);
@@ -231,8 +233,13 @@ export class Frame {
   /** @internal the frame comes off the stack (returns, or suspends at yield/await). */
   freeze(): void {
     this._site = lines[this._d];
-    // The depth's array goes to the next call at that depth: a returned frame keeps a copy.
-    if (!this._own) this._v = values[this._d]?.slice() ?? null;
+    // The depth's values go to the next call at that depth. A frame an exception leaves keeps a
+    // copy (post-mortem looks at it); one that returns normally shows nothing after its `return`
+    // event (a copy per traced call would cost what the rest of the call does).
+    if (!this._own && this._leavingExc) {
+      const at = this._d << VALUE_STRIDE_BITS;
+      this._v = this.code._flat ? flat.slice(at, at + (1 << VALUE_STRIDE_BITS)) : (values[this._d]?.slice() ?? null);
+    } else if (!this._own) this._v = null;
     if (this._written) {
       this._written = false;
       onWrite?.(this);

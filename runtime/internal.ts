@@ -4,13 +4,13 @@
  * change with any release; the public API is `tsdb/runtime`.
  */
 import { RUNTIME_GLOBAL, type RuntimeFunction } from "../contract/index.js";
-import { lines, slots, state, vals, values } from "./stack.js";
+import { flat, lines, slots, state, vals, values } from "./stack.js";
 import * as trace from "./trace.js";
 
 export * from "./index.js";
 export { SourceFile } from "./code.js";
 export { registerSource } from "./linecache.js";
-export { lines, slots, state, vals, values } from "./stack.js";
+export { flat, lines, slots, state, vals, values } from "./stack.js";
 export {
   call,
   debuggerStatement,
@@ -35,7 +35,7 @@ export {
  * `settrace`/`getframe`: those are for a debugger, which imports `tsdb/runtime` as Python code
  * imports `sys`. Frozen, and the global property cannot be replaced once set.
  */
-const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" | "state" | "values", unknown>> = Object.freeze({
+const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" | "state" | "values" | "flat", unknown>> = Object.freeze({
   call: trace.call,
   debuggerStatement: trace.debuggerStatement,
   enterModule: trace.enterModule,
@@ -54,6 +54,7 @@ const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" |
   lines,
   state,
   values,
+  flat,
 });
 const key = Symbol.for(RUNTIME_GLOBAL);
 if (!Object.hasOwn(globalThis, key))

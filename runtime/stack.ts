@@ -34,6 +34,12 @@ export const frames: (Frame | null | undefined)[] = [];
  */
 export const values: unknown[][] = [];
 
+/**
+ * The values of the synchronous activations whose code has CODE_FLAT_VALUES: depth d's are at
+ * `(d << VALUE_STRIDE_BITS) + slot` (generated code then loads no array per call).
+ */
+export const flat: unknown[] = [];
+
 /** The value array for depth d, made the first time the stack is that deep. */
 export function vals(d: number): unknown[] {
   return (values[d] ??= []);

@@ -22,7 +22,7 @@ import * as stack from "./stack.js";
 
 // Local bindings for what the event functions use on every call: the CommonJS build reads an
 // import through a getter at each use.
-const { FRAME, codes, frames, lines, slots, state, values } = stack;
+const { FRAME, codes, flat, frames, lines, slots, state, values } = stack;
 const { callerAt, Frame: FrameClass, materialize } = frameModule;
 const { markLeaves } = codeModule;
 
@@ -293,8 +293,8 @@ export function leave(d: number, value: unknown): void {
       if (next != null) frame.trace = next;
     }
   } finally {
-    frame._leavingExc = false;
     frame.freeze();
+    frame._leavingExc = false;
     state.sp = d - 1;
   }
 }
@@ -429,6 +429,7 @@ export function enterModule(): void {
       if (frame && frame._d !== 0) frame.freeze();
       values[d]?.fill(undefined);
     }
+    flat.fill(undefined);
     state.sp = 0;
   });
 }

@@ -407,7 +407,7 @@ export const r = f(1);
       },
     },
   );
-  assert.equal(seen, ["a,before,this", false, 40, "kept", 42]);
+  assert.equal(seen, ["a,before", false, 40, "kept", 42]);
   assert.equal(exports.r, [1, 42, 0]);
 });
 

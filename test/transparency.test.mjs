@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { instrument } from "../dist/compiler.mjs";
-import { instrumentToFile, root, rt, runtimePath, tmp } from "./helpers/run.mjs";
+import { instrumentToFile, readEveryFrame, root, rt, runtimePath, tmp } from "./helpers/run.mjs";
 
 const require = createRequire(import.meta.url);
 const dir = join(root, "test/fixtures/constructs");
@@ -41,6 +41,20 @@ for (const name of readdirSync(dir)) {
     }
     assert.is(got, expected);
     assert.ok(events > 10);
+    assert.is(rt.state.sp, 0);
+  });
+  test(`${name}: same behaviour with every frame's locals read at every event`, async () => {
+    const expected = await loadOut(original);
+    const { out } = instrumentToFile(source, name);
+    const tracer = (frame) => (readEveryFrame(frame), tracer);
+    rt.settrace(tracer);
+    let got;
+    try {
+      got = await loadOut(out);
+    } finally {
+      rt.settrace(null);
+    }
+    assert.is(got, expected);
     assert.is(rt.state.sp, 0);
   });
 }

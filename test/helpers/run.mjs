@@ -38,6 +38,8 @@ export async function traceRun(source, name = "case.mjs", { local, options, afte
   const { original, out } = instrumentToFile(source, name, options);
   const events = [];
   const tracer = (frame, event, arg) => {
+    // Looking never changes the program: every frame's locals are read at every event.
+    readEveryFrame(frame);
     if (frame.code.filename === original) {
       events.push([event, frame.code.name, frame.lineno]);
       local?.(frame, event, arg, events);
@@ -55,6 +57,11 @@ export async function traceRun(source, name = "case.mjs", { local, options, afte
     rt.settrace(null);
   }
   return { events, exports, error, original, out };
+}
+
+/** Reads every binding of every frame on the stack (what a debugger showing all of them does). */
+export function readEveryFrame(frame) {
+  for (let f = frame; f !== null; f = f.back) for (const name of Object.keys(f.locals)) void f.locals[name];
 }
 
 export { rt };
