@@ -50,7 +50,7 @@ function main() {
       }
     };
     state.events = () => events;
-  } else if (spec.mode === "bdb-other" || spec.mode === "bdb-same" || spec.mode === "bdb-step") {
+  } else if (spec.mode === "bdb-other" || spec.mode === "bdb-same" || spec.mode === "bdb-step" || spec.mode.startsWith("pdblike-")) {
     const tsdb = require(path.join(dist, "index.js"));
     if (typeof tsdb.Bdb !== "function") {
       out({ error: "Bdb is not exported by dist/index.js yet" });
@@ -72,7 +72,15 @@ function main() {
           this.setContinue();
         }
       }
-      bdb = new ContinueBdb();
+      // As pdb does: userCall overridden too (it stops only where stopHere says), and setContinue at each stop.
+      class PdbLike extends ContinueBdb {
+        userCall(frame) {
+          if (!this.stopHere(frame)) return;
+          stops++;
+          this.setContinue();
+        }
+      }
+      bdb = spec.mode.startsWith("pdblike-") ? new PdbLike() : new ContinueBdb();
       const [file, line] = spec.breakpoint;
       const err = bdb.setBreak(file, line);
       if (err) {

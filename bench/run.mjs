@@ -117,6 +117,38 @@ const CASES = [
     python: "bdb-same",
   },
   {
+    id: "pdblike-other",
+    label: "Bdb subclass overriding userCall + userLine (setContinue at each stop), breakpoint in another file",
+    kind: "ratio",
+    mode: "pdblike-other",
+    targets: { fib: 2.5, loop: 1.1 },
+    python: null,
+  },
+  {
+    id: "pdblike-same",
+    label: "the same subclass, breakpoint in the same file, never hit",
+    kind: "ratio",
+    mode: "pdblike-same",
+    targets: { fib: 3.0, loop: 1.5 },
+    python: null,
+  },
+  {
+    id: "tsdb-other",
+    label: "`tsdb script` (commands piped: b other file, c)",
+    kind: "ratio",
+    mode: "tsdb-other",
+    targets: { fib: 2.5, loop: 1.1 },
+    python: null,
+  },
+  {
+    id: "tsdb-same",
+    label: "`tsdb script` (commands piped: b same file never hit, c)",
+    kind: "ratio",
+    mode: "tsdb-same",
+    targets: { fib: 3.0, loop: 1.5 },
+    python: null,
+  },
+  {
     id: "bdb-step",
     label: "every line stops, no-op userLine",
     kind: "events",
@@ -187,7 +219,8 @@ function job(lang, workload, mode, size, extra = {}) {
 const needs = { workloads: new Set() };
 for (const row of selected) {
   if (row.kind === "ratio") {
-    const size = P.js[row.workload];
+    // The tsdb command's rows: fib(32), as a user's script would run it (the plain baseline at the same n).
+    const size = row.mode.startsWith("tsdb-") && row.workload === "fib" && !quick ? { ...P.js.fib, n: 32, iters: 5 } : P.js[row.workload];
     row.js = job("js", row.workload, row.mode, size);
     row.jsBase = job("js", row.workload, "plain", size);
     needs.workloads.add(row.workload);
@@ -239,6 +272,10 @@ const common = {
 const breakpoints = {
   "bdb-other": () => prep.breakpoints.other,
   "bdb-same": (w) => prep.breakpoints[w],
+  "pdblike-other": () => prep.breakpoints.other,
+  "pdblike-same": (w) => prep.breakpoints[w],
+  "tsdb-other": () => prep.breakpoints.other,
+  "tsdb-same": (w) => prep.breakpoints[w],
 };
 const pyBreakpoints = {
   "bdb-other": () => [join(workloadsDir, "other.py"), lineOf(join(workloadsDir, "other.py"), /return 42/)],
@@ -255,6 +292,7 @@ function lineOf(file, re) {
 let cacheCount = 0;
 function runJob(j) {
   if (j.mode === "register") return runRegister(j);
+  if (j.mode.startsWith("tsdb-")) return runTsdb(j);
   let cmd, argv;
   if (j.lang === "js") {
     const spec = { ...common, workload: j.workload, mode: j.mode, n: j.n, iters: j.iters, warm: j.warm, tool: j.tool, file: j.file };
@@ -281,6 +319,38 @@ function runJob(j) {
     j.errors.push(res.error);
     return;
   }
+  res.best = Math.min(...(useWall ? res.walls : res.times));
+  j.results.push(res);
+}
+
+/**
+ * The \`tsdb\` command as users run it: \`node dist/bin/tsdb.js tsdb-driver.cjs\` with \`b file:line\` and
+ * \`c\` piped, the workload loaded (and instrumented) by tsdb's load hook. The driver times the
+ * workload itself (after a warm-up, as child.cjs does) and prints its times on a marked line.
+ */
+function runTsdb(j) {
+  const [file, line] = breakpoints[j.mode](j.workload);
+  const cacheDir = join(workDir, `tsdb-cache-${process.pid}-${cacheCount++}`);
+  const spec = { workload: j.workload, n: j.n, iters: j.iters, warm: j.warm };
+  const r = spawnSync(
+    process.execPath,
+    [...nodeArgs, join(common.dist, "bin/tsdb.js"), join(workloadsDir, "tsdb-driver.cjs"), JSON.stringify(spec)],
+    {
+      cwd: root,
+      input: `b ${file}:${line}\nc\n`,
+      env: { ...process.env, TSDB_CACHE_DIR: cacheDir, NO_COLOR: "1" },
+      encoding: "utf8",
+      timeout: 15 * 60 * 1000,
+    },
+  );
+  rmSync(cacheDir, { recursive: true, force: true });
+  // (after the prompt the piped commands leave on its line)
+  const marked = /TSDB-BENCH (.*)/.exec(r.stdout || "")?.[1];
+  if (!marked) {
+    j.errors.push(`exit ${r.status}: ${(r.stderr || r.stdout || "").trim().split("\n").slice(-3).join(" / ")}`);
+    return;
+  }
+  const res = JSON.parse(marked);
   res.best = Math.min(...(useWall ? res.walls : res.times));
   j.results.push(res);
 }
