@@ -16,7 +16,7 @@ function bindingsOf(scope: Scope): Binding[] {
 
 /** Bindings of the function's own scopes visible at `path`, innermost first, and the hidden names. */
 export function ownBindings(path: NodePath, fn: FunctionContext): RowEntry[] {
-  const pos = path.node.start ?? 0;
+  const pos = path.node.start ?? path.parentPath?.node.start ?? 0;
   const seen = new Set<string>();
   const out: RowEntry[] = [];
   // A site before a statement that is a scope of its own (a loop, a switch) is outside that scope.

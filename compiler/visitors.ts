@@ -467,7 +467,13 @@ function loopEntry(loop: NodePath<t.Loop>, file: FileContext): t.Statement[] {
 }
 
 function asBlock(node: t.Statement): t.BlockStatement {
-  return t.isBlockStatement(node) ? node : t.blockStatement([node]);
+  if (t.isBlockStatement(node)) return node;
+  // Where the statement was: a site for the block's scope is placed by position (snapshot.ts).
+  const block = t.blockStatement([node]);
+  block.start = node.start;
+  block.end = node.end;
+  block.loc = node.loc;
+  return block;
 }
 
 // ---------------------------------------------------------------------- loops

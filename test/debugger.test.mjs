@@ -1667,4 +1667,72 @@ test("a block binding that shadows an outer one: next steps over it; before its 
   );
 });
 
+test("up in a callee: a caller's variables current (changed by a closure, the loop head's v on the call's line), writes seen by the program", () => {
+  check(
+    "frames.mjs",
+    ["b 2", "c", "up", "p t", "p v", "p arguments.length", "p this", "x = 500", "t = 30", "c", "c"],
+    `
+    > $DIR/frames.mjs(16)<module>()
+    -> console.log(tally([1, 2]));
+    (tsdb) b 2
+    Breakpoint 1 at $DIR/frames.mjs:2
+    (tsdb) c
+    > $DIR/frames.mjs(2)check()
+    -> return v > 1;
+    (tsdb) up
+    > $DIR/frames.mjs(12)tally()
+    -> for (const v of values) ok.push(check(v));
+    (tsdb) p t
+    3
+    (tsdb) p v
+    1
+    (tsdb) p arguments.length
+    1
+    (tsdb) p this
+    *** ReferenceError: this is not known here
+    (tsdb) x = 500
+    (tsdb) t = 30
+    (tsdb) c
+    > $DIR/frames.mjs(2)check()
+    -> return v > 1;
+    (tsdb) c
+    x is 500
+    [ 30, [ false, true ], 500, 1 ]
+    The program finished with exit code 0
+  `,
+  );
+});
+
+test("post-mortem in CommonJS: the frames' variables, and the module's require, module, exports, __filename, __dirname", () => {
+  check(
+    "frames.cjs",
+    ["c", "p doubled", "up", "p limit", "p typeof require", "p module.exports === exports", "p __filename", "p typeof __dirname", "q"],
+    `
+    > $DIR/frames.cjs(5)<module>()
+    -> const limit = 3;
+    (tsdb) c
+    Uncaught exception. Entering post mortem debugging
+    Running 'cont' or 'step' will end the program
+    > $DIR/frames.cjs(3)fail()
+    -> throw new Error("doubled is " + doubled);
+    (tsdb) p doubled
+    6
+    (tsdb) up
+    > $DIR/frames.cjs(6)<module>()
+    -> fail(limit);
+    (tsdb) p limit
+    3
+    (tsdb) p typeof require
+    'function'
+    (tsdb) p module.exports === exports
+    true
+    (tsdb) p __filename
+    '$DIR/frames.cjs'
+    (tsdb) p typeof __dirname
+    'string'
+    (tsdb) q
+  `,
+  );
+});
+
 test.run();

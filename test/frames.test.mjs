@@ -351,4 +351,24 @@ export function main() {
   assert.ok(values.every((array) => array.every((v) => v === undefined)));
 });
 
+test("a write into a caller waiting in a one-line loop body lands at the loop head (the next site)", async () => {
+  const r = await stopAt(
+    `function check(v) {
+  return v > 1;
+}
+export function main() {
+  let x = 10;
+  const seen = [];
+  for (const v of [1, 2]) seen.push(check(v), x);
+  return seen;
+}
+`,
+    2,
+    (frame) => {
+      if (frame.locals.v === 1) frame.back.locals.x = 500;
+    },
+  );
+  assert.equal(r, [false, 10, true, 500]);
+});
+
 test.run();
