@@ -60,6 +60,14 @@ export interface Layout {
   outerGroups: Map<Group, number>;
 }
 
+/**
+ * Every site copies the writable slot bindings in scope back into their variables (when a debugger
+ * wrote one): sites × bindings statements. In a function where that would pass this many (a
+ * bundle's top-level function: hundreds of sites, hundreds of `var`s), the writable bindings get
+ * accessors instead (one closure per call, writes land at once, nothing to copy back).
+ */
+const MAX_RELOADS = 4096;
+
 const LOCATION = Symbol("tsdb.location");
 const GROUPS = Symbol("tsdb.groups");
 const LAYOUT = Symbol("tsdb.layout");
@@ -120,11 +128,27 @@ export function classify(program: NodePath<t.Program>, prefix: string): void {
   }
   let groups = 0;
   const scopes: Scope[] = [];
+  // Statements per owner: each may get a site, and each site copies the writable slot bindings in
+  // scope into their variables (see `bulky`).
+  const statements = new Map<t.Node, number>();
   program.traverse({
     Scopable(p) {
       if (p.scope.block === p.node && !scopes.includes(p.scope)) scopes.push(p.scope);
     },
+    Statement(p) {
+      if (Array.isArray(p.container)) {
+        const owner = ownerOf(p);
+        statements.set(owner, (statements.get(owner) ?? 0) + 1);
+      }
+    },
   });
+  const writables = new Map<t.Node, number>();
+  for (const scope of scopes) {
+    if (scope.path.isProgram() || scope.path.isClass()) continue;
+    const owner = ownerOfScope(scope);
+    for (const b of Object.values(scope.bindings)) if (isWritable(b)) writables.set(owner, (writables.get(owner) ?? 0) + 1);
+  }
+  const bulky = (owner: t.Node) => (statements.get(owner) ?? 0) * (writables.get(owner) ?? 0) > MAX_RELOADS;
   const owners = new Set<t.Node>([program.node]);
   for (const scope of scopes) {
     if (scope.path.isFunction() || scope.path.isStaticBlock()) owners.add(scope.path.node);
@@ -137,6 +161,7 @@ export function classify(program: NodePath<t.Program>, prefix: string): void {
       }
       const captured =
         isDynamic(owner) ||
+        (isWritable(binding) && bulky(owner)) ||
         t.isSwitchStatement(scope.block) ||
         binding.referencePaths.some((r) => ownerOf(r) !== owner) ||
         binding.constantViolations.some((v) => ownerOf(v) !== owner) ||

@@ -468,11 +468,11 @@ function loopEntry(loop: NodePath<t.Loop>, file: FileContext): t.Statement[] {
 
 function asBlock(node: t.Statement): t.BlockStatement {
   if (t.isBlockStatement(node)) return node;
-  // Where the statement was: a site for the block's scope is placed by position (snapshot.ts).
+  // Where the statement was (a site's bindings are found by position: snapshot.ts), but no line
+  // of its own: the statement's line site compares with the line before the block (`previousLine`).
   const block = t.blockStatement([node]);
   block.start = node.start;
   block.end = node.end;
-  block.loc = node.loc;
   return block;
 }
 
