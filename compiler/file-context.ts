@@ -13,7 +13,10 @@ export interface RowEntry {
   name: string;
   /** the slot of the frame's value array; -1 for a hidden name */
   slot: number;
-  /** -1: the slot holds the value; -2: the slot holds a thunk (`this` in a derived constructor); else the accessor's case */
+  /**
+   * -1: the slot holds the value; -2: the slot holds a thunk (`this` in a derived constructor); -3: a
+   * module-level binding, read by name through the module accessor; else the accessor's case
+   */
   index: number;
   writable: boolean;
   hidden?: boolean;

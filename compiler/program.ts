@@ -177,7 +177,8 @@ function moduleAccess(file: FileContext, program: NodePath<t.Program>): [t.Expre
       if (!program.scope.hasBinding(cjs)) entries.push([cjs, true]);
   const cases = entries.map(([n, writable]) => {
     const body: t.Statement[] = [];
-    if (writable) body.push(t.ifStatement(id(write), t.expressionStatement(t.assignmentExpression("=", id(n), id(value)))));
+    const refuse = t.throwStatement(t.newExpression(id("TypeError"), [t.stringLiteral("Assignment to constant variable.")]));
+    body.push(t.ifStatement(id(write), writable ? t.expressionStatement(t.assignmentExpression("=", id(n), id(value))) : refuse));
     body.push(t.returnStatement(id(n)));
     return t.switchCase(t.stringLiteral(n), body);
   });

@@ -7,6 +7,9 @@ import type { Binding, NodePath, Scope } from "@babel/traverse";
 import type { FunctionContext, RowEntry } from "./file-context.js";
 import { isWritable, locationOf } from "./frame-values.js";
 
+/** The kinds of module-level bindings the module accessor knows (program.ts `moduleAccess`). */
+const MODULE_KINDS = ["var", "let", "const", "hoisted", "module"];
+
 const BINDINGS = Symbol("tsdb.bindings");
 /** The scope's bindings as a list, made once per scope. */
 function bindingsOf(scope: Scope): Binding[] {
@@ -28,10 +31,22 @@ export function ownBindings(path: NodePath, fn: FunctionContext): RowEntry[] {
         if (seen.has(name)) continue;
         // Seen even when not shown: a binding in its TDZ still hides the outer ones of its name.
         seen.add(name);
+        // Module-level bindings are read live by the module accessor, TDZ included (the module's own
+        // frame shows them; a function's frame does not, as Python's f_locals shows no globals).
+        if (scope.path.isProgram()) {
+          if (fn.isProgram && MODULE_KINDS.includes(binding.kind))
+            out.push({
+              name,
+              slot: -1,
+              index: -3,
+              writable: isWritable(binding) || binding.kind === "hoisted",
+              at: binding.identifier.start ?? -1,
+            });
+          continue;
+        }
         const found = entry(binding, pos);
-        // Module-level bindings are read live by the module accessor, TDZ included.
         if (found !== null) out.push(found);
-        else if (!scope.path.isProgram()) out.push({ name, slot: -1, index: -1, writable: false, hidden: true });
+        else out.push({ name, slot: -1, index: -1, writable: false, hidden: true });
       }
     }
     if (scope === fn.scope) break;

@@ -20,7 +20,8 @@ export const CODE_FLAT_VALUES = 4;
 /**
  * A scope table row: the bindings a frame shows at a site, each as `[name, slot, index, flags]`:
  * `slot` in the frame's value array; `index` -1 when the slot holds the value, -2 when it holds a
- * thunk that returns it (`this` before `super()`), else the case of the accessor the slot holds;
+ * thunk that returns it (`this` before `super()`), -3 a module-level binding read by name through
+ * the file's module accessor (slot unused), else the case of the accessor the slot holds;
  * `flags` ROW_WRITABLE, ROW_HIDDEN (a binding in its TDZ there, which hides outer ones of its name).
  */
 export type ScopeRow = [name: string, slot: number, index: number, flags: number][];

@@ -160,7 +160,8 @@ export class Frame {
   }
 
   private read(entry: ScopeRow[number]): unknown {
-    const [, slot, index, flags] = entry;
+    const [name, slot, index, flags] = entry;
+    if (index === -3) return moduleValue(this, name);
     const [vals, at] = this.base();
     if ((flags & ROW_HIDDEN) !== 0 || vals === null) return ABSENT;
     const value = vals[at + slot];
@@ -199,6 +200,11 @@ export class Frame {
     const [, slot, index, flags] = entry;
     if ((flags & ROW_HIDDEN) !== 0) throw new ReferenceError(`Cannot access '${name}' before initialization`);
     if ((flags & ROW_WRITABLE) === 0) throw new TypeError("Assignment to constant variable.");
+    if (index === -3) {
+      if (moduleValue(this, name) === ABSENT) throw new ReferenceError(`Cannot access '${name}' before initialization`);
+      this.code.file.access!(name, value, true);
+      return true;
+    }
     const [vals, at] = this.base();
     if (vals === null) return false;
     if (index >= 0) {
