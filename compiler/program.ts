@@ -182,8 +182,9 @@ function moduleAccess(file: FileContext, program: NodePath<t.Program>): [t.Expre
     body.push(t.returnStatement(id(n)));
     return t.switchCase(t.stringLiteral(n), body);
   });
-  // An ES module's `import.meta`, for frame.eval.
-  if (program.node.sourceType === "module") {
+  // An ES module's `import.meta`, for frame.eval, where the module uses it (a module compiled to
+  // CommonJS after tsdb, as the load hook does for TypeScript in a CommonJS package, has none).
+  if (program.node.sourceType === "module" && usesImportMeta(program)) {
     entries.push(["import.meta", false]);
     cases.push(t.switchCase(t.stringLiteral("import.meta"), [t.returnStatement(t.metaProperty(id("import"), id("meta")))]));
   }
@@ -254,4 +255,17 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
       bindings.map(([name, value]) => t.variableDeclarator(id(name), value)),
     ),
   ];
+}
+
+function usesImportMeta(program: NodePath<t.Program>): boolean {
+  let found = false;
+  program.traverse({
+    MetaProperty(p) {
+      if (p.node.meta.name === "import") {
+        found = true;
+        p.stop();
+      }
+    },
+  });
+  return found;
 }

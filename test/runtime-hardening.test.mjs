@@ -31,20 +31,20 @@ console.log(globalThis[Symbol.for("tsdb.runtime")] === g);
     "enterModule",
     "exception",
     "file",
+    "flat",
     "forAwait",
     "gen",
     "leave",
     "line",
     "lineAt",
-    "lineAtKept",
-    "lineKept",
     "lines",
     "prim",
     "push",
     "slots",
     "state",
     "suspend",
-    "tdz",
+    "vals",
+    "values",
   ]);
   assert.is(kinds, "undefined undefined undefined undefined true");
   assert.is(same, "true");
