@@ -67,6 +67,21 @@ export function sourceTypeOf(format: Format | undefined): "module" | "script" | 
 }
 
 /**
+ * Parses a file's text in its language as leniently as Babel allows (either module format, a
+ * top-level return, errors recovered): for reading what a file holds, not for running it.
+ * Babel's parser is loaded on the first use only (it costs startup time).
+ */
+export function parseLoosely(source: string, filename: string): ReturnType<typeof BabelParser.parse> {
+  const { parse } = require("@babel/parser") as typeof BabelParser;
+  return parse(source, {
+    sourceType: "unambiguous",
+    allowReturnOutsideFunction: true,
+    errorRecovery: true,
+    plugins: parserPlugins(filename),
+  });
+}
+
+/**
  * The module format of a file, decided as Node does: the extension, otherwise
  * the nearest package.json `type`; with no `type`, the file's own syntax
  * (import/export → module, Node's module syntax detection).
@@ -77,14 +92,7 @@ export function detectFormat(filename: string, source: string): Format {
   // Cheap test first: no line starting with import/export, no ES module syntax.
   if (!/^\s*(?:import|export)\b/m.test(source)) return "commonjs";
   try {
-    const { parse } = require("@babel/parser") as typeof BabelParser;
-    const ast = parse(source, {
-      sourceType: "unambiguous",
-      allowReturnOutsideFunction: true,
-      errorRecovery: true,
-      plugins: parserPlugins(filename),
-    });
-    return ast.program.sourceType === "module" ? "module" : "commonjs";
+    return parseLoosely(source, filename).program.sourceType === "module" ? "module" : "commonjs";
   } catch {
     return "commonjs";
   }

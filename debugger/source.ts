@@ -3,9 +3,8 @@
  * function (for `args`) and the functions a file defines (for `break name`
  * in files whose code has not run yet). Parsed with @babel/parser, once per file.
  */
-import type * as BabelParser from "@babel/parser";
 import { propertyKeyName } from "../common/property-key.js";
-import { parserPlugins } from "../common/source-kinds.js";
+import { parseLoosely } from "../common/source-kinds.js";
 import { getsource } from "../runtime/index.js";
 
 interface FunctionInfo {
@@ -59,14 +58,7 @@ function functionsOf(filename: string): FunctionInfo[] | null {
   const text = getsource(filename);
   if (text !== undefined) {
     try {
-      // Babel's parser is loaded on the first use only: most sessions never need it, and it costs startup time.
-      const { parse } = require("@babel/parser") as typeof BabelParser;
-      const ast = parse(text, {
-        sourceType: "unambiguous",
-        allowReturnOutsideFunction: true,
-        errorRecovery: true,
-        plugins: parserPlugins(filename),
-      });
+      const ast = parseLoosely(text, filename);
       result = [];
       const found = result;
       const walk = (node: unknown, name: string) => {
