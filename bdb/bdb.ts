@@ -21,22 +21,24 @@
  * - setBreak also refuses a line of a loaded file where no statement starts.
  * - run/runeval take source text (instrumented as `<string>`); runcall of
  *   a function that returns a promise traces until it settles.
- * - setwatch: while continuing, events that cannot stop are not dispatched.
+ * - setwatch: while continuing, events that cannot stop are not dispatched
+ *   (bdb/watch.ts, beside the port).
  */
 import { resolve as resolvePath } from "node:path";
 import { inspect } from "node:util";
 import { minimatch } from "minimatch";
 import { Breakpoint, bpKey, effective } from "./breakpoint.js";
 import { compileString } from "./exec.js";
+import { BreakWatch } from "./watch.js";
 import type { Code } from "../runtime/code.js";
 import type { Frame, TraceEvent, TraceFunction } from "../runtime/frame.js";
 import { getline } from "../runtime/linecache.js";
 import * as trace from "../runtime/trace.js";
-import type { Traceback, Watch } from "../runtime/trace.js";
+import type { Traceback } from "../runtime/trace.js";
 
 // Local bindings: the CommonJS build reads an import through a getter at each use, and some of
 // these are called at every stop.
-const { getframe, gettrace, loadedcodes, setdebuggerhook, settrace, setwatch } = trace;
+const { getframe, gettrace, loadedcodes, setdebuggerhook, settrace } = trace;
 
 /** Python's `exc_info` triple as the runtime reports it with `exception` events. */
 export type ExcInfo = [unknown, unknown, Traceback | null];
@@ -116,14 +118,10 @@ export class Bdb {
   private running = 0;
   /** JS: a BdbQuit was raised and is unwinding the program (see `raiseQuit`). */
   private quitRaised = false;
-  /** JS: a watch narrowing the events is installed (see `updateWatch`). */
-  private watching = false;
-  /** JS: the frames that were on the stack when the watch was installed. */
-  private beforeWatch = new WeakSet<Frame>();
-  /** JS: what the installed watch was made from (see `watchKey`): the same again changes nothing. */
-  private watchedKey = "";
-  /** JS: counts changes of `breaks` (for `watchKey`). */
-  private breaksChanged = 0;
+  /** JS: the optimisation beside the port (bdb/watch.ts). */
+  private readonly watch = new BreakWatch();
+  /** @internal JS: counts changes of `breaks` (what the watch was made from). */
+  breaksChanged = 0;
 
   constructor(skip?: Iterable<string> | null) {
     const patterns = skip ? new Set(skip) : null;
@@ -435,7 +433,7 @@ export class Bdb {
     if (this.breaks.size === 0) {
       // no breakpoints; run without debugger overhead
       settrace(null);
-      this.watching = false;
+      this.watch.off();
       // Python: sys._getframe().f_back, the frames of the program.
       let frame = getframe(0);
       while (frame && frame !== this.botframe) {
@@ -453,7 +451,7 @@ export class Bdb {
     this.stopframe = this.botframe;
     this.returnframe = null;
     this.quitting = true;
-    this.watching = false;
+    this.watch.off();
     settrace(null);
   }
 
@@ -773,7 +771,7 @@ export class Bdb {
     this.running = Math.max(0, this.running - 1);
     this.quitting = true;
     this.quitRaised = false;
-    this.watching = false;
+    this.watch.off();
     settrace(null);
     if (hookOwner === this) {
       setdebuggerhook(null);
@@ -809,7 +807,7 @@ export class Bdb {
    */
   protected raiseQuit(frame: Frame): BdbQuit {
     this.quitRaised = true;
-    this.watching = false;
+    this.watch.off();
     for (let f: Frame | null = frame.back; f !== null; f = f.back) if (!f.trace) f.trace = this.traceDispatch;
     const dispatcher = this.traceDispatch;
     const self = this;
@@ -847,109 +845,9 @@ export class Bdb {
     return loadedcodes().filter((code) => this.canonic(code.filename) === filename);
   }
 
-  /**
-   * JS: the runtime's `setwatch`, so that frames Bdb would not stop in cost
-   * no dispatcher call. Only while continuing with breakpoints (stopframe is
-   * botframe, stoplineno -1): then stopHere is false for every frame, a
-   * `call` event does something only in a file with breakpoints, and a `line`
-   * event only on a breakpoint line (or any line of a function with a
-   * breakpoint by function name). Used only when the class keeps Bdb's
-   * stopHere/breakHere/breakAnywhere/traceDispatch/dispatch* (and, for the
-   * `call` events that Python passes to userCall, Bdb's userCall).
-   */
+  /** JS: narrows the events dispatched while continuing (bdb/watch.ts); called wherever the state it depends on changes. */
   protected updateWatch(): void {
-    if (gettrace() !== this.traceDispatch) {
-      this.watching = false;
-      return;
-    }
-    const continuing =
-      !this.quitting &&
-      this.botframe !== null &&
-      this.stopframe === this.botframe &&
-      this.stoplineno === -1 &&
-      this.returnframe === null &&
-      this.breaks.size > 0;
-    if (!continuing || !this.watchable()) {
-      if (this.watching) {
-        this.watching = false;
-        this.restoreTraces();
-        setwatch(null);
-      }
-      return;
-    }
-    // A set* call at every stop (or every call) that leaves breakpoints and state as they were:
-    // the installed watch is still right, and remaking it would refresh every code's flags.
-    const key = this.watchKey();
-    if (this.watching && key === this.watchedKey) return;
-    if (this.watching) {
-      this.restoreTraces();
-    } else {
-      this.watching = true;
-      this.beforeWatch = new WeakSet();
-      for (let f = getframe(0); f !== null; f = f.back) this.beforeWatch.add(f);
-    }
-    this.watchedKey = key;
-    setwatch(this.makeWatch());
-  }
-
-  /**
-   * What `makeWatch` depends on, in O(1): the breakpoints (Bdb's lines per file; the Breakpoint
-   * objects, made or deleted, for those by function name) and userCall's kind.
-   */
-  private watchKey(): string {
-    const userCall = this.userCall !== Bdb.prototype.userCall && !this.userCallOnlyWhenStopping;
-    return `${this.breaksChanged}:${Breakpoint.next}:${Breakpoint.bplist.size}:${userCall}`;
-  }
-
-  private watchable(): boolean {
-    const proto = Bdb.prototype;
-    const own = Object.getPrototypeOf(this) as Bdb;
-    return (
-      own.traceDispatch === proto.traceDispatch &&
-      this.dispatchLine === proto.dispatchLine &&
-      this.dispatchCall === proto.dispatchCall &&
-      this.dispatchReturn === proto.dispatchReturn &&
-      this.dispatchException === proto.dispatchException &&
-      this.stopHere === proto.stopHere &&
-      this.breakHere === proto.breakHere &&
-      this.breakAnywhere === proto.breakAnywhere
-    );
-  }
-
-  private makeWatch(): Watch {
-    const breaks = this.breaks;
-    const userCall = this.userCall !== Bdb.prototype.userCall && !this.userCallOnlyWhenStopping;
-    const funcnameAt = (file: string, line: number) => (Breakpoint.bplist.get(bpKey(file, line)) ?? []).some((bp) => bp.funcname);
-    return {
-      calls: (code) => {
-        const lines = breaks.get(this.canonic(code.filename));
-        if (lines === undefined) return false;
-        // Python passes every call in a file with breakpoints to userCall.
-        if (userCall) return true;
-        return lines.includes(code.firstlineno) || code.lines.some((n) => lines.includes(n));
-      },
-      lines: (code) => {
-        const file = this.canonic(code.filename);
-        const lines = breaks.get(file);
-        if (lines === undefined) return false;
-        if (lines.includes(code.firstlineno) && funcnameAt(file, code.firstlineno)) return true;
-        return code.lines.filter((n) => lines.includes(n));
-      },
-    };
-  }
-
-  /**
-   * Frames entered while the watch was on and not traced were not passed to
-   * dispatchCall (a frame that is, while continuing, gets the trace
-   * function); Python would have traced those of files with breakpoints.
-   * Give them the trace function when the watch changes or goes (from the
-   * current frame to the botframe). A breakpoint set in a file that had none
-   * when such a frame was entered makes it traced too, where Python would not.
-   */
-  private restoreTraces(): void {
-    for (let f = getframe(0); f !== null && f !== this.botframe; f = f.back) {
-      if (!f.trace && !this.beforeWatch.has(f) && this.breaks.has(this.canonic(f.code.filename))) f.trace = this.traceDispatch;
-    }
+    this.watch.update(this);
   }
 }
 
