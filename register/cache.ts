@@ -137,6 +137,14 @@ export interface CacheOptions {
 }
 
 /** An on-disk cache in a directory `prepareCacheDir` has accepted. */
+/** Set by the load hook: one Int32 shared by its threads, 1 once one of them has warned. */
+let warnedLatch: Int32Array | null = null;
+
+/** Makes the caches of this thread warn only if no other thread sharing `latch` has (see `DiskCache.disable`). */
+export function shareWarningLatch(latch: Int32Array): void {
+  warnedLatch = latch;
+}
+
 export class DiskCache {
   private disabled = false;
   private evicted = false;
@@ -234,10 +242,11 @@ export class DiskCache {
     }
   }
 
-  /** Stops using the cache, with one warning. */
+  /** Stops using the cache, with one warning (one per process: the module hooks thread shares the latch). */
   disable(reason: string): void {
     if (this.disabled) return;
     this.disabled = true;
+    if (warnedLatch !== null && Atomics.exchange(warnedLatch, 0, 1) === 1) return;
     this.warn(`tsdb: not using the cache in ${this.dir}: ${reason}; continuing without a cache`);
   }
 }

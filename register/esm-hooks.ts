@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { detectFormat, isJsx, isTypeScript, typeScriptAlternatives } from "../common/source-kinds.js";
+import { shareWarningLatch } from "./cache.js";
 import { Loader, type LoaderConfig } from "./loader.js";
 
 /** What the main thread publishes: the configuration, or null once unregistered. */
@@ -15,14 +16,19 @@ export type HooksState = LoaderConfig | null;
 /**
  * The state lives in a SharedArrayBuffer (a MessagePort transferred from a
  * `--require` preload makes Node 20 exit): Int32 [0] generation, [1] byte
- * length, then the state as JSON. The writer stores the bytes, then bumps
+ * length, [2] the cache warning latch, then the state as JSON. The writer stores the bytes, then bumps
  * the generation with Atomics; readers compare generations.
  */
 export interface HooksData {
   shared: SharedArrayBuffer;
 }
 
-const HEADER = 8;
+const HEADER = 12;
+
+/** Int32 [2] of the shared state: the cache warning latch (see cache.ts). */
+export function warningLatch(shared: SharedArrayBuffer): Int32Array {
+  return new Int32Array(shared, 8, 1);
+}
 
 export function writeState(shared: SharedArrayBuffer, state: HooksState): void {
   const bytes = new TextEncoder().encode(JSON.stringify(state));
@@ -55,6 +61,7 @@ function sync(): void {
 
 export function initialize(data: HooksData): void {
   shared = data.shared;
+  shareWarningLatch(warningLatch(shared));
   sync();
 }
 

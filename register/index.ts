@@ -25,7 +25,8 @@ import { type FilterOptions, resolveFilter } from "./config.js";
 export { filterConfigured } from "./config.js";
 /** Where the on-disk cache goes by default: `$TSDB_CACHE_DIR`, or `node_modules/.cache/tsdb` under the working directory. */
 export { defaultCacheDir } from "./cache.js";
-import { writeState, type HooksData, type HooksState } from "./esm-hooks.js";
+import { shareWarningLatch } from "./cache.js";
+import { type HooksData, type HooksState, warningLatch, writeState } from "./esm-hooks.js";
 import { addRequireHook } from "./require-hook.js";
 import { Loader, type LoaderConfig } from "./loader.js";
 
@@ -90,6 +91,7 @@ function postToHooks(state: HooksState): void {
   const register = (Module as unknown as { register?: (specifier: string, options: object) => void }).register;
   if (typeof register !== "function") return; // Node < 20.6: CommonJS only
   hooksState = new SharedArrayBuffer(1 << 16);
+  shareWarningLatch(warningLatch(hooksState));
   writeState(hooksState, state);
   const data: HooksData = { shared: hooksState };
   // The hooks thread runs `--require` preloads too: this marks it (its environment
