@@ -65,6 +65,7 @@ export type RuntimeFunction =
   | "exception"
   | "forAwait"
   | "gen"
+  | "interrupted"
   | "leave"
   | "line"
   | "lineAt"

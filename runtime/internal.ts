@@ -4,13 +4,13 @@
  * change with any release; the public API is `tsdb/runtime`.
  */
 import { RUNTIME_GLOBAL, type RuntimeFunction } from "../contract/index.js";
-import { flat, lines, slots, state, vals, values } from "./stack.js";
+import { flat, interrupts, lines, slots, state, vals, values } from "./stack.js";
 import * as trace from "./trace.js";
 
 export * from "./index.js";
 export { SourceFile } from "./code.js";
 export { registerSource } from "./linecache.js";
-export { flat, lines, slots, state, vals, values } from "./stack.js";
+export { flat, interrupts, lines, slots, state, vals, values } from "./stack.js";
 export {
   call,
   debuggerStatement,
@@ -18,6 +18,7 @@ export {
   exception,
   file,
   forAwait,
+  interrupted,
   gen,
   leave,
   line,
@@ -35,7 +36,7 @@ export {
  * `settrace`/`getframe`: those are for a debugger, which imports `tsdb/runtime` as Python code
  * imports `sys`. Frozen, and the global property cannot be replaced once set.
  */
-const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" | "state" | "values" | "flat", unknown>> = Object.freeze({
+const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" | "state" | "values" | "flat" | "interrupts", unknown>> = Object.freeze({
   call: trace.call,
   debuggerStatement: trace.debuggerStatement,
   enterModule: trace.enterModule,
@@ -43,6 +44,7 @@ const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" |
   file: trace.file,
   forAwait: trace.forAwait,
   gen: trace.gen,
+  interrupted: trace.interrupted,
   leave: trace.leave,
   line: trace.line,
   lineAt: trace.lineAt,
@@ -55,6 +57,7 @@ const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" |
   state,
   values,
   flat,
+  interrupts,
 });
 const key = Symbol.for(RUNTIME_GLOBAL);
 if (!Object.hasOwn(globalThis, key))

@@ -54,3 +54,11 @@ export const codes: (Code | undefined)[] = [];
 
 /** `sp` is the depth of the innermost running activation. */
 export const state = { sp: 0 };
+
+/**
+ * The interrupt request: `interrupts[0]` is 1 while somebody (Ctrl-C, an attaching debugger) asks
+ * the program to stop. Shared memory, so that another thread can raise it while the main thread is
+ * busy; generated code reads it at loop heads and function entries (one load and a branch) and
+ * calls the runtime's `interrupted` when it is set.
+ */
+export const interrupts = new Int32Array(new SharedArrayBuffer(4));

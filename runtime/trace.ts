@@ -22,7 +22,7 @@ import * as stack from "./stack.js";
 
 // Local bindings for what the event functions use on every call: the CommonJS build reads an
 // import through a getter at each use.
-const { FRAME, codes, flat, frames, lines, slots, state, values } = stack;
+const { FRAME, codes, flat, frames, interrupts, lines, slots, state, values } = stack;
 const { callerAt, Frame: FrameClass, materialize } = frameModule;
 const { markLeaves } = codeModule;
 
@@ -126,6 +126,7 @@ export function calltracing<A extends unknown[], R>(fn: (...args: A) => R, ...ar
 }
 
 let debuggerHook: ((frame: Frame) => void) | null = null;
+let interruptHandler: ((frame: Frame | null) => void) | null = null;
 
 /** What a `debugger;` statement in instrumented code does (null: nothing). */
 export function setdebuggerhook(hook: ((frame: Frame) => void) | null): void {
@@ -145,6 +146,41 @@ export function loadedfiles(): readonly SourceFile[] {
 /** The code of every function and module top level instrumented so far in this process (still alive), in load order. */
 export function loadedcodes(): Code[] {
   return loadedfiles().flatMap((file) => file.codes);
+}
+
+/**
+ * What an interrupt request does: `fn(frame)` with the frame running when it reaches instrumented
+ * code (a debugger calls its `setTrace(frame)`: the program stops at the next line it runs), or
+ * `fn(null)` when the program's owner takes it between events (`takeinterrupt`). The handler runs
+ * as a trace function does: events of the code it calls are not reported. Null: requests stay pending.
+ */
+export function setinterrupthandler(fn: ((frame: Frame | null) => void) | null): void {
+  interruptHandler = fn;
+}
+
+/**
+ * The interrupt request flag, in shared memory: `Atomics.store(new Int32Array(buffer), 0, 1)`
+ * from any thread asks the program to stop; whoever takes the request clears it: running
+ * instrumented code (at a loop head or a function entry), or `takeinterrupt()` between events.
+ */
+export function interruptbuffer(): SharedArrayBuffer {
+  return interrupts.buffer as SharedArrayBuffer;
+}
+
+/** Called between events (no instrumented code running): takes a pending request and runs the handler with no frame. */
+export function takeinterrupt(): boolean {
+  if (interruptHandler === null || inTrace || Atomics.exchange(interrupts, 0, 0) === 0) return false;
+  runInterruptHandler(null);
+  return true;
+}
+
+function runInterruptHandler(frame: Frame | null): void {
+  inTrace = true;
+  try {
+    interruptHandler!(frame);
+  } finally {
+    inTrace = false;
+  }
 }
 
 // ------------------------------------------------------------------ flags
@@ -353,6 +389,7 @@ export function push(frame: Frame, site: number): number {
   lines[d] = frame._site;
   frame.enter(d, callerAt(d));
   if (frame.code._calls !== 0) callEvent(frame);
+  if (interrupts[0] !== 0) interrupted(d);
   return d;
 }
 
@@ -432,6 +469,17 @@ export function enterModule(): void {
     flat.fill(undefined);
     state.sp = 0;
   });
+}
+
+/**
+ * Generated code found the interrupt flag set at depth d (a loop head, a function entry). Returns
+ * true when the handler ran: a plain loop copy then goes on in its instrumented copy, so that the
+ * stop it asked for can happen there.
+ */
+export function interrupted(d: number): boolean {
+  if (interruptHandler === null || inTrace || Atomics.exchange(interrupts, 0, 0) === 0) return false;
+  runInterruptHandler(materialize(d));
+  return true;
 }
 
 /** The `debugger;` statement at depth d. */

@@ -34,6 +34,8 @@ console.log(globalThis[Symbol.for("tsdb.runtime")] === g);
     "flat",
     "forAwait",
     "gen",
+    "interrupted",
+    "interrupts",
     "leave",
     "line",
     "lineAt",
