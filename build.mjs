@@ -4,7 +4,7 @@ import { build } from "esbuild";
 import { mkdirSync, readdirSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 
-const roots = ["common", "contract", "compiler", "register", "cli", "runtime", "bdb", "debugger"];
+const roots = ["common", "contract", "compiler", "register", "cli", "runtime", "bdb", "debugger", "control"];
 const entryPoints = [];
 for (const root of roots) {
   const walk = (dir) => {

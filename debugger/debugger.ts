@@ -4,7 +4,7 @@
  */
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, resolve, sep } from "node:path";
-import { Script } from "node:vm";
+import { runInThisContext, Script } from "node:vm";
 import { Bdb } from "../bdb/index.js";
 import { type Frame, getline, gettraceback, loadedcodes, setdebuggerhook, type Traceback } from "../runtime/index.js";
 import { type CommandTable, helpText, looksLikeAssignment, parseLine } from "./command.js";
@@ -26,7 +26,7 @@ export interface BreakpointCommands {
 }
 
 /** Commands that resume the program (a breakpoint's command list ends at one). */
-const RESUMING = new Set(["step", "next", "until", "return", "continue", "quit", "restart", "EOF"]);
+const RESUMING = new Set(["step", "next", "until", "return", "continue", "quit", "detach", "restart", "EOF"]);
 
 export interface TsdbOptions {
   out: Output;
@@ -35,8 +35,10 @@ export interface TsdbOptions {
   mainFile: string;
   /** directories `break file:line` looks in (besides the working directory) */
   searchDirs?: string[];
-  /** called for quit (and end of input): ends the process; or, in a recursive debugger, returns to let it end its run */
+  /** called for quit (and end of input): ends the process; or, in a recursive debugger, returns to let it end its run; or, attached, detaches */
   onQuit: () => void;
+  /** the `detach` command (an attached session: the program goes on without the debugger); null: not attached */
+  onDetach?: (() => void) | null;
   /** the prompt (a recursive debugger's is `((tsdb)) `) */
   prompt?: string;
 }
@@ -50,6 +52,7 @@ export class Tsdb extends Bdb {
   readonly mainFile: string;
   private readonly searchDirs: string[];
   private readonly onQuit: () => void;
+  readonly onDetach: (() => void) | null;
 
   /** true until the main script's first line: events of other code are let through */
   waitForMain = true;
@@ -106,6 +109,7 @@ export class Tsdb extends Bdb {
     this.mainFile = options.mainFile;
     this.searchDirs = options.searchDirs ?? [];
     this.onQuit = options.onQuit;
+    this.onDetach = options.onDetach ?? null;
     if (options.prompt) this.prompt = options.prompt;
   }
 
@@ -123,6 +127,34 @@ export class Tsdb extends Bdb {
   override setTrace(frame?: Frame | null): void {
     super.setTrace(frame);
     setdebuggerhook(this.onDebuggerStatement);
+  }
+
+  // ------------------------------------------------------- interrupts
+
+  /**
+   * The runtime's interrupt handler (Ctrl-C, an attaching debugger): in running code (`frame`),
+   * stop at the next line it runs; between events (null), the prompt at once.
+   */
+  interrupt(frame: Frame | null): void {
+    if (frame === null) {
+      this.stopBetweenEvents();
+      return;
+    }
+    this.message(INTERRUPTED);
+    this.setTrace(frame);
+  }
+
+  /**
+   * An interrupt request while the program waits for an event (no code of it running): the prompt
+   * at once, with no frame. Breakpoints, `p` of globals, `c`, `s` (stops at the first line that
+   * runs next) and `q` work; commands that need a frame say there is none.
+   */
+  private stopBetweenEvents(): void {
+    this.message(INTERRUPTED);
+    this.setTrace(null);
+    // a frame on no chain: `continue` continues (Bdb's botframe null would mean "stop anywhere")
+    this.botframe = BETWEEN_EVENTS;
+    this.interaction(null, null);
   }
 
   // ------------------------------------------------------------ output
@@ -256,14 +288,14 @@ export class Tsdb extends Bdb {
     this.asyncCallers = asyncCallers(tb === null ? currentStack() : stackOf(this.exceptionChain[this.exceptionIndex]?.error)).filter(
       (caller) => !this.stack.some(([f, line]) => f.code.filename === caller.filename && line === caller.lineno),
     );
-    if (this.curframe === null) {
+    if (this.curframe === null && (frame !== null || tb !== null)) {
       this.error("no frame to show");
       return;
     }
     // Where it stopped is shown right before the user is asked for input
     // (not when queued commands, from -c or `;;`, resume the program first;
     // nor at a breakpoint whose command list says `silent`).
-    this.statusPending = !this.silentStop;
+    this.statusPending = !this.silentStop && this.curframe !== null;
     this.silentStop = false;
     this.cmdloop();
     this.forget();
@@ -381,6 +413,10 @@ export class Tsdb extends Bdb {
     try {
       this.dispatch(line);
     } catch (error) {
+      if (error instanceof NoFrame) {
+        this.error(NO_FRAME);
+        return;
+      }
       if (error instanceof Interrupt) this.quit();
       this.error(`internal error: ${formatExc(error)}`);
     }
@@ -442,9 +478,10 @@ export class Tsdb extends Bdb {
 
   // ---------------------------------------------------------- helpers
 
-  /** The current frame (the one `up`/`down` selected). */
+  /** The current frame (the one `up`/`down` selected); throws NoFrame between events (the command then says so). */
   get frame(): Frame {
-    return this.curframe!;
+    if (this.curframe === null) throw new NoFrame();
+    return this.curframe;
   }
 
   printStackEntry(entry: StackEntry, prefix = "\n-> "): void {
@@ -465,13 +502,13 @@ export class Tsdb extends Bdb {
     if (spec) this.message(helpText(spec.doc, " ".repeat(this.prompt.length), true));
   }
 
-  /** Runs JavaScript (statements or an expression) in a frame, with the convenience variables. */
-  evaluate(frame: Frame, text: string): unknown {
-    return this.convenience.run(text, () => frame.eval(text));
+  /** Runs JavaScript (statements or an expression) in a frame (null: between events, in the global scope), with the convenience variables. */
+  evaluate(frame: Frame | null, text: string): unknown {
+    return this.convenience.run(text, () => (frame === null ? runInThisContext(text) : frame.eval(text)));
   }
 
   /** Evaluates an expression (not a statement: `{a: 1}` is an object) in a frame. */
-  evalExpression(frame: Frame, expr: string): unknown {
+  evalExpression(frame: Frame | null, expr: string): unknown {
     return this.evaluate(frame, `(${expr}\n)`);
   }
 
@@ -483,7 +520,7 @@ export class Tsdb extends Bdb {
       return this.NOT_FOUND;
     }
     try {
-      return this.evalExpression(this.frame, expr);
+      return this.evalExpression(this.curframe, expr);
     } catch (error) {
       this.error(formatExc(error));
       return this.NOT_FOUND;
@@ -496,7 +533,7 @@ export class Tsdb extends Bdb {
   }
 
   /** Evaluates in a frame; a thrown error becomes a marker that `show` prints as `** raised ... **`. */
-  getvalExcept(expr: string, frame: Frame = this.frame): unknown {
+  getvalExcept(expr: string, frame: Frame | null = this.curframe): unknown {
     try {
       return this.evalExpression(frame, expr);
     } catch (error) {
@@ -538,8 +575,8 @@ export class Tsdb extends Bdb {
       // `{a: 1}` is an object, not a block (as in Node's REPL).
       value =
         /^\{/.test(line) && !/;\s*$/.test(line) && !this.compileError(line)
-          ? this.evalExpression(this.frame, line)
-          : this.evaluate(this.frame, line);
+          ? this.evalExpression(this.curframe, line)
+          : this.evaluate(this.curframe, line);
     } catch (error) {
       this.error(formatExc(error));
       return;
@@ -614,6 +651,17 @@ export class Tsdb extends Bdb {
     return lineno;
   }
 }
+
+const INTERRUPTED = "\nProgram interrupted. (Use 'cont' to resume).";
+
+/** What commands that need a frame say between events. */
+export const NO_FRAME = "No frame is running: the program was stopped between events (waiting for I/O or timers)";
+
+/** Thrown by `Tsdb.frame` when no frame is running. */
+class NoFrame extends Error {}
+
+/** The botframe of a stop between events: a frame on no chain, so that `continue` continues. */
+const BETWEEN_EVENTS = Object.freeze({ back: null, code: null, lineno: 0 }) as unknown as Frame;
 
 /** The old value of a display expression carried over by restart, not shown yet. */
 const NOT_SHOWN = Symbol("not shown");

@@ -5,7 +5,18 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { inspect } from "node:util";
-import { gettrace, gettraceback, loadedcodes, settrace, setwatch, type TraceFunction, type Watch } from "../runtime/index.js";
+import {
+  gettrace,
+  gettraceback,
+  loadedcodes,
+  setinterrupthandler,
+  settrace,
+  setwatch,
+  takeinterrupt,
+  type TraceFunction,
+  type Watch,
+} from "../runtime/index.js";
+import { Control } from "../control/control.js";
 import { Tsdb } from "./debugger.js";
 import { tsdbVersion } from "../common/package.js";
 import { hideOwnFrames } from "./format.js";
@@ -122,11 +133,11 @@ export function main(argv: string[]): void {
     out.write(`The program finished with exit code ${code}\n`);
   });
 
-  // Ctrl-C while the program runs: stop at the next line it runs.
-  process.on("SIGINT", () => {
-    out.write("\nProgram interrupted. (Use 'cont' to resume).\n");
-    dbg.setTrace();
-  });
+  // Ctrl-C while the program runs: the control worker raises the interrupt request; running code
+  // stops at its next line, an idle program at once (between events). The process itself ignores SIGINT.
+  setinterrupthandler((frame) => dbg.interrupt(frame));
+  new Control({ signals: true, attach: null }, () => takeinterrupt());
+  process.on("SIGINT", () => {});
 
   const postMortem = (error: unknown) => {
     if (postMortemActive) {

@@ -75,7 +75,7 @@ maybe("Tab completes commands, names in scope, properties and file names", () =>
   assert.ok(plain.includes("(tsdb) until (tsdb) n\n"), r.out);
   assert.ok(plain.includes("(tsdb) p square(2), Math.max(1, 5)\n(4, 5)\n"), r.out);
   assert.ok(r.out.includes("Breakpoint 1 at $DIR/lib.cjs:2\n"), r.out);
-  assert.match(r.out, /\nd\s+debug\s+disable\s+display\s+down\n/);
+  assert.match(r.out, /\nd\s+debug\s+detach\s+disable\s+display\s+down\n/);
   assert.is(r.status, 0, r.out);
 });
 
@@ -121,15 +121,67 @@ maybe("a line longer than the terminal is redrawn from its first row", () => {
   assert.is(r.status, 0, r.out);
 });
 
-maybe("Ctrl-C while the program runs stops it at the next line it runs", () => {
+maybe("Ctrl-C while the program waits for a timer: the prompt at once, then s stops at the next line that runs", () => {
   const r = drive("spin.js", [
     ["(tsdb) ", "c\r"],
     ["c", null],
     ["", "\u0003", 1.0], // the program runs (terminal back in cooked mode): Ctrl-C is SIGINT
-    ["(tsdb) ", "w\r"],
+    ["(tsdb) ", "s\r"],
+    ["(tsdb) ", "n\r"],
     ["(tsdb) ", "q\r"],
   ]);
-  assert.ok(r.out.includes("Program interrupted. (Use 'cont' to resume).\n> $DIR/spin.js(3)tick()\n-> ticks += 1;\n"), r.out);
+  assert.ok(r.out.includes("^C\nProgram interrupted. (Use 'cont' to resume).\n(tsdb) "), r.out);
+  assert.ok(r.out.includes("--Call--\n> $DIR/spin.js(2)tick()\n-> function tick() {\n"), r.out);
+  assert.ok(r.out.includes("> $DIR/spin.js(3)tick()\n-> ticks += 1;\n"), r.out);
+  assert.is(r.status, 0, r.out);
+});
+
+maybe("Ctrl-C in a loop that never yields stops it there; its variables can be read and changed", () => {
+  const r = drive("busy.cjs", [
+    ["(tsdb) ", "c\r"],
+    ["spinning", null],
+    ["", "\u0003", 0.5],
+    ["(tsdb) ", "p n > 0\r"],
+    ["(tsdb) ", "n = -10\r"],
+    ["(tsdb) ", "n\r"],
+    ["(tsdb) ", "p n\r"],
+    ["(tsdb) ", "w\r"],
+    ["(tsdb) ", "c\r"],
+  ]);
+  assert.ok(r.out.includes("^C\nProgram interrupted. (Use 'cont' to resume).\n> $DIR/busy.cjs(3)spin()\n-> while (n >= 0) {\n"), r.out);
+  assert.ok(r.out.includes("\ntrue\n"), r.out);
+  // the loop ends because of the assignment: the program runs on with the value written
+  assert.ok(r.out.includes("> $DIR/busy.cjs(6)spin()\n-> return n;\n"), r.out);
+  assert.ok(r.out.includes("\n-10\n"), r.out);
+  assert.ok(r.out.includes("  $DIR/busy.cjs(9)<module>()\n-> spin();\n> $DIR/busy.cjs(6)spin()"), r.out);
+  assert.ok(r.out.includes("The program finished with exit code 0"), r.out);
+  assert.is(r.status, 0, r.out);
+});
+
+maybe("Ctrl-C in an idle program gives the prompt at once: no frame, globals, a breakpoint that hits, c", () => {
+  const r = drive("idle.cjs", [
+    ["(tsdb) ", "c\r"],
+    ["listening", null],
+    ["", "\u0003", 0.5],
+    ["(tsdb) ", "w\r"],
+    ["(tsdb) ", "p hits\r"],
+    ["(tsdb) ", "l\r"],
+    ["(tsdb) ", "b idle.cjs:4\r"],
+    ["(tsdb) ", "void poke()\r"],
+    ["(tsdb) ", "c\r"],
+    ["(tsdb) ", "n\r"],
+    ["(tsdb) ", "p hits\r"],
+    ["(tsdb) ", "c\r"],
+  ]);
+  assert.ok(r.out.includes("Program interrupted. (Use 'cont' to resume).\n(tsdb) "), r.out);
+  const noFrame = "No frame is running: the program was stopped between events (waiting for I/O or timers)";
+  assert.ok(r.out.includes(`\n${noFrame}\n`), r.out); // where
+  assert.ok(r.out.includes("\n0\n"), r.out); // p hits
+  assert.ok(r.out.includes(`\n*** ${noFrame}\n`), r.out); // l
+  assert.ok(r.out.includes("Breakpoint 1 at $DIR/idle.cjs:4\n"), r.out);
+  assert.ok(r.out.includes("> $DIR/idle.cjs(4)<anonymous>()\n-> hits += 1;\n"), r.out);
+  assert.ok(r.out.includes("\n1\n"), r.out);
+  assert.ok(r.out.includes("The program finished with exit code 0"), r.out);
   assert.is(r.status, 0, r.out);
 });
 

@@ -1,6 +1,6 @@
 /** Commands that show and move along the stack: where, up, down. */
 import { command } from "../command.js";
-import type { Tsdb } from "../debugger.js";
+import { NO_FRAME, type Tsdb } from "../debugger.js";
 
 function frameCount(db: Tsdb, arg: string): number | null {
   const text = arg || "1";
@@ -68,6 +68,7 @@ export const stack = [
     function resumed by the event loop has no caller frame) are
     listed, marked [awaiting], as the async stack trace shows them.`,
     (db, arg) => {
+      if (db.stack.length === 0) return db.message(NO_FRAME);
       let entries = db.stack;
       if (arg) {
         if (!/^[-+]?\d+$/.test(arg)) return db.error(`Invalid count (${arg})`);

@@ -92,6 +92,22 @@ export const stepping = [
   ),
 
   command(
+    ["detach"],
+    `
+    detach
+
+    Leave the program running without the debugger (a session started
+    with tsdb -p PID): its breakpoints are cleared and it goes on as
+    before the attach.`,
+    (db, arg) => {
+      if (arg) return db.printInvalidArg("detach", arg);
+      if (db.onDetach === null) return db.error("Not attached to a process (tsdb -p PID): use quit");
+      db.onDetach();
+      return true;
+    },
+  ),
+
+  command(
     ["EOF"],
     `
     EOF

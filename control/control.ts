@@ -1,0 +1,49 @@
+/**
+ * The main thread's end of the control worker (worker.ts): starts it, turns its messages into
+ * calls, and reads a line from it while the program is stopped (`Atomics.wait`: the main thread
+ * is inside the program's synchronous code and cannot return to its event loop).
+ */
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { interruptbuffer } from "../runtime/index.js";
+import { Interrupt } from "../debugger/io.js";
+import { EOF, type FromWorker, KBINT, type ToWorker, WAITING } from "./protocol.js";
+import type { ControlData } from "./worker.js";
+
+/** The longest input line the channel carries (longer lines are cut). */
+const LINE_BYTES = 1 << 16;
+
+export class Control {
+  private readonly worker: Worker;
+  private readonly state: Int32Array;
+  private readonly bytes: Uint8Array;
+
+  /** `onMessage` runs on the main thread's event loop, i.e. when the program is idle. */
+  constructor(options: Pick<ControlData, "signals" | "attach">, onMessage: (message: FromWorker) => void) {
+    const slot = new SharedArrayBuffer(8 + LINE_BYTES);
+    this.state = new Int32Array(slot, 0, 2);
+    this.bytes = new Uint8Array(slot, 8);
+    const data: ControlData = { ...options, flag: interruptbuffer(), slot };
+    // execArgv []: the worker loads no hook of the program's command line (`--import tsdb/register`)
+    this.worker = new Worker(join(__dirname, "worker.js"), { workerData: data, execArgv: [], stdout: false, stderr: false });
+    this.worker.on("message", onMessage);
+    this.worker.on("error", () => {});
+    // The program ends when it would without tsdb.
+    this.worker.unref();
+  }
+
+  send(message: ToWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  /** Shows `prompt` at the other end and waits for a line: null at end of input; throws Interrupt on Ctrl-C. */
+  readline(prompt: string): string | null {
+    Atomics.store(this.state, 0, WAITING);
+    this.send({ t: "prompt", s: prompt });
+    Atomics.wait(this.state, 0, WAITING);
+    const kind = Atomics.load(this.state, 0);
+    if (kind === EOF) return null;
+    if (kind === KBINT) throw new Interrupt();
+    return Buffer.from(this.bytes.subarray(0, this.state[1])).toString("utf8");
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * What goes over the attach socket, one JSON object per line, and between the control worker and
+ * the main thread.
+ *
+ * debugger → program: `hello` (with the key), `line` (an input line), `eof` (end of input),
+ * `kbint` (Ctrl-C at the prompt), `interrupt` (Ctrl-C while the program runs).
+ * program → debugger: `out` (text to show), `prompt` (read a line), `refused` (why), `bye` (detached).
+ */
+export type ToProgram = { t: "hello"; key: string } | { t: "line"; s: string } | { t: "eof" } | { t: "kbint" } | { t: "interrupt" };
+
+export type ToDebugger = { t: "out"; s: string } | { t: "prompt"; s: string } | { t: "refused"; s: string } | { t: "bye" };
+
+/** Main thread → control worker. */
+export type ToWorker = ToDebugger;
+
+/** Control worker → main thread: an interrupt request was raised (`Atomics` flag set) by Ctrl-C or an attach. */
+export type FromWorker = { t: "interrupt" } | { t: "attach" } | { t: "gone" };
+
+/** States of the line slot the main thread waits on (`Atomics.wait` on index 0). */
+export const WAITING = 0;
+export const LINE = 1;
+export const EOF = 2;
+export const KBINT = 3;
+
+/** Splits a byte stream into JSON messages, one per line. */
+export function messages<T>(onMessage: (message: T) => void): (chunk: Buffer) => void {
+  let pending = "";
+  return (chunk) => {
+    pending += chunk.toString("utf8");
+    for (let i = pending.indexOf("\n"); i >= 0; i = pending.indexOf("\n")) {
+      const text = pending.slice(0, i);
+      pending = pending.slice(i + 1);
+      if (text) onMessage(JSON.parse(text) as T);
+    }
+  };
+}
+
+export function encode(message: ToProgram | ToDebugger): string {
+  return JSON.stringify(message) + "\n";
+}
