@@ -45,6 +45,8 @@ mkdirSync("dist/bin", { recursive: true });
 for (const [bin, target] of Object.entries({ "tsdb.js": "../debugger/main.js", "tsdb-instrument.js": "../cli/main.js" })) {
   const file = join("dist/bin", bin);
   // The Node version is checked before anything else loads: a clear message, not a half-working run.
+  // (The debugger's process is marked: tsdb/register, loaded for its API, does not listen for `tsdb -p`.)
+  const mark = bin === "tsdb.js" ? 'globalThis[Symbol.for("tsdb.debugger")] = true;\n' : "";
   writeFileSync(
     file,
     `#!/usr/bin/env node
@@ -53,7 +55,7 @@ if (problem) {
   process.stderr.write(problem + "\\n");
   process.exit(1);
 }
-require(${JSON.stringify(target)}).main(process.argv.slice(2));
+${mark}require(${JSON.stringify(target)}).main(process.argv.slice(2));
 `,
   );
   chmodSync(file, 0o755);

@@ -17,6 +17,8 @@ function main() {
 
   const instrumented = spec.mode !== "plain";
   const dist = spec.dist;
+  // --attach: what tsdb/register adds for `tsdb -p PID` (the control worker), in every instrumented case
+  if (spec.attach && instrumented) require(path.join(dist, "control/listen.js")).listenForDebuggers();
   const workload = loadWorkload(spec.workload, instrumented);
   const run = workload.run;
   let body; // (n) => void, the timed part of one iteration

@@ -20,6 +20,8 @@
 // --quick          one round, smaller inputs (a smoke run; does not write bench/results.md)
 // --wall           compare wall-clock times instead of process CPU times (user + system)
 // --node-arg=X     pass X to every JavaScript child (e.g. --node-arg=--cpu-prof)
+// --attach         instrumented cases run with tsdb/register's attach support installed (the control
+//                  worker listening for `tsdb -p PID`), as in a program started with --import tsdb/register
 // --keep           keep bench/.work/run-<pid>/ (the dist snapshot and instrumented copies) for inspection
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -48,6 +50,7 @@ const only = opt("only")
 const noPython = flag("no-python");
 const useWall = flag("wall");
 const nodeArgs = opt("node-arg");
+const attachSupport = flag("attach");
 // 9 by default: on a shared machine a process can land in a slow mode for allocation-heavy code
 // and stay there (bench/FINDINGS.md §7); the median of 9 rounds is not moved by a few of them.
 const rounds = Number(opt("rounds")[0] ?? (quick ? 1 : 9));
@@ -268,6 +271,7 @@ const common = {
   workloads: workloadsDir,
   acorn: join(root, "node_modules/acorn/dist/acorn.js"),
   parseFile: join(root, P.parseFile),
+  attach: attachSupport,
 };
 const breakpoints = {
   "bdb-other": () => prep.breakpoints.other,

@@ -22,3 +22,6 @@ export function tsdbVersion(): string {
   }
   return version;
 }
+
+/** `globalThis[Symbol.for(DEBUGGER_PROCESS)]` is set in the `tsdb` command's process: tsdb/register then listens for no debugger. */
+export const DEBUGGER_PROCESS = "tsdb.debugger";

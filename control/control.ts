@@ -6,9 +6,11 @@
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { interruptbuffer } from "../runtime/index.js";
-import { Interrupt } from "../debugger/io.js";
 import { EOF, type FromWorker, KBINT, type ToWorker, WAITING } from "./protocol.js";
 import type { ControlData } from "./worker.js";
+
+/** What `readline` returns for Ctrl-C at the other end's prompt. */
+export const KEYBOARD_INTERRUPT = Symbol("KeyboardInterrupt");
 
 /** The longest input line the channel carries (longer lines are cut). */
 const LINE_BYTES = 1 << 16;
@@ -36,14 +38,14 @@ export class Control {
     this.worker.postMessage(message);
   }
 
-  /** Shows `prompt` at the other end and waits for a line: null at end of input; throws Interrupt on Ctrl-C. */
-  readline(prompt: string): string | null {
+  /** Shows `prompt` at the other end and waits for a line: null at end of input, KEYBOARD_INTERRUPT on Ctrl-C. */
+  readline(prompt: string): string | null | typeof KEYBOARD_INTERRUPT {
     Atomics.store(this.state, 0, WAITING);
     this.send({ t: "prompt", s: prompt });
     Atomics.wait(this.state, 0, WAITING);
     const kind = Atomics.load(this.state, 0);
     if (kind === EOF) return null;
-    if (kind === KBINT) throw new Interrupt();
+    if (kind === KBINT) return KEYBOARD_INTERRUPT;
     return Buffer.from(this.bytes.subarray(0, this.state[1])).toString("utf8");
   }
 }

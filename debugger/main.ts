@@ -16,6 +16,7 @@ import {
   type TraceFunction,
   type Watch,
 } from "../runtime/index.js";
+import { attach } from "../control/client.js";
 import { Control } from "../control/control.js";
 import { Tsdb } from "./debugger.js";
 import { tsdbVersion } from "../common/package.js";
@@ -26,7 +27,7 @@ import { filterConfigured, installHooks, instrumentToo, runScript, willInstrumen
 import { restore, runAgain, takeState } from "./restart.js";
 import { rcLines } from "./user-files.js";
 
-const USAGE = "usage: tsdb [-h] [--version] [-c command] [--no-capture] script [args ...]";
+const USAGE = "usage: tsdb [-h] [--version] [-c command] [--no-capture] script [args ...] | -p PID";
 
 const DESCRIPTION = `${USAGE}
 
@@ -46,6 +47,10 @@ options:
                 a debugger command to run at the first stop, as if typed
                 (repeatable; e.g. -c "b app.ts:12" -c continue), after
                 those of ~/.tsdbrc and ./.tsdbrc
+  -p PID, --pid PID
+                attach to the running process PID, started with
+                node --import tsdb/register (or --require): it stops where
+                it is; 'detach' or 'quit' leaves it running as before
   --no-capture  accepted for compatibility, does nothing: every frame's
                 variables are always current`;
 
@@ -79,6 +84,14 @@ export function main(argv: string[]): void {
       }
       commands.push(argv[++i]);
       continue;
+    }
+    if (a === "-p" || a === "--pid") {
+      if (i + 1 >= argv.length) {
+        writeAll(2, `${USAGE}\ntsdb: error: argument -p/--pid: expected one argument\n`);
+        process.exit(2);
+      }
+      attach(argv[i + 1]);
+      return;
     }
     if (a === "--no-capture") continue;
     if (a.startsWith("--command=")) {

@@ -29,6 +29,8 @@ import { shareWarningLatch } from "./cache.js";
 import { type HooksData, type HooksState, warningLatch, writeState } from "./esm-hooks.js";
 import { addRequireHook } from "./require-hook.js";
 import { Loader, type LoaderConfig } from "./loader.js";
+import { DEBUGGER_PROCESS } from "../common/package.js";
+import { listenForDebuggers } from "../control/listen.js";
 
 export interface RegisterOptions extends FilterOptions {
   /** `false`: no on-disk cache; a string: the cache directory (relative to `cwd`). Default: see `defaultCacheDir`. */
@@ -161,6 +163,10 @@ export function instruments(filename: string): boolean {
   return active?.loader.matches(filename) ?? false;
 }
 
-// `--import tsdb/register` / `--require tsdb/register`: install with the defaults
-// (not on Node's module hooks thread, which runs `--require` preloads too).
-if (!process.env[HOOKS_THREAD]) register();
+// `--import tsdb/register` / `--require tsdb/register`: install with the defaults and listen for
+// `tsdb -p PID` (not on Node's module hooks thread, which runs `--require` preloads too; not in
+// the `tsdb` command, which loads this module for its API and installs the hook itself).
+if (!process.env[HOOKS_THREAD] && !(globalThis as Record<symbol, unknown>)[Symbol.for(DEBUGGER_PROCESS)]) {
+  register();
+  listenForDebuggers();
+}
