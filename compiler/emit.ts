@@ -185,8 +185,65 @@ export function prologue(
     enter.push(t.variableDeclaration("let", [t.variableDeclarator(id(n.r)), t.variableDeclarator(id(n.other("u")))]));
     enter.push(...stores);
     enter.push(t.ifStatement(t.logicalExpression("&&", keyFlag(file, fn, "c"), rt(file, "call", [id(n.d)])), site.reload));
+    enter.push(interruptCheck(file));
   }
   return { enter, site };
+}
+
+/** `$I[0] !== 0`: somebody asks the program to stop (runtime/stack.ts `interrupts`). */
+export function interruptRequested(file: FileContext): t.Expression {
+  return t.binaryExpression("!==", t.memberExpression(id(file.names.I), num(0), true), num(0));
+}
+
+/** `if ($I[0] !== 0) $T.interrupted($d);` at function entries and loop heads (resumable frames: in the runtime's `push`). */
+export function interruptCheck(file: FileContext): t.Statement {
+  return t.ifStatement(interruptRequested(file), t.expressionStatement(rt(file, "interrupted", [id(file.names.d)])));
+}
+
+/**
+ * A loop that can observe nothing, run plain while its lines are not traced, with its instrumented
+ * copy to go on in when an interrupt request comes (the stop it asks for happens there):
+ *   { init; let $sw = true;
+ *     if (!$k.l && $T.prim(guards...)) { $sw = false; for (; $I[0] !== 0 && $T.interrupted($d) ? ($sw = true, false) : test; update) body; after }
+ *     if ($sw) for (; test; update) instrumented body }
+ * The loop's declarations move out of its head into the block: the body can make no closure (see
+ * silent.ts), so one binding for all iterations is the same as one per iteration. The switch
+ * happens before the test is evaluated, so the instrumented copy goes on exactly where the plain
+ * one stopped. A counted loop (`counted`, see silent.ts) keeps the plain copy without the check:
+ *   if (!$k.l && $T.prim(guards...)) { the loop as written; after } else { the instrumented loop }
+ * `after`: the stores of the values the plain copy assigned into their slots (it writes none itself).
+ */
+export function plainAndInstrumented(
+  file: FileContext,
+  fn: FunctionContext,
+  plain: t.ForStatement | t.WhileStatement,
+  instrumented: t.ForStatement | t.WhileStatement,
+  guards: string[],
+  counted: boolean,
+  after: t.Statement[],
+): t.Statement {
+  let test: t.Expression = t.unaryExpression("!", keyFlag(file, fn, "l"));
+  if (guards.length > 0) test = t.logicalExpression("&&", test, rt(file, "prim", guards.map(id)));
+  // A loop that ends by itself (silent.ts countedLoop) runs plain without the check.
+  if (counted) return t.ifStatement(test, t.blockStatement([plain, ...after]), t.blockStatement([instrumented]));
+  const sw = id(file.names.other("sw"));
+  const block: t.Statement[] = [];
+  if (t.isForStatement(instrumented) && t.isForStatement(plain) && instrumented.init) {
+    const init = instrumented.init;
+    block.push(t.isVariableDeclaration(init) ? init : t.expressionStatement(init));
+    instrumented.init = null;
+    plain.init = null;
+  }
+  block.push(t.variableDeclaration("let", [t.variableDeclarator(sw, t.booleanLiteral(true))]));
+  const interrupt = t.logicalExpression("&&", interruptRequested(file), rt(file, "interrupted", [id(file.names.d)]));
+  plain.test = t.conditionalExpression(
+    interrupt,
+    t.sequenceExpression([t.assignmentExpression("=", sw, t.booleanLiteral(true)), t.booleanLiteral(false)]),
+    plain.test ?? t.booleanLiteral(true),
+  );
+  block.push(t.ifStatement(test, t.blockStatement([assign(sw, t.booleanLiteral(false)), plain, ...after])));
+  block.push(t.ifStatement(sw, instrumented));
+  return t.blockStatement(block);
 }
 
 /** `if ($fo._d === 0) $d = $T.push($fo, 0, []);` — a resumable frame coming back after a suspension. */

@@ -12,6 +12,7 @@ export interface Names {
   /** shadow stack lines */ L: string;
   /** shadow stack state ({ sp }) */ R: string;
   /** this file's line table */ B: string;
+  /** the interrupt request flag (shared memory) */ I: string;
   /** depth of the running activation */ d: string;
   /** value being returned */ r: string;
   /** write-back array from the runtime */ w: string;
@@ -33,6 +34,7 @@ export function chooseNames(source: string): Names {
     L: n("L"),
     R: n("R"),
     B: n("B"),
+    I: n("I"),
     d: n("d"),
     r: n("r"),
     w: n("w"),

@@ -242,6 +242,7 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
     [n.other("V"), member(T, "values")],
     [n.other("VS"), member(T, "flat")],
     [n.B, member(id(n.F), "lineFlags")],
+    [n.I, member(T, "interrupts")],
     ...file.codes.map((_, i): [string, t.Expression] => [n.key(i), t.memberExpression(member(id(n.F), "keys"), t.numericLiteral(i), true)]),
     ...[...file.runtimeUsed].sort().map((fn): [string, t.Expression] => [n.other(fn), member(T, fn)]),
   ];

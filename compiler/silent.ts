@@ -189,3 +189,43 @@ export function plainLoop(loop: NodePath<t.Loop>, fnPath: NodePath): string[] | 
   if (!body.every((s) => silentStatement(s, isPlain))) return null;
   return [...guards];
 }
+
+/**
+ * A plain loop that ends by itself: `for (let i = start; i < bound; i++)` (or `<=`, or counting
+ * down with `>`/`>=`, or `+=`/`-=` a positive literal) where neither `i` nor `bound` (a binding
+ * or a finite literal) is assigned in the body. Its plain copy is run without the interrupt
+ * check: on a loop of one arithmetic statement the check's load costs as much as the statement
+ * (bench/FINDINGS.md §10), and such a loop cannot run for ever (it ends within `bound - start`
+ * steps).
+ */
+export function countedLoop(loop: NodePath<t.Loop>): boolean {
+  const node = loop.node;
+  if (!t.isForStatement(node) || !t.isVariableDeclaration(node.init) || node.init.kind !== "let") return false;
+  if (node.init.declarations.length !== 1) return false;
+  const decl = node.init.declarations[0];
+  if (!t.isIdentifier(decl.id) || !t.isBinaryExpression(node.test) || !t.isIdentifier(node.test.left, { name: decl.id.name })) return false;
+  const name = decl.id.name;
+  const op = node.test.operator;
+  const up = op === "<" || op === "<=";
+  if (!up && op !== ">" && op !== ">=") return false;
+  const update = node.update;
+  let step: boolean | null = null;
+  if (t.isUpdateExpression(update) && t.isIdentifier(update.argument, { name })) step = update.operator === "++";
+  else if (
+    t.isAssignmentExpression(update) &&
+    t.isIdentifier(update.left, { name }) &&
+    (update.operator === "+=" || update.operator === "-=") &&
+    t.isNumericLiteral(update.right) &&
+    update.right.value > 0
+  )
+    step = update.operator === "+=";
+  if (step !== up) return false;
+  const bound = node.test.right;
+  const body = loop.get("body");
+  const assignedInBody = (id: string) => {
+    const b = loop.scope.getBinding(id);
+    return b === undefined || b.constantViolations.some((v) => inside(v, body));
+  };
+  if (t.isNumericLiteral(bound)) return Number.isFinite(bound.value) && !assignedInBody(name);
+  return t.isIdentifier(bound) && bound.name !== name && !assignedInBody(name) && !assignedInBody(bound.name);
+}

@@ -19,7 +19,20 @@ import * as t from "@babel/types";
 import { CODE_ASYNC, CODE_GENERATOR } from "../contract/index.js";
 import type { FileContext, FunctionContext, RowEntry, Site } from "./file-context.js";
 import { earlyCall } from "./early.js";
-import { completeSite, epilogue, exceptionHook, lineSite, prologue, resume, rt, storeSite, suspension, wrapBody } from "./emit.js";
+import {
+  completeSite,
+  epilogue,
+  exceptionHook,
+  interruptCheck,
+  lineSite,
+  plainAndInstrumented,
+  prologue,
+  resume,
+  rt,
+  storeSite,
+  suspension,
+  wrapBody,
+} from "./emit.js";
 import { CODE_FLAT_VALUES } from "../contract/index.js";
 import {
   bindingsNamed,
@@ -35,7 +48,7 @@ import {
   valuesOf,
 } from "./frame-values.js";
 import { inferredName, isFieldWrapper, markFieldWrapper, qualifiedName } from "./code-names.js";
-import { isSilent, plainLoop } from "./silent.js";
+import { countedLoop, isSilent, plainLoop } from "./silent.js";
 import { ownBindings, within } from "./snapshot.js";
 
 /*
@@ -54,7 +67,7 @@ type Noted = t.Node & {
   [AFTER]?: t.Statement[];
   [LABEL]?: string;
   [STORES_BEFORE]?: number;
-  [PLAIN_COPY]?: [t.Loop, string[]];
+  [PLAIN_COPY]?: [t.Loop, string[], boolean];
 };
 const note = (node: t.Node) => node as Noted;
 
@@ -482,7 +495,7 @@ function loopBody(path: NodePath<t.Loop>, file: FileContext): void {
   path.node.body = asBlock(path.node.body);
   // A loop that can observe nothing gets an uninstrumented copy to run while its lines are not traced.
   const guards = plainLoop(path, current(file).path);
-  if (guards !== null) note(path.node)[PLAIN_COPY] = [t.cloneNode(path.node, true), guards];
+  if (guards !== null) note(path.node)[PLAIN_COPY] = [t.cloneNode(path.node, true), guards, countedLoop(path)];
 }
 
 /** After each iteration: the loop head's line again (a backward jump, as Python reports it). */
@@ -496,7 +509,7 @@ function exitLoop(path: NodePath<t.Loop>, file: FileContext): void {
   let body: t.Statement = node.body;
   const label = note(node)[LABEL];
   if (label !== undefined) body = t.labeledStatement(t.identifier(label), body);
-  const iteration: t.Statement[] = [body, ...head];
+  const iteration: t.Statement[] = [body, interruptCheck(file), ...head];
   if (t.isForOfStatement(node) && node.await && fn.resumable) {
     node.right = rt(file, "forAwait", [node.right, t.identifier(file.names.fo)]);
     iteration.unshift(resume(file));
@@ -507,9 +520,8 @@ function exitLoop(path: NodePath<t.Loop>, file: FileContext): void {
   node.body = t.blockStatement(iteration);
   const copy = note(node)[PLAIN_COPY];
   if (copy !== undefined) {
-    // if (!$k.l && $T.prim(guards...)) { the loop as written } else { the instrumented loop }
-    // Nothing in the plain copy can run code, so the flag cannot change while it runs.
-    const [plain, guards] = copy;
+    // Nothing in the plain copy can run code, so the flag cannot change while it runs (only an interrupt request can end it).
+    const [plain, guards, counted] = copy;
     // The plain copy writes no slot: after it, the values it may have assigned (the loop's own bindings are gone).
     const assigned = new Set<string>();
     t.traverseFast(plain, (n) => {
@@ -519,22 +531,13 @@ function exitLoop(path: NodePath<t.Loop>, file: FileContext): void {
     const after = directStores(
       valuesOf(current(file).path.node, file.names),
       [...assigned].flatMap((name) => {
-        const b = path.parentPath!.scope.getBinding(name);
+        // (a counted loop's own bindings are gone after it; the others' are hoisted around both copies)
+        const b = (counted ? path.parentPath!.scope : path.scope).getBinding(name);
         return b ? [b] : [];
       }),
     );
-    let test: t.Expression = t.unaryExpression("!", t.memberExpression(t.identifier(file.names.key(fn.index)), t.identifier("l")));
-    if (guards.length > 0)
-      test = t.logicalExpression(
-        "&&",
-        test,
-        rt(
-          file,
-          "prim",
-          guards.map((g) => t.identifier(g)),
-        ),
-      );
-    replaceStatement(path, t.ifStatement(test, t.blockStatement([plain, ...after]), t.blockStatement([node])), file);
+    const loops = [plain, node] as (t.ForStatement | t.WhileStatement)[];
+    replaceStatement(path, plainAndInstrumented(file, fn, loops[0], loops[1], guards, counted, after), file);
   }
 }
 

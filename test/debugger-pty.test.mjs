@@ -144,15 +144,17 @@ maybe("Ctrl-C in a loop that never yields stops it there; its variables can be r
     ["(tsdb) ", "p n > 0\r"],
     ["(tsdb) ", "n = -10\r"],
     ["(tsdb) ", "n\r"],
+    ["(tsdb) ", "n\r"],
     ["(tsdb) ", "p n\r"],
     ["(tsdb) ", "w\r"],
     ["(tsdb) ", "c\r"],
   ]);
-  assert.ok(r.out.includes("^C\nProgram interrupted. (Use 'cont' to resume).\n> $DIR/busy.cjs(3)spin()\n-> while (n >= 0) {\n"), r.out);
+  assert.ok(r.out.includes("^C\nProgram interrupted. (Use 'cont' to resume).\n> $DIR/busy.cjs(4)spin()\n-> n++;\n"), r.out);
   assert.ok(r.out.includes("\ntrue\n"), r.out);
   // the loop ends because of the assignment: the program runs on with the value written
+  assert.ok(r.out.includes("> $DIR/busy.cjs(3)spin()\n-> while (n >= 0) {\n"), r.out);
   assert.ok(r.out.includes("> $DIR/busy.cjs(6)spin()\n-> return n;\n"), r.out);
-  assert.ok(r.out.includes("\n-10\n"), r.out);
+  assert.ok(r.out.includes("\n-9\n"), r.out);
   assert.ok(r.out.includes("  $DIR/busy.cjs(9)<module>()\n-> spin();\n> $DIR/busy.cjs(6)spin()"), r.out);
   assert.ok(r.out.includes("The program finished with exit code 0"), r.out);
   assert.is(r.status, 0, r.out);
