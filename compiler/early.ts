@@ -43,7 +43,7 @@ export function earlyCall(file: FileContext, node: t.Node): t.Statement | null {
     t.identifier("arguments"),
   ]);
   return t.tryStatement(
-    t.blockStatement([t.expressionStatement(t.identifier(file.names.R))]),
+    t.blockStatement([t.expressionStatement(t.identifier(file.names.state))]),
     t.catchClause(
       null,
       t.blockStatement([t.returnStatement((node as t.Function).generator ? delegate(file, apply) : callOrConstruct(copy, apply))]),

@@ -1,6 +1,10 @@
 /**
  * The code tsdb inserts, built as Babel nodes. The shapes here are the
  * hot-path contract of contract/index.ts, described in docs/generated-code.md.
+ * In the comments, `$x` is the file's generated name for x (prefix + letter, see
+ * generated-names.ts): `$S` slots, `$L` lines, `$R` state, `$B` lineFlags,
+ * `$I` interrupts, `$V` values, `$d` depth, `$k` the code's Key, `$line(...)`
+ * the runtime's `line` bound by the header.
  */
 import * as t from "@babel/types";
 import {
@@ -26,11 +30,11 @@ export function rt(file: FileContext, fn: RuntimeFunction, args: t.Expression[])
 
 /** `$S[$d]`, `$L[$d]` */
 function at(array: string, file: FileContext): t.MemberExpression {
-  return t.memberExpression(id(array), id(file.names.d), true);
+  return t.memberExpression(id(array), id(file.names.depth), true);
 }
 
 function sp(file: FileContext): t.MemberExpression {
-  return t.memberExpression(id(file.names.R), id("sp"));
+  return t.memberExpression(id(file.names.state), id("sp"));
 }
 
 function keyFlag(file: FileContext, fn: FunctionContext, flag: KeyFlag): t.MemberExpression {
@@ -42,8 +46,8 @@ function assign(target: t.LVal, value: t.Expression): t.ExpressionStatement {
 }
 
 /**
- * A line site: `$L[$d] = id; if ($k.l && $B[line] && $T.line($d)) { reload }`; a silent statement's
- * (see silent.ts) stores its id only when it dispatches: `if ($k.l && $B[line] && $T.lineAt($d, id)) { reload }`.
+ * A line site: `$L[$d] = id; if ($k.l && $B[line] && $line($d)) { reload }`; a silent statement's
+ * (see silent.ts) stores its id only when it dispatches: `if ($k.l && $B[line] && $lineAt($d, id)) { reload }`.
  * The id and the reload are filled in by `completeSite`.
  */
 export function lineSite(
@@ -55,16 +59,16 @@ export function lineSite(
   silent: boolean,
 ): [t.Statement[], Site] {
   const site: Site = { entries, inWith, line, id: num(0), reload: t.blockStatement([]) };
-  const test = t.logicalExpression("&&", keyFlag(file, fn, "l"), t.memberExpression(id(file.names.B), num(line), true));
-  const call = silent ? rt(file, "lineAt", [id(file.names.d), site.id]) : rt(file, "line", [id(file.names.d)]);
+  const test = t.logicalExpression("&&", keyFlag(file, fn, "l"), t.memberExpression(id(file.names.lineFlags), num(line), true));
+  const call = silent ? rt(file, "lineAt", [id(file.names.depth), site.id]) : rt(file, "line", [id(file.names.depth)]);
   const dispatch = t.ifStatement(t.logicalExpression("&&", test, call), site.reload!);
-  return [silent ? [dispatch] : [assign(at(file.names.L, file), site.id), dispatch], site];
+  return [silent ? [dispatch] : [assign(at(file.names.lines, file), site.id), dispatch], site];
 }
 
 /** A statement that can call out but has no line site (its line is the one before): `$L[$d] = id;` for its row. */
 export function storeSite(file: FileContext, line: number, entries: RowEntry[], inWith: boolean): [t.Statement, Site] {
   const site: Site = { entries, inWith, line, id: num(0), reload: null };
-  return [assign(at(file.names.L, file), site.id), site];
+  return [assign(at(file.names.lines, file), site.id), site];
 }
 
 /**
@@ -132,11 +136,11 @@ export interface Prologue {
 
 /**
  * Entry of a synchronous function (or module):
- *   const $d = ++$R.sp; $S[$d] = $k.id; $L[$d] = id; const $vs = $V[$d] || $T.vals($d); let $r, $u;
+ *   const $d = ++$R.sp; $S[$d] = $k.id; $L[$d] = id; const $vs = $V[$d] || $vals($d); let $r, $u;
  *   stores (parameters, this, arguments, accessors);
- *   if ($k.c && $T.call($d)) { reload };
+ *   if ($k.c && $call($d)) { reload };
  * Entry of a resumable one (its values are its frame's own):
- *   const $fo = $T.gen($k), $vs = $fo._v; stores; let $d = $T.push($fo, id), $r, $v, $u;
+ *   const $fo = $gen($k), $vs = $fo._v; stores; let $d = $push($fo, id), $r, $v, $u;
  */
 export function prologue(
   file: FileContext,
@@ -154,37 +158,37 @@ export function prologue(
   if (fn.resumable) {
     enter.push(
       t.variableDeclaration("const", [
-        t.variableDeclarator(id(n.fo), rt(file, "gen", [key])),
-        t.variableDeclarator(id(values.array), t.memberExpression(id(n.fo), id("_v"))),
+        t.variableDeclarator(id(n.frameObject), rt(file, "gen", [key])),
+        t.variableDeclarator(id(values.array), t.memberExpression(id(n.frameObject), id("_v"))),
       ]),
     );
     enter.push(...stores);
     enter.push(
       t.variableDeclaration("let", [
-        t.variableDeclarator(id(n.d), rt(file, "push", [id(n.fo), site.id])),
-        t.variableDeclarator(id(n.r)),
-        t.variableDeclarator(id(n.v)),
+        t.variableDeclarator(id(n.depth), rt(file, "push", [id(n.frameObject), site.id])),
+        t.variableDeclarator(id(n.returned)),
+        t.variableDeclarator(id(n.resumed)),
         t.variableDeclarator(id(n.other("u"))),
       ]),
     );
     // Resumable frames report `call` from the runtime, before any code of theirs could copy a write back.
   } else {
     site.reload = t.blockStatement([]);
-    enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(n.d), t.updateExpression("++", sp(file), true))]));
-    enter.push(assign(at(n.S, file), t.memberExpression(key, id("id"))));
-    enter.push(assign(at(n.L, file), site.id));
+    enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(n.depth), t.updateExpression("++", sp(file), true))]));
+    enter.push(assign(at(n.slots, file), t.memberExpression(key, id("id"))));
+    enter.push(assign(at(n.lines, file), site.id));
     if (values.offset !== null) {
       // const $o = $d << VALUE_STRIDE_BITS;
-      const offset = t.binaryExpression("<<", id(n.d), num(VALUE_STRIDE_BITS));
+      const offset = t.binaryExpression("<<", id(n.depth), num(VALUE_STRIDE_BITS));
       enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(values.offset), offset)]));
     } else {
-      // const $vs = $V[$d] || $T.vals($d);
-      const own = t.logicalExpression("||", t.memberExpression(id(n.other("V")), id(n.d), true), rt(file, "vals", [id(n.d)]));
+      // const $vs = $V[$d] || $vals($d);
+      const own = t.logicalExpression("||", t.memberExpression(id(n.values), id(n.depth), true), rt(file, "vals", [id(n.depth)]));
       enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(values.array), own)]));
     }
-    enter.push(t.variableDeclaration("let", [t.variableDeclarator(id(n.r)), t.variableDeclarator(id(n.other("u")))]));
+    enter.push(t.variableDeclaration("let", [t.variableDeclarator(id(n.returned)), t.variableDeclarator(id(n.other("u")))]));
     enter.push(...stores);
-    enter.push(t.ifStatement(t.logicalExpression("&&", keyFlag(file, fn, "c"), rt(file, "call", [id(n.d)])), site.reload));
+    enter.push(t.ifStatement(t.logicalExpression("&&", keyFlag(file, fn, "c"), rt(file, "call", [id(n.depth)])), site.reload));
     enter.push(interruptCheck(file));
   }
   return { enter, site };
@@ -192,25 +196,25 @@ export function prologue(
 
 /** `$I[0] !== 0`: somebody asks the program to stop (runtime/stack.ts `interrupts`). */
 export function interruptRequested(file: FileContext): t.Expression {
-  return t.binaryExpression("!==", t.memberExpression(id(file.names.I), num(0), true), num(0));
+  return t.binaryExpression("!==", t.memberExpression(id(file.names.interrupts), num(0), true), num(0));
 }
 
-/** `if ($I[0] !== 0) $T.interrupted($d);` at function entries and loop heads (resumable frames: in the runtime's `push`). */
+/** `if ($I[0] !== 0) $interrupted($d);` at function entries and loop heads (resumable frames: in the runtime's `push`). */
 export function interruptCheck(file: FileContext): t.Statement {
-  return t.ifStatement(interruptRequested(file), t.expressionStatement(rt(file, "interrupted", [id(file.names.d)])));
+  return t.ifStatement(interruptRequested(file), t.expressionStatement(rt(file, "interrupted", [id(file.names.depth)])));
 }
 
 /**
  * A loop that can observe nothing, run plain while its lines are not traced, with its instrumented
  * copy to go on in when an interrupt request comes (the stop it asks for happens there):
  *   { init; let $sw = true;
- *     if (!$k.l && $T.prim(guards...)) { $sw = false; for (; $I[0] !== 0 && $T.interrupted($d) ? ($sw = true, false) : test; update) body; after }
+ *     if (!$k.l && $prim(guards...)) { $sw = false; for (; $I[0] !== 0 && $interrupted($d) ? ($sw = true, false) : test; update) body; after }
  *     if ($sw) for (; test; update) instrumented body }
  * The loop's declarations move out of its head into the block: the body can make no closure (see
  * silent.ts), so one binding for all iterations is the same as one per iteration. The switch
  * happens before the test is evaluated, so the instrumented copy goes on exactly where the plain
  * one stopped. A counted loop (`counted`, see silent.ts) keeps the plain copy without the check:
- *   if (!$k.l && $T.prim(guards...)) { the loop as written; after } else { the instrumented loop }
+ *   if (!$k.l && $prim(guards...)) { the loop as written; after } else { the instrumented loop }
  * `after`: the stores of the values the plain copy assigned into their slots (it writes none itself).
  */
 export function plainAndInstrumented(
@@ -235,7 +239,7 @@ export function plainAndInstrumented(
     plain.init = null;
   }
   block.push(t.variableDeclaration("let", [t.variableDeclarator(sw, t.booleanLiteral(true))]));
-  const interrupt = t.logicalExpression("&&", interruptRequested(file), rt(file, "interrupted", [id(file.names.d)]));
+  const interrupt = t.logicalExpression("&&", interruptRequested(file), rt(file, "interrupted", [id(file.names.depth)]));
   plain.test = t.conditionalExpression(
     interrupt,
     t.sequenceExpression([t.assignmentExpression("=", sw, t.booleanLiteral(true)), t.booleanLiteral(false)]),
@@ -246,34 +250,37 @@ export function plainAndInstrumented(
   return t.blockStatement(block);
 }
 
-/** `if ($fo._d === 0) $d = $T.push($fo, 0, []);` — a resumable frame coming back after a suspension. */
+/** `if ($fo._d === 0) $d = $push($fo, 0, []);` — a resumable frame coming back after a suspension. */
 export function resume(file: FileContext): t.Statement {
   const n = file.names;
   return t.ifStatement(
-    t.binaryExpression("===", t.memberExpression(id(n.fo), id("_d")), num(0)),
-    assign(id(n.d), rt(file, "push", [id(n.fo), num(0)])),
+    t.binaryExpression("===", t.memberExpression(id(n.frameObject), id("_d")), num(0)),
+    assign(id(n.depth), rt(file, "push", [id(n.frameObject), num(0)])),
   );
 }
 
-/** `$R.sp = $d; $T.exception($d, e, leaving);` */
+/** `$R.sp = $d; $exception($d, e, leaving);` */
 export function exceptionHook(file: FileContext, fn: FunctionContext, error: string, leaving: boolean): t.Statement[] {
   const n = file.names;
-  const hook = [assign(sp(file), id(n.d)), t.expressionStatement(rt(file, "exception", [id(n.d), id(error), t.booleanLiteral(leaving)]))];
+  const hook = [
+    assign(sp(file), id(n.depth)),
+    t.expressionStatement(rt(file, "exception", [id(n.depth), id(error), t.booleanLiteral(leaving)])),
+  ];
   return fn.resumable ? [resume(file), ...hook] : hook;
 }
 
-/** The exit of a function: `if ($k.r && $S[$d] !== $k.id) $T.leave($d, $r); else $R.sp = $d - 1;` */
+/** The exit of a function: `if ($k.r && $S[$d] !== $k.id) $leave($d, $r); else $R.sp = $d - 1;` */
 export function epilogue(file: FileContext, fn: FunctionContext, value: t.Expression): t.Statement[] {
   const n = file.names;
-  if (fn.resumable) return [resume(file), t.expressionStatement(rt(file, "leave", [id(n.d), value]))];
+  if (fn.resumable) return [resume(file), t.expressionStatement(rt(file, "leave", [id(n.depth), value]))];
   const key = id(n.key(fn.index));
   const test = t.logicalExpression(
     "&&",
     keyFlag(file, fn, "r"),
-    t.binaryExpression("!==", at(n.S, file), t.memberExpression(key, id("id"))),
+    t.binaryExpression("!==", at(n.slots, file), t.memberExpression(key, id("id"))),
   );
-  const pop = assign(sp(file), t.binaryExpression("-", id(n.d), num(1)));
-  return [t.ifStatement(test, t.expressionStatement(rt(file, "leave", [id(n.d), value])), pop), ...clearValues(file, fn)];
+  const pop = assign(sp(file), t.binaryExpression("-", id(n.depth), num(1)));
+  return [t.ifStatement(test, t.expressionStatement(rt(file, "leave", [id(n.depth), value])), pop), ...clearValues(file, fn)];
 }
 
 /**
@@ -294,21 +301,21 @@ function clearValues(file: FileContext, fn: FunctionContext): t.Statement[] {
 
 /** `try { body } catch ($e) { hook; throw $e } finally { epilogue }` */
 export function wrapBody(file: FileContext, fn: FunctionContext, body: t.Statement[]): t.TryStatement {
-  const e = file.names.e;
+  const e = file.names.caught;
   const handler = t.catchClause(id(e), t.blockStatement([...exceptionHook(file, fn, e, true), t.throwStatement(id(e))]));
-  return t.tryStatement(t.blockStatement(body), handler, t.blockStatement(epilogue(file, fn, id(file.names.r))));
+  return t.tryStatement(t.blockStatement(body), handler, t.blockStatement(epilogue(file, fn, id(file.names.returned))));
 }
 
-/** `($v = await $T.suspend($fo, arg, false), $d = $T.push($fo, 0, []), $v)` and the same for yield. */
+/** `($v = await $suspend($fo, arg, false), $d = $push($fo, 0, []), $v)` and the same for yield. */
 export function suspension(file: FileContext, kind: "await" | "yield" | "yield*", arg: t.Expression | null): t.Expression {
   const n = file.names;
   const value = arg ?? t.unaryExpression("void", num(0));
-  const suspended = rt(file, "suspend", [id(n.fo), value, t.booleanLiteral(kind === "yield")]);
+  const suspended = rt(file, "suspend", [id(n.frameObject), value, t.booleanLiteral(kind === "yield")]);
   const wait = kind === "await" ? t.awaitExpression(suspended) : t.yieldExpression(suspended, kind === "yield*");
   file.generated.add(wait);
   return t.sequenceExpression([
-    t.assignmentExpression("=", id(n.v), wait),
-    t.assignmentExpression("=", id(n.d), rt(file, "push", [id(n.fo), num(0)])),
-    id(n.v),
+    t.assignmentExpression("=", id(n.resumed), wait),
+    t.assignmentExpression("=", id(n.depth), rt(file, "push", [id(n.frameObject), num(0)])),
+    id(n.resumed),
   ]);
 }

@@ -234,7 +234,7 @@ export interface Values {
 export function valuesOf(owner: t.Node, names: Names): Values {
   settleMode(layoutOf(owner));
   return layoutOf(owner).mode === "flat"
-    ? { array: names.other("VS"), offset: names.other("o") }
+    ? { array: names.flatValues, offset: names.other("o") }
     : { array: names.other("vs"), offset: null };
 }
 

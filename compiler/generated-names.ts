@@ -6,41 +6,47 @@
 import { namePrefix } from "../contract/index.js";
 
 export interface Names {
-  /** the runtime module namespace */ T: string;
-  /** this file's SourceFile */ F: string;
-  /** shadow stack slots */ S: string;
-  /** shadow stack lines */ L: string;
-  /** shadow stack state ({ sp }) */ R: string;
-  /** this file's line table */ B: string;
-  /** the interrupt request flag (shared memory) */ I: string;
-  /** depth of the running activation */ d: string;
-  /** value being returned */ r: string;
-  /** write-back array from the runtime */ w: string;
-  /** the generator/async frame object */ fo: string;
-  /** value of an await/yield */ v: string;
-  /** caught exception */ e: string;
-  /** key of code number i */ key(i: number): string;
+  /** the runtime's internal module namespace (`tsdb/runtime/internal`) */ runtime: string;
+  /** this file's SourceFile, as the runtime registered it */ file: string;
+  /** the runtime's `slots`: the code id of the activation at each depth */ slots: string;
+  /** the runtime's `lines`: the site id each activation last passed */ lines: string;
+  /** the runtime's `state` (`state.sp` is the depth of the innermost activation) */ state: string;
+  /** this file's `lineFlags`: the line table (lines with a breakpoint or a stop) */ lineFlags: string;
+  /** the runtime's `interrupts`: the interrupt request flag (shared memory) */ interrupts: string;
+  /** the runtime's `values`: per-depth arrays of an activation's bindings */ values: string;
+  /** the runtime's `flat`: one array holding small activations' bindings, by depth */ flatValues: string;
+  /** the running activation's depth */ depth: string;
+  /** the value being returned */ returned: string;
+  /** a generator's or async function's frame object */ frameObject: string;
+  /** the value an await or yield resumes with */ resumed: string;
+  /** the exception a generated catch clause receives */ caught: string;
+  /** the Key of code number i */ key(i: number): string;
   /** label of the body of loop number i */ loop(i: number): string;
   /** any other name tsdb needs, with the file's prefix */ other(name: string): string;
 }
 
+/**
+ * The generated identifiers stay short (a letter after the prefix: they are in every function of the
+ * output); the fields say what each holds, with the runtime's names.
+ */
 export function chooseNames(source: string): Names {
   const prefix = namePrefix(source);
   const n = (s: string) => prefix + s;
   return {
-    T: n("T"),
-    F: n("F"),
-    S: n("S"),
-    L: n("L"),
-    R: n("R"),
-    B: n("B"),
-    I: n("I"),
-    d: n("d"),
-    r: n("r"),
-    w: n("w"),
-    fo: n("fo"),
-    v: n("v"),
-    e: n("e"),
+    runtime: n("T"),
+    file: n("F"),
+    slots: n("S"),
+    lines: n("L"),
+    state: n("R"),
+    lineFlags: n("B"),
+    interrupts: n("I"),
+    values: n("V"),
+    flatValues: n("VS"),
+    depth: n("d"),
+    returned: n("r"),
+    frameObject: n("fo"),
+    resumed: n("v"),
+    caught: n("e"),
     key: (i) => n("k" + i),
     loop: (i) => n("c" + i),
     other: n,

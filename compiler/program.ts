@@ -80,7 +80,7 @@ function guardStatements(file: FileContext, fn: FunctionContext, body: t.Stateme
   let run: t.Statement[] = [];
   const flush = () => {
     if (run.length === 0) return;
-    const e = file.names.e;
+    const e = file.names.caught;
     const handler = t.catchClause(
       t.identifier(e),
       t.blockStatement([
@@ -196,7 +196,7 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
   const sourceType = program.node.sourceType;
   const n = file.names;
   const id = (name: string) => t.identifier(name);
-  const T = id(n.T);
+  const T = id(n.runtime);
   const member = (object: t.Expression, name: string) => t.memberExpression(object, id(name));
   const runtime =
     sourceType === "module"
@@ -235,15 +235,18 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
     ...moduleAccess(file, program),
   ]);
   const bindings: [string, t.Expression][] = [
-    [n.F, registered],
-    [n.S, member(T, "slots")],
-    [n.L, member(T, "lines")],
-    [n.R, member(T, "state")],
-    [n.other("V"), member(T, "values")],
-    [n.other("VS"), member(T, "flat")],
-    [n.B, member(id(n.F), "lineFlags")],
-    [n.I, member(T, "interrupts")],
-    ...file.codes.map((_, i): [string, t.Expression] => [n.key(i), t.memberExpression(member(id(n.F), "keys"), t.numericLiteral(i), true)]),
+    [n.file, registered],
+    [n.slots, member(T, "slots")],
+    [n.lines, member(T, "lines")],
+    [n.state, member(T, "state")],
+    [n.values, member(T, "values")],
+    [n.flatValues, member(T, "flat")],
+    [n.lineFlags, member(id(n.file), "lineFlags")],
+    [n.interrupts, member(T, "interrupts")],
+    ...file.codes.map((_, i): [string, t.Expression] => [
+      n.key(i),
+      t.memberExpression(member(id(n.file), "keys"), t.numericLiteral(i), true),
+    ]),
     ...[...file.runtimeUsed].sort().map((fn): [string, t.Expression] => [n.other(fn), member(T, fn)]),
   ];
   // `const`: V8 folds the Keys' flags into the compiled code only through constant bindings.

@@ -511,7 +511,7 @@ function exitLoop(path: NodePath<t.Loop>, file: FileContext): void {
   if (label !== undefined) body = t.labeledStatement(t.identifier(label), body);
   const iteration: t.Statement[] = [body, interruptCheck(file), ...head];
   if (t.isForOfStatement(node) && node.await && fn.resumable) {
-    node.right = rt(file, "forAwait", [node.right, t.identifier(file.names.fo)]);
+    node.right = rt(file, "forAwait", [node.right, t.identifier(file.names.frameObject)]);
     iteration.unshift(resume(file));
     let top: NodePath = path;
     while (top.parentPath?.isLabeledStatement()) top = top.parentPath;
@@ -566,7 +566,7 @@ function rewriteContinue(path: NodePath<t.ContinueStatement>, file: FileContext)
 function exitTry(path: NodePath<t.TryStatement>, file: FileContext): void {
   const node = path.node;
   const fn = current(file);
-  const e = file.names.e;
+  const e = file.names.caught;
   const handler = node.handler;
   if (handler) {
     const values = valuesOf(current(file).path.node, file.names);
@@ -701,14 +701,14 @@ export const visitor: Visitor<FileContext> = {
       const value = path.node.argument ?? t.unaryExpression("void", t.numericLiteral(0));
       if (fn.isProgram) {
         // `return` at the top of a CommonJS module: `$r = value;` leave the module frame; `return $r;`
-        const r = t.identifier(file.names.r);
+        const r = t.identifier(file.names.returned);
         const ret = t.returnStatement(r);
         file.generated.add(ret);
-        const computed = t.expressionStatement(t.assignmentExpression("=", t.identifier(file.names.r), value));
-        replaceStatement(path, t.blockStatement([computed, ...epilogue(file, fn, t.identifier(file.names.r)), ret]), file);
+        const computed = t.expressionStatement(t.assignmentExpression("=", t.identifier(file.names.returned), value));
+        replaceStatement(path, t.blockStatement([computed, ...epilogue(file, fn, t.identifier(file.names.returned)), ret]), file);
         return;
       }
-      path.node.argument = t.assignmentExpression("=", t.identifier(file.names.r), value);
+      path.node.argument = t.assignmentExpression("=", t.identifier(file.names.returned), value);
     },
   },
   TryStatement: {
@@ -718,7 +718,7 @@ export const visitor: Visitor<FileContext> = {
   },
   DebuggerStatement: {
     exit(path, file) {
-      replaceStatement(path, t.expressionStatement(rt(file, "debuggerStatement", [t.identifier(file.names.d)])), file);
+      replaceStatement(path, t.expressionStatement(rt(file, "debuggerStatement", [t.identifier(file.names.depth)])), file);
     },
   },
   AwaitExpression: {
