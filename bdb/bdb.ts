@@ -28,6 +28,7 @@ import { resolve as resolvePath } from "node:path";
 import { inspect } from "node:util";
 import { minimatch } from "minimatch";
 import { Breakpoint, bpKey, effective } from "./breakpoint.js";
+import { claimDebuggerStatements, releaseDebuggerStatements } from "./debugger-statement.js";
 import { compileString } from "./exec.js";
 import { BreakWatch } from "./watch.js";
 import type { Code } from "../runtime/code.js";
@@ -38,7 +39,7 @@ import type { Traceback } from "../runtime/trace.js";
 
 // Local bindings: the CommonJS build reads an import through a getter at each use, and some of
 // these are called at every stop.
-const { getframe, gettrace, loadedcodes, setdebuggerhook, settrace } = trace;
+const { getframe, gettrace, loadedcodes, settrace, setunwinderror } = trace;
 
 /** Python's `exc_info` triple as the runtime reports it with `exception` events. */
 export type ExcInfo = [unknown, unknown, Traceback | null];
@@ -81,9 +82,6 @@ const BOTTOM = Object.freeze({
   eval: () => undefined,
   toString: () => "<bottom frame>",
 }) as unknown as Frame;
-
-/** The Bdb whose `debugger;` hook is installed. */
-let hookOwner: Bdb | null = null;
 
 /**
  * Generic debugger base class.
@@ -773,10 +771,7 @@ export class Bdb {
     this.quitRaised = false;
     this.watch.off();
     settrace(null);
-    if (hookOwner === this) {
-      setdebuggerhook(null);
-      hookOwner = null;
-    }
+    releaseDebuggerStatements(this);
   }
 
   /**
@@ -786,10 +781,12 @@ export class Bdb {
    * (after setTrace()).
    */
   private installDebuggerHook(): void {
-    hookOwner = this;
-    setdebuggerhook((frame) => {
-      if (!this.quitting && (this.running > 0 || gettrace() === this.traceDispatch)) this.setTrace(frame);
-    });
+    claimDebuggerStatements(this, (frame) => this.debuggerStatement(frame));
+  }
+
+  /** What a `debugger;` statement does while this debugger owns them (subclasses may widen it). */
+  protected debuggerStatement(frame: Frame): void {
+    if (!this.quitting && (this.running > 0 || gettrace() === this.traceDispatch)) this.setTrace(frame);
   }
 
   /**
@@ -799,32 +796,15 @@ export class Bdb {
    * the stack is traced, and the `exception` event that each `catch` reports
    * before its code runs throws a new BdbQuit (dispatchWhileQuitting).
    *
-   * The runtime does `settrace(null)` and `frame.trace = null` when a trace
-   * function throws; the trace function has to stay installed for those
-   * events, so the frame's `trace` is made an accessor for that one write,
-   * which puts the trace function back. (A runtime option to keep the trace
-   * function, or to make an error uncatchable, would replace this.)
+   * The runtime removes a trace function that throws (sys.settrace's rule),
+   * except for errors of the class given to `setunwinderror`: BdbQuit keeps
+   * this trace function installed for those events.
    */
   protected raiseQuit(frame: Frame): BdbQuit {
     this.quitRaised = true;
     this.watch.off();
-    for (let f: Frame | null = frame.back; f !== null; f = f.back) if (!f.trace) f.trace = this.traceDispatch;
-    const dispatcher = this.traceDispatch;
-    const self = this;
-    let value: TraceFunction | null = frame.trace;
-    Object.defineProperty(frame, "trace", {
-      configurable: true,
-      enumerable: true,
-      get: () => value,
-      set(next: TraceFunction | null) {
-        if (next === null && self.quitRaised) {
-          if (gettrace() === null) settrace(dispatcher);
-          next = dispatcher;
-        }
-        value = next;
-        Object.defineProperty(frame, "trace", { configurable: true, enumerable: true, writable: true, value: next });
-      },
-    });
+    for (let f: Frame | null = frame; f !== null; f = f.back) if (!f.trace) f.trace = this.traceDispatch;
+    setunwinderror(BdbQuit);
     return new BdbQuit();
   }
 

@@ -6,7 +6,7 @@ import { existsSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, resolve, sep } from "node:path";
 import { runInThisContext, Script } from "node:vm";
 import { Bdb } from "../bdb/index.js";
-import { type Frame, getline, gettraceback, loadedcodes, setdebuggerhook, type Traceback } from "../runtime/index.js";
+import { type Frame, getline, gettraceback, loadedcodes, type Traceback } from "../runtime/index.js";
 import { type CommandTable, helpText, looksLikeAssignment, parseLine } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { ConvenienceVariables } from "./convenience.js";
@@ -115,18 +115,14 @@ export class Tsdb extends Bdb {
 
   /** false: `debugger;` statements are ignored (post-mortem) */
   debuggerStatements = true;
-  private readonly onDebuggerStatement = (frame: Frame): void => {
-    if (this.debuggerStatements) this.setTrace(frame);
-  };
 
   /**
-   * Bdb's setTrace, and `debugger;` statements stop for the program's whole
-   * life (Bdb honours them only while its trace function is installed, and
-   * the CLI runs the program with none between stops when there is no breakpoint).
+   * `debugger;` statements stop for the program's whole life (Bdb honours them only while its
+   * trace function is installed, and the CLI runs the program with none between stops when
+   * there is no breakpoint).
    */
-  override setTrace(frame?: Frame | null): void {
-    super.setTrace(frame);
-    setdebuggerhook(this.onDebuggerStatement);
+  protected override debuggerStatement(frame: Frame): void {
+    if (this.debuggerStatements) this.setTrace(frame);
   }
 
   // ------------------------------------------------------- interrupts

@@ -2,9 +2,8 @@
  * Loads the debugged script instrumented, through tsdb/register
  * (register/), then runs it as `node script args...` would.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as Module from "node:module";
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { detectFormat } from "../common/source-kinds.js";
 import { defaultCacheDir, filterConfigured, instruments, type RegisterOptions, register } from "../register/index.js";
@@ -22,8 +21,8 @@ const dynamicImport = new Function("url", "return import(url);") as (url: string
  * package.json say otherwise.
  */
 function registerForDebugging(): void {
-  // The cache goes where tsdb/register puts it, but no node_modules is created for it.
-  const cache = process.env.TSDB_CACHE_DIR || existsSync(join(process.cwd(), "node_modules")) ? defaultCacheDir() : false;
+  // The cache is where tsdb/register puts it (register/cache-dir.ts), also when the file list is widened here.
+  const cache = defaultCacheDir();
   options = filterConfigured() ? { cache } : { cwd: "/", include: ["**/*"], cache };
   register(options);
 }

@@ -16,6 +16,7 @@ export {
   setdebuggerhook,
   setinterrupthandler,
   settrace,
+  setunwinderror,
   takeinterrupt,
   setwatch,
   type Traceback,

@@ -128,6 +128,20 @@ export function calltracing<A extends unknown[], R>(fn: (...args: A) => R, ...ar
 let debuggerHook: ((frame: Frame) => void) | null = null;
 let interruptHandler: ((frame: Frame | null) => void) | null = null;
 
+// biome-ignore lint/suspicious/noExplicitAny: an error class, whatever its constructor's parameters
+let unwindError: (abstract new (...args: any[]) => Error) | null = null;
+
+/**
+ * Errors of class `cls` thrown by a trace function do not remove it (the rule for any other error,
+ * as sys.settrace's): a debugger that ends the program by throwing (Bdb's BdbQuit) keeps receiving
+ * the `exception` event each `catch` block reports before it runs, and can throw again from there,
+ * so that user code cannot swallow the end of a session. null: no such class.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see unwindError
+export function setunwinderror(cls: (abstract new (...args: any[]) => Error) | null): void {
+  unwindError = cls;
+}
+
 /** What a `debugger;` statement in instrumented code does (null: nothing). */
 export function setdebuggerhook(hook: ((frame: Frame) => void) | null): void {
   debuggerHook = hook;
@@ -267,8 +281,12 @@ function dispatch(
   try {
     return trace(frame, event, arg);
   } catch (error) {
-    settrace(null);
-    frame.trace = null;
+    // sys.settrace's rule: a trace function that raises is removed. An error of the class given to
+    // setunwinderror keeps it, so the `exception` events that catch blocks report reach it.
+    if (unwindError === null || !(error instanceof unwindError)) {
+      settrace(null);
+      frame.trace = null;
+    }
     throw error;
   } finally {
     inTrace = false;

@@ -454,6 +454,52 @@ x = 3;
   assert.is(rt.state.sp, 0);
 });
 
+test("setunwinderror: a trace function that throws an error of that class stays installed and sees each catch", async () => {
+  class Unwind extends Error {}
+  const seen = [];
+  rt.setunwinderror(Unwind);
+  try {
+    const { error } = await traceRun(
+      `function inner() {
+  return 1;
+}
+let caught = 0;
+try {
+  inner();
+} catch (e) {
+  caught++;
+}
+try {
+  inner();
+} catch (e) {
+  caught++;
+}
+export { caught };
+`,
+      "unwind.mjs",
+      {
+        local: (frame, event, arg) => {
+          seen.push(event + " " + frame.code.name + " " + frame.lineno);
+          if (event === "call" && frame.code.name === "inner") throw new Unwind("quit");
+          if (event === "exception" && frame.code.name === "<module>" && frame.lineno === 6) {
+            assert.ok(arg[1] instanceof Unwind);
+            throw new Unwind("again");
+          }
+        },
+      },
+    );
+    // the first catch block never ran: the trace function threw again from its exception event
+    assert.is(error.message, "again");
+    assert.ok(seen.includes("exception <module> 6"));
+    assert.not.ok(seen.some((s) => s.startsWith("line <module> 8")));
+  } finally {
+    rt.setunwinderror(null);
+  }
+  // any other error still removes the trace function (sys.settrace's rule, tested above)
+  assert.is(rt.gettrace(), null);
+  assert.is(rt.state.sp, 0);
+});
+
 test("no trace function: no events, and getframe still works", async () => {
   const { out } = instrumentToFile(
     `import { getframe } from ${JSON.stringify(rtPath())};
