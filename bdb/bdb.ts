@@ -96,6 +96,7 @@ export class Bdb {
   skip: Set<string> | null;
   breaks: Map<string, number[]>;
   fncache: Map<string, string>;
+  private lastCanonic: [string | null, string] = [null, ""];
   frameReturning: Frame | null;
   botframe: Frame | null = null;
   stopframe: Frame | null = null;
@@ -138,12 +139,15 @@ export class Bdb {
    * case-normalizes with os.path.normcase, which is the identity on POSIX.)
    */
   canonic(filename: string): string {
+    // JS, for speed: the last answer first (every call event of a traced file asks for its file).
+    if (filename === this.lastCanonic[0]) return this.lastCanonic[1];
     if (filename.length >= 2 && filename.startsWith("<") && filename.endsWith(">")) return filename;
     let canonic = this.fncache.get(filename);
     if (!canonic) {
       canonic = resolvePath(filename);
       this.fncache.set(filename, canonic);
     }
+    this.lastCanonic = [filename, canonic];
     return canonic;
   }
 
