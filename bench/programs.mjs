@@ -10,11 +10,14 @@
 // prompt). The register cache is warmed before the rounds (a warm load is what
 // a user gets from the second run on). `--big` adds instrumenting typescript.js
 // beside babel-plugin-istanbul (about a minute per round).
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { measure as measureIn } from "./measure.mjs";
 import { fmtRatio, median, table } from "./stats.mjs";
+
+/** `measure` from the repository root unless told otherwise. */
+const measure = (command, argv, options = {}) => measureIn(command, argv, { cwd: root, ...options });
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
@@ -35,20 +38,6 @@ const project = join(work, "project");
 const tscBin = join(project, "node_modules", "typescript", "bin", "tsc");
 const tscLib = "node_modules/typescript/lib/_tsc.js";
 const env = (include) => ({ ...process.env, TSDB_CACHE_DIR: cacheDir, TSDB_INCLUDE: include });
-
-/** Runs a command under /usr/bin/time: CPU seconds, wall seconds, peak RSS (MB), stdout. */
-function measure(command, argv, options = {}) {
-  const r = spawnSync("/usr/bin/time", ["-f", "TIME %U %S %e %M", command, ...argv], {
-    cwd: options.cwd ?? root,
-    env: options.env ?? process.env,
-    input: options.input,
-    encoding: "utf8",
-    maxBuffer: 1 << 26,
-  });
-  const m = /TIME (\S+) (\S+) (\S+) (\d+)\s*$/.exec(r.stderr);
-  if (r.status !== 0 || !m) throw new Error(`${command} ${argv.join(" ")} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
-  return { cpu: Number(m[1]) + Number(m[2]), wall: Number(m[3]), rss: Number(m[4]) / 1024, stdout: r.stdout };
-}
 
 const node = process.execPath;
 /**
