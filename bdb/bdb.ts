@@ -808,6 +808,9 @@ export class Bdb {
     this.quitRaised = true;
     this.watch.off();
     for (let f: Frame | null = frame; f !== null; f = f.back) if (!f.trace) f.trace = this.traceDispatch;
+    // setQuit() removed the trace function (sys.settrace(None)); Python's frames keep calling their
+    // f_trace anyway, tsdb's runtime dispatches only while one is installed: put it back.
+    if (gettrace() === null) settrace(this.traceDispatch);
     setunwinderror(BdbQuit);
     return new BdbQuit();
   }
