@@ -26,7 +26,7 @@
  */
 import { resolve as resolvePath } from "node:path";
 import { inspect } from "node:util";
-import { minimatch } from "minimatch";
+import type * as Minimatch from "minimatch";
 import { Breakpoint, bpKey, effective } from "./breakpoint.js";
 import { claimDebuggerStatements, releaseDebuggerStatements } from "./debugger-statement.js";
 import { compileString } from "./exec.js";
@@ -279,6 +279,8 @@ export class Bdb {
   /** Return true if moduleName matches any skip pattern. */
   isSkippedModule(moduleName: string | null | undefined): boolean {
     if (moduleName === null || moduleName === undefined) return false; // some code has no module
+    // (minimatch is loaded only by a debugger that skips modules)
+    const { minimatch } = require("minimatch") as typeof Minimatch;
     for (const pattern of this.skip ?? []) {
       if (minimatch(moduleName, pattern, { dot: true })) return true;
     }
