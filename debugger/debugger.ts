@@ -85,6 +85,8 @@ export class Tsdb extends Bdb {
   restart: ((args: string[] | null) => void) | null = null;
   /** called after each stop, once the program is about to go on */
   afterInteraction: (() => void) | null = null;
+  /** called before code typed by the user runs (`p`, `!`, `interact`) */
+  beforeEvaluate: (() => void) | null = null;
   /** set while the prompt is active: the command loop must end (a resuming command ran) */
   private resume = false;
   /** `alias` definitions */
@@ -500,6 +502,7 @@ export class Tsdb extends Bdb {
 
   /** Runs JavaScript (statements or an expression) in a frame (null: between events, in the global scope), with the convenience variables. */
   evaluate(frame: Frame | null, text: string): unknown {
+    this.beforeEvaluate?.();
     return this.convenience.run(text, () => (frame === null ? runInThisContext(text) : frame.eval(text)));
   }
 

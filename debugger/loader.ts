@@ -6,7 +6,16 @@ import { readFileSync } from "node:fs";
 import * as Module from "node:module";
 import { pathToFileURL } from "node:url";
 import { detectFormat } from "../common/source-kinds.js";
-import { defaultCacheDir, filterConfigured, instruments, type RegisterOptions, register } from "../register/index.js";
+import {
+  defaultCacheDir,
+  deferModuleHooks,
+  filterConfigured,
+  instruments,
+  loadedAsModule,
+  type RegisterOptions,
+  register,
+  startModuleHooks,
+} from "../register/index.js";
 
 /** The options the hook was installed with (null: not installed yet). */
 let options: RegisterOptions | null = null;
@@ -39,24 +48,42 @@ export function instrumentToo(filename: string): void {
   register(options);
 }
 
+/** True when the program has loaded `filename` (CommonJS or ES module). */
+export function loaded(filename: string): boolean {
+  return (require.cache as Record<string, unknown>)[filename] !== undefined || loadedAsModule(filename);
+}
+
 /** True when the settings are the user's (`TSDB_INCLUDE`/`TSDB_EXCLUDE` or package.json), not the debugger's default. */
 export { filterConfigured };
 
-/** Installs the load-time hooks (once). */
-export function installHooks(): void {
+/** True when `filename` runs as an ES module. */
+export function isModule(filename: string): boolean {
+  return detectFormat(filename, readFileSync(filename, "utf8")) === "module";
+}
+
+/**
+ * Installs the load-time hooks (once). For a CommonJS script (`esm` false), the ES module hooks
+ * thread is started by `moduleHooks()` only, before any of the program runs: until then
+ * nothing can import an ES module.
+ */
+export function installHooks(esm: boolean): void {
   if (options !== null) return;
+  if (!esm) deferModuleHooks();
   registerForDebugging();
   // Stack traces of the program show original positions.
   (process as unknown as { setSourceMapsEnabled?: (on: boolean) => void }).setSourceMapsEnabled?.(true);
 }
+
+/** Starts the ES module hooks if `installHooks` deferred them: before the program runs on from its first stop. */
+export const moduleHooks = startModuleHooks;
 
 /**
  * Runs the script: CommonJS through the CommonJS loader as the main module,
  * ES modules through `import()`. Resolves when its synchronous part (CommonJS)
  * or its module graph evaluation (ESM) is done; rejects with what it threw.
  */
-export async function runScript(filename: string): Promise<void> {
-  if (detectFormat(filename, readFileSync(filename, "utf8")) === "module") {
+export async function runScript(filename: string, esm: boolean): Promise<void> {
+  if (esm) {
     await dynamicImport(pathToFileURL(filename).href);
     return;
   }

@@ -3,29 +3,10 @@
  * TypeScript program under the debugger, as `python -m pdb script` does.
  */
 import { existsSync, realpathSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { inspect } from "node:util";
-import {
-  gettrace,
-  gettraceback,
-  loadedcodes,
-  setinterrupthandler,
-  settrace,
-  setwatch,
-  takeinterrupt,
-  type TraceFunction,
-  type Watch,
-} from "../runtime/index.js";
-import { attach } from "../control/client.js";
-import { Control } from "../control/control.js";
-import { Tsdb } from "./debugger.js";
+import { resolve } from "node:path";
 import { tsdbVersion } from "../common/package.js";
-import { hideOwnFrames } from "./format.js";
-import { complete } from "./completion.js";
-import { openReader, stdout, TerminalReader, writeAll } from "./io.js";
-import { filterConfigured, installHooks, instrumentToo, runScript, willInstrument } from "./loader.js";
-import { restore, runAgain, takeState } from "./restart.js";
-import { rcLines } from "./user-files.js";
+import { stdout, writeAll } from "./io.js";
+import { installHooks, isModule } from "./loader.js";
 
 const USAGE = "usage: tsdb [-h] [--version] [-c command] [--no-capture] script [args ...] | -p PID";
 
@@ -53,10 +34,6 @@ options:
                 it is; 'detach' or 'quit' leaves it running as before
   --no-capture  accepted for compatibility, does nothing: every frame's
                 variables are always current`;
-
-/** A trace function that stays installed when the debugger has nothing to trace: tracebacks keep being recorded for post-mortem. */
-const keeper: TraceFunction = () => null;
-const NOTHING: Watch = { calls: () => false, lines: () => false };
 
 export function main(argv: string[]): void {
   const out = stdout;
@@ -90,7 +67,7 @@ export function main(argv: string[]): void {
         writeAll(2, `${USAGE}\ntsdb: error: argument -p/--pid: expected one argument\n`);
         process.exit(2);
       }
-      attach(argv[i + 1]);
+      (require("../control/client.js") as typeof import("../control/client.js")).attach(argv[i + 1]);
       return;
     }
     if (a === "--no-capture") continue;
@@ -119,114 +96,8 @@ export function main(argv: string[]): void {
   const mainFile = realpathSync(absolute);
   process.argv = [process.argv[0], absolute, ...args];
 
-  let quitting = false;
-  let finished = false;
-  let postMortemActive = false;
-  const warn = (text: string) => out.write(`*** ${text}\n`);
-  const restarted = takeState(warn);
-  const reader = openReader(out);
-  const dbg = new Tsdb({
-    out,
-    reader,
-    mainFile,
-    searchDirs: [dirname(mainFile)],
-    onQuit: () => {
-      quitting = true;
-      // Quitting a post-mortem session ends a program that died of its exception.
-      process.exit(postMortemActive ? 1 : 0);
-    },
-  });
-
-  if (reader instanceof TerminalReader) reader.completer = (line, cursor) => complete(dbg, line, cursor);
-
-  process.on("exit", (code) => {
-    reader.close();
-    if (quitting || finished) return;
-    finished = true;
-    out.write(`The program finished with exit code ${code}\n`);
-  });
-
-  // Ctrl-C while the program runs: the control worker raises the interrupt request; running code
-  // stops at its next line, an idle program at once (between events). The process itself ignores SIGINT.
-  setinterrupthandler((frame) => dbg.interrupt(frame));
-  new Control({ signals: true, attach: null }, () => takeinterrupt());
-  process.on("SIGINT", () => {});
-
-  const postMortem = (error: unknown) => {
-    if (postMortemActive) {
-      writeAll(2, `${describe(error)}\n`);
-      return;
-    }
-    postMortemActive = true;
-    settrace(null);
-    dbg.debuggerStatements = false;
-    writeAll(2, `${describe(error)}\n`);
-    // (no traceback: thrown outside instrumented code, e.g. a syntax error while loading)
-    if (gettraceback(error) !== null) {
-      out.write("Uncaught exception. Entering post mortem debugging\n");
-      out.write("Running 'cont' or 'step' will end the program\n");
-      dbg.postMortem(error);
-      out.write("Post mortem debugger finished.\n");
-    }
-    process.exit(1);
-  };
-  process.on("uncaughtException", (error) => {
-    // A program with its own handler deals with its exceptions itself.
-    if (process.listenerCount("uncaughtException") > 1) return;
-    postMortem(error);
-  });
-
-  // The debugger only follows the program while it has something to do; the
-  // keeper keeps tracebacks (post-mortem) and locals (`up`, `p`) recorded.
-  const afterStop = () => {
-    if (gettrace() === null && !quitting) {
-      settrace(keeper);
-      // the keeper acts on no event: none is dispatched
-      setwatch(NOTHING);
-    }
-  };
-  dbg.afterInteraction = afterStop;
-  dbg.restart = (newArgs) => {
-    quitting = true;
-    runAgain(dbg, absolute, newArgs ?? args, []);
-  };
-  // A file with a breakpoint is instrumented when it loads, even outside the include settings or in node_modules.
-  dbg.instrumentFile = (file) => {
-    if (willInstrument(file)) return;
-    instrumentToo(file);
-    const loaded = (require.cache as Record<string, unknown>)[file] !== undefined;
-    if (loaded && !loadedcodes().some((code) => code.filename === file)) {
-      warn(
-        `${file} was loaded before the breakpoint was set, without instrumentation: the breakpoint cannot hit until the program loads it again ('restart')`,
-      );
-    }
-  };
-  installHooks();
-  if (!willInstrument(mainFile)) {
-    const settings = filterConfigured()
-      ? 'the include/exclude settings (TSDB_INCLUDE, TSDB_EXCLUDE or "tsdb" in package.json)'
-      : "the files tsdb instruments";
-    warn(`${script} is outside ${settings}: instrumenting it anyway, so that the debugger can stop in it`);
-    instrumentToo(mainFile);
-  }
-  if (restarted) restore(dbg, restarted);
-  else dbg.cmdqueue.push(...rcLines(warn), ...commands);
-
-  // From plain code: stops at the first line of instrumented code, and makes `debugger;` statements stop.
-  dbg.setTrace();
-  runScript(mainFile).then(() => {
-    if (dbg.waitForMain) {
-      // The script holds no line of code: nothing ever stopped.
-      dbg.waitForMain = false;
-    }
-  }, postMortem);
-}
-
-function describe(error: unknown): string {
-  try {
-    if (error instanceof Error) return hideOwnFrames(inspect(error));
-    return `Uncaught ${hideOwnFrames(inspect(error))}`;
-  } catch {
-    return "Uncaught exception";
-  }
+  const esm = isModule(mainFile);
+  const { debugScript } = require("./run.js") as typeof import("./run.js");
+  installHooks(esm);
+  debugScript({ script, args, absolute, mainFile, esm, commands });
 }

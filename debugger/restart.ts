@@ -5,7 +5,7 @@
  * goes along in a private file: breakpoints (numbers, conditions, ignore
  * counts, hits, command lists), display expressions and aliases.
  */
-import { spawnSync } from "node:child_process";
+import type * as ChildProcess from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -60,6 +60,8 @@ export function runAgain(db: Tsdb, script: string, args: string[], options: stri
   writeFileSync(file, JSON.stringify(save(db)), { mode: 0o600 });
   db.reader.close();
   const bin = join(PACKAGE_ROOT, "dist", "bin", "tsdb.js");
+  // (loaded here: a session that never restarts does not pay for it)
+  const { spawnSync } = require("node:child_process") as typeof ChildProcess;
   const r = spawnSync(process.execPath, [...process.execArgv, bin, ...options, "--", script, ...args], {
     stdio: "inherit",
     env: { ...process.env, [STATE_VARIABLE]: file },

@@ -7,8 +7,11 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { detectFormat, isJsx, isTypeScript, typeScriptAlternatives } from "../common/source-kinds.js";
-import { shareWarningLatch } from "./cache.js";
-import { Loader, type LoaderConfig } from "./loader.js";
+import type * as Doorbell from "../control/doorbell.js";
+import type { DoorbellData } from "../control/doorbell.js";
+import type * as Cache from "./cache.js";
+import type * as LoaderModule from "./loader.js";
+import type { Loader, LoaderConfig } from "./loader.js";
 
 /** What the main thread publishes: the configuration, or null once unregistered. */
 export type HooksState = LoaderConfig | null;
@@ -21,6 +24,10 @@ export type HooksState = LoaderConfig | null;
  */
 export interface HooksData {
   shared: SharedArrayBuffer;
+  /** the files these hooks have loaded (`noteLoaded`) */
+  loaded: SharedArrayBuffer;
+  /** `tsdb -p PID`'s doorbell, which this thread carries (null: none) */
+  doorbell: DoorbellData | null;
 }
 
 const HEADER = 12;
@@ -39,6 +46,29 @@ export function writeState(shared: SharedArrayBuffer, state: HooksState): void {
   Atomics.add(head, 0, 1);
 }
 
+/**
+ * The files the hooks thread has loaded, for the main thread (which has no list of the ES modules
+ * it has loaded): Int32 [0] the byte length, then `filename\n` each, written by that thread only.
+ * 4 MB of address space (pages are only used as they are written); a longer list stops growing.
+ */
+export const LOADED_BYTES = 1 << 22;
+
+function noteLoaded(log: SharedArrayBuffer, filename: string): void {
+  const length = new Int32Array(log, 0, 1);
+  const bytes = new TextEncoder().encode(filename + "\n");
+  const used = Atomics.load(length, 0);
+  if (4 + used + bytes.length > log.byteLength) return;
+  new Uint8Array(log, 4 + used, bytes.length).set(bytes);
+  Atomics.store(length, 0, used + bytes.length);
+}
+
+/** The files in a `noteLoaded` log. */
+export function loadedFiles(log: SharedArrayBuffer): Set<string> {
+  const used = Atomics.load(new Int32Array(log, 0, 1), 0);
+  const text = new TextDecoder().decode(new Uint8Array(log, 4, used).slice());
+  return new Set(text.split("\n").filter(Boolean));
+}
+
 function readState(shared: SharedArrayBuffer): HooksState {
   const head = new Int32Array(shared, 0, 2);
   const length = Atomics.load(head, 1);
@@ -47,6 +77,7 @@ function readState(shared: SharedArrayBuffer): HooksState {
 }
 
 let shared: SharedArrayBuffer | null = null;
+let loadedLog: SharedArrayBuffer | null = null;
 let generation = -1;
 let loader: Loader | null = null;
 
@@ -56,13 +87,25 @@ function sync(): void {
   if (current === generation) return;
   generation = current;
   const state = readState(shared);
-  loader = state ? new Loader(state) : null;
+  loader = state ? new (loadLoader().Loader)(state) : null;
+}
+
+let loaderModule: typeof LoaderModule | null = null;
+function loadLoader(): typeof LoaderModule {
+  if (loaderModule === null) {
+    (require("./cache.js") as typeof Cache).shareWarningLatch(warningLatch(shared!));
+    loaderModule = require("./loader.js") as typeof LoaderModule;
+  }
+  return loaderModule;
 }
 
 export function initialize(data: HooksData): void {
   shared = data.shared;
-  shareWarningLatch(warningLatch(shared));
-  sync();
+  loadedLog = data.loaded;
+  // `module.register()` waits for this function; the loader and what it needs (tens of ms) are
+  // loaded right after, while the main thread goes on (its first import waits if they are not ready).
+  setImmediate(sync);
+  if (data.doorbell) (require("../control/doorbell.js") as typeof Doorbell).installDoorbell(data.doorbell);
 }
 
 interface ResolveContext {
@@ -120,6 +163,7 @@ export async function load(
   sync();
   if (!loader || !url.startsWith("file:")) return nextLoad(url, context);
   const filename = fileURLToPath(url);
+  noteLoaded(loadedLog!, filename);
   if (isTypeScript(filename) || isJsx(filename)) {
     const source = readFileSync(filename, "utf8");
     // CommonJS TypeScript (and JSX) goes to Node's CommonJS loader, where tsdb's require hook has it.

@@ -26,11 +26,12 @@ export { filterConfigured } from "./config.js";
 /** Where the on-disk cache goes by default: `$TSDB_CACHE_DIR`, or `node_modules/.cache/tsdb` under the working directory. */
 export { defaultCacheDir } from "./cache.js";
 import { shareWarningLatch } from "./cache.js";
-import { type HooksData, type HooksState, warningLatch, writeState } from "./esm-hooks.js";
+import { type HooksData, type HooksState, LOADED_BYTES, loadedFiles, warningLatch, writeState } from "./esm-hooks.js";
 import { addRequireHook } from "./require-hook.js";
 import { Loader, type LoaderConfig } from "./loader.js";
 import { DEBUGGER_PROCESS } from "../common/package.js";
-import { listenForDebuggers } from "../control/listen.js";
+import type * as Listen from "../control/listen.js";
+import type { DoorbellData } from "../control/doorbell.js";
 
 export interface RegisterOptions extends FilterOptions {
   /** `false`: no on-disk cache; a string: the cache directory (relative to `cwd`). Default: see `defaultCacheDir`. */
@@ -82,11 +83,20 @@ function patchResolver(): void {
 }
 
 let hooksState: SharedArrayBuffer | null = null;
+let hooksLoaded: SharedArrayBuffer | null = null;
 const HOOKS_THREAD = "TSDB_REGISTER_HOOKS_THREAD";
+/** `tsdb -p PID`'s doorbell (control/doorbell.ts), carried by the hooks thread; null: none. */
+let doorbell: DoorbellData | null = null;
+/** Set by `deferModuleHooks()`: the state the hooks thread starts with when `startModuleHooks()` starts it. */
+let deferred: { state: HooksState } | null = null;
 
 function postToHooks(state: HooksState): void {
   if (hooksState) {
     writeState(hooksState, state);
+    return;
+  }
+  if (deferred) {
+    deferred.state = state;
     return;
   }
   if (!state) return;
@@ -95,7 +105,8 @@ function postToHooks(state: HooksState): void {
   hooksState = new SharedArrayBuffer(1 << 16);
   shareWarningLatch(warningLatch(hooksState));
   writeState(hooksState, state);
-  const data: HooksData = { shared: hooksState };
+  hooksLoaded = new SharedArrayBuffer(LOADED_BYTES);
+  const data: HooksData = { shared: hooksState, loaded: hooksLoaded, doorbell };
   // The hooks thread runs `--require` preloads too: this marks it (its environment
   // is a copy taken when it starts) so that it does not register hooks of its own.
   process.env[HOOKS_THREAD] = "1";
@@ -104,6 +115,24 @@ function postToHooks(state: HooksState): void {
   } finally {
     delete process.env[HOOKS_THREAD];
   }
+}
+
+/**
+ * Node 20 runs ES module hooks on a thread of their own that `module.register()` starts and waits
+ * for (60–150 ms before anything else runs). A process that knows no ES module can load before
+ * some point (the `tsdb` command, before a CommonJS script's first line has run) calls this
+ * before `register()`, and `startModuleHooks()` at that point.
+ */
+export function deferModuleHooks(): void {
+  if (hooksState === null) deferred ??= { state: null };
+}
+
+/** Starts the ES module hooks deferred by `deferModuleHooks()` (nothing when they run already). */
+export function startModuleHooks(): void {
+  if (deferred === null) return;
+  const { state } = deferred;
+  deferred = null;
+  postToHooks(state);
 }
 
 /**
@@ -158,6 +187,11 @@ export function register(options: RegisterOptions = {}): () => void {
   };
 }
 
+/** True when Node's ES module loader has loaded `filename` (an absolute path) through the hooks: an ES module, or a file it imported. */
+export function loadedAsModule(filename: string): boolean {
+  return hooksLoaded !== null && loadedFiles(hooksLoaded).has(filename);
+}
+
 /** True when the hook installed now instruments `filename` (an absolute path) when it loads. */
 export function instruments(filename: string): boolean {
   return active?.loader.matches(filename) ?? false;
@@ -167,6 +201,8 @@ export function instruments(filename: string): boolean {
 // `tsdb -p PID` (not on Node's module hooks thread, which runs `--require` preloads too; not in
 // the `tsdb` command, which loads this module for its API and installs the hook itself).
 if (!process.env[HOOKS_THREAD] && !(globalThis as Record<symbol, unknown>)[Symbol.for(DEBUGGER_PROCESS)]) {
+  const listen = require("../control/listen.js") as typeof Listen;
+  doorbell = listen.doorbellData();
   register();
-  listenForDebuggers();
+  if (doorbell !== null) listen.listenForDebuggers(doorbell, hooksState !== null);
 }
