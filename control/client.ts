@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { Interrupt, openReader, stdout, writeAll } from "../debugger/io.js";
-import { controlDir, keyPath, notPrivate, socketPath } from "./paths.js";
+import { controlDir, keyPath, notPrivate, sessionPath, socketPath } from "./paths.js";
 import { encode, messages, type ToDebugger } from "./protocol.js";
 
 function fail(text: string): never {
@@ -41,21 +41,81 @@ export function attach(pidText: string): void {
   const owner = ownerOf(pid);
   if (owner !== uid && uid !== 0) fail(`${pid}: it belongs to another user (only its owner can attach)`);
   const dir = controlDir(owner);
-  const socket = socketPath(dir, pid);
-  if (!existsSync(socket)) {
+  void reach(pid, dir, owner).then((found) => talk(pid, found.socket, found.key));
+}
+
+/** Seconds since process `pid` started (Linux /proc), or null. */
+function ageOf(pid: number): number | null {
+  try {
+    // field 22 of /proc/PID/stat (after the command name in parentheses): start time in clock ticks since boot
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
+    return uptime - Number(fields[19]) / 100;
+  } catch {
+    return null;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How long a program may take to set its doorbell up (doorbell.ts: 50 ms after its start, on a loaded machine much more). */
+const DOORBELL_SECONDS = 3;
+/** How long the doorbell may take to start the control worker (the program takes the request at its next function entry or loop head, or between events). */
+const START_SECONDS = 10;
+
+/**
+ * The session socket of `pid` and its key: the control worker's socket when it runs already,
+ * else rings the doorbell and waits for the worker it starts.
+ */
+async function reach(pid: number, dir: string, owner: number): Promise<{ socket: string; key: string }> {
+  const bell = socketPath(dir, pid);
+  const session = sessionPath(dir, pid);
+  // a program that has just started may not have set its doorbell up yet
+  for (let age = ageOf(pid); !existsSync(bell) && age !== null && age < DOORBELL_SECONDS; age = ageOf(pid)) await sleep(20);
+  if (!existsSync(bell)) {
     fail(
       `${pid}: it does not listen for a debugger (it was not started with tsdb/register: node --import tsdb/register app.js, or --require tsdb/register)`,
     );
   }
   const why = notPrivate(dir, owner);
   if (why !== null) fail(`${pid}: ${why}`);
-  let key: string;
+  let key = "";
   try {
     key = readFileSync(keyPath(dir, pid), "utf8");
   } catch (error) {
     fail(`${pid}: cannot read its key (${(error as Error).message})`);
   }
+  if (!existsSync(session)) {
+    await ring(pid, bell, key);
+    const deadline = Date.now() + START_SECONDS * 1000;
+    while (!existsSync(session)) {
+      if (Date.now() > deadline) {
+        fail(`${pid}: it did not answer in ${START_SECONDS} s (it runs no instrumented code and does not return to its event loop)`);
+      }
+      await sleep(20);
+    }
+  }
+  return { socket: session, key };
+}
 
+/** Rings the doorbell: the program starts its control worker. */
+function ring(pid: number, bell: string, key: string): Promise<void> {
+  return new Promise((resolve) => {
+    const connection = connect(bell);
+    connection.on("connect", () => connection.write(encode({ t: "hello", key })));
+    connection.on("error", (error) => fail(`${pid}: ${error.message} (is it still running with tsdb/register?)`));
+    connection.on(
+      "data",
+      messages<ToDebugger>((message) => {
+        if (message.t === "refused") fail(`${pid}: ${message.s}`);
+        if (message.t === "starting") resolve();
+      }),
+    );
+  });
+}
+
+/** The session: the program's debugger output shown, lines read for it, Ctrl-C sent. */
+function talk(pid: number, socket: string, key: string): void {
   const out = stdout;
   const reader = openReader(out);
   const connection = connect(socket);
@@ -79,7 +139,7 @@ export function attach(pidText: string): void {
       if (message.t === "out") out.write(message.s);
       else if (message.t === "refused") fail(`${pid}: ${message.s}`);
       else if (message.t === "bye") end(0);
-      else {
+      else if (message.t === "prompt") {
         let line: string | null;
         try {
           line = reader.readline(message.s);

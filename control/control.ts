@@ -21,7 +21,7 @@ export class Control {
   private readonly bytes: Uint8Array;
 
   /** `onMessage` runs on the main thread's event loop, i.e. when the program is idle. */
-  constructor(options: Pick<ControlData, "signals" | "attach">, onMessage: (message: FromWorker) => void) {
+  constructor(options: Omit<ControlData, "flag" | "slot">, onMessage: (message: FromWorker) => void) {
     const slot = new SharedArrayBuffer(8 + LINE_BYTES);
     this.state = new Int32Array(slot, 0, 2);
     this.bytes = new Uint8Array(slot, 8);

@@ -1,48 +1,97 @@
 /**
- * What `tsdb/register` adds to every program it starts (`node --import tsdb/register app.js`):
- * the socket `tsdb -p PID` attaches through. A control worker (worker.ts) listens off the main
- * thread; nothing runs on the main thread until a debugger attaches (then the debugger itself
- * is loaded, attached.ts). Until then the cost is the worker's start and the interrupt check of
- * generated code (bench/FINDINGS.md).
+ * What `tsdb/register` adds to every program it starts (`node --import tsdb/register app.js`) so
+ * that `tsdb -p PID` can attach: the doorbell (doorbell.ts), carried by the ES module hooks thread
+ * that exists anyway. Nothing else runs until a debugger rings: then the control worker starts
+ * (control.ts, worker.ts) and, once the debugger is connected to it, the debugger itself is loaded
+ * (attached.ts). The cost before an attach is the doorbell on that thread and the interrupt check
+ * of generated code (bench/FINDINGS.md §12).
  */
 import { unlinkSync } from "node:fs";
 import { isMainThread } from "node:worker_threads";
-import { setinterrupthandler, takeinterrupt } from "../runtime/index.js";
+import { interruptbuffer, setinterrupthandler, takeinterrupt } from "../runtime/index.js";
 import type { AttachedSession } from "./attached.js";
-import { Control } from "./control.js";
-import { keyPath, privateDir, socketPath } from "./paths.js";
+import type * as ControlModule from "./control.js";
+import type { DoorbellData } from "./doorbell.js";
+import { keyPath, privateDir, sessionPath, socketPath } from "./paths.js";
+import { DOORBELL, WORKER } from "./protocol.js";
 
-export function listenForDebuggers(): void {
-  if (!isMainThread || typeof process.getuid !== "function") return;
-  let dir: string;
+/** `Atomics.waitAsync` (ES2024; in Node since 16) */
+interface AtomicsWaitAsync {
+  waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}
+
+/** What the doorbell needs, or null when this process cannot be attached to (no private folder: `tsdb -p` says why). */
+export function doorbellData(): DoorbellData | null {
+  if (!isMainThread || typeof process.getuid !== "function") return null;
   try {
-    dir = privateDir(process.getuid());
+    return { dir: privateDir(process.getuid()), pid: process.pid, flag: interruptbuffer(), reasons: new SharedArrayBuffer(4) };
   } catch {
-    return; // no private folder (someone else made it): no attach; `tsdb -p` says why
+    return null;
   }
+}
+
+/**
+ * Answers the doorbell `bell`: it rings on the ES module hooks thread (`onHooksThread`: set up
+ * there by esm-hooks.ts) or, when there is none, on the control worker, started now.
+ */
+export function listenForDebuggers(bell: DoorbellData, onHooksThread: boolean): void {
+  const { dir, pid } = bell;
+  const why = new Int32Array(bell.reasons);
+  let control: ControlModule.Control | null = null;
   let session: AttachedSession | null = null;
-  const control = new Control({ signals: false, attach: { dir, pid: process.pid } }, (message) => {
-    // the debugger went away while the program ran
-    if (message.t === "gone") session?.detach();
-    else takeinterrupt();
-  });
+  const start = (): ControlModule.Control => {
+    if (control === null) {
+      const { Control } = require("./control.js") as typeof ControlModule;
+      control = new Control(
+        { signals: false, attach: { dir, pid }, reasons: bell.reasons, doorbell: onHooksThread ? null : bell },
+        (message) => {
+          // the debugger went away while the program ran
+          if (message.t === "gone") session?.detach();
+          else takeinterrupt();
+        },
+      );
+    }
+    return control;
+  };
   const open = (): AttachedSession => {
     if (session === null) {
       const { openSession } = require("./attached.js") as typeof import("./attached.js");
-      session = openSession(control, () => {
+      session = openSession(start(), () => {
         session = null;
       });
     }
     return session;
   };
-  setinterrupthandler((frame) => open().interrupt(frame));
-  const pid = process.pid;
+  // The doorbell asks for the control worker (the program goes on); the worker, for a stop.
+  setinterrupthandler((frame) => {
+    const reasons = Atomics.exchange(why, 0, 0);
+    if (reasons & DOORBELL) start();
+    if (reasons & WORKER) open().interrupt(frame);
+  });
+  // An idle program hears the doorbell between events (a pending wait keeps no program alive).
+  const idle = (): void => {
+    const wait = (Atomics as unknown as AtomicsWaitAsync).waitAsync(why, 0, 0);
+    if (wait.async) {
+      void wait.value.then(() => {
+        takeinterrupt();
+        idle();
+      });
+    } else {
+      // (rung, and the request not raised yet: a moment later)
+      setTimeout(() => {
+        takeinterrupt();
+        idle();
+      }, 1).unref();
+    }
+  };
+  idle();
+  if (!onHooksThread) start();
   process.on("exit", () => {
-    for (const file of [socketPath(dir, pid), keyPath(dir, pid)]) {
+    for (const file of [socketPath(dir, pid), sessionPath(dir, pid), keyPath(dir, pid)]) {
       try {
         unlinkSync(file);
       } catch {
-        // gone already
+        // gone already, or never made
       }
     }
   });

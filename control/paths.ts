@@ -16,6 +16,11 @@ export function socketPath(dir: string, pid: number): string {
   return join(dir, `${pid}.sock`);
 }
 
+/** The control worker's socket, once the doorbell (`socketPath`) has started it. */
+export function sessionPath(dir: string, pid: number): string {
+  return join(dir, `${pid}.session.sock`);
+}
+
 export function keyPath(dir: string, pid: number): string {
   return join(dir, `${pid}.key`);
 }

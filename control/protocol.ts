@@ -4,17 +4,30 @@
  *
  * debugger → program: `hello` (with the key), `line` (an input line), `eof` (end of input),
  * `kbint` (Ctrl-C at the prompt), `interrupt` (Ctrl-C while the program runs).
- * program → debugger: `out` (text to show), `prompt` (read a line), `refused` (why), `bye` (detached).
+ * program → debugger: `out` (text to show), `prompt` (read a line), `refused` (why), `bye` (detached),
+ * `starting` (the doorbell: the control worker starts, connect to its socket).
  */
 export type ToProgram = { t: "hello"; key: string } | { t: "line"; s: string } | { t: "eof" } | { t: "kbint" } | { t: "interrupt" };
 
-export type ToDebugger = { t: "out"; s: string } | { t: "prompt"; s: string } | { t: "refused"; s: string } | { t: "bye" };
+export type ToDebugger =
+  | { t: "out"; s: string }
+  | { t: "prompt"; s: string }
+  | { t: "refused"; s: string }
+  | { t: "bye" }
+  | { t: "starting" };
 
 /** Main thread → control worker. */
-export type ToWorker = ToDebugger;
+export type ToWorker = Exclude<ToDebugger, { t: "starting" }>;
 
 /** Control worker → main thread: an interrupt request was raised (`Atomics` flag set) by Ctrl-C or an attach. */
 export type FromWorker = { t: "interrupt" } | { t: "attach" } | { t: "gone" };
+
+/**
+ * Why the interrupt request was raised (bits of a shared Int32, set before the request):
+ * the doorbell asks for the control worker, the control worker for a stop.
+ */
+export const DOORBELL = 1;
+export const WORKER = 2;
 
 /** States of the line slot the main thread waits on (`Atomics.wait` on index 0). */
 export const WAITING = 0;

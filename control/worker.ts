@@ -6,8 +6,8 @@
  * - `signals`: Ctrl-C of the terminal. A worker receives no signals, and a busy main thread never
  *   runs its SIGINT handler, so a tiny helper process in the same process group (the terminal
  *   sends SIGINT to the whole group) reports each one on a pipe.
- * - `attach`: the socket `tsdb -p PID` connects to. A debugger that presents the key is the
- *   other end of the debugger's channel: its lines are handed to the main thread through shared
+ * - `attach`: the session socket `tsdb -p PID` connects to once the doorbell (doorbell.ts) has
+ *   started this worker. A debugger that presents the key is the other end of the debugger's channel: its lines are handed to the main thread through shared
  *   memory (the main thread waits with `Atomics.wait` while stopped), the debugger's output is
  *   sent back.
  *
@@ -15,12 +15,13 @@
  * thread takes it between events when no instrumented code runs to see the flag).
  */
 import { spawn } from "node:child_process";
-import { randomBytes, timingSafeEqual } from "node:crypto";
-import { chmodSync, unlinkSync, writeFileSync } from "node:fs";
+import { timingSafeEqual } from "node:crypto";
+import { chmodSync, readFileSync, unlinkSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
-import { keyPath, socketPath } from "./paths.js";
-import { EOF, encode, type FromWorker, KBINT, LINE, messages, type ToProgram, type ToWorker } from "./protocol.js";
+import { type DoorbellData, ring } from "./doorbell.js";
+import { keyPath, sessionPath } from "./paths.js";
+import { EOF, encode, type FromWorker, KBINT, LINE, messages, type ToProgram, type ToWorker, WORKER } from "./protocol.js";
 
 export interface ControlData {
   /** the runtime's interrupt request flag */
@@ -28,7 +29,12 @@ export interface ControlData {
   /** the line slot: Int32 state and length, then the line's bytes */
   slot: SharedArrayBuffer;
   signals: boolean;
+  /** the private folder and the pid whose doorbell (doorbell.ts) made the key */
   attach: { dir: string; pid: number } | null;
+  /** Int32 [0]: why the request was raised (protocol.ts), beside the doorbell's; null: not attachable */
+  reasons: SharedArrayBuffer | null;
+  /** the doorbell, when no other thread carries it (no ES module hooks thread) */
+  doorbell: DoorbellData | null;
 }
 
 const data = workerData as ControlData;
@@ -42,7 +48,10 @@ function post(message: FromWorker): void {
 }
 
 /** Asks the program to stop: the flag for running code, a message for an idle main thread. */
+const reasons = data.reasons === null ? null : new Int32Array(data.reasons);
+
 function raise(kind: "interrupt" | "attach"): void {
+  if (reasons !== null) Atomics.or(reasons, 0, WORKER);
   Atomics.store(flag, 0, 1);
   post({ t: kind });
 }
@@ -98,19 +107,17 @@ port.on("message", (message: ToWorker) => {
   }
 });
 
+if (data.doorbell !== null) ring(data.doorbell);
+
 if (data.attach !== null) {
   const { dir, pid } = data.attach;
-  const key = randomBytes(32);
-  const sock = socketPath(dir, pid);
-  const keyFile = keyPath(dir, pid);
-  for (const stale of [sock, keyFile]) {
-    try {
-      unlinkSync(stale); // a process that had this pid before
-    } catch {
-      // none
-    }
+  const key = Buffer.from(readFileSync(keyPath(dir, pid), "utf8"), "hex");
+  const sock = sessionPath(dir, pid);
+  try {
+    unlinkSync(sock);
+  } catch {
+    // none
   }
-  writeFileSync(keyFile, key.toString("hex"), { mode: 0o600, flag: "wx" });
   const server = createServer((socket) => {
     let greeted = false;
     socket.on("error", () => {});

@@ -2,6 +2,7 @@
 // `--require`), busy or idle; detaching leaves them running; refusals.
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
+import { existsSync } from "node:fs";
 import { get } from "node:http";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -116,6 +117,31 @@ test("Ctrl-C in the attached debugger stops the program; quit detaches", async (
     assert.is(await request(port), "ok");
   } finally {
     child.kill();
+  }
+});
+
+test("the control worker starts only when a debugger rings; attaching right after the start waits for the doorbell", async () => {
+  const dir = join(process.env.TMPDIR || "/tmp", `tsdb-${process.getuid()}`);
+  const { child } = await start(["--import", "tsdb/register", "busy.cjs"], "spinning");
+  const early = spawn(process.execPath, ["--require", "tsdb/register", "busy.cjs"], { cwd: fixtures, stdio: "ignore" });
+  try {
+    // the doorbell (on the module hooks thread) is there, the worker's session socket is not
+    await until(() => String(existsSync(join(dir, `${child.pid}.sock`))), "true");
+    assert.ok(existsSync(join(dir, `${child.pid}.key`)));
+    assert.not.ok(existsSync(join(dir, `${child.pid}.session.sock`)));
+    const r = await attach(child.pid, ["p n > 0", "detach"]);
+    assert.ok(r.out.includes("(tsdb) true\n"), r.out);
+    assert.ok(existsSync(join(dir, `${child.pid}.session.sock`)));
+    // a second session goes straight to the worker
+    const again = await attach(child.pid, ["p n > 0", "q"]);
+    assert.ok(again.out.includes("(tsdb) true\n"), again.out);
+    // a program attached at once, before its doorbell is set up, busy from its first lines
+    const first = await attach(early.pid, ["p typeof spin", "q"]);
+    assert.ok(first.out.includes("(tsdb) 'function'\n"), first.out);
+    assert.is(first.status, 0, first.out);
+  } finally {
+    child.kill();
+    early.kill();
   }
 });
 

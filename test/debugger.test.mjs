@@ -1544,6 +1544,39 @@ test("a breakpoint in a file tsdb does not instrument (node_modules) hits; loade
   );
 });
 
+test("a breakpoint in an ES module of node_modules loaded already: said at once; after restart it hits", async () => {
+  const { mkdtempSync, mkdirSync, writeFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(join(tmpdir(), "tsdb-esm-nm-"));
+  mkdirSync(join(dir, "node_modules/lib"), { recursive: true });
+  writeFileSync(join(dir, "node_modules/lib/package.json"), JSON.stringify({ name: "lib", type: "module", main: "index.js" }));
+  writeFileSync(join(dir, "node_modules/lib/index.js"), "export function add(a, b) {\n  const sum = a + b;\n  return sum;\n}\n");
+  writeFileSync(join(dir, "app.mjs"), 'import { add } from "lib";\nconsole.log("sum", add(1, 2));\n');
+  const r = session(join(dir, "app.mjs"), ["b node_modules/lib/index.js:2", "restart", "c", "p a, b", "q"], { cwd: dir });
+  assert.fixture(
+    r.out.split(dir).join("$TMP"),
+    transcript(`
+    > $TMP/app.mjs(2)<module>()
+    -> console.log("sum", add(1, 2));
+    (tsdb) b node_modules/lib/index.js:2
+    Breakpoint 1 at $TMP/node_modules/lib/index.js:2
+    *** $TMP/node_modules/lib/index.js was loaded before the breakpoint was set, without instrumentation: the breakpoint cannot hit until the program loads it again ('restart')
+    (tsdb) restart
+    Restarting $TMP/app.mjs with arguments:
+    \t
+    > $TMP/app.mjs(2)<module>()
+    -> console.log("sum", add(1, 2));
+    (tsdb) c
+    > $TMP/node_modules/lib/index.js(2)add()
+    -> const sum = a + b;
+    (tsdb) p a, b
+    (1, 2)
+    (tsdb) q
+  `),
+  );
+});
+
 test("a script excluded by the include settings is said so, and instrumented all the same", async () => {
   const { mkdtempSync, writeFileSync } = await import("node:fs");
   const { join } = await import("node:path");

@@ -1,0 +1,76 @@
+/**
+ * The doorbell: what a program started with `tsdb/register` has from its start so that
+ * `tsdb -p PID` can reach it even when its main thread never returns to its event loop. It runs
+ * on a thread that exists anyway (Node 20's ES module hooks thread, which `tsdb/register` starts):
+ * it makes the key, listens on `<pid>.sock`, and when a debugger presents the key, raises the
+ * interrupt request with the DOORBELL reason and answers `starting`. The main thread then starts
+ * the control worker (listen.ts), which listens on `<pid>.session.sock` for the session itself.
+ * Until then nothing else runs: no worker, no timer, nothing on the main thread.
+ */
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { chmodSync, unlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { keyPath, sessionPath, socketPath } from "./paths.js";
+import { DOORBELL, encode, messages, type ToProgram } from "./protocol.js";
+
+export interface DoorbellData {
+  /** the private folder (paths.ts) */
+  dir: string;
+  pid: number;
+  /** the runtime's interrupt request flag */
+  flag: SharedArrayBuffer;
+  /** Int32 [0]: why the request was raised (protocol.ts); the main thread waits on it when idle */
+  reasons: SharedArrayBuffer;
+}
+
+/**
+ * How long after the start the doorbell is set up (a program that ends sooner never pays for it,
+ * and it does not compete with loading the program's first modules).
+ */
+const DELAY_MS = 50;
+
+/** Sets the doorbell up (after DELAY_MS); the thread it runs on must live as long as the program. */
+export function installDoorbell(data: DoorbellData): void {
+  setTimeout(() => ring(data), DELAY_MS).unref();
+}
+
+/** Sets the doorbell up now. */
+export function ring({ dir, pid, flag, reasons }: DoorbellData): void {
+  const sock = socketPath(dir, pid);
+  const keyFile = keyPath(dir, pid);
+  for (const stale of [sock, keyFile, sessionPath(dir, pid)]) {
+    try {
+      unlinkSync(stale); // a process that had this pid before
+    } catch {
+      // none
+    }
+  }
+  const key = randomBytes(32);
+  try {
+    writeFileSync(keyFile, key.toString("hex"), { mode: 0o600, flag: "wx" });
+  } catch {
+    return; // someone made it between the unlink and now: no attach support rather than their key
+  }
+  const requests = new Int32Array(flag);
+  const why = new Int32Array(reasons);
+  const server = createServer((socket) => {
+    socket.on("error", () => {});
+    socket.on(
+      "data",
+      messages<ToProgram>((message) => {
+        const presented = Buffer.from(message.t === "hello" ? message.key : "", "hex");
+        if (presented.length !== key.length || !timingSafeEqual(presented, key)) {
+          socket.end(encode({ t: "refused", s: "the debugger did not present this process's key" }));
+          return;
+        }
+        Atomics.or(why, 0, DOORBELL);
+        Atomics.store(requests, 0, 1);
+        Atomics.notify(why, 0); // an idle main thread waits for it (listen.ts)
+        socket.end(encode({ t: "starting" }));
+      }),
+    );
+  });
+  server.on("error", () => {});
+  server.listen(sock, () => chmodSync(sock, 0o600));
+  server.unref();
+}
