@@ -213,8 +213,12 @@ export function interruptCheck(file: FileContext): t.Statement {
  * The loop's declarations move out of its head into the block: the body can make no closure (see
  * silent.ts), so one binding for all iterations is the same as one per iteration. The switch
  * happens before the test is evaluated, so the instrumented copy goes on exactly where the plain
- * one stopped. A counted loop (`counted`, see silent.ts) keeps the plain copy without the check:
- *   if (!$k.l && $prim(guards...)) { the loop as written; after } else { the instrumented loop }
+ * one stopped. A counted loop (`counted`, see silent.ts: `for (let i = a; i < n; i += s)`) tests
+ * the flag once every CHUNK iterations, not in its test, when `i` and `n` are numbers:
+ *     for (;;) { const $m = i + CHUNK * s < n ? i + CHUNK * s : n;  for (; i < $m; i += s) body;
+ *                if (!(i < n)) break;  if ($I[0] !== 0 && $interrupted($d)) { $sw = true; break; } }
+ * (the inner loop's one comparison is the loop's own: the check costs nothing measurable per
+ * iteration; counting down: `>` and the larger of the two); other values: the loop as written.
  * `after`: the stores of the values the plain copy assigned into their slots (it writes none itself).
  */
 export function plainAndInstrumented(
@@ -228,8 +232,6 @@ export function plainAndInstrumented(
 ): t.Statement {
   let test: t.Expression = t.unaryExpression("!", keyFlag(file, fn, "l"));
   if (guards.length > 0) test = t.logicalExpression("&&", test, rt(file, "prim", guards.map(id)));
-  // A loop that ends by itself (silent.ts countedLoop) runs plain without the check.
-  if (counted) return t.ifStatement(test, t.blockStatement([plain, ...after]), t.blockStatement([instrumented]));
   const sw = id(file.names.other("sw"));
   const block: t.Statement[] = [];
   if (t.isForStatement(instrumented) && t.isForStatement(plain) && instrumented.init) {
@@ -240,6 +242,11 @@ export function plainAndInstrumented(
   }
   block.push(t.variableDeclaration("let", [t.variableDeclarator(sw, t.booleanLiteral(true))]));
   const interrupt = t.logicalExpression("&&", interruptRequested(file), rt(file, "interrupted", [id(file.names.depth)]));
+  if (counted && t.isForStatement(plain)) {
+    block.push(t.ifStatement(test, t.blockStatement([assign(sw, t.booleanLiteral(false)), chunked(file, plain, interrupt, sw), ...after])));
+    block.push(t.ifStatement(sw, instrumented));
+    return t.blockStatement(block);
+  }
   plain.test = t.conditionalExpression(
     interrupt,
     t.sequenceExpression([t.assignmentExpression("=", sw, t.booleanLiteral(true)), t.booleanLiteral(false)]),
@@ -248,6 +255,49 @@ export function plainAndInstrumented(
   block.push(t.ifStatement(test, t.blockStatement([assign(sw, t.booleanLiteral(false)), plain, ...after])));
   block.push(t.ifStatement(sw, instrumented));
   return t.blockStatement(block);
+}
+
+/** Iterations of a counted loop between two tests of the interrupt flag. */
+const CHUNK = 4096;
+
+/** A counted loop's plain copy (init hoisted), run in chunks with the flag tested between them (see plainAndInstrumented). */
+function chunked(file: FileContext, loop: t.ForStatement, interrupt: t.Expression, sw: t.Identifier): t.Statement {
+  const test = loop.test as t.BinaryExpression & { left: t.Identifier };
+  const i = test.left;
+  const bound = test.right as t.Identifier | t.NumericLiteral;
+  const update = loop.update!;
+  const step = t.isAssignmentExpression(update) ? (update.right as t.NumericLiteral).value : 1;
+  const up = test.operator === "<" || test.operator === "<=";
+  const m = id(file.names.other("m"));
+  // the end of this chunk: CHUNK steps on, or the bound if it comes first
+  const next = t.binaryExpression(up ? "+" : "-", t.cloneNode(i), num(CHUNK * step));
+  const limit = t.conditionalExpression(
+    t.binaryExpression(up ? "<" : ">", next, t.cloneNode(bound)),
+    t.cloneNode(next),
+    t.cloneNode(bound),
+  );
+  const inner = t.forStatement(null, t.binaryExpression(test.operator, t.cloneNode(i), m), update, loop.body);
+  const chunks = t.forStatement(
+    null,
+    null,
+    null,
+    t.blockStatement([
+      t.variableDeclaration("const", [t.variableDeclarator(t.cloneNode(m), limit)]),
+      inner,
+      t.ifStatement(t.unaryExpression("!", t.cloneNode(test)), t.breakStatement()),
+      t.ifStatement(interrupt, t.blockStatement([assign(t.cloneNode(sw), t.booleanLiteral(true)), t.breakStatement()])),
+    ]),
+  );
+  // Other values than numbers (a bigint, a string) compare as written, without the check.
+  let numbers: t.Expression = t.binaryExpression("===", t.unaryExpression("typeof", t.cloneNode(i)), t.stringLiteral("number"));
+  if (t.isIdentifier(bound)) {
+    numbers = t.logicalExpression(
+      "&&",
+      numbers,
+      t.binaryExpression("===", t.unaryExpression("typeof", t.cloneNode(bound)), t.stringLiteral("number")),
+    );
+  }
+  return t.ifStatement(numbers, chunks, t.forStatement(null, test, t.cloneNode(update), t.cloneNode(loop.body)));
 }
 
 /** `if ($fo._d === 0) $d = $push($fo, 0, []);` — a resumable frame coming back after a suspension. */

@@ -193,10 +193,9 @@ export function plainLoop(loop: NodePath<t.Loop>, fnPath: NodePath): string[] | 
 /**
  * A plain loop that ends by itself: `for (let i = start; i < bound; i++)` (or `<=`, or counting
  * down with `>`/`>=`, or `+=`/`-=` a positive literal) where neither `i` nor `bound` (a binding
- * or a finite literal) is assigned in the body. Its plain copy is run without the interrupt
- * check: on a loop of one arithmetic statement the check's load costs as much as the statement
- * (bench/FINDINGS.md §10), and such a loop cannot run for ever (it ends within `bound - start`
- * steps).
+ * or a finite literal) is assigned in the body. Its plain copy tests the interrupt flag once
+ * every few thousand iterations, not at each (emit.ts `chunked`): on a loop of one arithmetic
+ * statement a load per iteration costs as much as the statement (bench/FINDINGS.md §12).
  */
 export function countedLoop(loop: NodePath<t.Loop>): boolean {
   const node = loop.node;

@@ -531,8 +531,8 @@ function exitLoop(path: NodePath<t.Loop>, file: FileContext): void {
     const after = directStores(
       valuesOf(current(file).path.node, file.names),
       [...assigned].flatMap((name) => {
-        // (a counted loop's own bindings are gone after it; the others' are hoisted around both copies)
-        const b = (counted ? path.parentPath!.scope : path.scope).getBinding(name);
+        // (the loop's own bindings are hoisted around both copies)
+        const b = path.scope.getBinding(name);
         return b ? [b] : [];
       }),
     );
