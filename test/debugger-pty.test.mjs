@@ -160,6 +160,25 @@ maybe("Ctrl-C in a loop that never yields stops it there; its variables can be r
   assert.is(r.status, 0, r.out);
 });
 
+maybe("Ctrl-C in a counted loop of pure arithmetic stops it there; the loop variable is current and can be changed", () => {
+  const r = drive("counted.cjs", [
+    ["(tsdb) ", "c\r"],
+    ["counting", null],
+    ["", "\u0003", 0.5],
+    ["(tsdb) ", "p i > 0, i < n\r"],
+    ["(tsdb) ", "i = n - 1\r"],
+    ["(tsdb) ", "c\r"],
+  ]);
+  assert.ok(
+    r.out.includes("^C\nProgram interrupted. (Use 'cont' to resume).\n> $DIR/counted.cjs(4)sum()\n-> s = (s + i) % 1000003;\n"),
+    r.out,
+  );
+  assert.ok(r.out.includes("\n(true, true)\n"), r.out);
+  assert.ok(/\nsum \d+\n/.test(r.out), r.out);
+  assert.ok(r.out.includes("The program finished with exit code 0"), r.out);
+  assert.is(r.status, 0, r.out);
+});
+
 maybe("Ctrl-C in an idle program gives the prompt at once: no frame, globals, a breakpoint that hits, c", () => {
   const r = drive("idle.cjs", [
     ["(tsdb) ", "c\r"],
