@@ -17,8 +17,14 @@ function main() {
 
   const instrumented = spec.mode !== "plain";
   const dist = spec.dist;
-  // --attach: what tsdb/register adds for `tsdb -p PID` (the control worker), in every instrumented case
-  if (spec.attach && instrumented) require(path.join(dist, "control/listen.js")).listenForDebuggers();
+  // --attach: what tsdb/register adds for `tsdb -p PID`, in every instrumented case. This process has
+  // no module hooks thread: the doorbell goes on a control worker started now (more than a hooked
+  // program has before an attach: its doorbell is on the hooks thread, and no worker runs).
+  if (spec.attach && instrumented) {
+    const listen = require(path.join(dist, "control/listen.js"));
+    const bell = listen.doorbellData();
+    if (bell !== null) listen.listenForDebuggers(bell, false);
+  }
   const workload = loadWorkload(spec.workload, instrumented);
   const run = workload.run;
   let body; // (n) => void, the timed part of one iteration

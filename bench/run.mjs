@@ -20,8 +20,9 @@
 // --quick          one round, smaller inputs (a smoke run; does not write bench/results.md)
 // --wall           compare wall-clock times instead of process CPU times (user + system)
 // --node-arg=X     pass X to every JavaScript child (e.g. --node-arg=--cpu-prof)
-// --attach         instrumented cases run with tsdb/register's attach support installed (the control
-//                  worker listening for `tsdb -p PID`), as in a program started with --import tsdb/register
+// --attach         instrumented cases run with tsdb/register's attach support installed (the doorbell
+//                  for `tsdb -p PID`, here on a control worker started at once: a program started with
+//                  --import tsdb/register has it on the module hooks thread, and no worker)
 // --keep           keep bench/.work/run-<pid>/ (the dist snapshot and instrumented copies) for inspection
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";

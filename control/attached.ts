@@ -4,6 +4,8 @@
  */
 import { realpathSync } from "node:fs";
 import { Tsdb } from "../debugger/debugger.js";
+import { loadedUninstrumented } from "../debugger/loader.js";
+import { instruments, register } from "../register/index.js";
 import { Interrupt, type LineReader, type Output } from "../debugger/io.js";
 import { type Frame, setdebuggerhook, settrace } from "../runtime/index.js";
 import { type Control, KEYBOARD_INTERRUPT } from "./control.js";
@@ -45,6 +47,7 @@ export function openSession(control: Control, closed: () => void): AttachedSessi
     if (!open) return;
     open = false;
     dbg.clearAllBreaks();
+    if (files.length > 0) register();
     settrace(null);
     setdebuggerhook(null);
     control.send({ t: "bye" });
@@ -52,5 +55,16 @@ export function openSession(control: Control, closed: () => void): AttachedSessi
   };
   const dbg = new Tsdb({ out: channel, reader: channel, mainFile, onQuit: detach, onDetach: detach });
   dbg.waitForMain = false;
+  // A breakpoint in a file the hook does not instrument (node_modules, outside the include
+  // settings) makes the hook instrument it when it loads, as in a local session; detaching puts
+  // the hook back as it was started (tsdb/register's defaults).
+  const files: string[] = [];
+  dbg.instrumentFile = (file) => {
+    if (instruments(file)) return;
+    files.push(file);
+    register({ files });
+    const problem = loadedUninstrumented(file);
+    if (problem !== null) channel.write(`*** ${problem}\n`);
+  };
   return { interrupt: (frame) => dbg.interrupt(frame), detach };
 }

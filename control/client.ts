@@ -41,7 +41,18 @@ export function attach(pidText: string): void {
   const owner = ownerOf(pid);
   if (owner !== uid && uid !== 0) fail(`${pid}: it belongs to another user (only its owner can attach)`);
   const dir = controlDir(owner);
-  void reach(pid, dir, owner).then((found) => talk(pid, found.socket, found.key));
+  // Files left by a process that had this pid before (killed by a signal) stay until a young
+  // process's doorbell replaces them: while it is young, a refused connection is tried again.
+  const age = ageOf(pid);
+  const retryUntil = age !== null && age < DOORBELL_SECONDS ? Date.now() + (DOORBELL_SECONDS - age) * 1000 : 0;
+  const start = (): void => {
+    const retry = (why: string): void => {
+      if (Date.now() < retryUntil) setTimeout(start, 50);
+      else fail(`${pid}: ${why}`);
+    };
+    reach(pid, dir, owner).then((found) => talk(pid, found.socket, found.key, retry), retry);
+  };
+  start();
 }
 
 /** Seconds since process `pid` started (Linux /proc), or null. */
@@ -86,7 +97,7 @@ async function reach(pid: number, dir: string, owner: number): Promise<{ socket:
     fail(`${pid}: cannot read its key (${(error as Error).message})`);
   }
   if (!existsSync(session)) {
-    await ring(pid, bell, key);
+    await ring(bell, key);
     const deadline = Date.now() + START_SECONDS * 1000;
     while (!existsSync(session)) {
       if (Date.now() > deadline) {
@@ -98,36 +109,43 @@ async function reach(pid: number, dir: string, owner: number): Promise<{ socket:
   return { socket: session, key };
 }
 
-/** Rings the doorbell: the program starts its control worker. */
-function ring(pid: number, bell: string, key: string): Promise<void> {
-  return new Promise((resolve) => {
+/** Rings the doorbell: the program starts its control worker. Rejects with why not. */
+function ring(bell: string, key: string): Promise<void> {
+  return new Promise((resolve, reject) => {
     const connection = connect(bell);
     connection.on("connect", () => connection.write(encode({ t: "hello", key })));
-    connection.on("error", (error) => fail(`${pid}: ${error.message} (is it still running with tsdb/register?)`));
+    connection.on("error", (error) => reject(`${error.message} (is it still running with tsdb/register?)`));
     connection.on(
       "data",
       messages<ToDebugger>((message) => {
-        if (message.t === "refused") fail(`${pid}: ${message.s}`);
+        if (message.t === "refused") reject(message.s);
         if (message.t === "starting") resolve();
       }),
     );
   });
 }
 
-/** The session: the program's debugger output shown, lines read for it, Ctrl-C sent. */
-function talk(pid: number, socket: string, key: string): void {
+/**
+ * The session: the program's debugger output shown, lines read for it, Ctrl-C sent. Until the
+ * program has answered, a refusal goes to `retry`.
+ */
+function talk(pid: number, socket: string, key: string, retry: (why: string) => void): void {
   const out = stdout;
-  const reader = openReader(out);
   const connection = connect(socket);
+  let reader: ReturnType<typeof openReader> | null = null;
   let done = false;
   const end = (status: number, text = "") => {
     done = true;
-    reader.close();
+    reader?.close();
     if (text) out.write(text);
     process.exit(status);
   };
   connection.on("connect", () => connection.write(encode({ t: "hello", key })));
-  connection.on("error", (error) => fail(`${pid}: ${error.message} (is it still running with tsdb/register?)`));
+  connection.on("error", (error) => {
+    done = true;
+    if (reader === null) retry(`${error.message} (is it still running with tsdb/register?)`);
+    else fail(`${pid}: ${error.message} (is it still running with tsdb/register?)`);
+  });
   connection.on("close", () => {
     if (!done) end(0, "\nThe program ended.\n");
   });
@@ -136,8 +154,15 @@ function talk(pid: number, socket: string, key: string): void {
   connection.on(
     "data",
     messages<ToDebugger>((message) => {
+      if (message.t === "refused") {
+        done = true;
+        connection.destroy();
+        if (reader === null) retry(message.s);
+        else fail(`${pid}: ${message.s}`);
+        return;
+      }
+      reader ??= openReader(out);
       if (message.t === "out") out.write(message.s);
-      else if (message.t === "refused") fail(`${pid}: ${message.s}`);
       else if (message.t === "bye") end(0);
       else if (message.t === "prompt") {
         let line: string | null;

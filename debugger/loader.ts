@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import * as Module from "node:module";
 import { pathToFileURL } from "node:url";
 import { detectFormat } from "../common/source-kinds.js";
+import { loadedcodes } from "../runtime/index.js";
 import {
   defaultCacheDir,
   deferModuleHooks,
@@ -49,8 +50,14 @@ export function instrumentToo(filename: string): void {
 }
 
 /** True when the program has loaded `filename` (CommonJS or ES module). */
-export function loaded(filename: string): boolean {
+function loaded(filename: string): boolean {
   return (require.cache as Record<string, unknown>)[filename] !== undefined || loadedAsModule(filename);
+}
+
+/** What to say when a breakpoint is set in `filename`, loaded already without instrumentation (null: nothing). */
+export function loadedUninstrumented(filename: string): string | null {
+  if (!loaded(filename) || loadedcodes().some((code) => code.filename === filename)) return null;
+  return `${filename} was loaded before the breakpoint was set, without instrumentation: the breakpoint cannot hit until the program loads it again ('restart')`;
 }
 
 /** True when the settings are the user's (`TSDB_INCLUDE`/`TSDB_EXCLUDE` or package.json), not the debugger's default. */

@@ -8,7 +8,6 @@ import { inspect } from "node:util";
 import {
   gettrace,
   gettraceback,
-  loadedcodes,
   setinterrupthandler,
   settrace,
   setwatch,
@@ -21,7 +20,7 @@ import { Tsdb } from "./debugger.js";
 import { hideOwnFrames } from "./format.js";
 import { complete } from "./completion.js";
 import { type LineReader, openReader, stdout, TerminalReader, writeAll } from "./io.js";
-import { filterConfigured, instrumentToo, loaded, moduleHooks, runScript, willInstrument } from "./loader.js";
+import { filterConfigured, instrumentToo, loadedUninstrumented, moduleHooks, runScript, willInstrument } from "./loader.js";
 import { restore, runAgain, takeState } from "./restart.js";
 import { rcLines } from "./user-files.js";
 
@@ -146,12 +145,10 @@ export function debugScript({ script, args, absolute, mainFile, esm, commands }:
   dbg.instrumentFile = (file) => {
     if (willInstrument(file)) return;
     instrumentToo(file);
-    if (loaded(file) && !loadedcodes().some((code) => code.filename === file)) {
-      warn(
-        `${file} was loaded before the breakpoint was set, without instrumentation: the breakpoint cannot hit until the program loads it again ('restart')`,
-      );
-    }
+    const problem = loadedUninstrumented(file);
+    if (problem !== null) warn(problem);
   };
+
   if (!willInstrument(mainFile)) {
     const settings = filterConfigured()
       ? 'the include/exclude settings (TSDB_INCLUDE, TSDB_EXCLUDE or "tsdb" in package.json)'

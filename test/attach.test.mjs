@@ -2,7 +2,8 @@
 // `--require`), busy or idle; detaching leaves them running; refusals.
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { get } from "node:http";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -142,6 +143,40 @@ test("the control worker starts only when a debugger rings; attaching right afte
   } finally {
     child.kill();
     early.kill();
+  }
+});
+
+test("attached: a breakpoint in a file the hook does not instrument (node_modules) hits when the program loads it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsdb-attach-nm-"));
+  mkdirSync(join(dir, "node_modules/lib"), { recursive: true });
+  writeFileSync(join(dir, "node_modules/lib/index.js"), "exports.add = function (a, b) {\n  const sum = a + b;\n  return sum;\n};\n");
+  writeFileSync(
+    join(dir, "app.cjs"),
+    'const http = require("node:http");\n' +
+      "const server = http.createServer((request, response) => {\n" +
+      '  response.end(String(require("lib").add(1, 2)));\n' +
+      "});\n" +
+      'server.listen(0, "127.0.0.1", () => console.log(`listening ${server.address().port}`));\n',
+  );
+  const register = join(fixtures, "..", "..", "..", "dist", "register.mjs");
+  const { child, output } = await start(["--import", register, "app.cjs"], "listening", { cwd: dir });
+  try {
+    const port = Number(/listening (\d+)/.exec(output())[1]);
+    let answered = null;
+    const r = await attach(child.pid, ["b node_modules/lib/index.js:2", "c", "p a, b", "detach"], {
+      cwd: dir,
+      interrupt: async (_client, read) => {
+        await until(read, "Breakpoint 1");
+        answered = request(port);
+      },
+    });
+    const out = r.out.split(dir).join("$TMP");
+    assert.ok(out.includes("(tsdb) Breakpoint 1 at $TMP/node_modules/lib/index.js:2\n(tsdb) "), out);
+    assert.ok(out.includes("> $TMP/node_modules/lib/index.js(2)<anonymous>()\n-> const sum = a + b;\n(tsdb) (1, 2)\n"), out);
+    assert.is(r.status, 0, out);
+    assert.is(await answered, "3");
+  } finally {
+    child.kill();
   }
 });
 
