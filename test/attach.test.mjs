@@ -156,7 +156,7 @@ test("attached: a breakpoint in a file the hook does not instrument (node_module
       "const server = http.createServer((request, response) => {\n" +
       '  response.end(String(require("lib").add(1, 2)));\n' +
       "});\n" +
-      'server.listen(0, "127.0.0.1", () => console.log(`listening ${server.address().port}`));\n',
+      'server.listen(0, "127.0.0.1", () => console.log("listening " + server.address().port));\n',
   );
   const register = join(fixtures, "..", "..", "..", "dist", "register.mjs");
   const { child, output } = await start(["--import", register, "app.cjs"], "listening", { cwd: dir });
