@@ -136,11 +136,12 @@ export interface Prologue {
 
 /**
  * Entry of a synchronous function (or module):
- *   const $d = ++$R.sp; $S[$d] = $k.id; $L[$d] = id; const $vs = $V[$d] || $vals($d); let $r, $u;
+ *   const $d = ++$R.sp; $S[$d] = $k.id; const $vs = $V[$d] || $vals($d); let $r;
  *   stores (parameters, this, arguments, accessors);
- *   if ($k.c && $call($d)) { reload };
+ *   if ($k.c && $call($d, id)) { reload }; if ($I[0] !== 0) $interrupted($d, id);
  * Entry of a resumable one (its values are its frame's own):
- *   const $fo = $gen($k), $vs = $fo._v; stores; let $d = $push($fo, id), $r, $v, $u;
+ *   const $fo = $gen($k), $vs = $fo._v; stores; let $d = $push($fo, id), $r, $v;
+ * (`$u`, a write-through's temporary, only where one is used)
  */
 export function prologue(
   file: FileContext,
@@ -149,6 +150,7 @@ export function prologue(
   entries: RowEntry[],
   inWith: boolean,
   stores: t.Statement[],
+  temporary: boolean,
 ): Prologue {
   const n = file.names;
   const key = id(n.key(fn.index));
@@ -168,7 +170,7 @@ export function prologue(
         t.variableDeclarator(id(n.depth), rt(file, "push", [id(n.frameObject), site.id])),
         t.variableDeclarator(id(n.returned)),
         t.variableDeclarator(id(n.resumed)),
-        t.variableDeclarator(id(n.other("u"))),
+        ...(temporary ? [t.variableDeclarator(id(n.other("u")))] : []),
       ]),
     );
     // Resumable frames report `call` from the runtime, before any code of theirs could copy a write back.
@@ -176,7 +178,8 @@ export function prologue(
     site.reload = t.blockStatement([]);
     enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(n.depth), t.updateExpression("++", sp(file), true))]));
     enter.push(assign(at(n.slots, file), t.memberExpression(key, id("id"))));
-    enter.push(assign(at(n.lines, file), site.id));
+    // No `$L[$d] = site` here: until its first line site nothing can look at the frame but the call
+    // event and the interrupt check, which are given the site (one store less per call).
     if (values.offset !== null) {
       // const $o = $d << VALUE_STRIDE_BITS;
       const offset = t.binaryExpression("<<", id(n.depth), num(VALUE_STRIDE_BITS));
@@ -186,10 +189,11 @@ export function prologue(
       const own = t.logicalExpression("||", t.memberExpression(id(n.values), id(n.depth), true), rt(file, "vals", [id(n.depth)]));
       enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(values.array), own)]));
     }
-    enter.push(t.variableDeclaration("let", [t.variableDeclarator(id(n.returned)), t.variableDeclarator(id(n.other("u")))]));
+    // `$r`: the value being returned (see `exitBlock`); `$u`: a write-through's temporary, where one is used.
+    enter.push(t.variableDeclaration("let", [t.variableDeclarator(id(n.returned)), ...(temporary ? [t.variableDeclarator(id(n.other("u")))] : [])]));
     enter.push(...stores);
-    enter.push(t.ifStatement(t.logicalExpression("&&", keyFlag(file, fn, "c"), rt(file, "call", [id(n.depth)])), site.reload));
-    enter.push(interruptCheck(file));
+    enter.push(t.ifStatement(t.logicalExpression("&&", keyFlag(file, fn, "c"), rt(file, "call", [id(n.depth), site.id])), site.reload));
+    enter.push(interruptCheck(file, site.id));
   }
   return { enter, site };
 }
@@ -199,9 +203,13 @@ export function interruptRequested(file: FileContext): t.Expression {
   return t.binaryExpression("!==", t.memberExpression(id(file.names.interrupts), num(0), true), num(0));
 }
 
-/** `if ($I[0] !== 0) $interrupted($d);` at function entries and loop heads (resumable frames: in the runtime's `push`). */
-export function interruptCheck(file: FileContext): t.Statement {
-  return t.ifStatement(interruptRequested(file), t.expressionStatement(rt(file, "interrupted", [id(file.names.depth)])));
+/**
+ * `if ($I[0] !== 0) $interrupted($d);` at loop heads, `$interrupted($d, site)` at function entries
+ * (resumable frames: in the runtime's `push`).
+ */
+export function interruptCheck(file: FileContext, site?: t.NumericLiteral): t.Statement {
+  const args: t.Expression[] = site ? [id(file.names.depth), site] : [id(file.names.depth)];
+  return t.ifStatement(interruptRequested(file), t.expressionStatement(rt(file, "interrupted", args)));
 }
 
 /**
@@ -309,14 +317,13 @@ export function resume(file: FileContext): t.Statement {
   );
 }
 
-/** `$R.sp = $d; $exception($d, e, leaving);` */
+/**
+ * `$exception($d, e, leaving);` at the start of a catch (the runtime puts the depth back to `$d`,
+ * reporting first the frames above that the exception left: they have no handler of their own).
+ */
 export function exceptionHook(file: FileContext, fn: FunctionContext, error: string, leaving: boolean): t.Statement[] {
-  const n = file.names;
-  const hook = [
-    assign(sp(file), id(n.depth)),
-    t.expressionStatement(rt(file, "exception", [id(n.depth), id(error), t.booleanLiteral(leaving)])),
-  ];
-  return fn.resumable ? [resume(file), ...hook] : hook;
+  const hook = t.expressionStatement(rt(file, "exception", [id(file.names.depth), id(error), t.booleanLiteral(leaving)]));
+  return fn.resumable ? [resume(file), hook] : [hook];
 }
 
 /** The exit of a function: `if ($k.r && $S[$d] !== $k.id) $leave($d, $r); else $R.sp = $d - 1;` */
@@ -349,11 +356,46 @@ function clearValues(file: FileContext, fn: FunctionContext): t.Statement[] {
   return [t.expressionStatement(chain)];
 }
 
-/** `try { body } catch ($e) { hook; throw $e } finally { epilogue }` */
-export function wrapBody(file: FileContext, fn: FunctionContext, body: t.Statement[]): t.TryStatement {
-  const e = file.names.caught;
-  const handler = t.catchClause(id(e), t.blockStatement([...exceptionHook(file, fn, e, true), t.throwStatement(id(e))]));
-  return t.tryStatement(t.blockStatement(body), handler, t.blockStatement(epilogue(file, fn, id(file.names.returned))));
+/**
+ * The body of a function after its prologue.
+ *
+ * A synchronous function: `try { $x: { body } } catch ($e) { $raise($d, $e); } epilogue; return $r;`,
+ * each `return e` being `{ $r = e; break $x; }` (see `exitBlock`); `raise` reports the exception,
+ * pops the frame and rethrows. One that only instrumented code can call (visitors.ts
+ * `markDirectOnly`: `fib`, a parser's helpers) has no handler: `$x: { body } epilogue; return $r;`.
+ * An exception leaves it untouched and it stays on the shadow stack until the handler that stops
+ * the exception — always in instrumented code, and reached before anything else runs — reports it
+ * and puts the depth back (`exceptionHook`). A catch and rethrow per frame made a throw through 20
+ * frames cost ~9x plain.
+ *
+ * A generator or async function leaves and re-enters the stack, and its promise catches what it
+ * throws: `try { body } catch ($e) { hook; throw $e } finally { epilogue }`.
+ */
+export function wrapBody(file: FileContext, fn: FunctionContext, body: t.Statement[], handler: boolean): t.Statement[] {
+  const n = file.names;
+  if (!fn.resumable) {
+    const exit = epilogue(file, fn, id(n.returned));
+    // A class static block has no `return` (nor a value).
+    if (!t.isStaticBlock(fn.path.node)) exit.push(t.returnStatement(id(n.returned)));
+    const labeled = t.labeledStatement(id(exitLabel(file)), t.blockStatement(body));
+    if (!handler) return [labeled, ...exit];
+    // `raise` reports, pops and rethrows: a throw from its small frame costs less than one here.
+    const raise = t.expressionStatement(rt(file, "raise", [id(n.depth), id(n.caught)]));
+    return [t.tryStatement(t.blockStatement([labeled]), t.catchClause(id(n.caught), t.blockStatement([raise]))), ...exit];
+  }
+  const caught = t.catchClause(id(n.caught), t.blockStatement([...exceptionHook(file, fn, n.caught, true), t.throwStatement(id(n.caught))]));
+  return [t.tryStatement(t.blockStatement(body), caught, t.blockStatement(epilogue(file, fn, id(n.returned))))];
+}
+
+function exitLabel(file: FileContext): string {
+  return file.names.other("x");
+}
+
+/** `return e` in a synchronous function: `{ $r = e; break $x; }` (`break $x;` for `return;`). */
+export function exitBlock(file: FileContext, value: t.Expression | null | undefined): t.Statement {
+  const leave = t.breakStatement(id(exitLabel(file)));
+  if (value == null) return leave;
+  return t.blockStatement([assign(id(file.names.returned), value), leave]);
 }
 
 /** `($v = await $suspend($fo, arg, false), $d = $push($fo, 0, []), $v)` and the same for yield. */

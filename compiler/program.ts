@@ -12,7 +12,7 @@ import { epilogue, exceptionHook, prologue, rt } from "./emit.js";
 import { chooseNames } from "./generated-names.js";
 import { classify, layoutOf, store, valuesOf } from "./frame-values.js";
 import { ownBindings } from "./snapshot.js";
-import { finishSites, insertSites, openFunction, visitor } from "./visitors.js";
+import { finishSites, insertSites, markDirectOnly, openFunction, usesTemporary, visitor } from "./visitors.js";
 
 export interface ProgramOptions {
   /** absolute path of the original file, or `<string>` */
@@ -48,11 +48,12 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
   const layout = layoutOf(program.node);
   layout.thisSlot = layout.size++;
   if (valuesOf(program.node, file.names).offset !== null) file.codes[0][4] |= CODE_FLAT_VALUES;
+  markDirectOnly(program, options.filename);
   program.traverse(visitor, file);
   const body = guardStatements(file, moduleFn, insertSites(program.node.body));
   const pro = prologue(file, moduleFn, 1, ownBindings(program, moduleFn), false, [
     store(valuesOf(program.node, file.names), layout.thisSlot, t.thisExpression()),
-  ]);
+  ], usesTemporary(program.node));
   moduleFn.sites.push(pro.site);
   finishSites(file, moduleFn);
   const end = epilogue(file, moduleFn, t.unaryExpression("void", t.numericLiteral(0)));

@@ -3,8 +3,9 @@
  * whole program (from `Program` exit, after TypeScript syntax is gone):
  *
  * - functions, methods, static blocks, field initializers: a Code each, a
- *   prologue that pushes the activation and reports `call`, the body in a
- *   try/catch/finally that reports exceptions and pops it;
+ *   prologue that pushes the activation and reports `call`, one exit that pops
+ *   it (no handler: the catch that stops an exception reports the frames it
+ *   left, see emit.ts wrapBody);
  * - statements in statement lists: a line site before each one that starts a
  *   new line;
  * - loops: a line site for the loop head after each iteration (continue is
@@ -23,6 +24,7 @@ import {
   completeSite,
   epilogue,
   exceptionHook,
+  exitBlock,
   interruptCheck,
   lineSite,
   plainAndInstrumented,
@@ -62,14 +64,67 @@ const LABEL = Symbol("tsdb.label");
 const STORES_BEFORE = Symbol("tsdb.storesBefore");
 const PLAIN_COPY = Symbol("tsdb.plainCopy");
 const AFTER = Symbol("tsdb.after");
+const TEMPORARY = Symbol("tsdb.temporary");
 type Noted = t.Node & {
   [SITES]?: t.Statement[];
   [AFTER]?: t.Statement[];
   [LABEL]?: string;
   [STORES_BEFORE]?: number;
   [PLAIN_COPY]?: [t.Loop, string[], boolean];
+  [TEMPORARY]?: boolean;
+  [DIRECT_ONLY]?: boolean;
 };
 const note = (node: t.Node) => node as Noted;
+
+const DIRECT_ONLY = Symbol("tsdb.directOnly");
+
+/**
+ * Marks the synchronous functions that only instrumented code of this file can call: a function
+ * declaration, or a function or arrow a `const`-like binding is initialized with, whose binding is
+ * never assigned, exported or used other than as the callee of a call or `new` (no eval in the
+ * file; in a script that may be a global one, not at the top level). Every activation of such a
+ * function has an instrumented caller, so an exception that leaves it always reaches a frame with
+ * a handler before anything else runs: it needs none of its own (emit.ts `wrapBody`).
+ */
+export function markDirectOnly(program: NodePath<t.Program>, filename: string): void {
+  if (program.scope.hasGlobal("eval")) return;
+  // A plain script's top-level declarations are properties of the global object: anyone can call them.
+  const globalScript = program.node.sourceType !== "module" && !/\.c[jt]s$/.test(filename);
+  const directOnly = (name: string, scope: NodePath["scope"], declaration: t.Node): boolean => {
+    const binding = scope.getBinding(name);
+    if (!binding || binding.constantViolations.length > 0 || binding.path.node !== declaration) return false;
+    if (globalScript && binding.scope.path.isProgram()) return false;
+    return binding.referencePaths.every(
+      (ref) => (ref.parentPath?.isCallExpression() || ref.parentPath?.isNewExpression()) && ref.key === "callee",
+    );
+  };
+  program.traverse({
+    Function(path) {
+      const node = path.node;
+      if (node.generator || node.async) return;
+      let ok = false;
+      if (t.isFunctionDeclaration(node) && node.id) {
+        ok = !path.parentPath.isExportDeclaration() && directOnly(node.id.name, path.parentPath.scope, node);
+      } else if ((path.isFunctionExpression() || path.isArrowFunctionExpression()) && path.parentPath.isVariableDeclarator()) {
+        const declarator = path.parentPath;
+        const id = declarator.node.id;
+        ok =
+          path.key === "init" &&
+          t.isIdentifier(id) &&
+          !declarator.parentPath.parentPath?.isExportDeclaration() &&
+          directOnly(id.name, declarator.scope, declarator.node) &&
+          // a named function expression's own name must not escape either
+          (!t.isFunctionExpression(node) || !node.id || directOnly(node.id.name, path.scope, node));
+      }
+      if (ok) note(node)[DIRECT_ONLY] = true;
+    },
+  });
+}
+
+/** Does the function (or program) use the write-through temporary `$u` (its prologue declares it then)? */
+export function usesTemporary(node: t.Node): boolean {
+  return note(node)[TEMPORARY] === true;
+}
 
 function current(file: FileContext): FunctionContext {
   return file.functions[file.functions.length - 1];
@@ -235,13 +290,14 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
     ownBindings(path, fn).filter((e) => e.hidden || own.find((b) => b.identifier.name === e.name)?.kind !== "hoisted"),
     insideWith(path),
     stores,
+    usesTemporary(node),
   );
   fn.sites.push(pro.site);
   const statements = t.isStaticBlock(node) ? node.body : (node.body as t.BlockStatement).body;
   const [hoisted, rest] = splitHoisted(path, statements);
   const early = earlyCall(file, node);
   const entry = [...scopeEntry(values, fn.scope, file.generated, (g) => !g.outer), ...directStores(values, hoistedFunctions(fn.scope))];
-  const body = [...(early ? [early] : []), ...hoisted, ...pro.enter, wrapBody(file, fn, [...entry, ...rest])];
+  const body = [...(early ? [early] : []), ...hoisted, ...pro.enter, ...wrapBody(file, fn, [...entry, ...rest], note(node)[DIRECT_ONLY] !== true || fn.usesArguments)];
   if (t.isStaticBlock(node)) node.body = body;
   else (node.body as t.BlockStatement).body = body;
   finishSites(file, fn);
@@ -460,6 +516,7 @@ function writeThrough(path: NodePath<t.AssignmentExpression | t.UpdateExpression
   }
   // ($u = <expression>, $vs[i] = a, $vs[j] = b, $u)
   const u = t.identifier(file.names.other("u"));
+  note(current(file).path.node)[TEMPORARY] = true;
   const stores = direct.map((b) => t.assignmentExpression("=", slotOf(values, locationOf(b)!.slot), t.identifier(b.identifier.name)));
   path.replaceWith(t.sequenceExpression([t.assignmentExpression("=", u, node), ...stores, t.identifier(u.name)]));
 }
@@ -706,6 +763,11 @@ export const visitor: Visitor<FileContext> = {
         file.generated.add(ret);
         const computed = t.expressionStatement(t.assignmentExpression("=", t.identifier(file.names.returned), value));
         replaceStatement(path, t.blockStatement([computed, ...epilogue(file, fn, t.identifier(file.names.returned)), ret]), file);
+        return;
+      }
+      if (!fn.resumable) {
+        // No finally: the function's one exit is after its labeled body (emit.ts wrapBody).
+        replaceStatement(path, exitBlock(file, path.node.argument), file);
         return;
       }
       path.node.argument = t.assignmentExpression("=", t.identifier(file.names.returned), value);

@@ -71,6 +71,7 @@ export type RuntimeFunction =
   | "lineAt"
   | "prim"
   | "push"
+  | "raise"
   | "suspend"
   | "vals";
 

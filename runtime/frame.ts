@@ -16,7 +16,7 @@ import type { Code } from "./code.js";
 import * as stack from "./stack.js";
 
 // Local bindings: the CommonJS build reads an import through a getter at each use.
-const { FRAME, codes, flat, frames, lines, slots, values } = stack;
+const { FRAME, codes, flat, frames, lines, slots, state, values } = stack;
 const { markLeaves } = codeModule;
 
 export type TraceEvent = "call" | "line" | "return" | "exception";
@@ -139,7 +139,13 @@ export class Frame {
   /** Evaluates a JavaScript expression (or statements) as if written at the current line of this frame. */
   eval(expr: string): unknown {
     const thisValue = this.lookup("this");
-    return evaluator.call(thisValue === ABSENT ? undefined : thisValue, scopeProxy(this), rewriteSpecial(expr));
+    const depth = state.sp;
+    try {
+      return evaluator.call(thisValue === ABSENT ? undefined : thisValue, scopeProxy(this), rewriteSpecial(expr));
+    } finally {
+      // Instrumented code the expression called, left by an exception the evaluator passes on (trace.ts `raise`).
+      if (state.sp > depth) state.sp = depth;
+    }
   }
 
   /** @internal the bindings shown at the frame's current site. */

@@ -26,6 +26,7 @@ export {
   loadedfiles,
   prim,
   push,
+  raise,
   suspend,
 } from "./trace.js";
 
@@ -51,6 +52,7 @@ const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" |
     lineAt: trace.lineAt,
     prim: trace.prim,
     push: trace.push,
+    raise: trace.raise,
     suspend: trace.suspend,
     vals,
     slots,

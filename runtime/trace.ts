@@ -9,12 +9,13 @@
  *   line    `lines[d] = site;`  then `if (key.l && file.lineFlags[n] && line(d)) { reload }`
  *           (a statement that can observe nothing: `if (key.l && file.lineFlags[n] && lineAt(d, site)) { reload }`)
  *   exit    `if (key.r && slots[d] !== key.id) leave(d, value); else state.sp = d - 1;` then clear vs
- *   catch   `state.sp = d; exception(d, error, leaving)`
+ *   catch   `exception(d, error, leaving)` (synchronous functions have no handler: the catch that
+ *           stops an exception reports the frames above it first)
  * Generators, async functions and modules with top-level await use
  * `gen`/`push`/`suspend`/`leave` instead, since they leave and re-enter the stack.
  */
 import * as codeModule from "./code.js";
-import { type CodeRow, LINE_PENDING, LINE_TRACED, SITE_LINE_MASK, type ScopeRow } from "../contract/index.js";
+import { type CodeRow, LINE_PENDING, LINE_TRACED, SITE_LINE_MASK, type ScopeRow, VALUE_STRIDE_BITS } from "../contract/index.js";
 import { type Code, type Key, type ModuleAccess, SourceFile } from "./code.js";
 import * as frameModule from "./frame.js";
 import type { Frame, TraceFunction } from "./frame.js";
@@ -278,6 +279,7 @@ function dispatch(
   arg: unknown,
 ): TraceFunction | null | undefined | void {
   inTrace = true;
+  const depth = state.sp;
   try {
     return trace(frame, event, arg);
   } catch (error) {
@@ -290,6 +292,8 @@ function dispatch(
     throw error;
   } finally {
     inTrace = false;
+    // Instrumented code the trace function ran and left by an exception it caught (frame.eval).
+    if (state.sp > depth) discard(depth);
   }
 }
 
@@ -299,8 +303,12 @@ function callEvent(frame: Frame): void {
   frame.trace = dispatch(frame, trace, "call", undefined) ?? null;
 }
 
-/** `call` event of the activation at depth d; true when values were written (the site copies them into the variables). */
-export function call(d: number): boolean {
+/**
+ * `call` event of the activation at depth d, at its entry site (generated code stores no line
+ * before its first line site); true when values were written (the site copies them into the variables).
+ */
+export function call(d: number, site: number): boolean {
+  lines[d] = site;
   if (globalTrace === null || inTrace) return false;
   const frame = materialize(d);
   callEvent(frame);
@@ -339,6 +347,8 @@ export function prim(...values: unknown[]): boolean {
 
 /** A materialized frame returns (or unwinds) at depth d: `return` event, then off the stack. */
 export function leave(d: number, value: unknown): void {
+  // Frames above that an exception left and code outside tsdb's caught: gone without an event.
+  if (state.sp > d) discard(d);
   const frame = frames[d]!;
   try {
     const trace = frame.trace;
@@ -369,11 +379,73 @@ function recordTraceback(error: unknown, tb: Traceback): void {
 }
 
 /**
- * An exception reached the activation at depth d (raised there or propagated
- * from a callee), before any of its catch/finally code runs. `leaving`: it is
- * about to leave the frame. Reported once per frame and exception.
+ * An exception reached a catch of the activation at depth d (raised there or
+ * propagated from a callee), before any of its catch/finally code runs.
+ * `leaving`: it is about to leave the frame. Reported once per frame and
+ * exception. Synchronous functions have no handler of their own (emit.ts
+ * `wrapBody`), so the frames above d are those the exception left on its way
+ * here: nothing of theirs ran since, and each is reported now, innermost first,
+ * as it would have been when it left — `exception`, then `return`.
  */
 export function exception(d: number, error: unknown, leaving: boolean): void {
+  if (state.sp > d) unwound(d, error);
+  state.sp = d;
+  report(d, error, leaving);
+}
+
+/**
+ * The catch of a synchronous function at depth d (emit.ts `wrapBody`): the exception leaves it.
+ * Reports it (and the frames above it that the exception left), pops the frame, clears its values
+ * and rethrows: thrown from here, V8 computes the throw's position in this small function rather
+ * than in the (maybe large) instrumented one.
+ */
+export function raise(d: number, error: unknown): never {
+  try {
+    exception(d, error, true);
+  } finally {
+    if (slots[d] === FRAME) leave(d, undefined);
+    else state.sp = d - 1;
+    clearValues(d);
+  }
+  throw error;
+}
+
+/** The frames above depth d, left by `error`: their events (when traced), their values cleared. */
+function unwound(d: number, error: unknown): void {
+  for (let u = state.sp; u > d; u--) {
+    state.sp = u;
+    report(u, error, true);
+    if (slots[u] === FRAME) leave(u, undefined);
+    clearValues(u);
+  }
+}
+
+/**
+ * Frames above depth d that are gone without their exception reaching instrumented code (code
+ * outside tsdb caught it, or nobody did): frozen as they were, values cleared, no event.
+ */
+function discard(d: number): void {
+  for (let u = state.sp; u > d; u--) {
+    if (slots[u] === FRAME) {
+      const frame = frames[u]!;
+      if (frame._d === u) {
+        frame._leavingExc = true;
+        frame.freeze();
+        frame._leavingExc = false;
+      }
+    }
+    clearValues(u);
+  }
+  state.sp = d;
+}
+
+/** What a returning synchronous activation's epilogue does to its values (emit.ts clearValues), for one that cannot. */
+function clearValues(d: number): void {
+  flat.fill(undefined, d << VALUE_STRIDE_BITS, (d + 1) << VALUE_STRIDE_BITS);
+  values[d]?.fill(undefined);
+}
+
+function report(d: number, error: unknown, leaving: boolean): void {
   if (globalTrace === null && slots[d] !== FRAME) return;
   const frame = materialize(d);
   if (leaving) frame._leavingExc = true;
@@ -494,7 +566,9 @@ export function enterModule(): void {
  * true when the handler ran: a plain loop copy then goes on in its instrumented copy, so that the
  * stop it asked for can happen there.
  */
-export function interrupted(d: number): boolean {
+export function interrupted(d: number, site = 0): boolean {
+  // at a function entry: the frame is at its entry site (generated code stores none there)
+  if (site !== 0) lines[d] = site;
   if (interruptHandler === null || inTrace || Atomics.exchange(interrupts, 0, 0) === 0) return false;
   runInterruptHandler(materialize(d));
   return true;

@@ -42,6 +42,7 @@ console.log(globalThis[Symbol.for("tsdb.runtime")] === g);
     "lines",
     "prim",
     "push",
+    "raise",
     "slots",
     "state",
     "suspend",
