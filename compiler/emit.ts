@@ -190,7 +190,9 @@ export function prologue(
       enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(values.array), own)]));
     }
     // `$r`: the value being returned (see `exitBlock`); `$u`: a write-through's temporary, where one is used.
-    enter.push(t.variableDeclaration("let", [t.variableDeclarator(id(n.returned)), ...(temporary ? [t.variableDeclarator(id(n.other("u")))] : [])]));
+    enter.push(
+      t.variableDeclaration("let", [t.variableDeclarator(id(n.returned)), ...(temporary ? [t.variableDeclarator(id(n.other("u")))] : [])]),
+    );
     enter.push(...stores);
     enter.push(t.ifStatement(t.logicalExpression("&&", keyFlag(file, fn, "c"), rt(file, "call", [id(n.depth), site.id])), site.reload));
     enter.push(interruptCheck(file, site.id));
@@ -359,7 +361,7 @@ function clearValues(file: FileContext, fn: FunctionContext): t.Statement[] {
 /**
  * The body of a function after its prologue.
  *
- * A synchronous function: `try { $x: { body } } catch ($e) { $raise($d, $e); } epilogue; return $r;`,
+ * A synchronous function: `$x: try { body } catch ($e) { $raise($d, $e); } epilogue; return $r;`,
  * each `return e` being `{ $r = e; break $x; }` (see `exitBlock`); `raise` reports the exception,
  * pops the frame and rethrows. One that only instrumented code can call (visitors.ts
  * `markDirectOnly`: `fib`, a parser's helpers) has no handler: `$x: { body } epilogue; return $r;`.
@@ -377,13 +379,18 @@ export function wrapBody(file: FileContext, fn: FunctionContext, body: t.Stateme
     const exit = epilogue(file, fn, id(n.returned));
     // A class static block has no `return` (nor a value).
     if (!t.isStaticBlock(fn.path.node)) exit.push(t.returnStatement(id(n.returned)));
-    const labeled = t.labeledStatement(id(exitLabel(file)), t.blockStatement(body));
-    if (!handler) return [labeled, ...exit];
+    const label = id(exitLabel(file));
+    if (!handler) return [t.labeledStatement(label, t.blockStatement(body)), ...exit];
     // `raise` reports, pops and rethrows: a throw from its small frame costs less than one here.
+    // The label is the try's own: `$x: try { body } catch ...` (one level of nesting, not two).
     const raise = t.expressionStatement(rt(file, "raise", [id(n.depth), id(n.caught)]));
-    return [t.tryStatement(t.blockStatement([labeled]), t.catchClause(id(n.caught), t.blockStatement([raise]))), ...exit];
+    const guarded = t.tryStatement(t.blockStatement(body), t.catchClause(id(n.caught), t.blockStatement([raise])));
+    return [t.labeledStatement(label, guarded), ...exit];
   }
-  const caught = t.catchClause(id(n.caught), t.blockStatement([...exceptionHook(file, fn, n.caught, true), t.throwStatement(id(n.caught))]));
+  const caught = t.catchClause(
+    id(n.caught),
+    t.blockStatement([...exceptionHook(file, fn, n.caught, true), t.throwStatement(id(n.caught))]),
+  );
   return [t.tryStatement(t.blockStatement(body), caught, t.blockStatement(epilogue(file, fn, id(n.returned))))];
 }
 
@@ -391,11 +398,11 @@ function exitLabel(file: FileContext): string {
   return file.names.other("x");
 }
 
-/** `return e` in a synchronous function: `{ $r = e; break $x; }` (`break $x;` for `return;`). */
-export function exitBlock(file: FileContext, value: t.Expression | null | undefined): t.Statement {
+/** `return e` in a synchronous function: `$r = e; break $x;` (`break $x;` for `return;`). */
+export function exitStatements(file: FileContext, value: t.Expression | null | undefined): t.Statement[] {
   const leave = t.breakStatement(id(exitLabel(file)));
-  if (value == null) return leave;
-  return t.blockStatement([assign(id(file.names.returned), value), leave]);
+  if (value == null) return [leave];
+  return [assign(id(file.names.returned), value), leave];
 }
 
 /** `($v = await $suspend($fo, arg, false), $d = $push($fo, 0, []), $v)` and the same for yield. */

@@ -51,9 +51,15 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
   markDirectOnly(program, options.filename);
   program.traverse(visitor, file);
   const body = guardStatements(file, moduleFn, insertSites(program.node.body));
-  const pro = prologue(file, moduleFn, 1, ownBindings(program, moduleFn), false, [
-    store(valuesOf(program.node, file.names), layout.thisSlot, t.thisExpression()),
-  ], usesTemporary(program.node));
+  const pro = prologue(
+    file,
+    moduleFn,
+    1,
+    ownBindings(program, moduleFn),
+    false,
+    [store(valuesOf(program.node, file.names), layout.thisSlot, t.thisExpression())],
+    usesTemporary(program.node),
+  );
   moduleFn.sites.push(pro.site);
   finishSites(file, moduleFn);
   const end = epilogue(file, moduleFn, t.unaryExpression("void", t.numericLiteral(0)));

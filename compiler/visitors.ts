@@ -24,7 +24,7 @@ import {
   completeSite,
   epilogue,
   exceptionHook,
-  exitBlock,
+  exitStatements,
   interruptCheck,
   lineSite,
   plainAndInstrumented,
@@ -297,7 +297,12 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
   const [hoisted, rest] = splitHoisted(path, statements);
   const early = earlyCall(file, node);
   const entry = [...scopeEntry(values, fn.scope, file.generated, (g) => !g.outer), ...directStores(values, hoistedFunctions(fn.scope))];
-  const body = [...(early ? [early] : []), ...hoisted, ...pro.enter, ...wrapBody(file, fn, [...entry, ...rest], note(node)[DIRECT_ONLY] !== true || fn.usesArguments)];
+  const body = [
+    ...(early ? [early] : []),
+    ...hoisted,
+    ...pro.enter,
+    ...wrapBody(file, fn, [...entry, ...rest], note(node)[DIRECT_ONLY] !== true || fn.usesArguments),
+  ];
   if (t.isStaticBlock(node)) node.body = body;
   else (node.body as t.BlockStatement).body = body;
   finishSites(file, fn);
@@ -767,7 +772,15 @@ export const visitor: Visitor<FileContext> = {
       }
       if (!fn.resumable) {
         // No finally: the function's one exit is after its labeled body (emit.ts wrapBody).
-        replaceStatement(path, exitBlock(file, path.node.argument), file);
+        const exit = exitStatements(file, path.node.argument);
+        if (!inStatementList(path)) {
+          replaceStatement(path, t.blockStatement(exit), file);
+          return;
+        }
+        // In a statement list: in place of the return, no block of their own (less nesting, smaller output).
+        for (const s of exit) file.generated.add(s);
+        note(exit[0])[SITES] = note(path.node)[SITES];
+        path.replaceWithMultiple(exit);
         return;
       }
       path.node.argument = t.assignmentExpression("=", t.identifier(file.names.returned), value);

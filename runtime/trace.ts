@@ -414,9 +414,17 @@ export function raise(d: number, error: unknown): never {
 function unwound(d: number, error: unknown): void {
   for (let u = state.sp; u > d; u--) {
     state.sp = u;
-    report(u, error, true);
-    if (slots[u] === FRAME) leave(u, undefined);
-    clearValues(u);
+    // A trace function that throws (BdbQuit) still gets the frame's `return` event, as a finally would give it.
+    try {
+      report(u, error, true);
+    } finally {
+      try {
+        if (slots[u] === FRAME) leave(u, undefined);
+      } finally {
+        clearValues(u);
+        state.sp = u - 1;
+      }
+    }
   }
 }
 

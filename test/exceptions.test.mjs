@@ -137,7 +137,7 @@ require(${JSON.stringify(out)});
   assert.is(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout), {
     seen: ["inner:2", "outer:5", "<anonymous>:7"],
-    chain: ['<anonymous>:7:{}', "outer:5:{}", 'inner:2:{"n":7}'],
+    chain: ["<anonymous>:7:{}", "outer:5:{}", 'inner:2:{"n":7}'],
     sp: 0,
   });
 });
