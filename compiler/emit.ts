@@ -17,7 +17,7 @@ import {
   type ScopeRow,
 } from "../contract/index.js";
 import type { FileContext, FunctionContext, RowEntry, Site } from "./file-context.js";
-import { layoutOf, slotOf, valuesOf } from "./frame-values.js";
+import { layoutOf, slotOf, type Values, valuesOf } from "./frame-values.js";
 
 const id = (name: string) => t.identifier(name);
 const num = (n: number) => t.numericLiteral(n);
@@ -91,10 +91,30 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: RowEn
   const identity = entries.map((e) => e.at ?? -1).join(",");
   site.id.value = siteId(file, site.line, scopeNumber(file, row, identity));
   if (site.reload === null) return;
-  const values = valuesOf(fn.path.node, file.names);
-  site.reload.body = entries
-    .filter((e) => e.writable && e.index === -1 && !e.hidden)
-    .map((e) => assign(id(e.name), slotOf(values, e.slot)));
+  site.reload.body = reload(
+    valuesOf(fn.path.node, file.names),
+    entries.filter((e) => e.writable && e.index === -1 && !e.hidden),
+  );
+}
+
+/**
+ * The copy of written slots into their variables: `x = $VS[$o + 2];` for one binding, else one
+ * destructuring `[a, , b] = $vs;` (`$VS.slice($o + i, $o + j)` for flat values): a site has one of
+ * these for every binding a debugger could write, so its size counts (it runs only after a write).
+ */
+function reload(values: Values, entries: RowEntry[]): t.Statement[] {
+  if (entries.length === 0) return [];
+  if (entries.length === 1) return [assign(id(entries[0].name), slotOf(values, entries[0].slot))];
+  const low = values.offset === null ? 0 : Math.min(...entries.map((e) => e.slot));
+  const high = Math.max(...entries.map((e) => e.slot));
+  const pattern: (t.Identifier | null)[] = new Array(high - low + 1).fill(null);
+  for (const e of entries) pattern[e.slot - low] = id(e.name);
+  const offset = (k: number) => (k === 0 ? id(values.offset!) : t.binaryExpression("+", id(values.offset!), num(k)));
+  const source =
+    values.offset === null
+      ? id(values.array)
+      : t.callExpression(t.memberExpression(id(values.array), id("slice")), [offset(low), offset(high + 1)]);
+  return [assign(t.arrayPattern(pattern), source)];
 }
 
 /** The id of the site of `line` showing row `row` (see contract SITE_LINE_BITS). */

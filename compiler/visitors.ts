@@ -306,6 +306,8 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
   if (t.isStaticBlock(node)) node.body = body;
   else (node.body as t.BlockStatement).body = body;
   finishSites(file, fn);
+  // Done: a traversal Babel requeues (replaceWithMultiple in its body) must not instrument it again.
+  file.generated.add(node);
 }
 
 /**
