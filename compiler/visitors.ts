@@ -93,7 +93,8 @@ export function markDirectOnly(program: NodePath<t.Program>, filename: string): 
   const directOnly = (name: string, scope: NodePath["scope"], declaration: t.Node): boolean => {
     const binding = scope.getBinding(name);
     if (!binding || binding.constantViolations.length > 0 || binding.path.node !== declaration) return false;
-    if (globalScript && binding.scope.path.isProgram()) return false;
+    // (a sloppy block's function declaration outside any function is a global too: Annex B)
+    if (globalScript && (binding.scope.path.isProgram() || binding.scope.path.getFunctionParent() === null)) return false;
     return binding.referencePaths.every(
       (ref) => (ref.parentPath?.isCallExpression() || ref.parentPath?.isNewExpression()) && ref.key === "callee",
     );
