@@ -279,7 +279,6 @@ function dispatch(
   arg: unknown,
 ): TraceFunction | null | undefined | void {
   inTrace = true;
-  const depth = state.sp;
   try {
     return trace(frame, event, arg);
   } catch (error) {
@@ -292,8 +291,6 @@ function dispatch(
     throw error;
   } finally {
     inTrace = false;
-    // Instrumented code the trace function ran and left by an exception it caught (frame.eval).
-    if (state.sp > depth) discard(depth);
   }
 }
 
