@@ -6,14 +6,16 @@
  *     tsdb-instrument app.ts                     one file to stdout
  *     tsdb-instrument < app.js > app.out.js      stdin to stdout
  */
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, rmSync, statSync, type Stats } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { minimatch } from "minimatch";
 import { type WriteError, writeFileAtomic } from "../common/atomic-write.js";
 import { tsdbVersion } from "../common/package.js";
 import { extensionFormat, isSourceFile, outputName, packageType, sourceTypeOf } from "../common/source-kinds.js";
-import { instrument, InstrumentError, type SourceMap } from "../compiler/instrument.js";
+import { type InstrumentOptions, instrument, InstrumentError, type InstrumentResult, type SourceMap } from "../compiler/instrument.js";
+import { InstrumentPool, replyError } from "../compiler/threads.js";
+import { availableParallelism } from "node:os";
 import { isInstrumented } from "../contract/index.js";
 
 const USAGE = `Usage: tsdb-instrument [options] [<file|dir>...]
@@ -29,8 +31,9 @@ Options:
                             comma-separated allowed; relative to the working
                             directory or to the directory given)
       --exclude <glob>      do not instrument files matching <glob> (repeatable)
-  -s, --source-maps <mode>  inline (default), file (<out>.map beside it and a
-                            sourceMappingURL comment), none
+  -s, --source-maps <mode>  file (<out>.map beside it and a sourceMappingURL
+                            comment; the default when writing files), inline
+                            (the default on standard output), none
       --copy-files          copy the files that are not instrumented to --out-dir
       --runtime <specifier> what the output imports the runtime from
                             (default: tsdb/runtime/internal)
@@ -60,7 +63,8 @@ interface Options {
   outFile?: string;
   include: string[];
   exclude: string[];
-  sourceMaps: "inline" | "file" | "none";
+  /** undefined: `file` where files are written, `inline` on standard output */
+  sourceMaps?: "inline" | "file" | "none";
   copyFiles: boolean;
   runtime?: string;
   sourceType?: SourceType;
@@ -112,8 +116,8 @@ function parse(argv: string[]): { options: Options; inputs: string[]; help: bool
       version: { type: "boolean", short: "v" },
     },
   });
-  const sourceMaps = values["source-maps"] ?? "inline";
-  if (sourceMaps !== "inline" && sourceMaps !== "file" && sourceMaps !== "none") {
+  const sourceMaps = values["source-maps"];
+  if (sourceMaps !== undefined && sourceMaps !== "inline" && sourceMaps !== "file" && sourceMaps !== "none") {
     throw new UsageError(`--source-maps must be inline, file or none, not ${JSON.stringify(sourceMaps)}`);
   }
   const sourceType = values["source-type"];
@@ -222,23 +226,23 @@ function toBase64(map: SourceMap): string {
   return Buffer.from(JSON.stringify(map)).toString("base64");
 }
 
-/**
- * Instruments `text` (from `file`, written to `out` or stdout): the code to
- * write and the map to write beside it, if any.
- */
-function instrumentText(
-  text: string,
-  file: string | undefined,
-  out: string | undefined,
-  options: Options,
-): { code: string; map?: SourceMap } {
-  const { code, map } = instrument(text, {
+/** What `instrument()` is given for `file` (undefined: standard input). */
+function instrumentOptions(file: string | undefined, options: Options): InstrumentOptions {
+  return {
     filename: file,
     sourceType: file ? sourceTypeFor(file, options) : (options.sourceType ?? "unambiguous"),
     sourceMaps: options.sourceMaps === "none" ? "none" : "file",
     runtime: options.runtime,
-  });
-  if (!map || options.sourceMaps === "none") return { code: code.endsWith("\n") ? code : code + "\n" };
+  };
+}
+
+/**
+ * The instrumented code of `file` (written to `out`, or to stdout when undefined) as it is
+ * written, and the map to write beside it, if any: a file where files are written, inline on stdout.
+ */
+function withMap({ code, map }: InstrumentResult, out: string | undefined, options: Options): { code: string; map?: SourceMap } {
+  const sourceMaps = options.sourceMaps ?? (out ? "file" : "inline");
+  if (!map || sourceMaps === "none") return { code: code.endsWith("\n") ? code : code + "\n" };
   const outDir = out ? dirname(out) : cwd();
   const fixed: SourceMap = {
     ...map,
@@ -247,7 +251,7 @@ function instrumentText(
   };
   if (!fixed.file) delete fixed.file;
   const body = code.endsWith("\n") ? code : code + "\n";
-  if (options.sourceMaps === "inline") {
+  if (sourceMaps === "inline") {
     return { code: `${body}//# sourceMappingURL=data:application/json;charset=utf-8;base64,${toBase64(fixed)}\n` };
   }
   if (!out) throw new UsageError("--source-maps file needs --out-file or --out-dir");
@@ -269,12 +273,12 @@ function step<T>(what: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof UsageError || error instanceof InstrumentError) throw error;
-    if (error instanceof RangeError && /call stack/i.test(error.message)) {
-      throw new StepError(`${what}: nested too deeply for Babel (raise node's --stack-size)`, error);
-    }
-    throw new StepError(what, error);
+    throw stepError(what, error);
   }
+}
+
+function stepError(what: string, error: unknown): unknown {
+  return error instanceof UsageError || error instanceof InstrumentError ? error : new StepError(what, error);
 }
 
 function describe(error: unknown, file: string): string {
@@ -334,8 +338,10 @@ function plan(inputs: string[], options: Options): { jobs: Job[]; missing: strin
       for (const rel of walk(path, realOutDir)) {
         const file = join(path, rel);
         sources.add(realOutput(file));
-        // tsdb's own output lying in the tree (an earlier --out-dir) is neither instrumented again nor copied.
+        // tsdb's own output lying in the tree (an earlier --out-dir) is neither instrumented again nor
+        // copied, nor is the map written beside it.
         if (isSourceFile(file) && instrumentedAlready(file)) continue;
+        if (file.endsWith(".map") && isSourceFile(file.slice(0, -4)) && instrumentedAlready(file.slice(0, -4))) continue;
         const instrumenting = isSourceFile(file) && selected(file, rel);
         if (!instrumenting && !options.copyFiles) continue;
         const outRel = instrumenting ? outputName(rel) : rel;
@@ -350,7 +356,7 @@ function plan(inputs: string[], options: Options): { jobs: Job[]; missing: strin
       jobs.push({ source: path, out, rootRelative: basename(path), kind: "instrument" });
     }
   }
-  return { jobs, missing, conflicts: conflicts(jobs, sources, options.sourceMaps === "file") };
+  return { jobs, missing, conflicts: conflicts(jobs, sources, options.sourceMaps !== "inline" && options.sourceMaps !== "none") };
 }
 
 /**
@@ -383,41 +389,101 @@ function conflicts(jobs: Job[], sources: Set<string>, maps: boolean): string[] {
   return found;
 }
 
-function runJobs(jobs: Job[], options: Options): { instrumented: number; copied: number; failed: number } {
+/** Files with this many bytes or more to instrument are shared among threads, one per core. */
+const THREADS_FROM_BYTES = 256 * 1024;
+
+/**
+ * Runs the jobs: sources are instrumented in parallel (threads, when there is enough to share),
+ * and each result is written (or its error reported) in the jobs' order, as one thread would.
+ */
+async function runJobs(jobs: Job[], options: Options): Promise<{ instrumented: number; copied: number; failed: number }> {
   const counts = { instrumented: 0, copied: 0, failed: 0 };
   const progress = new Progress(jobs.length);
   const report = (message: string) => {
     progress.clear();
     process.stderr.write(message + "\n");
   };
-  jobs.forEach((job, index) => {
-    progress.update(index, job.source);
+  // Read first: a source that cannot be read is reported in its place, as before.
+  const inputs = jobs.map((job) => {
     try {
       const text = step("cannot read", () => readFileSync(job.source));
       // The output keeps the source's permissions (an executable script stays executable).
-      const mode = statSync(job.source).mode & 0o777;
-      if (job.kind === "copy") {
-        writeOut(job.out!, text, mode);
-        counts.copied++;
-        return;
-      }
-      const { code, map } = step("cannot instrument", () => instrumentText(text.toString("utf8"), job.source, job.out, options));
-      if (job.out) {
-        if (map) writeOut(job.out + ".map", JSON.stringify(map) + "\n");
-        writeOut(job.out, code, mode);
-      } else {
-        process.stdout.write(code);
-      }
-      counts.instrumented++;
+      return { text, mode: statSync(job.source).mode & 0o777 };
     } catch (error) {
-      if (error instanceof UsageError) throw error;
-      counts.failed++;
-      report(describe(error, job.source));
+      return { error };
     }
   });
+  let bytes = 0;
+  let sources = 0;
+  for (const [i, job] of jobs.entries()) {
+    const text = inputs[i].text;
+    if (job.kind === "instrument" && text) [bytes, sources] = [bytes + text.length, sources + 1];
+  }
+  const threads = bytes >= THREADS_FROM_BYTES ? Math.min(availableParallelism(), sources) : 1;
+  const pool = threads > 1 ? new InstrumentPool(threads) : null;
+  const instrumented = jobs.map((job, i) => {
+    const text = inputs[i].text;
+    if (job.kind !== "instrument" || !text) return null;
+    const given = instrumentOptions(job.source, options);
+    if (!pool) return () => instrument(text.toString("utf8"), given);
+    const reply = pool.run({ code: text.toString("utf8"), options: given, instrumenting: true });
+    return async () => {
+      const answer = await reply;
+      if (!answer.ok) throw replyError(answer.error);
+      return answer.result;
+    };
+  });
+  try {
+    for (const [index, job] of jobs.entries()) {
+      progress.update(index, job.source);
+      try {
+        const input = inputs[index];
+        if (!input.text) throw input.error;
+        if (job.kind === "copy") {
+          writeOut(job.out!, input.text, input.mode);
+          counts.copied++;
+          continue;
+        }
+        let result: InstrumentResult;
+        try {
+          result = await instrumented[index]!();
+        } catch (error) {
+          throw stepError("cannot instrument", error);
+        }
+        const { code, map } = withMap(result, job.out, options);
+        if (job.out) {
+          writeWithMap(job.out, code, map, input.mode);
+        } else {
+          process.stdout.write(code);
+        }
+        counts.instrumented++;
+      } catch (error) {
+        if (error instanceof UsageError) throw error;
+        counts.failed++;
+        report(describe(error, job.source));
+      }
+    }
+  } finally {
+    await pool?.close();
+  }
   progress.update(jobs.length, jobs.at(-1)?.source ?? "");
   progress.clear();
   return counts;
+}
+
+/** Writes the map (if any), then the code; a map whose code could not be written is removed. */
+function writeWithMap(out: string, code: string, map: SourceMap | undefined, mode?: number): void {
+  if (!map) {
+    writeOut(out, code, mode);
+    return;
+  }
+  writeOut(out + ".map", JSON.stringify(map) + "\n");
+  try {
+    writeOut(out, code, mode);
+  } catch (error) {
+    rmSync(out + ".map", { force: true });
+    throw error;
+  }
 }
 
 /** Makes the output's folder and writes it whole (or not at all); the error says which failed. */
@@ -436,13 +502,13 @@ function plural(n: number, word: string): string {
 }
 
 /** Runs the command line; returns (and sets `process.exitCode` to) the exit status. */
-export function main(argv: string[] = process.argv.slice(2)): number {
-  const status = run(argv);
+export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  const status = await run(argv);
   process.exitCode = status;
   return status;
 }
 
-function run(argv: string[]): number {
+async function run(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -471,7 +537,7 @@ function run(argv: string[]): number {
       return 1;
     }
     for (const input of missing) process.stderr.write(`${input}: no such file or directory\n`);
-    const counts = runJobs(jobs, options);
+    const counts = await runJobs(jobs, options);
     counts.failed += missing.length;
     const writing = Boolean(options.outDir || options.outFile);
     if (!options.quiet && (writing || counts.failed > 0)) {
@@ -499,10 +565,13 @@ function runStdin(options: Options): number {
   const filename = options.filename ? resolve(options.filename) : undefined;
   const out = options.outFile ? resolve(options.outFile) : undefined;
   try {
-    const { code, map } = step("cannot instrument", () => instrumentText(text, filename, out, options));
+    const { code, map } = withMap(
+      step("cannot instrument", () => instrument(text, instrumentOptions(filename, options))),
+      out,
+      options,
+    );
     if (out) {
-      if (map) writeOut(out + ".map", JSON.stringify(map) + "\n");
-      writeOut(out, code);
+      writeWithMap(out, code, map);
     } else {
       process.stdout.write(code);
     }

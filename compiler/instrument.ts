@@ -7,6 +7,7 @@ import { codeFrameColumns } from "@babel/code-frame";
 import presetTypescript from "@babel/preset-typescript";
 import { extensionFormat, isTypeScript, sourceTypeOf } from "../common/source-kinds.js";
 import tsdbPlugin from "./plugin.js";
+import { BIG_STACK_MB, runOnBigStack } from "./threads.js";
 
 export type SourceMapMode = "inline" | "file" | "none";
 
@@ -21,9 +22,12 @@ export interface InstrumentOptions {
   runtime?: string;
   /** keep the source's comments in the output (default true; a load hook has no use for them) */
   comments?: boolean;
+  /** no layout whitespace in the output (default false): what the load hook caches, smaller to store and to parse */
+  compact?: boolean;
   /**
    * More Babel plugins for the same pass (the load hook's JSX and ES-module-to-CommonJS transforms).
-   * Their `Program` exit runs after TypeScript's and tsdb's.
+   * Their `Program` exit runs after TypeScript's and tsdb's. Given as paths (`[path, options]`),
+   * a file too deep for the caller's stack can still be instrumented in a thread with a bigger one.
    */
   transforms?: PluginItem[];
 }
@@ -69,7 +73,42 @@ export function instrument(code: string, options: InstrumentOptions = {}): Instr
   return transform(code, options, true);
 }
 
+/**
+ * A file that overflows this thread's stack (Babel recurses once or more per level of nesting) is
+ * instrumented again in a thread with a big stack; past that, a RangeError that says so.
+ */
 function transform(code: string, options: InstrumentOptions, instrumenting: boolean): InstrumentResult {
+  try {
+    return transformHere(code, options, instrumenting);
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    if (!(options.transforms ?? []).every(crossesThreads)) throw tooDeep(false);
+    try {
+      return runOnBigStack({ code, options, instrumenting });
+    } catch (again) {
+      throw isStackOverflow(again) ? tooDeep(true) : again;
+    }
+  }
+}
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && error.message.includes("Maximum call stack size exceeded");
+}
+
+/** A plugin given by path (with its options) can be sent to another thread; a function cannot. */
+function crossesThreads(item: PluginItem): boolean {
+  return typeof item === "string" || (Array.isArray(item) && typeof item[0] === "string");
+}
+
+function tooDeep(onBigStack: boolean): RangeError {
+  const where = onBigStack
+    ? `even in a thread with a ${BIG_STACK_MB} MB stack`
+    : "and its plugins cannot move to a thread with a bigger stack";
+  return new RangeError(`Maximum call stack size exceeded: the file nests too deeply to instrument, ${where}`);
+}
+
+/** The transform in this thread (what an instrumenting thread runs). */
+export function transformHere(code: string, options: InstrumentOptions, instrumenting: boolean): InstrumentResult {
   const filename = options.filename ?? "<string>";
   const real = filename !== "<string>";
   const isTS = real && isTypeScript(filename);
@@ -84,7 +123,7 @@ function transform(code: string, options: InstrumentOptions, instrumenting: bool
       configFile: false,
       sourceType,
       sourceMaps: sourceMaps === "none" ? false : sourceMaps === "inline" ? "inline" : true,
-      compact: false,
+      compact: options.compact ?? false,
       comments: options.comments ?? true,
       parserOpts: {
         plugins: isTS ? [] : ["jsx"],

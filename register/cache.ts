@@ -8,7 +8,9 @@
  * (cache-dir.ts), and in it only files this user owns and no one else can
  * write. An entry's first line holds its key and a checksum of key and body:
  * an entry copied under another key (made from another file) or cut short is
- * never used. Entries are written whole to a temporary file, flushed, and
+ * never used. An entry's source map is a file beside it (`<key>.map`, named by the
+ * entry's last line): Node reads it, not V8's parser, and only while source maps
+ * are on. Entries are written whole to a temporary file, flushed, and
  * renamed into place (0600, in 0700 folders), so a reader (another process
  * included) sees a whole entry or none. The total size is bounded: past it the
  * entries least recently used are removed.
@@ -163,6 +165,11 @@ export class DiskCache {
     return join(this.dir, key.slice(0, 2), key + ".js");
   }
 
+  /** Where the source map of the entry `key` goes. */
+  mapPath(key: string): string {
+    return join(this.dir, key.slice(0, 2), key + ".map");
+  }
+
   /** The cached text for `key`, or null (missing, unreadable, not this user's, made for another key, or corrupt). */
   get(key: string): string | null {
     if (this.disabled) return null;
@@ -189,8 +196,11 @@ export class DiskCache {
     return raw.slice(0, nl + 1) === headerOf(key, body) ? body : null;
   }
 
-  /** Stores `text` under `key`; on the first failure warns once (saying what failed) and stops using the cache. */
-  set(key: string, text: string): void {
+  /**
+   * Stores `text` under `key` (and `map` at `mapPath(key)`, first: an entry is never there without
+   * its map); on the first failure warns once (saying what failed) and stops using the cache.
+   */
+  set(key: string, text: string, map?: string): void {
     if (this.disabled) return;
     const sub = join(this.dir, key.slice(0, 2));
     const problem = prepareCacheDir(sub);
@@ -199,6 +209,7 @@ export class DiskCache {
       return;
     }
     try {
+      if (map !== undefined) writeFileAtomic(this.mapPath(key), map, 0o600);
       writeFileAtomic(this.path(key), headerOf(key, text) + text, 0o600);
     } catch (error) {
       // Another process that wrote the same entry first (a rename can fail on
@@ -215,10 +226,11 @@ export class DiskCache {
 
   /**
    * Once per process that writes: when the entries exceed the bound, removes the
-   * least recently used (oldest modification time; a hit refreshes it) down to 3/4 of it.
+   * least recently used (oldest modification time; a hit refreshes it) down to 3/4 of it, each
+   * with its map.
    */
   evict(): void {
-    const entries: { path: string; size: number; time: number }[] = [];
+    const entries = new Map<string, { paths: string[]; size: number; time: number }>();
     let total = 0;
     try {
       for (const sub of readdirSync(this.dir)) {
@@ -226,7 +238,12 @@ export class DiskCache {
         for (const name of readdirSync(join(this.dir, sub))) {
           const path = join(this.dir, sub, name);
           const st = statSync(path);
-          entries.push({ path, size: st.size, time: st.mtimeMs });
+          const stem = path.replace(/\.(js|map)$/, "");
+          const entry = entries.get(stem) ?? { paths: [], size: 0, time: 0 };
+          entry.paths.push(path);
+          entry.size += st.size;
+          if (!path.endsWith(".map")) entry.time = st.mtimeMs;
+          entries.set(stem, entry);
           total += st.size;
         }
       }
@@ -234,10 +251,10 @@ export class DiskCache {
       return; // another process evicting at the same time
     }
     if (total <= this.maxBytes) return;
-    entries.sort((a, b) => a.time - b.time);
-    for (const entry of entries) {
+    for (const entry of [...entries.values()].sort((a, b) => a.time - b.time)) {
       if (total <= (this.maxBytes * 3) / 4) break;
-      rmSync(entry.path, { force: true });
+      // The code first: a map without its entry is harmless, an entry without its map is not.
+      for (const path of entry.paths.sort((a) => (a.endsWith(".js") ? -1 : 1))) rmSync(path, { force: true });
       total -= entry.size;
     }
   }

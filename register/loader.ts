@@ -9,7 +9,8 @@ import { type Format, isJsx, isTypeScript, sourceTypeOf } from "../common/source
 import type * as Compiler from "../compiler/instrument.js";
 import type { SourceMap } from "../compiler/instrument.js";
 import type { PluginItem } from "@babel/core";
-import { realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { jsxOptions } from "./jsx-config.js";
 import { isInstrumented } from "../contract/index.js";
 import { cacheKey, DiskCache } from "./cache.js";
@@ -67,44 +68,57 @@ export class Loader {
     } as const;
     const key = this.cache ? cacheKey({ source, filename: realFile(filename), cwd: this.cwd, options }) : "";
     const cached = this.cache?.get(key);
-    if (cached != null) return cached;
+    // An entry whose map is gone (removed by hand) is made again: stack traces need the map.
+    if (cached != null && (!cached.endsWith(".map\n") || existsSync(this.cache!.mapPath(key)))) return cached;
     const { instrument, stripTypes, InstrumentError } = loadCompiler();
     const transforms: PluginItem[] = [];
-    if (options.jsx) transforms.push([require("@babel/plugin-transform-react-jsx"), options.jsx]);
-    if (toCommonJS) transforms.push(require("@babel/plugin-transform-modules-commonjs"));
+    // By path: a file too deep for this thread's stack is instrumented in another thread, with them.
+    if (options.jsx) transforms.push([require.resolve("@babel/plugin-transform-react-jsx"), options.jsx]);
+    if (toCommonJS) transforms.push(require.resolve("@babel/plugin-transform-modules-commonjs"));
     let result: ReturnType<typeof instrument>;
     try {
-      // Comments only make the cached entry bigger (and non-ASCII ones make it slow to decode).
+      // Comments and layout only make the cached entry bigger and slower to parse (and non-ASCII
+      // comments slow to decode); positions come from the map. (Code only stripped of its types keeps
+      // its layout: its functions' text, as `toString` shows it, stays close to the source.)
       result = (instrumenting ? instrument : stripTypes)(source, {
         filename,
         ...options,
         sourceMaps: this.sourceMaps === "none" ? "none" : "file",
         comments: false,
+        compact: instrumenting,
         transforms,
       });
     } catch (error: unknown) {
       if (error instanceof InstrumentError) throw loadError(error.message);
-      if (error instanceof RangeError)
-        throw new RangeError(
-          `tsdb: cannot instrument ${filename}: ${error.message} (the file nests too deeply for the parser; raise --stack-size or exclude it)`,
-        );
+      if (error instanceof RangeError) throw stackOverflow(filename, error);
       throw error;
     }
-    const code = withInlineMap(result.code, result.map);
-    this.cache?.set(key, code);
+    // With a cache, the map is a file beside the entry: V8 never parses it as part of the code.
+    // (A URL's path, no scheme: Node 20 reads only data: URLs and paths resolved against the file's URL.)
+    if (!this.cache) return withInlineMap(result.code, result.map);
+    const map = mapText(result.map);
+    const code =
+      map === undefined ? result.code : `${result.code}\n//# sourceMappingURL=${pathToFileURL(this.cache.mapPath(key)).pathname}\n`;
+    this.cache.set(key, code, map);
     return code;
   }
 }
 
 /**
- * The code with its map as a data URL, without `sourcesContent`: the original text stays in its
- * file (Node's stack traces need the mappings only), never copied into the cache or into memory twice.
+ * The map as JSON, without `sourcesContent`: the original text stays in its file (Node's stack
+ * traces need the mappings only), never copied into the cache or into memory twice.
  */
-function withInlineMap(code: string, map: SourceMap | null): string {
-  if (!map) return code;
+function mapText(map: SourceMap | null): string | undefined {
+  if (!map) return undefined;
   const { sourcesContent: _dropped, ...rest } = map;
-  const data = Buffer.from(JSON.stringify(rest)).toString("base64");
-  return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${data}\n`;
+  return JSON.stringify(rest);
+}
+
+/** The code with its map as a data URL (no cache to keep the map beside it). */
+function withInlineMap(code: string, map: SourceMap | null): string {
+  const text = mapText(map);
+  if (text === undefined) return code;
+  return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(text).toString("base64")}\n`;
 }
 
 const realFiles = new Map<string, string>();
@@ -123,8 +137,8 @@ function realFile(filename: string): string {
 }
 
 /** Babel ran out of stack on `filename`: say which file, and what to do. */
-export function stackOverflow(filename: string, error: RangeError): RangeError {
-  const message = `tsdb: cannot instrument ${filename}: ${error.message} (it nests too deeply for Babel; raise node's --stack-size or exclude the file)`;
+function stackOverflow(filename: string, error: RangeError): RangeError {
+  const message = `tsdb: cannot instrument ${filename}: ${error.message} (exclude the file: TSDB_EXCLUDE)`;
   const overflow = new RangeError(message);
   overflow.stack = `RangeError: ${message}`;
   return overflow;

@@ -108,21 +108,20 @@ test("outputs keep their source's mode (executable scripts stay executable)", ()
   assert.match(readFileSync(join(dir, "out/tool.js"), "utf8"), /^#!\/usr\/bin\/env node\n/);
 });
 
-test("errors say what failed: reading, making the folder, nesting too deep", () => {
+test("errors say what failed: reading, making the folder; deep nesting is no error", () => {
   const dir = project();
   writeFileSync(join(dir, "blocker"), "");
   const r = run(["src/x.ts", "--out-dir", "blocker/out"], { cwd: dir });
   assert.is(r.status, 1);
   assert.match(r.stderr, "src/x.ts: cannot create the folder blocker/out: ENOTDIR");
   assert.not.match(r.stderr, "cannot read");
-  writeFileSync(join(dir, "deep.js"), `x = ${"[".repeat(50000)}${"]".repeat(50000)};\n`);
+  // Nested deeper than Babel's recursion fits in the main thread's stack (issue 11: istanbul
+  // instruments these): done in a thread with a bigger stack, and the output runs.
+  const nested = (n) => `${"function f() {\n".repeat(n)}return ${"(1 + ".repeat(300)}1${")".repeat(300)};\n${"}\n".repeat(n)}`;
+  writeFileSync(join(dir, "deep.js"), `${nested(400)}module.exports = f;\n`);
   const deep = run(["deep.js", "--out-dir", "out"], { cwd: dir });
-  assert.is(deep.status, 1);
-  assert.match(
-    deep.stderr,
-    "deep.js: cannot instrument: nested too deeply for Babel (raise node's --stack-size): Maximum call stack size exceeded",
-  );
-  assert.not.ok(existsSync(join(dir, "out/deep.js")));
+  assert.is(deep.status, 0, deep.stderr);
+  assert.ok(existsSync(join(dir, "out/deep.js")));
   // Reading, as a second user (root reads everything): an unreadable source is reported, the others written.
   const other = otherUser();
   if (other.reason) return cannot("unreadable source as a second user", other.reason);
@@ -152,9 +151,10 @@ test("a full disk: the failure is reported, exit 1, no truncated output and no t
     fill(fs.dir, 200_000);
     const r = run(["big.js", "small.js", "--out-dir", out], { cwd: dir });
     assert.is(r.status, 1, r.stderr);
-    assert.match(r.stderr, `big.js: cannot write ${out}/big.js: ENOSPC`);
+    // The map goes first (beside the code, the default when writing files); neither is left of big.js.
+    assert.match(r.stderr, new RegExp(`big\\.js: cannot write ${out}/big\\.js(\\.map)?: ENOSPC`));
     assert.match(r.stderr, "1 file instrumented, 1 failed");
-    assert.equal(readdirSync(out).sort(), ["small.js"]);
+    assert.equal(readdirSync(out).sort(), ["small.js", "small.js.map"]);
     assert.match(readFileSync(join(out, "small.js"), "utf8"), "var s = 1;");
   } finally {
     fs.unmount();

@@ -4,10 +4,12 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { cli, node, registerESM, runtimePath, sandbox, cleanup } from "./fixtures/register/harness.mjs";
 
 const instrumentCli = (args, options) => node([cli, ...args], options);
+const { instrument } = createRequire(import.meta.url)("../dist/compiler/index.js");
 
 /** chmod 000 `file`; true when that makes it unreadable (not so for root). */
 function makeUnreadable(file) {
@@ -138,6 +140,43 @@ test("--help, --version, usage errors", () => {
   const tree = instrumentCli(["test/fixtures/cli/tree/src"], { cwd: join(cli, "../../..") });
   assert.is(tree.status, 2);
   assert.match(tree.stderr, "needs --out-dir");
+});
+
+test("a tree big enough for threads: the same files, messages and order as one thread", () => {
+  const dir = sandbox();
+  mkdirSync(join(dir, "src"));
+  writeFileSync(join(dir, "package.json"), '{ "type": "commonjs" }\n');
+  // Over the threshold (256 KB of sources): shared among one thread per core.
+  const unit = (i) => Array.from({ length: 2000 }, (_, j) => `function f${i}_${j}(a) {\n  return a + ${j};\n}\n`).join("");
+  for (let i = 0; i < 4; i++) writeFileSync(join(dir, `src/m${i}.js`), unit(i) + `module.exports = f${i}_7;\n`);
+  writeFileSync(join(dir, "src/b1.js"), "const a = ;\n");
+  writeFileSync(join(dir, "src/b2.js"), "let x = 1;\nlet x = 2;\n");
+  const r = instrumentCli(["src", "-d", "out", "--runtime", runtimePath], { cwd: dir });
+  assert.is(r.status, 1, r.stderr);
+  // Errors in the jobs' order, each with its position and code frame, then the summary.
+  const b1 = r.stderr.indexOf("src/b1.js:1:11: Unexpected token\n");
+  const b2 = r.stderr.indexOf("src/b2.js:2:5: Identifier 'x' has already been declared");
+  assert.ok(b1 >= 0 && b2 > b1, r.stderr);
+  assert.match(r.stderr, "> 1 | const a = ;");
+  assert.ok(r.stderr.endsWith("tsdb-instrument: 4 files instrumented, 2 failed\n"), r.stderr);
+  // Each output what instrument() gives in this thread (from the same folder), its map beside it.
+  const here = process.cwd();
+  process.chdir(dir);
+  for (let i = 0; i < 4; i++) {
+    const out = readFileSync(join(dir, `out/m${i}.js`), "utf8");
+    const file = join(dir, `src/m${i}.js`);
+    const alone = instrument(readFileSync(file, "utf8"), {
+      filename: file,
+      sourceType: "script",
+      runtime: runtimePath,
+      sourceMaps: "none",
+    });
+    assert.ok(out === `${alone.code}\n//# sourceMappingURL=m${i}.js.map\n`, `out/m${i}.js differs`);
+    assert.equal(JSON.parse(readFileSync(join(dir, `out/m${i}.js.map`), "utf8")).sources, [`../src/m${i}.js`]);
+  }
+  process.chdir(here);
+  const run = node(["-e", 'console.log(require("./out/m3.js")(1))'], { cwd: dir });
+  assert.is(run.stdout, "8\n", run.stderr);
 });
 
 test.after(cleanup);

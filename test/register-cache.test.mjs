@@ -25,12 +25,27 @@ import { cannot, chownRecursive, fill, otherUser, smallTmpfs, tempDir } from "./
 const require = createRequire(import.meta.url);
 const sha256 = (text) => createHash("sha256").update(text).digest("hex");
 
-/** Every entry of a cache directory: { path, sum, body, valid }. */
+/**
+ * Every entry of a cache directory: { path, sum, body, valid }. An entry's map is a file beside it
+ * (`<key>.map`, named by its last line); an entry that names one is valid only with it whole.
+ */
+function mapWhole(path, body) {
+  const named = /\/\/# sourceMappingURL=(\S+)\n$/.exec(body)?.[1];
+  if (!named || named.startsWith("data:")) return true;
+  const map = path.replace(/\.js$/, ".map");
+  try {
+    return decodeURIComponent(named) === map && JSON.parse(readFileSync(map, "utf8")).mappings.length > 0;
+  } catch {
+    return false;
+  }
+}
+
 function entries(dir) {
   if (!existsSync(dir)) return [];
   const out = [];
   for (const sub of readdirSync(dir)) {
     for (const name of readdirSync(join(dir, sub))) {
+      if (name.endsWith(".map")) continue;
       const path = join(dir, sub, name);
       const raw = readFileSync(path, "utf8");
       const nl = raw.indexOf("\n");
@@ -42,7 +57,7 @@ function entries(dir) {
         key,
         sum,
         body,
-        valid: magic === "//tsdb-cache-2" && name === `${key}.js` && sum === sha256(`${key}\n${body}`),
+        valid: magic === "//tsdb-cache-2" && name === `${key}.js` && sum === sha256(`${key}\n${body}`) && mapWhole(path, body),
       });
     }
   }
@@ -162,11 +177,20 @@ test("what the cache holds is private: 0700 folders, 0600 files, no source text 
   for (const e of list) {
     assert.is(mode(e.path), 0o600, e.path);
     assert.is(mode(dirname(e.path)), 0o700, e.path);
-    const map = /sourceMappingURL=data:application\/json;charset=utf-8;base64,(\S+)/.exec(e.body);
-    assert.ok(map, "an inline map");
-    const json = JSON.parse(Buffer.from(map[1], "base64").toString());
+    // The map is a file beside the entry (out of the code V8 parses), private too, without the source.
+    assert.not.match(e.body, "data:application/json");
+    assert.ok(e.body.endsWith(`//# sourceMappingURL=${e.path.replace(/\.js$/, ".map")}\n`), e.body.slice(-200));
+    const mapFile = e.path.replace(/\.js$/, ".map");
+    assert.is(mode(mapFile), 0o600, mapFile);
+    const json = JSON.parse(readFileSync(mapFile, "utf8"));
+    assert.ok(json.mappings.length > 0);
     assert.is(json.sourcesContent, undefined);
   }
+  // An entry whose map was removed is made again, map included.
+  const [first] = list;
+  rmSync(first.path.replace(/\.js$/, ".map"));
+  assert.is(runESM(dir, "main.mjs").status, 0);
+  assert.ok(existsSync(first.path.replace(/\.js$/, ".map")), "the map is back");
   // The source's comments and text stay in the source.
   writeFileSync(join(dir, "lib.ts"), "// SECRET-TOKEN-123\n" + readFileSync(join(dir, "lib.ts"), "utf8"));
   assert.is(runESM(dir, "main.mjs").status, 0);
@@ -301,11 +325,13 @@ test("the cache is bounded: past the bound the least recently used entries go", 
   const text = "x".repeat(1000);
   const keys = Array.from({ length: 10 }, (_, i) => sha256(String(i)));
   keys.forEach((key, i) => {
-    big.set(key, text);
+    big.set(key, text, "{}");
     const when = new Date(Date.UTC(2020, 0, 1 + i));
     utimesSync(join(dir, key.slice(0, 2), `${key}.js`), when, when);
   });
   assert.is(entries(dir).length, 10);
+  const maps = () => readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith(".map")).length;
+  assert.is(maps(), 10);
   const small = new DiskCache(dir, { maxBytes: 5000 });
   small.set(sha256("new"), text);
   const left = entries(dir).map((e) => e.key);
@@ -314,6 +340,7 @@ test("the cache is bounded: past the bound the least recently used entries go", 
   assert.ok(left.includes(sha256("new")));
   assert.ok(left.includes(keys[9]), "the most recent stays");
   assert.not.ok(left.includes(keys[0]), "the oldest goes");
+  assert.is(maps(), left.length - 1, "each with its map (the new entry has none)");
   assert.is(small.get(keys[9]), text);
 });
 
