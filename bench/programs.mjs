@@ -9,7 +9,8 @@
 // /usr/bin/time; wall time where a person waits (the debugger's first
 // prompt). The register cache is warmed before the rounds (a warm load is what
 // a user gets from the second run on). `--big` adds instrumenting typescript.js
-// beside babel-plugin-istanbul (about a minute per round).
+// beside babel-plugin-istanbul (time and peak RSS) and a cold `tsc --version`
+// through the hook (an empty cache each time): minutes per round.
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,20 +93,36 @@ if (big) {
     id: "instrument-big",
     label: "instrumenting typescript.js (9 MB): tsdb / babel-plugin-istanbul, CPU",
     target: 0.5,
+    rss: { label: "instrumenting typescript.js: peak RSS, tsdb / istanbul", target: 1500 },
     plain: () =>
       measure(
         node,
         script(
           `const b=require("@babel/core");b.transformSync(require("fs").readFileSync(${JSON.stringify(ts)},"utf8"),{filename:${JSON.stringify(ts)},babelrc:false,configFile:false,plugins:["istanbul"]});`,
         ),
-      ).cpu,
+      ),
     tsdb: () =>
       measure(
         node,
         script(
           `require(${JSON.stringify(join(root, "dist", "compiler", "index.js"))}).instrument(require("fs").readFileSync(${JSON.stringify(ts)},"utf8"),{filename:${JSON.stringify(ts)},sourceMaps:"none"});`,
         ),
-      ).cpu,
+      ),
+  });
+  const coldCache = join(work, "cold-cache");
+  CASES.push({
+    id: "tsc-cold",
+    label: "`tsc --version` through tsdb/register with an empty cache (cold), CPU",
+    target: null,
+    rss: { label: "cold `tsc --version`: peak RSS (MB), plain / tsdb", target: null },
+    plain: () => measure(node, [tscBin, "--version"], { cwd: project }),
+    tsdb: () => {
+      rmSync(coldCache, { recursive: true, force: true });
+      return measure(node, ["--import", register, tscBin, "--version"], {
+        cwd: project,
+        env: { ...env(tscLib), TSDB_CACHE_DIR: coldCache },
+      });
+    },
   });
 }
 
@@ -117,25 +134,31 @@ cpSync(join(root, "node_modules", "typescript"), join(project, "node_modules", "
 writeFileSync(join(project, "package.json"), '{ "name": "bench-project", "private": true }\n');
 
 // Warm the cache: the rows measure a warm load.
-for (const c of selected) if (c.id !== "instrument-big") c.tsdb();
+for (const c of selected) if (!c.rss) c.tsdb();
 
-const results = new Map(selected.map((c) => [c.id, { plain: [], tsdb: [], ratio: [] }]));
+// A case returns a number, or a measurement (CPU seconds, with its peak RSS for an `rss` row).
+const value = (m) => (typeof m === "number" ? m : m.cpu);
+const results = new Map(selected.map((c) => [c.id, { plain: [], tsdb: [], ratio: [], rssPlain: [], rssTsdb: [] }]));
 for (let round = 0; round < rounds; round++) {
   for (const c of selected) {
     const r = results.get(c.id);
     const p = c.plain();
     const t = c.tsdb();
-    r.plain.push(p);
-    r.tsdb.push(t);
-    r.ratio.push(t / p);
+    r.plain.push(value(p));
+    r.tsdb.push(value(t));
+    r.ratio.push(value(t) / value(p));
+    if (c.rss) {
+      r.rssPlain.push(p.rss);
+      r.rssTsdb.push(t.rss);
+    }
   }
   process.stderr.write(`round ${round + 1}/${rounds}\n`);
 }
 
-function dirSize(dir) {
+function dirSize(dir, ext = "") {
   let size = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true }))
-    if (entry.isFile()) size += statSync(join(entry.parentPath ?? entry.path, entry.name)).size;
+    if (entry.isFile() && entry.name.endsWith(ext)) size += statSync(join(entry.parentPath ?? entry.path, entry.name)).size;
   return size;
 }
 
@@ -154,11 +177,18 @@ const rows = selected.map((c) => {
     c.target === null ? "" : `${c.higher ? "≥" : "≤"} ${c.target}× ${ok ? "ok" : "MISSED"}`,
   ];
 });
+for (const c of selected.filter((c) => c.rss)) {
+  const r = results.get(c.id);
+  const [p, t] = [median(r.rssPlain), median(r.rssTsdb)];
+  const target = c.rss.target === null ? "" : `≤ ${c.rss.target} MB ${t <= c.rss.target ? "ok" : "MISSED"}`;
+  rows.push([c.rss.label, `${p.toFixed(0)} MB`, `${t.toFixed(0)} MB`, fmtRatio(r.rssTsdb.map((x, i) => x / r.rssPlain[i])), target]);
+}
 if (selected.some((c) => c.id === "tsc-version")) {
   const input = statSync(join(project, tscLib)).size;
   const entries = dirSize(cacheDir);
+  const maps = dirSize(cacheDir, ".map");
   rows.push([
-    "register cache: entries / input (_tsc.js; the small workloads add little)",
+    `register cache: entries / input (_tsc.js; the small workloads add little): code ${((entries - maps) / input).toFixed(2)}×, map beside it ${(maps / input).toFixed(2)}×`,
     `${(input / 1e6).toFixed(1)} MB`,
     `${(entries / 1e6).toFixed(1)} MB`,
     fmtRatio([entries / input]),
