@@ -3,23 +3,21 @@
  * of `workerData` on the port given there (then wakes the waiting thread).
  */
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
-import { InstrumentError, transformHere } from "./instrument.js";
+import type * as Instrument from "./instrument.js";
 import type { Job, Reply } from "./threads.js";
 
 function answer(job: Job): Reply {
   try {
-    return { ok: true, result: transformHere(job.code, job.options, job.instrumenting) };
+    // Loaded here, not imported: a failure to load is an answer too (a thread waited on must answer).
+    const { InstrumentError, transformHere } = require("./instrument.js") as typeof Instrument;
+    try {
+      return { ok: true, result: transformHere(job.code, job.options, job.instrumenting) };
+    } catch (e) {
+      if (!(e instanceof InstrumentError)) throw e;
+      return { ok: false, error: { name: e.name, message: e.message, instrument: [e.filename, e.line, e.column, e.reason, e.frame] } };
+    }
   } catch (e) {
     const error = e as Error;
-    if (error instanceof InstrumentError)
-      return {
-        ok: false,
-        error: {
-          name: error.name,
-          message: error.message,
-          instrument: [error.filename, error.line, error.column, error.reason, error.frame],
-        },
-      };
     return { ok: false, error: { name: error?.name ?? "Error", message: error?.message ?? String(e) } };
   }
 }
