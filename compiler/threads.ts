@@ -71,11 +71,13 @@ export class InstrumentPool {
   private readonly workers: Worker[] = [];
 
   constructor(readonly size: number = availableParallelism()) {
-    for (let i = 0; i < size; i++) {
-      const worker = new Worker(WORKER, threadOptions);
-      this.workers.push(worker);
-      this.idle.push(worker);
-    }
+    for (let i = 0; i < size; i++) this.idle.push(this.start());
+  }
+
+  private start(): Worker {
+    const worker = new Worker(WORKER, threadOptions);
+    this.workers.push(worker);
+    return worker;
   }
 
   /** The reply for `job` (never rejects: a thread that dies is reported as the job's error). */
@@ -90,17 +92,22 @@ export class InstrumentPool {
     while (this.idle.length > 0 && this.queue.length > 0) {
       const worker = this.idle.pop()!;
       const { job, settle } = this.queue.shift()!;
-      const finish = (reply: Reply) => {
+      const finish = (reply: Reply, alive: boolean) => {
         worker.off("message", onMessage);
         worker.off("error", onError);
-        this.idle.push(worker);
+        worker.off("exit", onExit);
+        // A thread that died is replaced: the jobs after this one still get their answers.
+        this.idle.push(alive ? worker : this.start());
         settle(reply);
         this.next();
       };
-      const onMessage = (reply: Reply) => finish(reply);
-      const onError = (error: Error) => finish({ ok: false, error: { name: error.name, message: error.message } });
+      const onMessage = (reply: Reply) => finish(reply, true);
+      const onError = (error: Error) => finish({ ok: false, error: { name: error.name, message: error.message } }, false);
+      const onExit = (code: number) =>
+        finish({ ok: false, error: { name: "Error", message: `the instrumenting thread exited (code ${code})` } }, false);
       worker.on("message", onMessage);
       worker.on("error", onError);
+      worker.on("exit", onExit);
       worker.postMessage(job);
     }
   }
