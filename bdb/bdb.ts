@@ -34,6 +34,7 @@ import { BreakWatch } from "./watch.js";
 import type { Code } from "../runtime/code.js";
 import type { Frame, TraceEvent, TraceFunction } from "../runtime/frame.js";
 import { getline } from "../runtime/linecache.js";
+import { contains, SafeMap, SafeSet } from "../runtime/primordials.js";
 import * as trace from "../runtime/trace.js";
 import type { Traceback } from "../runtime/trace.js";
 
@@ -123,10 +124,12 @@ export class Bdb {
   breaksChanged = 0;
 
   constructor(skip?: Iterable<string> | null) {
-    const patterns = skip ? new Set(skip) : null;
+    // JS: Safe maps and sets, index loops, no destructuring where the program can get (its
+    // events): it may have patched the built-ins (runtime/primordials.ts).
+    const patterns = skip ? new SafeSet(skip) : null;
     this.skip = patterns && patterns.size > 0 ? patterns : null;
-    this.breaks = new Map();
-    this.fncache = new Map();
+    this.breaks = new SafeMap();
+    this.fncache = new SafeMap();
     this.frameReturning = null;
     // Python's `self.trace_dispatch` is a bound method: one stable function.
     this.traceDispatch = this.traceDispatch.bind(this);
@@ -141,7 +144,7 @@ export class Bdb {
   canonic(filename: string): string {
     // JS, for speed: the last answer first (every call event of a traced file asks for its file).
     if (filename === this.lastCanonic[0]) return this.lastCanonic[1];
-    if (filename.length >= 2 && filename.startsWith("<") && filename.endsWith(">")) return filename;
+    if (filename.length >= 2 && filename[0] === "<" && filename[filename.length - 1] === ">") return filename;
     let canonic = this.fncache.get(filename);
     if (!canonic) {
       canonic = resolvePath(filename);
@@ -281,10 +284,11 @@ export class Bdb {
     if (moduleName === null || moduleName === undefined) return false; // some code has no module
     // (minimatch is loaded only by a debugger that skips modules)
     const { minimatch } = require("minimatch") as typeof Minimatch;
-    for (const pattern of this.skip ?? []) {
-      if (minimatch(moduleName, pattern, { dot: true })) return true;
-    }
-    return false;
+    let skipped = false;
+    this.skip?.forEach((pattern) => {
+      if (!skipped && minimatch(moduleName, pattern, { dot: true })) skipped = true;
+    });
+    return skipped;
   }
 
   /** Return true if frame is below the starting frame in the stack. */
@@ -309,14 +313,16 @@ export class Bdb {
     const lines = this.breaks.get(filename);
     if (lines === undefined) return false;
     let lineno = frame.lineno;
-    if (!lines.includes(lineno)) {
+    if (!contains(lines, lineno)) {
       // The line itself has no breakpoint, but maybe the line is the first
       // line of a function with breakpoint set by function name.
       lineno = frame.code.firstlineno;
-      if (!lines.includes(lineno)) return false;
+      if (!contains(lines, lineno)) return false;
     }
     // flag says ok to delete temp. bp
-    const [bp, flag] = effective(filename, lineno, frame);
+    const found = effective(filename, lineno, frame);
+    const bp = found[0];
+    const flag = found[1];
     if (bp) {
       this.currentbp = bp.number;
       if (flag && bp.temporary) this.doClear(String(bp.number));
@@ -573,7 +579,7 @@ export class Bdb {
   clearAllBreaks(): string | undefined {
     if (this.breaks.size === 0) return "There are no breakpoints";
     for (const bp of [...Breakpoint.bpbynumber]) if (bp) bp.deleteMe();
-    this.breaks = new Map();
+    this.breaks = new SafeMap();
     this.breaksChanged++;
     this.updateWatch();
     return undefined;

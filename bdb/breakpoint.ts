@@ -3,6 +3,7 @@
  * Lib/bdb.py (3.12/3.13). Same state in the class (statics), same numbering,
  * same hit/ignore/condition rules.
  */
+import { copyOf, SafeMap } from "../runtime/primordials.js";
 import type { Frame } from "../runtime/frame.js";
 
 /** Something with a `write(string)` method (Python's file-like `out`). */
@@ -28,7 +29,7 @@ export class Breakpoint {
   /** Next breakpoint number to be assigned. */
   static next = 1;
   /** Breakpoints by `${file}:${line}`. */
-  static bplist: Map<string, Breakpoint[]> = new Map();
+  static bplist: Map<string, Breakpoint[]> = new SafeMap();
   /** Breakpoints by number; index 0 is unused, deleted entries are null. */
   static bpbynumber: (Breakpoint | null)[] = [null];
 
@@ -62,7 +63,7 @@ export class Breakpoint {
 
   static clearBreakpoints(): void {
     Breakpoint.next = 1;
-    Breakpoint.bplist = new Map();
+    Breakpoint.bplist = new SafeMap();
     Breakpoint.bpbynumber = [null];
   }
 
@@ -166,7 +167,10 @@ export function effective(file: string, line: number, frame: Frame): [Breakpoint
   // Python raises KeyError when bplist has no such entry; tsdb: no breakpoint.
   const possibles = Breakpoint.bplist.get(bpKey(file, line)) ?? [];
   // Iterate over a copy: a condition may change the list.
-  for (const b of [...possibles]) {
+  // (JS: an index loop over a copy made without the array iterator: runtime/primordials.ts)
+  const copy = copyOf(possibles);
+  for (let i = 0; i < copy.length; i++) {
+    const b = copy[i];
     if (!b.enabled) continue;
     if (!checkfuncname(b, frame)) continue;
     // Count every hit when bp is enabled

@@ -11,6 +11,7 @@
  * `call` events that Python passes to userCall, Bdb's userCall). Every
  * observable behaviour stays as if each event had been dispatched.
  */
+import { append, contains, list } from "../runtime/primordials.js";
 import type { Frame } from "../runtime/frame.js";
 import { getframe, gettrace, setwatch, type Watch } from "../runtime/trace.js";
 import { Bdb } from "./bdb.js";
@@ -112,20 +113,29 @@ function watchable(bdb: Bdb): boolean {
 function makeWatch(bdb: Bdb): Watch {
   const breaks = bdb.breaks;
   const everyCall = wantsEveryCall(bdb);
-  const funcnameAt = (file: string, line: number) => (Breakpoint.bplist.get(bpKey(file, line)) ?? []).some((bp) => bp.funcname);
+  // Called by the runtime while the program runs: index loops only (runtime/primordials.ts).
+  const funcnameAt = (file: string, line: number) => {
+    const bps = Breakpoint.bplist.get(bpKey(file, line));
+    if (bps !== undefined) for (let i = 0; i < bps.length; i++) if (bps[i].funcname) return true;
+    return false;
+  };
   return {
     calls: (code) => {
       const lines = breaks.get(bdb.canonic(code.filename));
       if (lines === undefined) return false;
       if (everyCall) return true;
-      return lines.includes(code.firstlineno) || code.lines.some((n) => lines.includes(n));
+      if (contains(lines, code.firstlineno)) return true;
+      for (let i = 0; i < code.lines.length; i++) if (contains(lines, code.lines[i])) return true;
+      return false;
     },
     lines: (code) => {
       const file = bdb.canonic(code.filename);
       const lines = breaks.get(file);
       if (lines === undefined) return false;
-      if (lines.includes(code.firstlineno) && funcnameAt(file, code.firstlineno)) return true;
-      return code.lines.filter((n) => lines.includes(n));
+      if (contains(lines, code.firstlineno) && funcnameAt(file, code.firstlineno)) return true;
+      const traced = list<number>();
+      for (let i = 0; i < code.lines.length; i++) if (contains(lines, code.lines[i])) append(traced, code.lines[i]);
+      return traced;
     },
   };
 }

@@ -5,6 +5,17 @@
  */
 
 import { CODE_ASYNC, CODE_FLAT_VALUES, CODE_GENERATOR, type CodeRow, type ScopeRow } from "../contract/index.js";
+import {
+  append,
+  asArray,
+  list,
+  numberToBase,
+  SafeFinalizationRegistry,
+  SafeMap,
+  SafeUint8Array,
+  SafeWeakMap,
+  SafeWeakRef,
+} from "./primordials.js";
 import { codes } from "./stack.js";
 
 export interface CodeFlags {
@@ -70,20 +81,20 @@ export interface Key {
  * strongly: once a Key is gone no function of its code can run, and dropping the entry lets the
  * Code, its SourceFile and the module scope that `access` closes over be collected.
  */
-const dropCode = new FinalizationRegistry<number>((id) => {
+const dropCode = new SafeFinalizationRegistry<number>((id) => {
   codes[id] = undefined;
 });
 
 function makeKey(code: Code): Key {
   const id = codes.length;
   const key: Record<string, unknown> = {};
-  key["k" + id.toString(36)] = 0;
+  key["k" + numberToBase(id, 36)] = 0;
   key.c = 0;
   key.l = 0;
   key.r = 0;
   key.id = id;
-  codes.push(code);
-  code._key = new WeakRef(key as unknown as Key);
+  codes[id] = code;
+  code._key = new SafeWeakRef(key as unknown as Key);
   dropCode.register(key, id);
   return key as unknown as Key;
 }
@@ -107,7 +118,7 @@ export type ModuleAccess = (name: string, value?: unknown, write?: boolean) => u
  * scope it closes over) lives exactly as long as some function of the module can run. Nothing the
  * runtime holds strongly (`codes`, a SourceFile) reaches the closure.
  */
-const accessByKey = new WeakMap<Key, ModuleAccess>();
+const accessByKey = new SafeWeakMap<Key, ModuleAccess>();
 
 export class SourceFile {
   readonly codes: Code[];
@@ -127,33 +138,37 @@ export class SourceFile {
     readonly moduleNames: readonly string[] = [],
     access: ModuleAccess | null = null,
   ) {
+    // Index loops and no array destructuring: see primordials.ts.
     let maxLine = 0;
-    this.codes = rows.map(([name, qualname, first, last, flags, lines]) => {
-      if (last > maxLine) maxLine = last;
+    const codes = list<Code>();
+    this.keyRefs = list();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      const flags = row[4];
+      if (row[3] > maxLine) maxLine = row[3];
       const code = new Code(
         this,
         filename,
         module,
-        name,
-        qualname,
-        first,
-        last,
+        row[0],
+        row[1],
+        row[2],
+        row[3],
         { generator: (flags & CODE_GENERATOR) !== 0, async: (flags & CODE_ASYNC) !== 0 },
-        lines,
+        row[5],
       );
       code._flat = (flags & CODE_FLAT_VALUES) !== 0;
-      return code;
-    });
-    this.keyRefs = this.codes.map((code) => {
+      append(codes, code);
       const key = makeKey(code);
       if (access !== null) accessByKey.set(key, access);
-      return code._key;
-    });
-    this.lineFlags = new Uint8Array(maxLine + 2);
+      append(this.keyRefs, code._key);
+    }
+    this.codes = asArray(codes);
+    this.lineFlags = new SafeUint8Array(maxLine + 2);
     for (let i = 0; i < sites.length; i += 2) this.siteRows.set(sites[i], sites[i + 1]);
   }
 
-  private readonly siteRows = new Map<number, number>();
+  private readonly siteRows = new SafeMap<number, number>();
 
   /** The bindings shown at a site (none for a site the table does not know). */
   rowOf(site: number): ScopeRow {
@@ -165,13 +180,15 @@ export class SourceFile {
    * same job, so they are all there (a WeakRef's target made in a job lives at least to its end).
    */
   get keys(): (Key | undefined)[] {
-    return this.keyRefs.map((ref) => ref.deref());
+    const keys = list<Key | undefined>();
+    for (let i = 0; i < this.keyRefs.length; i++) keys[i] = this.keyRefs[i].deref();
+    return keys;
   }
 
   /** Reads (and assigns) the file's module-level bindings; null when it has none or none of its code can run any more. */
   get access(): ModuleAccess | null {
-    for (const ref of this.keyRefs) {
-      const key = ref.deref();
+    for (let i = 0; i < this.keyRefs.length; i++) {
+      const key = this.keyRefs[i].deref();
       if (key !== undefined) return accessByKey.get(key) ?? null;
     }
     return null;

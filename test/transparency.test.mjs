@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { instrument } from "../dist/compiler.mjs";
+import { Bdb } from "../dist/index.mjs";
 import { instrumentToFile, readEveryFrame, root, rt, runtimePath, tmp } from "./helpers/run.mjs";
 
 const require = createRequire(import.meta.url);
@@ -89,6 +90,105 @@ test("an ES module import cycle: functions called before their module ran work a
     ["helper", "Point", "count", "count", "later"],
   );
   assert.is(rt.state.sp, 0);
+});
+
+// C5: a program that patches the built-ins tsdb's runtime (and Bdb) would use. The program
+// leaves them patched while another instrumented module loads, its functions run (locals read
+// at every line, or Bdb stepping) and the debugger removes its trace function.
+const patching = `
+export const saved = {
+  iterator: Array.prototype[Symbol.iterator],
+  push: Array.prototype.push, map: Array.prototype.map, slice: Array.prototype.slice, includes: Array.prototype.includes,
+  mapGet: Map.prototype.get, setForEach: Set.prototype.forEach, deref: WeakRef.prototype.deref,
+  fill: Object.getPrototypeOf(Uint8Array.prototype).fill, toString: Number.prototype.toString,
+};
+export const out = [];
+Array.prototype[Symbol.iterator] = function* () { yield 42; };
+for (const name of ["push", "map", "slice", "includes"]) delete Array.prototype[name];
+Map.prototype.get = Set.prototype.forEach = WeakRef.prototype.deref = () => 42;
+Object.getPrototypeOf(Uint8Array.prototype).fill = Number.prototype.toString = () => 42;
+Object.defineProperty(Array.prototype, "1", { get: () => "proto", set: (v) => { out[out.length] = "setter " + v; }, configurable: true });
+Object.defineProperty(Array.prototype, "2", { value: "read-only", writable: false, configurable: true });
+`;
+const later = `
+export const out = {};
+function f(a) {
+  const pair = [a, a + 1];
+  let sum = 0;
+  for (let i = 0; i < pair.length; i++) sum += pair[i];
+  return sum;
+}
+function* g(n) {
+  const seen = [n];
+  yield seen[0];
+}
+class Point {
+  constructor(x) { this.x = x; }
+}
+out.f = f(1);
+out.g = g(7).next().value;
+out.point = new Point(3).x;
+`;
+function restore(saved) {
+  Array.prototype[Symbol.iterator] = saved.iterator;
+  Object.assign(Array.prototype, { push: saved.push, map: saved.map, slice: saved.slice, includes: saved.includes });
+  for (const name of ["push", "map", "slice", "includes"]) Object.defineProperty(Array.prototype, name, { enumerable: false });
+  Map.prototype.get = saved.mapGet;
+  Set.prototype.forEach = saved.setForEach;
+  WeakRef.prototype.deref = saved.deref;
+  Object.getPrototypeOf(Uint8Array.prototype).fill = saved.fill;
+  Number.prototype.toString = saved.toString;
+  delete Array.prototype[1];
+  delete Array.prototype[2];
+}
+async function runPatched(mode) {
+  const files = [patching, later].map((source, i) => {
+    const { original, out } = instrumentToFile(source, `builtins-${i}.mjs`);
+    return pathToFileURL(mode === "plain" ? original : out).href;
+  });
+  let stepper = null;
+  if (mode === "traced") {
+    const tracer = (frame) => (readEveryFrame(frame), tracer);
+    rt.settrace(tracer);
+  } else if (mode === "bdb") {
+    class Stepper extends Bdb {
+      userCall() {
+        this.setStep();
+      }
+      userLine() {
+        this.setStep();
+      }
+      userReturn() {
+        this.setStep();
+      }
+      userException() {
+        this.setStep();
+      }
+    }
+    stepper = new Stepper();
+    stepper.setTrace();
+  }
+  const first = await import(files[0]);
+  let result;
+  try {
+    const second = await import(files[1]);
+    if (stepper !== null) stepper.setContinue();
+    rt.settrace(null);
+    result = `${first.out.join()};${Object.values(second.out).join()}`;
+  } finally {
+    rt.settrace(null);
+    restore(first.saved);
+  }
+  return result;
+}
+
+test("C5: a program's patched built-ins (Array.prototype's iterator, methods and elements, Map, Set, WeakRef) change nothing", async () => {
+  const expected = await runPatched("plain");
+  assert.is(expected, ";3,7,3");
+  for (const mode of ["untraced", "traced", "bdb"]) {
+    assert.is(await runPatched(mode), expected, mode);
+    assert.is(rt.state.sp, 0, mode);
+  }
 });
 
 test.run();

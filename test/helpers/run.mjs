@@ -60,8 +60,13 @@ export async function traceRun(source, name = "case.mjs", { local, options, afte
 }
 
 /** Reads every binding of every frame on the stack (what a debugger showing all of them does). */
+// (Index loops and Object.keys saved now: a program under test may patch Array.prototype's iterator.)
+const { keys } = Object;
 export function readEveryFrame(frame) {
-  for (let f = frame; f !== null; f = f.back) for (const name of Object.keys(f.locals)) void f.locals[name];
+  for (let f = frame; f !== null; f = f.back) {
+    const names = keys(f.locals);
+    for (let i = 0; i < names.length; i++) void f.locals[names[i]];
+  }
 }
 
 export { rt };
