@@ -13,6 +13,7 @@
 import * as codeModule from "./code.js";
 import { ROW_HIDDEN, ROW_WRITABLE, SITE_LINE_MASK, type ScopeRow, VALUE_STRIDE_BITS } from "../contract/index.js";
 import type { Code } from "./code.js";
+import { append, contains, copyOf, dict, list, ObjectKeys, SafeProxy } from "./primordials.js";
 import * as stack from "./stack.js";
 
 // Local bindings: the CommonJS build reads an import through a getter at each use.
@@ -133,7 +134,7 @@ export class Frame {
 
   /** Object view of the bindings in scope (`f_locals`). */
   get locals(): Record<string, unknown> {
-    return (this._locals ??= new Proxy(Object.create(null) as Record<string, unknown>, localsHandler(this)));
+    return (this._locals ??= new SafeProxy(dict<unknown>(), localsHandler(this)));
   }
 
   /** Evaluates a JavaScript expression (or statements) as if written at the current line of this frame. */
@@ -153,24 +154,32 @@ export class Frame {
     return this.code.file.rowOf(this._d !== 0 ? lines[this._d] : this._site);
   }
 
-  /** @internal the array the frame's values are in (null: a frame popped without a copy), and where its slot 0 is. */
-  private base(): [unknown[] | null, number] {
-    if (this._own || this._d === 0) return [this._v, 0];
-    if (this.code._flat) return [flat, this._d << VALUE_STRIDE_BITS];
-    return [values[this._d] ?? null, 0];
+  // No array destructuring or for…of here: see primordials.ts.
+
+  /** @internal the array the frame's values are in (null: a frame popped without a copy). */
+  private vals(): unknown[] | null {
+    if (this._own || this._d === 0) return this._v;
+    if (this.code._flat) return flat;
+    return values[this._d] ?? null;
+  }
+
+  /** @internal where the frame's slot 0 is in `vals()`. */
+  private at(): number {
+    return this._own || this._d === 0 || !this.code._flat ? 0 : this._d << VALUE_STRIDE_BITS;
   }
 
   private find(name: string): ScopeRow[number] | null {
-    for (const entry of this.row) if (entry[0] === name) return entry;
+    const row = this.row;
+    for (let i = 0; i < row.length; i++) if (row[i][0] === name) return row[i];
     return null;
   }
 
   private read(entry: ScopeRow[number]): unknown {
-    const [name, slot, index, flags] = entry;
-    if (index === -3) return moduleValue(this, name);
-    const [vals, at] = this.base();
-    if ((flags & ROW_HIDDEN) !== 0 || vals === null) return ABSENT;
-    const value = vals[at + slot];
+    const index = entry[2];
+    if (index === -3) return moduleValue(this, entry[0]);
+    const vals = this.vals();
+    if ((entry[3] & ROW_HIDDEN) !== 0 || vals === null) return ABSENT;
+    const value = vals[this.at() + entry[1]];
     if (index === -1) return value;
     if (typeof value !== "function") return ABSENT;
     // An accessor (or a thunk): a binding in its TDZ throws.
@@ -203,7 +212,9 @@ export class Frame {
   assign(name: string, value: unknown): boolean {
     const entry = this.find(name);
     if (entry === null) return false;
-    const [, slot, index, flags] = entry;
+    const slot = entry[1];
+    const index = entry[2];
+    const flags = entry[3];
     if ((flags & ROW_HIDDEN) !== 0) throw new ReferenceError(`Cannot access '${name}' before initialization`);
     if ((flags & ROW_WRITABLE) === 0) throw new TypeError("Assignment to constant variable.");
     if (index === -3) {
@@ -211,7 +222,8 @@ export class Frame {
       this.code.file.access!(name, value, true);
       return true;
     }
-    const [vals, at] = this.base();
+    const vals = this.vals();
+    const at = this.at();
     if (vals === null) return false;
     if (index >= 0) {
       const accessor = vals[at + slot];
@@ -229,8 +241,9 @@ export class Frame {
 
   /** @internal names shown here that are bound now. */
   boundNames(): string[] {
-    const out: string[] = [];
-    for (const entry of this.row) if (entry[0] !== "new.target" && this.read(entry) !== ABSENT) out.push(entry[0]);
+    const out = list<string>();
+    const row = this.row;
+    for (let i = 0; i < row.length; i++) if (row[i][0] !== "new.target" && this.read(row[i]) !== ABSENT) append(out, row[i][0]);
     return out;
   }
 
@@ -250,7 +263,8 @@ export class Frame {
     // event (a copy per traced call would cost what the rest of the call does).
     if (!this._own && this._leavingExc) {
       const at = this._d << VALUE_STRIDE_BITS;
-      this._v = this.code._flat ? flat.slice(at, at + (1 << VALUE_STRIDE_BITS)) : (values[this._d]?.slice() ?? null);
+      const vs = values[this._d];
+      this._v = this.code._flat ? copyOf(flat, at, at + (1 << VALUE_STRIDE_BITS)) : vs === undefined ? null : copyOf(vs);
     } else if (!this._own) this._v = null;
     if (this._written) {
       this._written = false;
@@ -317,7 +331,7 @@ function localsHandler(frame: Frame): ProxyHandler<Record<string, unknown>> {
     },
     set(_target, name, value) {
       if (typeof name !== "string") return false;
-      if (!frame.assign(name, value)) (added ??= Object.create(null) as Record<string, unknown>)[name] = value;
+      if (!frame.assign(name, value)) (added ??= dict<unknown>())[name] = value;
       return true;
     },
     has(_target, name) {
@@ -329,7 +343,10 @@ function localsHandler(frame: Frame): ProxyHandler<Record<string, unknown>> {
     },
     ownKeys() {
       const keys = frame.boundNames();
-      if (added !== null) for (const k of Object.keys(added)) if (!keys.includes(k)) keys.push(k);
+      if (added !== null) {
+        const names = ObjectKeys(added);
+        for (let i = 0; i < names.length; i++) if (!contains(keys, names[i])) append(keys, names[i]);
+      }
       return keys;
     },
     getOwnPropertyDescriptor(target, name) {
@@ -343,7 +360,7 @@ function localsHandler(frame: Frame): ProxyHandler<Record<string, unknown>> {
 function moduleValue(frame: Frame, name: string): unknown {
   const file = frame.code.file;
   const access = file.access;
-  if (access === null || !file.moduleNames.includes(name)) return ABSENT;
+  if (access === null || !contains(file.moduleNames, name)) return ABSENT;
   return tdz(() => access(name));
 }
 

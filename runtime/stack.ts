@@ -12,6 +12,7 @@
  */
 import type { Code } from "./code.js";
 import type { Frame } from "./frame.js";
+import { list } from "./primordials.js";
 
 /**
  * More than V8's own stack can hold even with a large `--stack-size` (typed arrays are zeroed
@@ -24,25 +25,28 @@ export const FRAME = -1;
 
 export const slots = new Int32Array(STACK_SIZE);
 export const lines = new Int32Array(STACK_SIZE);
-/** Grows as deep as frames are made. */
-export const frames: (Frame | null | undefined)[] = [];
+/**
+ * Grows as deep as frames are made. (This array and the others here are `list()`s, without a
+ * prototype: a program's accessor on `Array.prototype[n]` never sees tsdb's writes; see primordials.ts.)
+ */
+export const frames: (Frame | null | undefined)[] = list();
 
 /**
  * The value array of the synchronous activation at each depth (compiler/frame-values.ts): made
  * once per depth, reused by every call at that depth; each activation clears its slots when it
  * leaves, so nothing a returned call held stays reachable from here.
  */
-export const values: unknown[][] = [];
+export const values: unknown[][] = list();
 
 /**
  * The values of the synchronous activations whose code has CODE_FLAT_VALUES: depth d's are at
  * `(d << VALUE_STRIDE_BITS) + slot` (generated code then loads no array per call).
  */
-export const flat: unknown[] = [];
+export const flat: unknown[] = list();
 
 /** The value array for depth d, made the first time the stack is that deep. */
 export function vals(d: number): unknown[] {
-  return (values[d] ??= []);
+  return (values[d] ??= list());
 }
 
 /**
@@ -50,7 +54,7 @@ export function vals(d: number): unknown[] {
  * no function of that code can run any more, and a module evaluated again and again (jest's
  * registry, hot reload) leaves its old Codes, and with them its scope, to the collector.
  */
-export const codes: (Code | undefined)[] = [];
+export const codes: (Code | undefined)[] = list();
 
 /** `sp` is the depth of the innermost running activation. */
 export const state = { sp: 0 };

@@ -19,6 +19,21 @@ import { type CodeRow, LINE_PENDING, LINE_TRACED, SITE_LINE_MASK, type ScopeRow,
 import { type Code, type Key, type ModuleAccess, SourceFile } from "./code.js";
 import * as frameModule from "./frame.js";
 import type { Frame, TraceFunction } from "./frame.js";
+import {
+  append,
+  apply,
+  asArray,
+  clear,
+  fillBytes,
+  isArray,
+  list,
+  MathMax,
+  ObjectIs,
+  SafeSet,
+  SafeWeakMap,
+  SafeWeakRef,
+  safeQueueMicrotask,
+} from "./primordials.js";
 import * as stack from "./stack.js";
 
 // Local bindings for what the event functions use on every call: the CommonJS build reads an
@@ -48,11 +63,11 @@ export interface Watch {
 let globalTrace: TraceFunction | null = null;
 let watch: Watch | null = null;
 /** Frames with a value written that their next site copies into the variable (see `Frame.assign`). */
-const pending = new Set<Frame>();
+const pending = new SafeSet<Frame>();
 /** True while a trace function runs: events of code it calls are not reported (as in CPython). */
 let inTrace = false;
 /** Instrumented files, held weakly (see `codes` in stack.ts); dead ones are dropped as the list grows. */
-let files: WeakRef<SourceFile>[] = [];
+let files: WeakRef<SourceFile>[] = list();
 let pruneAt = 64;
 
 /**
@@ -150,17 +165,25 @@ export function setdebuggerhook(hook: ((frame: Frame) => void) | null): void {
 
 /** Files instrumented so far in this process (those still alive). */
 export function loadedfiles(): readonly SourceFile[] {
-  const alive: SourceFile[] = [];
-  for (const ref of files) {
-    const file = ref.deref();
-    if (file !== undefined) alive.push(file);
+  return asArray(alive());
+}
+
+/** `loadedfiles()` as a `list()` (primordials.ts), for the runtime's own loops. */
+function alive(): SourceFile[] {
+  const out = list<SourceFile>();
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i].deref();
+    if (file !== undefined) append(out, file);
   }
-  return alive;
+  return out;
 }
 
 /** The code of every function and module top level instrumented so far in this process (still alive), in load order. */
 export function loadedcodes(): Code[] {
-  return loadedfiles().flatMap((file) => file.codes);
+  const all = alive();
+  const out = list<Code>();
+  for (let i = 0; i < all.length; i++) for (let j = 0; j < all[i].codes.length; j++) append(out, all[i].codes[j]);
+  return asArray(out);
 }
 
 /**
@@ -201,7 +224,8 @@ function runInterruptHandler(frame: Frame | null): void {
 // ------------------------------------------------------------------ flags
 
 function refresh(): void {
-  for (const file of loadedfiles()) refreshFile(file);
+  const all = alive();
+  for (let i = 0; i < all.length; i++) refreshFile(all[i]);
 }
 
 // Line table bits: see contract/index.ts.
@@ -210,18 +234,25 @@ const PENDING = LINE_PENDING;
 
 function refreshFile(file: SourceFile): void {
   const table = file.lineFlags;
-  table.fill(0);
+  fillBytes(table, 0);
   const on = globalTrace !== null || watch !== null;
-  for (const code of file.codes) {
+  const codes = file.codes;
+  for (let c = 0; c < codes.length; c++) {
+    const code = codes[c];
     let any = 0;
+    const markOne = (n: number, bit: number) => {
+      if (n < table.length) table[n] |= bit;
+      any = 1;
+    };
     const mark = (lines: Iterable<number>, bit: number) => {
-      for (const n of lines) {
-        if (n < table.length) table[n] |= bit;
-        any = 1;
-      }
+      // The code's own line list is an array; a `Watch` may answer any iterable.
+      if (isArray(lines)) for (let i = 0; i < lines.length; i++) markOne(lines[i], bit);
+      else for (const n of lines) markOne(n, bit);
     };
     // A frame with a pending write: every site of its code calls in, until one copies it.
-    for (const frame of pending) if (frame.code === code) mark(code.lines, PENDING);
+    pending.forEach((frame) => {
+      if (frame.code === code) mark(code.lines, PENDING);
+    });
     if (!on) {
       setFlags(code, 0, any);
       continue;
@@ -263,10 +294,12 @@ export function file(
   access: ModuleAccess | null = null,
 ): SourceFile {
   const f = new SourceFile(filename, module, codes, scopes, sites, names, access);
-  files.push(new WeakRef(f));
+  append(files, new SafeWeakRef(f));
   if (files.length >= pruneAt) {
-    files = files.filter((ref) => ref.deref() !== undefined);
-    pruneAt = Math.max(64, files.length * 2);
+    const kept = list<WeakRef<SourceFile>>();
+    for (let i = 0; i < files.length; i++) if (files[i].deref() !== undefined) append(kept, files[i]);
+    files = kept;
+    pruneAt = MathMax(64, files.length * 2);
   }
   if (globalTrace !== null || watch !== null) refreshFile(f);
   return f;
@@ -335,7 +368,8 @@ export function lineAt(d: number, site: number): boolean {
  * and cannot throw (not objects, functions, symbols or BigInts)?
  */
 export function prim(...values: unknown[]): boolean {
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     const type = typeof v;
     if (v !== null && type !== "number" && type !== "string" && type !== "boolean" && type !== "undefined") return false;
   }
@@ -362,12 +396,12 @@ export function leave(d: number, value: unknown): void {
 
 // -------------------------------------------------------------- exceptions
 
-const tracebacks = new WeakMap<object, Traceback>();
+const tracebacks = new SafeWeakMap<object, Traceback>();
 let primitiveThrown: { value: unknown; tb: Traceback } | null = null;
 
 function tracebackOf(error: unknown): Traceback | null {
   if ((typeof error === "object" && error !== null) || typeof error === "function") return tracebacks.get(error) ?? null;
-  return primitiveThrown !== null && Object.is(primitiveThrown.value, error) ? primitiveThrown.tb : null;
+  return primitiveThrown !== null && ObjectIs(primitiveThrown.value, error) ? primitiveThrown.tb : null;
 }
 
 function recordTraceback(error: unknown, tb: Traceback): void {
@@ -473,7 +507,7 @@ export function gen(key: Key): Frame {
   markLeaves(code);
   const frame = new FrameClass(code);
   frame._own = true;
-  frame._v = [];
+  frame._v = list();
   return frame;
 }
 
@@ -518,7 +552,7 @@ export function forAwait(iterable: unknown, frame: Frame): unknown {
   const method = asyncMethod ?? source?.[Symbol.iterator];
   // Not iterable: the loop throws its own TypeError.
   if (typeof method !== "function" || (asyncMethod != null && typeof asyncMethod !== "function")) return iterable;
-  const inner = method.call(iterable) as { next: unknown; return?: unknown };
+  const inner = apply(method, iterable, list()) as { next: unknown; return?: unknown };
   if (inner === null || (typeof inner !== "object" && typeof inner !== "function"))
     throw new TypeError(`Result of the Symbol.${asyncMethod != null ? "asyncIterator" : "iterator"} method is not an object`);
   const next = inner.next;
@@ -528,14 +562,14 @@ export function forAwait(iterable: unknown, frame: Frame): unknown {
   const wrapper = {
     next(...args: unknown[]): unknown {
       leave();
-      return Reflect.apply(next as (...a: unknown[]) => unknown, inner, args);
+      return apply(next as (...a: unknown[]) => unknown, inner, args);
     },
     get return(): ((...args: unknown[]) => unknown) | undefined {
       const close = inner.return;
       if (close === undefined || close === null) return undefined;
       return (...args: unknown[]) => {
         leave();
-        return Reflect.apply(close as (...a: unknown[]) => unknown, inner, args);
+        return apply(close as (...a: unknown[]) => unknown, inner, args);
       };
     },
   };
@@ -554,14 +588,15 @@ let repairQueued = false;
 export function enterModule(): void {
   if (repairQueued) return;
   repairQueued = true;
-  queueMicrotask(() => {
+  safeQueueMicrotask(() => {
     repairQueued = false;
     for (let d = state.sp; d >= 1; d--) {
       const frame = slots[d] === FRAME ? frames[d] : undefined;
       if (frame && frame._d !== 0) frame.freeze();
-      values[d]?.fill(undefined);
+      const vs = values[d];
+      if (vs !== undefined) clear(vs);
     }
-    flat.fill(undefined);
+    clear(flat);
     state.sp = 0;
   });
 }
