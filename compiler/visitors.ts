@@ -786,6 +786,24 @@ export const visitor: Visitor<FileContext> = {
         path.replaceWithMultiple(exit);
         return;
       }
+      const fnNode = fn.path.node as t.Function;
+      if (fnNode.async && fnNode.generator) {
+        // An async generator's `return value` awaits the value (`return;` does not): the frame
+        // leaves the stack for that await (its catch and finally blocks, the generated ones too,
+        // put it back); `return;` stays without an operand, or it would await too (a tick late).
+        const r = t.identifier(file.names.returned);
+        if (path.node.argument == null) {
+          const ret = t.returnStatement();
+          file.generated.add(ret);
+          replaceStatement(path, t.blockStatement([t.expressionStatement(t.assignmentExpression("=", r, value)), ret]), file);
+        } else
+          path.node.argument = t.assignmentExpression(
+            "=",
+            r,
+            rt(file, "suspend", [t.identifier(file.names.frameObject), value, t.booleanLiteral(false)]),
+          );
+        return;
+      }
       path.node.argument = t.assignmentExpression("=", t.identifier(file.names.returned), value);
     },
   },
