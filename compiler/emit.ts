@@ -371,8 +371,8 @@ function clearValues(file: FileContext, fn: FunctionContext): t.Statement[] {
   if (size === 0) return [];
   const values = valuesOf(fn.path.node, file.names);
   const undef = () => t.unaryExpression("void", num(0));
-  if (values.offset === null)
-    return [t.expressionStatement(t.callExpression(t.memberExpression(id(values.array), id("fill")), [undef(), num(0), num(size)]))];
+  // (The runtime's `clear`, not the array's `fill`: a program may patch Array.prototype.)
+  if (values.offset === null) return [t.expressionStatement(rt(file, "clear", [id(values.array), num(size)]))];
   let chain: t.Expression = undef();
   for (let i = size - 1; i >= 0; i--) chain = t.assignmentExpression("=", slotOf(values, i), chain);
   return [t.expressionStatement(chain)];

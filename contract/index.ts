@@ -60,6 +60,7 @@ export const LINE_PENDING = 2;
 /** The runtime functions generated code calls (exports of `tsdb/runtime/internal`). */
 export type RuntimeFunction =
   | "call"
+  | "clear"
   | "debuggerStatement"
   | "enterModule"
   | "exception"

@@ -13,6 +13,7 @@ export { registerSource } from "./linecache.js";
 export { flat, interrupts, lines, slots, state, vals, values } from "./stack.js";
 export {
   call,
+  clear,
   debuggerStatement,
   enterModule,
   exception,
@@ -40,6 +41,7 @@ export {
 const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" | "state" | "values" | "flat" | "interrupts", unknown>> =
   Object.freeze({
     call: trace.call,
+    clear: trace.clear,
     debuggerStatement: trace.debuggerStatement,
     enterModule: trace.enterModule,
     exception: trace.exception,

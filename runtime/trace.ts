@@ -23,7 +23,6 @@ import {
   append,
   apply,
   asArray,
-  clear,
   fillBytes,
   isArray,
   list,
@@ -376,6 +375,11 @@ export function prim(...values: unknown[]): boolean {
   return true;
 }
 
+/** `values.fill(undefined, 0, size)` without `Array.prototype` (primordials.ts): a returned activation's values. */
+export function clear(values: unknown[], size: number): void {
+  for (let i = 0; i < size; i++) values[i] = undefined;
+}
+
 /** A materialized frame returns (or unwinds) at depth d: `return` event, then off the stack. */
 export function leave(d: number, value: unknown): void {
   // Frames above that an exception left and code outside tsdb's caught: gone without an event.
@@ -594,9 +598,9 @@ export function enterModule(): void {
       const frame = slots[d] === FRAME ? frames[d] : undefined;
       if (frame && frame._d !== 0) frame.freeze();
       const vs = values[d];
-      if (vs !== undefined) clear(vs);
+      if (vs !== undefined) clear(vs, vs.length);
     }
-    clear(flat);
+    clear(flat, flat.length);
     state.sp = 0;
   });
 }

@@ -27,6 +27,7 @@ console.log(globalThis[Symbol.for("tsdb.runtime")] === g);
   const [keys, kinds, same] = r.stdout.trim().split("\n");
   assert.equal(JSON.parse(keys), [
     "call",
+    "clear",
     "debuggerStatement",
     "enterModule",
     "exception",
