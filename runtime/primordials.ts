@@ -67,11 +67,6 @@ export function copyOf<T>(items: readonly T[], from = 0, to = items.length): T[]
   return out;
 }
 
-/** `items.fill(undefined)`: owned slots only (a hole stays a hole). */
-export function clear(items: unknown[]): void {
-  for (let i = 0; i < items.length; i++) items[i] = undefined;
-}
-
 export function fillBytes(table: Uint8Array, value: number): void {
   apply(typedArrayFill, table, [value]);
 }
