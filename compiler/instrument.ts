@@ -7,6 +7,7 @@ import { codeFrameColumns } from "@babel/code-frame";
 import presetTypescript from "@babel/preset-typescript";
 import { extensionFormat, isTypeScript, sourceTypeOf } from "../common/source-kinds.js";
 import tsdbPlugin from "./plugin.js";
+import { keepMarks } from "./source-text.js";
 import { BIG_STACK_MB, runOnBigStack } from "./threads.js";
 
 export type SourceMapMode = "inline" | "file" | "none";
@@ -125,6 +126,7 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
       sourceMaps: sourceMaps === "none" ? false : sourceMaps === "inline" ? "inline" : true,
       compact: options.compact ?? false,
       comments: options.comments ?? true,
+      shouldPrintComment: keepMarks(options.comments ?? true),
       parserOpts: {
         plugins: isTS ? [] : ["jsx"],
         allowReturnOutsideFunction: sourceType !== "module",

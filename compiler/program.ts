@@ -3,6 +3,7 @@
  * module its own frame and the header that registers the file with the
  * runtime and binds what the generated code uses.
  */
+import { markRanges, originalRanges } from "./source-text.js";
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import { CODE_FLAT_VALUES, RUNTIME_GLOBAL, runtimeMissing } from "../contract/index.js";
@@ -27,6 +28,7 @@ export interface ProgramOptions {
 
 export function instrumentProgram(program: NodePath<t.Program>, options: ProgramOptions): void {
   program.scope.crawl();
+  const ranges = originalRanges(program, options.source);
   const file: FileContext = {
     names: chooseNames(options.source),
     codes: [],
@@ -65,6 +67,7 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
   const end = epilogue(file, moduleFn, t.unaryExpression("void", t.numericLiteral(0)));
   const repair = t.expressionStatement(rt(file, "enterModule", []));
   program.node.body = [...header(file, program, options), repair, ...pro.enter, ...body, ...end, ...copies];
+  markRanges(ranges, options.filename);
 }
 
 /** Statements that may stand in a block without changing what their declarations mean. */

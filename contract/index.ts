@@ -101,3 +101,22 @@ const HEADER = /\$t\d*\$T\.file\("/;
 export function isInstrumented(source: string): boolean {
   return HEADER.test(source.slice(0, 4096));
 }
+
+/**
+ * The mark every instrumented function and class carries inside its own text, a comment
+ * `/*tsdb:<file>:<start>:<end>*\/`: `<file>` is `sourceFileKey(Code.filename)`, `<start>`–`<end>`
+ * the offsets of its original text in the source that was instrumented. The runtime's
+ * `Function.prototype.toString` answers that text (runtime/source-text.ts): a function's own mark
+ * is the one of the widest range in its text (the others are those of functions nested in it).
+ */
+export const SOURCE_MARK = "tsdb:";
+
+/** A short key for a file name in the source marks (FNV-1a, base 36). */
+export function sourceFileKey(filename: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < filename.length; i++) {
+    h ^= filename.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}

@@ -1,0 +1,45 @@
+/**
+ * Marks each function and class of the source with the range of its original text (contract
+ * SOURCE_MARK), so that `Function.prototype.toString` of instrumented code answers that text, as
+ * without tsdb (runtime/source-text.ts). A comment: nothing runs, nothing else can see it.
+ */
+import type { NodePath } from "@babel/traverse";
+import * as t from "@babel/types";
+import { SOURCE_MARK, sourceFileKey } from "../contract/index.js";
+
+type Marked = [node: t.Function | t.Class, start: number, end: number];
+
+/** Before instrumenting: the original ranges (what V8's toString gives for each node of the source). */
+export function originalRanges(program: NodePath<t.Program>, source: string): Marked[] {
+  const found: Marked[] = [];
+  const note = (node: t.Function | t.Class) => {
+    if (node.start == null || node.end == null) return;
+    let start = node.start;
+    // V8's text of a static method leaves out `static`.
+    if ((t.isClassMethod(node) || t.isClassPrivateMethod(node)) && node.static) {
+      start += "static".length;
+      while (start < node.end && /\s/.test(source[start])) start++;
+    }
+    found.push([node, start, node.end]);
+  };
+  program.traverse({
+    Function(path) {
+      note(path.node);
+    },
+    Class(path) {
+      note(path.node);
+    },
+  });
+  return found;
+}
+
+/** After instrumenting: each mark as a comment before the function's body (a class's: its class body). */
+export function markRanges(ranges: Marked[], filename: string): void {
+  const file = sourceFileKey(filename);
+  for (const [node, start, end] of ranges) t.addComment(node.body, "leading", `${SOURCE_MARK}${file}:${start}:${end}`);
+}
+
+/** Babel's `shouldPrintComment` that keeps the marks when the other comments go. */
+export function keepMarks(comments: boolean): (value: string) => boolean {
+  return (value) => comments || value.startsWith(SOURCE_MARK);
+}
