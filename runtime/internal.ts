@@ -5,6 +5,7 @@
  */
 import { RUNTIME_GLOBAL, type RuntimeFunction } from "../contract/index.js";
 import { flat, interrupts, lines, slots, state, vals, values } from "./stack.js";
+import { installToString } from "./source-text.js";
 import * as trace from "./trace.js";
 
 export * from "./index.js";
@@ -67,3 +68,5 @@ const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" |
 const key = Symbol.for(RUNTIME_GLOBAL);
 if (!Object.hasOwn(globalThis, key))
   Object.defineProperty(globalThis, key, { value: forScripts, enumerable: false, writable: false, configurable: false });
+
+installToString(trace.loadedfiles);

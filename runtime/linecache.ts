@@ -5,8 +5,11 @@
  * registered by whoever compiles them.
  */
 import { readFileSync } from "node:fs";
+import { SafeMap } from "./primordials.js";
 
 const cache = new Map<string, string[] | null>();
+/** Whole texts (registered, or read for `sourceText`): a Safe map, read while the program runs (primordials.ts). */
+const texts = new SafeMap<string, string | null>();
 
 /**
  * Lines as V8 and Babel count them (positions in stack traces, line events): a line ends at
@@ -22,6 +25,21 @@ function splitLines(text: string): string[] {
 /** Makes `text` the source of `filename` (replacing what was known of it). */
 export function registerSource(filename: string, text: string): void {
   cache.set(filename, splitLines(text));
+  texts.set(filename, text);
+}
+
+/** The whole text of `filename` as it was instrumented (registered, else read from disk once), or null. */
+export function sourceText(filename: string): string | null {
+  let text = texts.get(filename);
+  if (text === undefined) {
+    try {
+      text = readFileSync(filename, "utf8");
+    } catch {
+      text = null;
+    }
+    texts.set(filename, text);
+  }
+  return text;
 }
 
 function linesOf(filename: string): string[] | null {

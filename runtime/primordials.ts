@@ -29,6 +29,8 @@ export const MathMax = Math.max;
 export const SafeProxy = Proxy;
 export const SafeUint8Array = Uint8Array;
 const numberToString = Number.prototype.toString;
+const stringIndexOf = String.prototype.indexOf;
+const stringSlice = String.prototype.slice;
 const typedArrayFill = (Object.getPrototypeOf(Uint8Array.prototype) as Uint8Array).fill;
 
 /** A null-prototype object for use as a dictionary. */
@@ -69,6 +71,14 @@ export function copyOf<T>(items: readonly T[], from = 0, to = items.length): T[]
 
 export function fillBytes(table: Uint8Array, value: number): void {
   apply(typedArrayFill, table, [value]);
+}
+
+export function indexOf(text: string, part: string, from: number): number {
+  return apply(stringIndexOf, text, [part, from]) as number;
+}
+
+export function slice(text: string, start: number, end: number): string {
+  return apply(stringSlice, text, [start, end]) as string;
 }
 
 export function numberToBase(n: number, radix: number): string {

@@ -110,6 +110,8 @@ export class Realm {
   /** Code of a file of the program: instrumented or not. A refused file throws this realm's SyntaxError. */
   code(path, source, sourceType) {
     if (!this.instrumented) return source;
+    // The text toString answers for its functions (the strict run's has the "use strict" line).
+    this.runtime.registerSource(path, source);
     try {
       return this.instrumentFile(path, source, sourceType);
     } catch (error) {
