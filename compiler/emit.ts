@@ -99,22 +99,20 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: RowEn
 
 /**
  * The copy of written slots into their variables: `x = $VS[$o + 2];` for one binding, else one
- * destructuring `[a, , b] = $vs;` (`$VS.slice($o + i, $o + j)` for flat values): a site has one of
- * these for every binding a debugger could write, so its size counts (it runs only after a write).
+ * destructuring `({ 0: a, 2: b } = $vs);` (`({ [$o + 1]: a, [$o + 3]: b } = $VS)` for flat values):
+ * a site has one of these for every binding a debugger could write, so its size counts (it runs only
+ * after a write). An object pattern, not an array pattern: it reads the slots as properties, never
+ * through the array iterator a program may have patched (and value arrays have no prototype).
  */
 function reload(values: Values, entries: RowEntry[]): t.Statement[] {
   if (entries.length === 0) return [];
   if (entries.length === 1) return [assign(id(entries[0].name), slotOf(values, entries[0].slot))];
-  const low = values.offset === null ? 0 : Math.min(...entries.map((e) => e.slot));
-  const high = Math.max(...entries.map((e) => e.slot));
-  const pattern: (t.Identifier | null)[] = new Array(high - low + 1).fill(null);
-  for (const e of entries) pattern[e.slot - low] = id(e.name);
-  const offset = (k: number) => (k === 0 ? id(values.offset!) : t.binaryExpression("+", id(values.offset!), num(k)));
-  const source =
+  const properties = entries.map((e) =>
     values.offset === null
-      ? id(values.array)
-      : t.callExpression(t.memberExpression(id(values.array), id("slice")), [offset(low), offset(high + 1)]);
-  return [assign(t.arrayPattern(pattern), source)];
+      ? t.objectProperty(num(e.slot), id(e.name))
+      : t.objectProperty(t.binaryExpression("+", id(values.offset), num(e.slot)), id(e.name), true),
+  );
+  return [assign(t.objectPattern(properties), id(values.array))];
 }
 
 /** The id of the site of `line` showing row `row` (see contract SITE_LINE_BITS). */

@@ -484,8 +484,10 @@ function discard(d: number): void {
 
 /** What a returning synchronous activation's epilogue does to its values (emit.ts clearValues), for one that cannot. */
 function clearValues(d: number): void {
-  flat.fill(undefined, d << VALUE_STRIDE_BITS, (d + 1) << VALUE_STRIDE_BITS);
-  values[d]?.fill(undefined);
+  // Index loops: value arrays have no prototype (primordials.ts).
+  for (let i = d << VALUE_STRIDE_BITS, end = (d + 1) << VALUE_STRIDE_BITS; i < end; i++) flat[i] = undefined;
+  const own = values[d];
+  if (own !== undefined) clear(own, own.length);
 }
 
 function report(d: number, error: unknown, leaving: boolean): void {
