@@ -293,22 +293,58 @@ export function store(values: Values, slot: number, value: t.Expression): t.Expr
   return t.expressionStatement(t.assignmentExpression("=", slotOf(values, slot), value));
 }
 
-/**
- * `const $a = (i, w, v) => { switch (i) { case 0: if (w) x = v; return x; ... } }; $vs[slot] = $a;`
- * A `const` binding is never assigned through it (the runtime refuses first).
- */
-export function groupStatements(values: Values, group: Group, generated: WeakSet<t.Node>): t.Statement[] {
-  const [i, w, v] = [id("i"), id("w"), id("v")];
-  const cases = group.bindings.map((b, n) => {
+/** The cases of an accessor's `switch (i)`: `case n: if (w) x = v; return x;` per binding. */
+function accessorCases(group: Group, own: boolean): t.SwitchCase[] {
+  const [w, v] = [id("w"), id("v")];
+  return group.bindings.map((b, n) => {
     const name = b.identifier.name;
+    // A function of its own has its own `arguments`: a binding of that name reads as unknown (a
+    // throw is how an accessor says "absent"), never as the accessor's arguments.
+    if (own && name === "arguments") return t.switchCase(num(n), [t.throwStatement(num(0))]);
     const body: t.Statement[] = [];
     if (isWritable(b)) body.push(t.ifStatement(w, t.expressionStatement(t.assignmentExpression("=", id(name), v))));
     body.push(t.returnStatement(id(name)));
     return t.switchCase(num(n), body);
   });
-  const accessor = t.arrowFunctionExpression([i, w, v], t.blockStatement([t.switchStatement(i, cases)]));
+}
+
+/**
+ * `const $a = (i, w, v) => { switch (i) { case 0: if (w) x = v; return x; ... } }; $vs[slot] = $a;`
+ * A `const` binding is never assigned through it (the runtime refuses first).
+ */
+export function groupStatements(values: Values, group: Group, generated: WeakSet<t.Node>): t.Statement[] {
+  const accessor = t.arrowFunctionExpression(
+    [id("i"), id("w"), id("v")],
+    t.blockStatement([t.switchStatement(id("i"), accessorCases(group, false))]),
+  );
   generated.add(accessor);
   return [t.variableDeclaration("const", [t.variableDeclarator(id(group.name), accessor)]), store(values, group.slot, id(group.name))];
+}
+
+/**
+ * A switch's scope: any case may be where it is entered (a jump), and a `const` made in each would
+ * be declared twice. `function $a(i, w, v) { ... }` once in the switch's block exists from the
+ * block's start whichever case runs first (block-level function declarations are made when the
+ * block is entered); each case stores it: `$vs[slot] = $a;`.
+ */
+export function switchEntry(
+  values: Values,
+  scope: Scope,
+  generated: WeakSet<t.Node>,
+): { declarations: t.Statement[]; stores: t.Statement[] } {
+  const declarations: t.Statement[] = [];
+  const stores: t.Statement[] = [];
+  for (const group of groupsOf(scope)) {
+    const accessor = t.functionDeclaration(
+      id(group.name),
+      [id("i"), id("w"), id("v")],
+      t.blockStatement([t.switchStatement(id("i"), accessorCases(group, true))]),
+    );
+    generated.add(accessor);
+    declarations.push(accessor);
+    stores.push(store(values, group.slot, id(group.name)));
+  }
+  return { declarations, stores };
 }
 
 /** Stores of the direct bindings among `bindings` (the names they have now). */

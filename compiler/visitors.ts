@@ -45,6 +45,7 @@ import {
   layoutOf,
   locationOf,
   scopeEntry,
+  switchEntry,
   slotOf,
   store,
   valuesOf,
@@ -713,9 +714,11 @@ export const visitor: Visitor<FileContext> = {
   },
   SwitchStatement: {
     exit(path, file) {
-      // A case can be entered by a jump: each makes the switch scope's accessor.
-      const entry = scopeEntry(valuesOf(current(file).path.node, file.names), path.scope, file.generated);
-      if (entry.length > 0) for (const c of path.node.cases) c.consequent.unshift(...entry.map((s) => t.cloneNode(s, true)));
+      // A case can be entered by a jump: the accessors are declared once for the whole block, each case stores them.
+      const { declarations, stores } = switchEntry(valuesOf(current(file).path.node, file.names), path.scope, file.generated);
+      if (declarations.length === 0) return;
+      for (const c of path.node.cases) c.consequent.unshift(...stores.map((s) => t.cloneNode(s, true)));
+      path.node.cases[0]!.consequent.unshift(...declarations);
     },
   },
   VariableDeclaration: {
