@@ -20,6 +20,7 @@ export interface Names {
   /** a generator's or async function's frame object */ frameObject: string;
   /** the value an await or yield resumes with */ resumed: string;
   /** the exception a generated catch clause receives */ caught: string;
+  /** this file's Keys, read once by the header */ keys: string;
   /** the Key of code number i */ key(i: number): string;
   /** label of the body of loop number i */ loop(i: number): string;
   /** any other name tsdb needs, with the file's prefix */ other(name: string): string;
@@ -47,6 +48,7 @@ export function chooseNames(source: string): Names {
     frameObject: n("fo"),
     resumed: n("v"),
     caught: n("e"),
+    keys: n("K"),
     key: (i) => n("k" + i),
     loop: (i) => n("c" + i),
     other: n,

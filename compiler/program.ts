@@ -253,10 +253,9 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
     [n.flatValues, member(T, "flat")],
     [n.lineFlags, member(id(n.file), "lineFlags")],
     [n.interrupts, member(T, "interrupts")],
-    ...file.codes.map((_, i): [string, t.Expression] => [
-      n.key(i),
-      t.memberExpression(member(id(n.file), "keys"), t.numericLiteral(i), true),
-    ]),
+    // `keys` makes its array at each read: read once (a big file has tens of thousands of codes).
+    ...(file.codes.length > 0 ? [[n.keys, member(id(n.file), "keys")] as [string, t.Expression]] : []),
+    ...file.codes.map((_, i): [string, t.Expression] => [n.key(i), t.memberExpression(id(n.keys), t.numericLiteral(i), true)]),
     ...[...file.runtimeUsed].sort().map((fn): [string, t.Expression] => [n.other(fn), member(T, fn)]),
   ];
   // `const`: V8 folds the Keys' flags into the compiled code only through constant bindings.
