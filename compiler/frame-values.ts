@@ -18,7 +18,7 @@
  * Module-level bindings are neither: the file's module accessor reads them (program.ts).
  * Classification is done once, before the visitors change anything (`classify`).
  */
-import type { Binding, NodePath, Scope } from "@babel/traverse";
+import type { Binding, NodePath, Scope, Visitor } from "@babel/traverse";
 import * as t from "@babel/types";
 import { VALUE_STRIDE_BITS } from "../contract/index.js";
 import type { Names } from "./generated-names.js";
@@ -202,9 +202,18 @@ function enclosingGroups(owner: t.Node, scopes: Scope[]): number {
 
 function hasTopLevelAwait(program: NodePath<t.Program>): boolean {
   let found = false;
-  program.traverse({
+  const visitor: Visitor = {
     Function(p) {
       p.skip();
+      // A method's computed key and decorators run in the code around the method.
+      const method = p.node as t.Node & { computed?: boolean; decorators?: t.Decorator[] | null };
+      const outside: NodePath[] = [];
+      if (method.computed) outside.push(p.get("key") as NodePath);
+      if (method.decorators) outside.push(...(p.get("decorators") as NodePath[]));
+      for (const q of outside) {
+        if (q.isAwaitExpression()) found = true;
+        else q.traverse(visitor);
+      }
     },
     AwaitExpression(p) {
       found = true;
@@ -216,7 +225,8 @@ function hasTopLevelAwait(program: NodePath<t.Program>): boolean {
         p.stop();
       }
     },
-  });
+  };
+  program.traverse(visitor);
   return found;
 }
 

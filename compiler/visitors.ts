@@ -132,6 +132,23 @@ function current(file: FileContext): FunctionContext {
   return file.functions[file.functions.length - 1];
 }
 
+/**
+ * The function whose activation evaluates `path`: the innermost one, except that a method's
+ * computed key and decorators run in the code around the method (`class C { [await x]() {} }`
+ * awaits in the module), though the traversal has entered the method already.
+ */
+function evaluating(path: NodePath, file: FileContext): FunctionContext {
+  let skip = 0;
+  for (let p: NodePath = path; p.parentPath !== null; p = p.parentPath) {
+    const parent = p.parentPath;
+    if (parent.isFunction()) {
+      if (p.key === "key" || p.listKey === "decorators") skip++;
+      else break;
+    }
+  }
+  return file.functions[file.functions.length - 1 - skip];
+}
+
 // ------------------------------------------------------------------ functions
 
 function isDerivedConstructor(path: NodePath): boolean {
@@ -823,13 +840,12 @@ export const visitor: Visitor<FileContext> = {
   AwaitExpression: {
     exit(path, file) {
       if (file.generated.has(path.node)) return;
-      const fn = current(file);
-      fn.resumable = true;
+      evaluating(path, file).resumable = true;
       path.replaceWith(suspension(file, "await", path.node.argument));
     },
   },
   ForOfStatement(path, file) {
-    if (path.node.await) current(file).resumable = true;
+    if (path.node.await) evaluating(path, file).resumable = true;
   },
   YieldExpression: {
     exit(path, file) {
