@@ -205,7 +205,7 @@ function hasTopLevelAwait(program: NodePath<t.Program>): boolean {
   const visitor: Visitor = {
     Function(p) {
       p.skip();
-      // A method's computed key and decorators run in the code around the method.
+      // A method's computed key and decorators run in the code around the method (`ownerOf`).
       const method = p.node as t.Node & { computed?: boolean; decorators?: t.Decorator[] | null };
       const outside: NodePath[] = [];
       if (method.computed) outside.push(p.get("key") as NodePath);

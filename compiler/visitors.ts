@@ -44,6 +44,7 @@ import {
   isWritable,
   layoutOf,
   locationOf,
+  ownerOf,
   scopeEntry,
   switchEntry,
   slotOf,
@@ -133,20 +134,14 @@ function current(file: FileContext): FunctionContext {
 }
 
 /**
- * The function whose activation evaluates `path`: the innermost one, except that a method's
- * computed key and decorators run in the code around the method (`class C { [await x]() {} }`
- * awaits in the module), though the traversal has entered the method already.
+ * The function whose activation evaluates `path` (frame-values.ts `ownerOf`): the innermost one,
+ * except that a method's computed key and decorators run in the code around the method
+ * (`class C { [await x]() {} }` awaits in the module), though the traversal has entered the method.
  */
 function evaluating(path: NodePath, file: FileContext): FunctionContext {
-  let skip = 0;
-  for (let p: NodePath = path; p.parentPath !== null; p = p.parentPath) {
-    const parent = p.parentPath;
-    if (parent.isFunction()) {
-      if (p.key === "key" || p.listKey === "decorators") skip++;
-      else break;
-    }
-  }
-  return file.functions[file.functions.length - 1 - skip];
+  const owner = ownerOf(path);
+  for (let i = file.functions.length - 1; i >= 0; i--) if (file.functions[i].path.node === owner) return file.functions[i];
+  return current(file);
 }
 
 // ------------------------------------------------------------------ functions
