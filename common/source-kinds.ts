@@ -81,6 +81,9 @@ export function parseLoosely(source: string, filename: string): ReturnType<typeo
   });
 }
 
+/** A line starting with what may be an import or export declaration, or `import.meta` anywhere. */
+const MAYBE_MODULE_SYNTAX = /^\s*(?:import\b\s*[\w$*{"'.]|export\b\s*[\w$*{])|\bimport\s*\.\s*meta\b/m;
+
 /**
  * The module format of a file, decided as Node does: the extension, otherwise
  * the nearest package.json `type`; with no `type`, the file's own syntax
@@ -89,8 +92,9 @@ export function parseLoosely(source: string, filename: string): ReturnType<typeo
 export function detectFormat(filename: string, source: string): Format {
   const known = extensionFormat(filename) ?? packageType(filename);
   if (known) return known;
-  // Cheap test first: no line starting with import/export, no ES module syntax.
-  if (!/^\s*(?:import|export)\b/m.test(source)) return "commonjs";
+  // Cheap test first: no line starting with an import or export declaration and no `import.meta`,
+  // no ES module syntax (an `import:`/`export:` property or label, `import(...)` do not count).
+  if (!MAYBE_MODULE_SYNTAX.test(source)) return "commonjs";
   try {
     return parseLoosely(source, filename).program.sourceType === "module" ? "module" : "commonjs";
   } catch {
