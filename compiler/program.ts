@@ -13,6 +13,7 @@ import { epilogue, exceptionHook, prologue, rt } from "./emit.js";
 import { chooseNames } from "./generated-names.js";
 import { classify, layoutOf, store, valuesOf } from "./frame-values.js";
 import { ownBindings } from "./snapshot.js";
+import { encodeTables } from "./tables.js";
 import { finishSites, insertSites, markDirectOnly, openFunction, usesTemporary, visitor } from "./visitors.js";
 
 export interface ProgramOptions {
@@ -240,8 +241,9 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
     t.stringLiteral(options.filename),
     t.stringLiteral(options.module),
     t.valueToNode(file.codes),
-    t.valueToNode(file.scopes),
-    t.valueToNode([...file.siteIds].flatMap(([key, site]) => [site, Number(key.slice(key.indexOf(":") + 1))])),
+    t.stringLiteral(
+      encodeTables(file.scopes, new Map([...file.siteIds].map(([key, site]) => [site, Number(key.slice(key.indexOf(":") + 1))]))),
+    ),
     ...moduleAccess(file, program),
   ]);
   const bindings: [string, t.Expression][] = [

@@ -2,8 +2,8 @@
  * The contract between the code the compiler generates and the runtime it
  * calls, written once and imported by both (docs/generated-code.md explains it).
  *
- * A file's header calls the runtime's `file(filename, module, codes, scopes,
- * sites, moduleNames, access)` with the tables below, binds the shadow stack
+ * A file's header calls the runtime's `file(filename, module, codes, tables,
+ * moduleNames, access)` with the tables below, binds the shadow stack
  * (`slots`, `lines`, `values`, `state`), the file's line table and one Key per code, and
  * each runtime function its code calls (`RuntimeFunction`), under names that
  * start with the file's prefix (`namePrefix`).
@@ -29,8 +29,24 @@ export const ROW_WRITABLE = 1;
 export const ROW_HIDDEN = 2;
 
 /**
+ * A file's scope and site tables travel as one string (a big file's tables as array literals cost
+ * its load time and memory, and most runs never read a frame's bindings): the runtime decodes it
+ * the first time it needs a row. Numbers are in base 36 (a `-` for negatives); three parts split by
+ * TABLE_PARTS, items by TABLE_ITEMS, fields by TABLE_FIELDS:
+ * - the entries: `name,slot,index,flags` (a ScopeRow entry each, numbered from 0);
+ * - the rows from the second on (the first is the empty row), each `p,q,e,...`: the row before's
+ *   first p and last q entries with the entries numbered e between them;
+ * - the sites in increasing order, each `d,r`: its id is the one before's plus d (the first's is
+ *   d), and it shows row r.
+ * A name is an identifier, `this`, `arguments` or `new.target`: none holds a separator.
+ */
+export const TABLE_PARTS = "|";
+export const TABLE_ITEMS = ";";
+export const TABLE_FIELDS = ",";
+
+/**
  * What generated code stores in `lines[d]`: a site id, `line + (variant << SITE_LINE_BITS)`, one per
- * line and row; the file's site table (`[id, row, id, row, ...]`) gives its row.
+ * line and row; the file's site table (see TABLE_PARTS) gives its row.
  */
 export const SITE_LINE_BITS = 20;
 

@@ -5,18 +5,9 @@
  */
 
 import { CODE_ASYNC, CODE_FLAT_VALUES, CODE_GENERATOR, type CodeRow, type ScopeRow } from "../contract/index.js";
-import {
-  append,
-  asArray,
-  list,
-  numberToBase,
-  SafeFinalizationRegistry,
-  SafeMap,
-  SafeUint8Array,
-  SafeWeakMap,
-  SafeWeakRef,
-} from "./primordials.js";
+import { append, asArray, list, numberToBase, SafeFinalizationRegistry, SafeUint8Array, SafeWeakMap, SafeWeakRef } from "./primordials.js";
 import { codes } from "./stack.js";
+import { decodeTables, type Tables } from "./tables.js";
 
 export interface CodeFlags {
   generator: boolean;
@@ -131,9 +122,8 @@ export class SourceFile {
     readonly filename: string,
     readonly module: string,
     rows: CodeRow[],
-    readonly scopes: ScopeRow[],
-    /** the site table: `[id, row, id, row, ...]` (see contract SITE_LINE_BITS) */
-    sites: readonly number[] = [],
+    /** the scope and site tables, read when a frame first shows its bindings (contract TABLE_PARTS) */
+    private readonly tableText = "",
     /** module-level binding names `access` knows */
     readonly moduleNames: readonly string[] = [],
     access: ModuleAccess | null = null,
@@ -165,14 +155,14 @@ export class SourceFile {
     }
     this.codes = asArray(codes);
     this.lineFlags = new SafeUint8Array(maxLine + 2);
-    for (let i = 0; i < sites.length; i += 2) this.siteRows.set(sites[i], sites[i + 1]);
   }
 
-  private readonly siteRows = new SafeMap<number, number>();
+  private tables: Tables | null = null;
 
   /** The bindings shown at a site (none for a site the table does not know). */
   rowOf(site: number): ScopeRow {
-    return this.scopes[this.siteRows.get(site) ?? 0] ?? [];
+    this.tables ??= decodeTables(this.tableText);
+    return this.tables.rows[this.tables.sites.get(site) ?? 0] ?? [];
   }
 
   /**

@@ -29,6 +29,7 @@ export const MathMax = Math.max;
 export const SafeProxy = Proxy;
 export const SafeUint8Array = Uint8Array;
 const numberToString = Number.prototype.toString;
+const NumberParseInt = Number.parseInt;
 const stringIndexOf = String.prototype.indexOf;
 const stringSlice = String.prototype.slice;
 const typedArrayFill = (Object.getPrototypeOf(Uint8Array.prototype) as Uint8Array).fill;
@@ -79,6 +80,26 @@ export function indexOf(text: string, part: string, from: number): number {
 
 export function slice(text: string, start: number, end: number): string {
   return apply(stringSlice, text, [start, end]) as string;
+}
+
+/**
+ * `text.split(separator)` as a `list()` (String.prototype.split would look `separator`'s
+ * `Symbol.split` up on String.prototype, where a program may have put one).
+ */
+export function split(text: string, separator: string): string[] {
+  const parts = list<string>();
+  let from = 0;
+  for (let at = indexOf(text, separator, 0); at !== -1; at = indexOf(text, separator, from)) {
+    append(parts, slice(text, from, at));
+    from = at + separator.length;
+  }
+  append(parts, slice(text, from, text.length));
+  return parts;
+}
+
+/** A number written in base 36 (a `-` for negatives). */
+export function parseBase36(text: string): number {
+  return NumberParseInt(text, 36);
 }
 
 export function numberToBase(n: number, radix: number): string {

@@ -15,7 +15,7 @@
  * `gen`/`push`/`suspend`/`leave` instead, since they leave and re-enter the stack.
  */
 import * as codeModule from "./code.js";
-import { type CodeRow, LINE_PENDING, LINE_TRACED, SITE_LINE_MASK, type ScopeRow, VALUE_STRIDE_BITS } from "../contract/index.js";
+import { type CodeRow, LINE_PENDING, LINE_TRACED, SITE_LINE_MASK, VALUE_STRIDE_BITS } from "../contract/index.js";
 import { type Code, type Key, type ModuleAccess, SourceFile } from "./code.js";
 import * as frameModule from "./frame.js";
 import type { Frame, TraceFunction } from "./frame.js";
@@ -287,12 +287,11 @@ export function file(
   filename: string,
   module: string,
   codes: CodeRow[],
-  scopes: ScopeRow[],
-  sites: number[] = [],
+  tables = "",
   names: string[] = [],
   access: ModuleAccess | null = null,
 ): SourceFile {
-  const f = new SourceFile(filename, module, codes, scopes, sites, names, access);
+  const f = new SourceFile(filename, module, codes, tables, names, access);
   append(files, new SafeWeakRef(f));
   if (files.length >= pruneAt) {
     const kept = list<WeakRef<SourceFile>>();

@@ -1,0 +1,44 @@
+/**
+ * The scope and site tables of a file as the one string the header passes to the runtime's
+ * `file()` (the format is contract TABLE_PARTS'; runtime/tables.ts reads it).
+ */
+import { type ScopeRow, TABLE_FIELDS, TABLE_ITEMS, TABLE_PARTS } from "../contract/index.js";
+
+const b36 = (n: number) => n.toString(36);
+
+/** `rows[0]` is the empty row; `sites` maps each site id to its row. */
+export function encodeTables(rows: ScopeRow[], sites: Map<number, number>): string {
+  const entryIds = new Map<string, number>();
+  const entries: string[] = [];
+  const numbered = rows.map((row) =>
+    row.map(([name, slot, index, flags]) => {
+      const text = [name, b36(slot), b36(index), b36(flags)].join(TABLE_FIELDS);
+      let n = entryIds.get(text);
+      if (n === undefined) {
+        n = entries.length;
+        entries.push(text);
+        entryIds.set(text, n);
+      }
+      return n;
+    }),
+  );
+  const deltas: string[] = [];
+  for (let k = 1; k < numbered.length; k++) {
+    const before = numbered[k - 1];
+    const row = numbered[k];
+    let p = 0;
+    while (p < before.length && p < row.length && before[p] === row[p]) p++;
+    let q = 0;
+    while (q < before.length - p && q < row.length - p && before[before.length - 1 - q] === row[row.length - 1 - q]) q++;
+    deltas.push([p, q, ...row.slice(p, row.length - q)].map(b36).join(TABLE_FIELDS));
+  }
+  let last = 0;
+  const siteItems = [...sites]
+    .sort((a, b) => a[0] - b[0])
+    .map(([id, row]) => {
+      const text = `${b36(id - last)}${TABLE_FIELDS}${b36(row)}`;
+      last = id;
+      return text;
+    });
+  return [entries.join(TABLE_ITEMS), deltas.join(TABLE_ITEMS), siteItems.join(TABLE_ITEMS)].join(TABLE_PARTS);
+}

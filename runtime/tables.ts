@@ -1,0 +1,48 @@
+/**
+ * Reads a file's scope and site tables from the string its header passed to `file()` (the format
+ * is contract TABLE_PARTS'; compiler/tables.ts writes it). It runs inside the program, the first
+ * time a frame of the file shows its bindings: saved built-ins and index loops only (see
+ * primordials.ts).
+ */
+import { type ScopeRow, TABLE_FIELDS, TABLE_ITEMS, TABLE_PARTS } from "../contract/index.js";
+import { append, list, parseBase36, SafeMap, split } from "./primordials.js";
+
+export interface Tables {
+  rows: ScopeRow[];
+  /** the row of each site id */
+  sites: Map<number, number>;
+}
+
+export function decodeTables(text: string): Tables {
+  const parts = split(text, TABLE_PARTS);
+  const entries = list<ScopeRow[number]>();
+  const entryItems = parts[0] === "" ? list<string>() : split(parts[0], TABLE_ITEMS);
+  for (let i = 0; i < entryItems.length; i++) {
+    const f = split(entryItems[i], TABLE_FIELDS);
+    append(entries, [f[0], parseBase36(f[1]), parseBase36(f[2]), parseBase36(f[3])]);
+  }
+  const rows = list<ScopeRow>();
+  let before = list<ScopeRow[number]>();
+  append(rows, before);
+  const rowItems = parts[1] === "" ? list<string>() : split(parts[1], TABLE_ITEMS);
+  for (let i = 0; i < rowItems.length; i++) {
+    const f = split(rowItems[i], TABLE_FIELDS);
+    const p = parseBase36(f[0]);
+    const q = parseBase36(f[1]);
+    const row = list<ScopeRow[number]>();
+    for (let k = 0; k < p; k++) append(row, before[k]);
+    for (let k = 2; k < f.length; k++) append(row, entries[parseBase36(f[k])]);
+    for (let k = before.length - q; k < before.length; k++) append(row, before[k]);
+    append(rows, row);
+    before = row;
+  }
+  const sites = new SafeMap<number, number>();
+  const siteItems = parts[2] === "" ? list<string>() : split(parts[2], TABLE_ITEMS);
+  let id = 0;
+  for (let i = 0; i < siteItems.length; i++) {
+    const f = split(siteItems[i], TABLE_FIELDS);
+    id += parseBase36(f[0]);
+    sites.set(id, parseBase36(f[1]));
+  }
+  return { rows, sites };
+}

@@ -1,0 +1,69 @@
+// A file's scope and site tables: what the compiler writes is what the runtime reads, whatever
+// the program did to the built-ins before a frame first shows its bindings.
+import { createRequire } from "node:module";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+
+const require = createRequire(import.meta.url);
+const { encodeTables } = require("../dist/compiler/tables.js");
+const { decodeTables } = require("../dist/runtime/tables.js");
+
+/** A table like a file's: rows that grow and shrink by a binding or two, shadowing, every index kind. */
+function sample(seed) {
+  let x = seed;
+  const next = (n) => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % n;
+  };
+  const names = ["a", "b", "$c", "this", "arguments", "new.target", "ünï", "_x9"];
+  const entry = () => [names[next(names.length)], next(20) - 1, next(8) - 3, next(4)];
+  const rows = [[]];
+  for (let k = 0; k < 200; k++) {
+    const row = next(3) === 0 ? [] : [...rows[next(rows.length)]];
+    const adds = next(4);
+    for (let i = 0; i < adds; i++) row.splice(next(row.length + 1), 0, entry());
+    if (row.length > 0 && next(3) === 0) row.splice(next(row.length), 1);
+    rows.push(row);
+  }
+  const sites = new Map();
+  for (let i = 0; i < 300; i++) sites.set(1 + next(5000) + (next(3) << 20), next(rows.length));
+  return { rows, sites };
+}
+
+/** The runtime's lists have no prototype: copied into plain arrays to compare. */
+const arrays = (rows) => Array.from({ length: rows.length }, (_, k) => Array.from({ length: rows[k].length }, (_, i) => [...rows[k][i]]));
+
+for (const seed of [1, 2, 3, 42])
+  test(`tables: decode(encode(t)) is t (seed ${seed})`, () => {
+    const { rows, sites } = sample(seed);
+    const decoded = decodeTables(encodeTables(rows, sites));
+    assert.equal(arrays(decoded.rows), rows);
+    assert.equal(new Map(decoded.sites), sites);
+  });
+
+test("tables: an empty table", () => {
+  const decoded = decodeTables(encodeTables([[]], new Map()));
+  assert.is(decoded.rows.length, 1);
+  assert.is(decoded.rows[0].length, 0);
+  assert.is(decoded.sites.size, 0);
+});
+
+test("tables: read with String.prototype.split, Symbol.split and Number.parseInt replaced", () => {
+  const { rows, sites } = sample(7);
+  const text = encodeTables(rows, sites);
+  const saved = [String.prototype.split, Number.parseInt];
+  String.prototype.split = () => ["patched"];
+  String.prototype[Symbol.split] = () => ["patched"];
+  Number.parseInt = () => 0;
+  let decoded;
+  try {
+    decoded = decodeTables(text);
+  } finally {
+    [String.prototype.split, Number.parseInt] = saved;
+    delete String.prototype[Symbol.split];
+  }
+  assert.equal(arrays(decoded.rows), rows);
+  assert.equal(new Map(decoded.sites), sites);
+});
+
+test.run();
