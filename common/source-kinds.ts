@@ -90,8 +90,16 @@ const MAYBE_MODULE_SYNTAX = /^\s*(?:import\b\s*[\w$*{"'.]|export\b\s*[\w$*{])|\b
  * (import/export → module, Node's module syntax detection).
  */
 export function detectFormat(filename: string, source: string): Format {
-  const known = extensionFormat(filename) ?? packageType(filename);
-  if (known) return known;
+  return knownFormat(filename) ?? syntaxFormat(filename, source);
+}
+
+/** The module format the file's extension or its package.json says (undefined: its syntax decides). */
+export function knownFormat(filename: string): Format | undefined {
+  return extensionFormat(filename) ?? packageType(filename);
+}
+
+/** The module format of a file whose extension and package.json say none: its syntax's. */
+export function syntaxFormat(filename: string, source: string): Format {
   // Cheap test first: no line starting with an import or export declaration and no `import.meta`,
   // no ES module syntax (an `import:`/`export:` property or label, `import(...)` do not count).
   if (!MAYBE_MODULE_SYNTAX.test(source)) return "commonjs";

@@ -121,9 +121,20 @@ export function cacheKey(parts: CacheKeyParts): string {
       parts.filename,
       parts.cwd,
       parts.options,
-      sha256(parts.source),
+      sourceHash(parts.source),
     ]),
   );
+}
+
+let lastSource: string | null = null;
+let lastSourceHash = "";
+/** sha256 of a file's text, remembered for the last one (a file's keys for both formats hash it once). */
+function sourceHash(source: string): string {
+  if (source !== lastSource) {
+    lastSourceHash = sha256(source);
+    lastSource = source;
+  }
+  return lastSourceHash;
 }
 
 /** The first line of an entry: magic, key, and the checksum of key and body. */

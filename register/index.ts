@@ -18,7 +18,7 @@ import { unsupportedNode } from "../common/node-version.js";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { defaultCacheDir, prepareCacheDir } from "./cache-dir.js";
-import { detectFormat, typeScriptAlternatives } from "../common/source-kinds.js";
+import { typeScriptAlternatives } from "../common/source-kinds.js";
 import { type FilterOptions, resolveFilter } from "./config.js";
 
 /** True when the user chose what to instrument (`TSDB_INCLUDE`/`TSDB_EXCLUDE` or the `"tsdb"` key of package.json). */
@@ -164,8 +164,7 @@ export function register(options: RegisterOptions = {}): () => void {
       busy = true;
       try {
         // Node gives the format of .js/.cjs/.mjs (require(esm) in Node 20.19+ gives "module").
-        const resolved = format ?? detectFormat(filename, code);
-        return { code: loader.transform(code, filename, resolved), format: resolved };
+        return loader.transformAny(code, filename, format);
       } finally {
         busy = false;
       }

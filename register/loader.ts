@@ -5,7 +5,7 @@
  * both the CommonJS hook (main thread) and the ES module hooks (their thread).
  */
 import { RUNTIME_PATH, RUNTIME_URL } from "../common/package.js";
-import { type Format, isJsx, isTypeScript, sourceTypeOf } from "../common/source-kinds.js";
+import { type Format, isJsx, isTypeScript, knownFormat, sourceTypeOf, syntaxFormat } from "../common/source-kinds.js";
 import type * as Compiler from "../compiler/instrument.js";
 import type { SourceMap } from "../compiler/instrument.js";
 import type { PluginItem } from "@babel/core";
@@ -30,6 +30,21 @@ export interface LoaderConfig extends FilterOptions {
   sourceMaps?: "inline" | "none";
 }
 
+const FORMATS: Format[] = ["commonjs", "module"];
+
+interface Plan {
+  options: {
+    mode: "instrument" | "strip";
+    sourceType: "module" | "script" | "unambiguous";
+    runtime: string;
+    sourceMaps: "inline" | "none";
+    jsx: ReturnType<typeof jsxOptions> | null;
+    toCommonJS: boolean;
+  };
+  instrumenting: boolean;
+  key: string;
+}
+
 export class Loader {
   readonly matches: (filename: string) => boolean;
   readonly cache: DiskCache | null;
@@ -49,12 +64,38 @@ export class Loader {
     return isTypeScript(filename) || isJsx(filename) || this.matches(filename);
   }
 
+  /**
+   * The JavaScript Node should run for `source` loaded from `filename`, and its module format: the
+   * one given, else the file's extension or package.json, else its syntax as Node decides it. A
+   * file decided by its syntax is not parsed again to tell once it is in the cache: its entry is
+   * found under the format it was made for.
+   */
+  transformAny(source: string, filename: string, format: Format | undefined): { code: string; format: Format } {
+    format ??= knownFormat(filename);
+    if (format === undefined) {
+      for (const candidate of FORMATS) {
+        const plan = this.plan(source, filename, candidate);
+        const hit = plan === null ? null : this.hit(plan.key);
+        if (hit !== null) return { code: hit, format: candidate };
+      }
+      format = syntaxFormat(filename, source);
+    }
+    return { code: this.transform(source, filename, format), format };
+  }
+
   /** The JavaScript Node should run for `source` loaded from `filename` as `format`. */
   transform(source: string, filename: string, format: Format): string {
+    const plan = this.plan(source, filename, format);
+    if (plan === null) return source;
+    return this.hit(plan.key) ?? this.compile(source, filename, plan);
+  }
+
+  /** How `source` is compiled as `format`, and its cache key (null: it runs as it is). */
+  private plan(source: string, filename: string, format: Format): Plan | null {
     // Output of tsdb-instrument (or of another hook) is not instrumented twice.
     const instrumenting = this.matches(filename) && !isInstrumented(source);
     const jsx = isJsx(filename);
-    if (!instrumenting && !isTypeScript(filename) && !jsx) return source;
+    if (!instrumenting && !isTypeScript(filename) && !jsx) return null;
     // TypeScript and JSX with import/export in a CommonJS package run as CommonJS, as tsx does
     // (their syntax says module, their package says commonjs): the import/export become require/exports.
     const toCommonJS = format === "commonjs" && (isTypeScript(filename) || jsx) && /^\s*(?:import|export)\b/m.test(source);
@@ -67,14 +108,22 @@ export class Loader {
       toCommonJS,
     } as const;
     const key = this.cache ? cacheKey({ source, filename: realFile(filename), cwd: this.cwd, options }) : "";
+    return { options, instrumenting, key };
+  }
+
+  /** The cached code of `key` (null: none, or its map is gone — removed by hand — and stack traces need it). */
+  private hit(key: string): string | null {
     const cached = this.cache?.get(key);
-    // An entry whose map is gone (removed by hand) is made again: stack traces need the map.
     if (cached != null && (!cached.endsWith(".map\n") || existsSync(this.cache!.mapPath(key)))) return cached;
+    return null;
+  }
+
+  private compile(source: string, filename: string, { options, instrumenting, key }: Plan): string {
     const { instrument, stripTypes, InstrumentError } = loadCompiler();
     const transforms: PluginItem[] = [];
     // By path: a file too deep for this thread's stack is instrumented in another thread, with them.
     if (options.jsx) transforms.push([require.resolve("@babel/plugin-transform-react-jsx"), options.jsx]);
-    if (toCommonJS) transforms.push(require.resolve("@babel/plugin-transform-modules-commonjs"));
+    if (options.toCommonJS) transforms.push(require.resolve("@babel/plugin-transform-modules-commonjs"));
     let result: ReturnType<typeof instrument>;
     try {
       // Comments and layout only make the cached entry bigger and slower to parse (and non-ASCII
