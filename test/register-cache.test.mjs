@@ -117,6 +117,31 @@ test("second run is served from the cache; corrupt entries are rebuilt; changes 
   assert.is(entries(cache).length, count + 1);
 });
 
+test("a file whose syntax decides its format is served from the cache without parsing it again", () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, "package.json"), "{}");
+  // CommonJS whose text looks like module syntax at a glance (what TypeScript's _tsc.js holds).
+  writeFileSync(
+    join(dir, "main.js"),
+    'const note = "import.meta is for modules";\nconst kinds = {\n  export: 95,\n};\nconsole.log(require("./esm.js").answer, kinds.export);\n',
+  );
+  writeFileSync(join(dir, "esm.js"), "export const answer = 42;\n");
+  const probe = 'process.on("exit", () => console.log("BABEL " + Object.keys(require.cache).some((k) => k.includes("@babel"))));';
+  writeFileSync(join(dir, "probe.cjs"), probe);
+  const run = () => node(["--require", registerCJS, "--require", "./probe.cjs", "--import", "./trace.mjs", "main.js"], { cwd: dir });
+  const first = run();
+  assert.is(first.status, 0, first.stderr);
+  assert.match(first.stdout, "42 95");
+  assert.match(first.stdout, "BABEL true");
+  const second = run();
+  assert.is(second.status, 0, second.stderr);
+  assert.match(second.stdout, "42 95");
+  assert.match(second.stdout, "BABEL false");
+  // Both instrumented both times (the probe's exit handler may run before the trace's or after).
+  for (const run of [first, second])
+    for (const file of ["main.js", "esm.js"]) assert.ok(run.calls.includes(`${file}:<module>:1`), JSON.stringify(run.calls));
+});
+
 test("the key covers source, file, working directory, options and tsdb version", () => {
   const { cacheKey, compilerFingerprint } = require(join(root, "dist/register/cache.js"));
   const base = { source: "f()", filename: "/a/x.js", cwd: "/a", options: { sourceMaps: "inline" }, version: "1.0.0" };
