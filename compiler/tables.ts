@@ -1,6 +1,7 @@
 /**
  * The scope and site tables of a file as the one string the header passes to the runtime's
- * `file()` (the format is contract TABLE_PARTS'; runtime/tables.ts reads it).
+ * `file()` (the format is contract TABLE_PARTS'), and each code's lines (contract CodeRow);
+ * runtime/tables.ts reads them.
  */
 import { type ScopeRow, TABLE_FIELDS, TABLE_ITEMS, TABLE_PARTS } from "../contract/index.js";
 
@@ -41,4 +42,17 @@ export function encodeTables(rows: ScopeRow[], sites: Map<number, number>): stri
       return text;
     });
   return [entries.join(TABLE_ITEMS), deltas.join(TABLE_ITEMS), siteItems.join(TABLE_ITEMS)].join(TABLE_PARTS);
+}
+
+/** A code's lines as its code row holds them (contract CodeRow). */
+export function encodeLines(lines: number[]): string {
+  let last = 0;
+  return lines
+    .sort((a, b) => a - b)
+    .map((line) => {
+      const step = b36(line - last);
+      last = line;
+      return step;
+    })
+    .join(TABLE_FIELDS);
 }

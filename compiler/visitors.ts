@@ -54,6 +54,7 @@ import {
 import { inferredName, isFieldWrapper, markFieldWrapper, qualifiedName } from "./code-names.js";
 import { countedLoop, isSilent, plainLoop } from "./silent.js";
 import { ownBindings, within } from "./snapshot.js";
+import { encodeLines } from "./tables.js";
 
 /*
  * What the visitors note on nodes while they walk (symbol-keyed properties: WeakMaps holding a
@@ -187,7 +188,7 @@ export function openFunction(
     lines: new Set(),
     lastRow: "",
   };
-  file.codes.push([name, qualname, loc?.start.line ?? 1, loc?.end.line ?? 1, flags, []]);
+  file.codes.push([name, qualname, loc?.start.line ?? 1, loc?.end.line ?? 1, flags, ""]);
   file.functions.push(fn);
   return fn;
 }
@@ -352,7 +353,7 @@ export function finishSites(file: FileContext, fn: FunctionContext): void {
       free.push({ name, slot, index: loc.index, writable: isWritable(binding), at: binding.identifier.start ?? -1 });
   }
   for (const site of fn.sites) completeSite(file, fn, free, site);
-  file.codes[fn.index][5] = [...fn.lines].sort((a, b) => a - b);
+  file.codes[fn.index][5] = encodeLines([...fn.lines]);
 }
 
 function insideWith(path: NodePath): boolean {

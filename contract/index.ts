@@ -9,8 +9,12 @@
  * start with the file's prefix (`namePrefix`).
  */
 
-/** One row of the code table: a function (or the module top level) of the file. */
-export type CodeRow = [name: string, qualname: string, firstlineno: number, lastlineno: number, flags: number, lines: number[]];
+/**
+ * One row of the code table: a function (or the module top level) of the file. `lines`, where its
+ * statements start, is written as TABLE_FIELDS-separated base-36 steps, each from the line before
+ * (the first from 0): the runtime reads it when someone asks.
+ */
+export type CodeRow = [name: string, qualname: string, firstlineno: number, lastlineno: number, flags: number, lines: string];
 
 /** Bits of `CodeRow`'s flags. */
 export const CODE_GENERATOR = 1;

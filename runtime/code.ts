@@ -7,7 +7,7 @@
 import { CODE_ASYNC, CODE_FLAT_VALUES, CODE_GENERATOR, type CodeRow, type ScopeRow } from "../contract/index.js";
 import { append, asArray, list, numberToBase, SafeFinalizationRegistry, SafeUint8Array, SafeWeakMap, SafeWeakRef } from "./primordials.js";
 import { codes } from "./stack.js";
-import { decodeTables, type Tables } from "./tables.js";
+import { decodeLines, decodeTables, type Tables } from "./tables.js";
 
 export interface CodeFlags {
   generator: boolean;
@@ -41,9 +41,17 @@ export class Code {
     /** Last line of the function's source text. */
     readonly lastlineno: number,
     readonly flags: CodeFlags,
-    /** Lines on which a statement of this code starts (line events can only happen there). */
-    readonly lines: readonly number[],
+    /** `lines` as the code row holds them (contract CodeRow) */
+    private readonly lineText: string,
   ) {}
+
+  private _lines: readonly number[] | null = null;
+
+  /** Lines on which a statement of this code starts (line events can only happen there). */
+  get lines(): readonly number[] {
+    this._lines ??= asArray(decodeLines(this.lineText));
+    return this._lines;
+  }
 }
 
 /**

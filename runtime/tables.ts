@@ -1,6 +1,7 @@
 /**
  * Reads a file's scope and site tables from the string its header passed to `file()` (the format
- * is contract TABLE_PARTS'; compiler/tables.ts writes it). It runs inside the program, the first
+ * is contract TABLE_PARTS'), and a code's lines from its code row (contract CodeRow);
+ * compiler/tables.ts writes them. It runs inside the program, the first
  * time a frame of the file shows its bindings: saved built-ins and index loops only (see
  * primordials.ts).
  */
@@ -45,4 +46,14 @@ export function decodeTables(text: string): Tables {
     sites.set(id, parseBase36(f[1]));
   }
   return { rows, sites };
+}
+
+/** A code's lines from its code row (contract CodeRow). */
+export function decodeLines(text: string): number[] {
+  const lines = list<number>();
+  if (text === "") return lines;
+  const steps = split(text, TABLE_FIELDS);
+  let line = 0;
+  for (let i = 0; i < steps.length; i++) append(lines, (line += parseBase36(steps[i])));
+  return lines;
 }

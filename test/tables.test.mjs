@@ -5,8 +5,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 
 const require = createRequire(import.meta.url);
-const { encodeTables } = require("../dist/compiler/tables.js");
-const { decodeTables } = require("../dist/runtime/tables.js");
+const { encodeLines, encodeTables } = require("../dist/compiler/tables.js");
+const { decodeLines, decodeTables } = require("../dist/runtime/tables.js");
 
 /** A table like a file's: rows that grow and shrink by a binding or two, shadowing, every index kind. */
 function sample(seed) {
@@ -64,6 +64,11 @@ test("tables: read with String.prototype.split, Symbol.split and Number.parseInt
   }
   assert.equal(arrays(decoded.rows), rows);
   assert.equal(new Map(decoded.sites), sites);
+});
+
+test("a code's lines: decode(encode(lines)) is them, in order", () => {
+  for (const lines of [[], [1], [7, 3, 1000, 4, 2 ** 20 + 5], Array.from({ length: 500 }, (_, i) => 3 * i + 1)])
+    assert.equal(Array.from(decodeLines(encodeLines([...lines]))), [...lines].sort((a, b) => a - b));
 });
 
 test.run();
