@@ -7,6 +7,7 @@ import { codeFrameColumns } from "@babel/code-frame";
 import presetTypescript from "@babel/preset-typescript";
 import { extensionFormat, isTypeScript, sourceTypeOf } from "../common/source-kinds.js";
 import tsdbPlugin from "./plugin.js";
+import { compactMap } from "./source-map.js";
 import { keepMarks } from "./source-text.js";
 import { BIG_STACK_MB, runOnBigStack } from "./threads.js";
 
@@ -123,7 +124,7 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
       babelrc: false,
       configFile: false,
       sourceType,
-      sourceMaps: sourceMaps === "none" ? false : sourceMaps === "inline" ? "inline" : true,
+      sourceMaps: sourceMaps !== "none",
       compact: options.compact ?? false,
       comments: options.comments ?? true,
       shouldPrintComment: keepMarks(options.comments ?? true),
@@ -144,7 +145,13 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
     throw toInstrumentError(error, code, filename);
   }
   if (!result || result.code == null) throw new InstrumentError(filename, 1, 1, "nothing was generated", "");
-  return { code: result.code, map: (result.map as SourceMap | null | undefined) ?? null };
+  const map = result.map ? compactMap(result.map as SourceMap) : null;
+  if (sourceMaps === "inline" && map)
+    return {
+      code: `${result.code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}`,
+      map,
+    };
+  return { code: result.code, map };
 }
 
 function toInstrumentError(error: unknown, code: string, filename: string): Error {
