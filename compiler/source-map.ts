@@ -9,8 +9,8 @@
 import { decode, encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
 import type { SourceMap } from "./instrument.js";
 
-/** tsdb's own identifiers (contract namePrefix: `$t$`, `$t0$`, ...). */
-const GENERATED = /^\$t\d*\$/;
+/** tsdb's own identifiers (contract namePrefix: `$t$`, `$t0$`, ..., a classic script's `$t<key>$`). */
+const GENERATED = /^\$t[0-9a-z]*\$/;
 
 export function compactMap(map: SourceMap): SourceMap {
   const names: string[] = [];
