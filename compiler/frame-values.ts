@@ -128,12 +128,16 @@ export function classify(program: NodePath<t.Program>, prefix: string): void {
   }
   let groups = 0;
   const scopes: Scope[] = [];
+  const seen = new Set<Scope>();
   // Statements per owner: each may get a site, and each site copies the writable slot bindings in
   // scope into their variables (see `bulky`).
   const statements = new Map<t.Node, number>();
   program.traverse({
     Scopable(p) {
-      if (p.scope.block === p.node && !scopes.includes(p.scope)) scopes.push(p.scope);
+      if (p.scope.block === p.node && !seen.has(p.scope)) {
+        seen.add(p.scope);
+        scopes.push(p.scope);
+      }
     },
     Statement(p) {
       if (Array.isArray(p.container)) {
@@ -182,21 +186,19 @@ export function classify(program: NodePath<t.Program>, prefix: string): void {
     }
   }
   const topLevelAwait = hasTopLevelAwait(program);
+  const scopeOf = new Map(scopes.map((scope) => [scope.block, scope]));
   for (const owner of owners) {
     const layout = layoutOf(owner);
     if ((t.isFunction(owner) && (owner.async || owner.generator)) || (t.isProgram(owner) && topLevelAwait)) layout.mode = "own";
     // At most: this, arguments, new.target and one slot per group of the enclosing functions.
-    else layout.mode = layout.size + 3 + enclosingGroups(owner, scopes) <= 1 << VALUE_STRIDE_BITS ? "flat" : "array";
+    else layout.mode = layout.size + 3 + enclosingGroups(owner, scopeOf) <= 1 << VALUE_STRIDE_BITS ? "flat" : "array";
   }
 }
 
-/** How many accessor groups the scopes of the functions around `owner` have. */
-function enclosingGroups(owner: t.Node, scopes: Scope[]): number {
+/** How many accessor groups the scopes around `owner` (its scope's ancestors) have. */
+function enclosingGroups(owner: t.Node, scopeOf: Map<t.Node, Scope>): number {
   let n = 0;
-  for (const scope of scopes) {
-    const block = scope.block;
-    if (block !== owner && block.start! <= owner.start! && owner.end! <= block.end!) n += groupsOf(scope).length;
-  }
+  for (let scope = scopeOf.get(owner)?.parent; scope; scope = scope.parent) n += groupsOf(scope).length;
   return n;
 }
 
