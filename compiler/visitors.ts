@@ -229,18 +229,24 @@ function enterFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCon
   openFunction(file, path, name, qualname, (generator ? CODE_GENERATOR : 0) | (async ? CODE_ASYNC : 0), generator || async, thisRead);
 }
 
+/**
+ * Does the function's code read `this` (in arrows inside it too, not in other functions)? A walk
+ * over the nodes, not a traversal: it runs for every function, on every function inside it.
+ */
 function usesThis(path: NodePath): boolean {
-  let found = false;
-  path.traverse({
-    ThisExpression(p) {
-      found = true;
-      p.stop();
-    },
-    Function(p) {
-      if (!p.isArrowFunctionExpression()) p.skip();
-    },
-  });
-  return found;
+  const reads = (node: t.Node): boolean => {
+    for (const key of t.VISITOR_KEYS[node.type] ?? []) {
+      const value = (node as unknown as Record<string, unknown>)[key];
+      for (const child of Array.isArray(value) ? value : [value]) {
+        if (child === null || typeof child !== "object" || typeof (child as t.Node).type !== "string") continue;
+        if (t.isThisExpression(child)) return true;
+        if (t.isFunction(child) && !t.isArrowFunctionExpression(child)) continue;
+        if (reads(child as t.Node)) return true;
+      }
+    }
+    return false;
+  };
+  return reads(path.node);
 }
 
 function fieldName(field: NodePath<t.ClassProperty | t.ClassPrivateProperty>): string {
