@@ -10,7 +10,7 @@ import { decode, encode, type SourceMapSegment } from "@jridgewell/sourcemap-cod
 import type { SourceMap } from "./instrument.js";
 
 /** tsdb's own identifiers (contract namePrefix: `$t$`, `$t0$`, ..., a classic script's `$t<key>$`). */
-const GENERATED = /^\$t[0-9a-z]*\$/;
+const GENERATED = /^\$t\w*\$/;
 
 export function compactMap(map: SourceMap): SourceMap {
   const names: string[] = [];
