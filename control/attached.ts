@@ -3,6 +3,7 @@
  * attach socket (through the control worker). Loaded on the first attach only.
  */
 import { realpathSync } from "node:fs";
+import { complete } from "../debugger/completion.js";
 import { Tsdb } from "../debugger/debugger.js";
 import { loadedUninstrumented } from "../debugger/loader.js";
 import { instruments, register } from "../register/index.js";
@@ -66,5 +67,6 @@ export function openSession(control: Control, closed: () => void): AttachedSessi
     const problem = loadedUninstrumented(file);
     if (problem !== null) channel.write(`*** ${problem}\n`);
   };
+  control.completer = (line, cursor) => complete(dbg, line, cursor);
   return { interrupt: (frame) => dbg.interrupt(frame), detach };
 }

@@ -5,7 +5,10 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
-import { Interrupt, openReader, stdout, writeAll } from "../debugger/io.js";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { type Completer, Interrupt, openReader, stdout, TerminalReader, writeAll } from "../debugger/io.js";
+import type { CompleterData } from "./completer.js";
 import { controlDir, keyPath, notPrivate, sessionPath, socketPath } from "./paths.js";
 import { encode, messages, type ToDebugger } from "./protocol.js";
 
@@ -161,7 +164,10 @@ function talk(pid: number, socket: string, key: string, retry: (why: string) => 
         else fail(`${pid}: ${message.s}`);
         return;
       }
-      reader ??= openReader(out);
+      if (reader === null) {
+        reader = openReader(out);
+        if (reader instanceof TerminalReader) reader.completer = remoteCompleter(socket, key);
+      }
       if (message.t === "out") out.write(message.s);
       else if (message.t === "bye") end(0);
       else if (message.t === "prompt") {
@@ -177,4 +183,27 @@ function talk(pid: number, socket: string, key: string, retry: (why: string) => 
       }
     }),
   );
+}
+
+/** How long Tab waits for the program's candidates. */
+const COMPLETION_MS = 2000;
+
+/** The line editor's completer: the program's debugger answers (completer.ts carries the question). */
+function remoteCompleter(socket: string, key: string): Completer {
+  const slot = new SharedArrayBuffer(8 + (1 << 20));
+  const state = new Int32Array(slot, 0, 2);
+  const bytes = new Uint8Array(slot, 8);
+  const data: CompleterData = { socket, key, slot };
+  const worker = new Worker(join(__dirname, "completer.js"), { workerData: data, execArgv: [] });
+  worker.unref();
+  let last = 0;
+  return (line, cursor) => {
+    const id = ++last;
+    worker.postMessage({ id, line, cursor });
+    const until = Date.now() + COMPLETION_MS;
+    for (let left = COMPLETION_MS; Atomics.load(state, 0) !== id && left > 0; left = until - Date.now())
+      Atomics.wait(state, 0, Atomics.load(state, 0), left);
+    if (Atomics.load(state, 0) !== id) return { start: cursor, candidates: [] };
+    return JSON.parse(Buffer.from(bytes.subarray(0, state[1])).toString("utf8")) as { start: number; candidates: string[] };
+  };
 }

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { interruptbuffer } from "../runtime/index.js";
-import { EOF, type FromWorker, KBINT, type ToWorker, WAITING } from "./protocol.js";
+import { COMPLETE, type Completion, EOF, type FromWorker, KBINT, type ToWorker, WAITING } from "./protocol.js";
 import type { ControlData } from "./worker.js";
 
 /** What `readline` returns for Ctrl-C at the other end's prompt. */
@@ -38,14 +38,32 @@ export class Control {
     this.worker.postMessage(message);
   }
 
-  /** Shows `prompt` at the other end and waits for a line: null at end of input, KEYBOARD_INTERRUPT on Ctrl-C. */
+  /** Answers the other end's Tab while a line is read (none: no candidates). */
+  completer: ((line: string, cursor: number) => Completion) | null = null;
+
+  /**
+   * Shows `prompt` at the other end and waits for a line: null at end of input, KEYBOARD_INTERRUPT on
+   * Ctrl-C. Completion requests that come meanwhile are answered here.
+   */
   readline(prompt: string): string | null | typeof KEYBOARD_INTERRUPT {
     Atomics.store(this.state, 0, WAITING);
     this.send({ t: "prompt", s: prompt });
-    Atomics.wait(this.state, 0, WAITING);
-    const kind = Atomics.load(this.state, 0);
-    if (kind === EOF) return null;
-    if (kind === KBINT) return KEYBOARD_INTERRUPT;
-    return Buffer.from(this.bytes.subarray(0, this.state[1])).toString("utf8");
+    for (;;) {
+      Atomics.wait(this.state, 0, WAITING);
+      const kind = Atomics.load(this.state, 0);
+      if (kind === EOF) return null;
+      if (kind === KBINT) return KEYBOARD_INTERRUPT;
+      const text = Buffer.from(this.bytes.subarray(0, this.state[1])).toString("utf8");
+      if (kind !== COMPLETE) return text;
+      const { line, cursor } = JSON.parse(text) as { line: string; cursor: number };
+      let answer: Completion = { start: cursor, candidates: [] };
+      try {
+        answer = this.completer?.(line, cursor) ?? answer;
+      } catch {
+        // no candidates
+      }
+      Atomics.store(this.state, 0, WAITING);
+      this.send({ t: "completion", ...answer });
+    }
   }
 }

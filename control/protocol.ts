@@ -6,15 +6,29 @@
  * `kbint` (Ctrl-C at the prompt), `interrupt` (Ctrl-C while the program runs).
  * program → debugger: `out` (text to show), `prompt` (read a line), `refused` (why), `bye` (detached),
  * `starting` (the doorbell: the control worker starts, connect to its socket).
+ *
+ * Tab completion goes over a second connection of the same debugger (`hello` with `completions`),
+ * whose end in the debugger waits for the answer while the line editor waits for it: `complete`
+ * (the line and the cursor) → `completion` (where the word starts, the candidates), computed by the
+ * program's debugger while it waits at its prompt (none while the program runs).
  */
-export type ToProgram = { t: "hello"; key: string } | { t: "line"; s: string } | { t: "eof" } | { t: "kbint" } | { t: "interrupt" };
+export type ToProgram =
+  | { t: "hello"; key: string; completions?: true }
+  | { t: "line"; s: string }
+  | { t: "eof" }
+  | { t: "kbint" }
+  | { t: "interrupt" }
+  | { t: "complete"; line: string; cursor: number };
+
+export type Completion = { start: number; candidates: string[] };
 
 export type ToDebugger =
   | { t: "out"; s: string }
   | { t: "prompt"; s: string }
   | { t: "refused"; s: string }
   | { t: "bye" }
-  | { t: "starting" };
+  | { t: "starting" }
+  | ({ t: "completion" } & Completion);
 
 /** Main thread → control worker. */
 export type ToWorker = Exclude<ToDebugger, { t: "starting" }>;
@@ -34,6 +48,8 @@ export const WAITING = 0;
 export const LINE = 1;
 export const EOF = 2;
 export const KBINT = 3;
+/** A completion request (the slot holds `{ line, cursor }` as JSON); the main thread answers and waits again. */
+export const COMPLETE = 4;
 
 /** Splits a byte stream into JSON messages, one per line. */
 export function messages<T>(onMessage: (message: T) => void): (chunk: Buffer) => void {

@@ -9,7 +9,7 @@
  * - `attach`: the session socket `tsdb -p PID` connects to once the doorbell (doorbell.ts) has
  *   started this worker. A debugger that presents the key is the other end of the debugger's channel: its lines are handed to the main thread through shared
  *   memory (the main thread waits with `Atomics.wait` while stopped), the debugger's output is
- *   sent back.
+ *   sent back; its completion connection's requests go the same way, answered at the prompt.
  *
  * The worker never touches the program's state: it raises the flag and posts a message (the main
  * thread takes it between events when no instrumented code runs to see the flag).
@@ -21,7 +21,7 @@ import { createServer, type Socket } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
 import { type DoorbellData, ring } from "./doorbell.js";
 import { keyPath, sessionPath } from "./paths.js";
-import { EOF, encode, type FromWorker, KBINT, LINE, messages, type ToProgram, type ToWorker, WORKER } from "./protocol.js";
+import { COMPLETE, EOF, encode, type FromWorker, KBINT, LINE, messages, type ToProgram, type ToWorker, WORKER } from "./protocol.js";
 
 export interface ControlData {
   /** the runtime's interrupt request flag */
@@ -89,7 +89,18 @@ function deliver(kind: number, text = ""): void {
   Atomics.notify(state, 0);
 }
 
+/** The attached debugger's completion connection (protocol.ts). */
+let completions: Socket | null = null;
+
 port.on("message", (message: ToWorker) => {
+  if (message.t === "completion") {
+    // The main thread answered and waits for its line again.
+    completions?.write(encode(message));
+    awaiting = true;
+    const next = queued.shift();
+    if (next) deliver(next[0], next[1]);
+    return;
+  }
   if (message.t === "prompt") {
     awaiting = true;
     if (client === null) return deliver(EOF);
@@ -130,6 +141,13 @@ if (data.attach !== null) {
             socket.end(encode({ t: "refused", s: "the debugger did not present this process's key" }));
             return;
           }
+          if (message.t === "hello" && message.completions) {
+            // The attached debugger's line editor asks for completions here.
+            greeted = true;
+            completions?.destroy();
+            completions = socket;
+            return;
+          }
           if (client !== null) {
             socket.end(encode({ t: "refused", s: "another debugger is attached to this process" }));
             return;
@@ -140,6 +158,14 @@ if (data.attach !== null) {
           raise("attach");
           return;
         }
+        if (message.t === "complete") {
+          // Only the main thread waiting at its prompt can answer; while the program runs: nothing.
+          if (socket === completions && client !== null && awaiting)
+            deliver(COMPLETE, JSON.stringify({ line: message.line, cursor: message.cursor }));
+          else socket.write(encode({ t: "completion", start: message.cursor, candidates: [] }));
+          return;
+        }
+        if (socket === completions) return;
         if (message.t === "line") deliver(LINE, message.s);
         else if (message.t === "eof") deliver(EOF);
         else if (message.t === "kbint") deliver(KBINT);
@@ -147,6 +173,7 @@ if (data.attach !== null) {
       }),
     );
     socket.on("close", () => {
+      if (completions === socket) completions = null;
       if (client !== socket) return;
       client = null;
       queued.length = 0;

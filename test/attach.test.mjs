@@ -180,6 +180,39 @@ test("attached: a breakpoint in a file the hook does not instrument (node_module
   }
 });
 
+const python = spawnSync("python3", ["-c", "import pty"]).status === 0;
+
+(python ? test : test.skip)("Tab in an attached session: commands, names in the program's frame, properties", async () => {
+  const { child } = await start(["--import", "tsdb/register", "spinner.cjs"], "spinning");
+  try {
+    const steps = [
+      ["(tsdb) ", "p coun\t"], // a local of the program's frame
+      ["", " > 0, Math.ma\t", 0.5], // a property, evaluated in the program
+      ["", "(1, 2)\r", 0.5],
+      ["(tsdb) ", "unti\t"], // a command
+      ["", "\u0015detach\r", 0.5],
+    ];
+    const drive = spawnSync(
+      "python3",
+      [join(fixtures, "pty_drive.py"), JSON.stringify(steps), process.execPath, tsdb, "-p", String(child.pid)],
+      {
+        cwd: fixtures,
+        encoding: "utf8",
+        timeout: 60000,
+        env: { ...process.env, HOME: home },
+      },
+    );
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the line editor's escape sequences
+    const out = drive.stdout.replace(/\r/g, "").replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");
+    assert.ok(out.includes("(tsdb) p counter > 0, Math.max(1, 2)\n(true, 2)\n"), out);
+    assert.ok(out.includes("(tsdb) until "), out);
+    assert.ok(out.endsWith("EXIT 0\n"), out);
+    assert.is(child.exitCode, null, "the program goes on");
+  } finally {
+    child.kill();
+  }
+});
+
 test("a process not started with tsdb/register: attach says why", async () => {
   const { child } = await start(["busy.cjs"], "spinning");
   try {
