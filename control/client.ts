@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
+import { isatty } from "node:tty";
 import { Worker } from "node:worker_threads";
 import { type Completer, Interrupt, openReader, stdout, TerminalReader, writeAll } from "../debugger/io.js";
 import type { CompleterData } from "./completer.js";
@@ -143,7 +144,12 @@ function talk(pid: number, socket: string, key: string, retry: (why: string) => 
     if (text) out.write(text);
     process.exit(status);
   };
-  connection.on("connect", () => connection.write(encode({ t: "hello", key })));
+  // Tab's own connection and thread start with the session (a thread takes a while on a busy machine).
+  let completer: Completer | null = null;
+  connection.on("connect", () => {
+    connection.write(encode({ t: "hello", key }));
+    if (isatty(0)) completer = remoteCompleter(socket, key);
+  });
   connection.on("error", (error) => {
     done = true;
     if (reader === null) retry(`${error.message} (is it still running with tsdb/register?)`);
@@ -166,7 +172,7 @@ function talk(pid: number, socket: string, key: string, retry: (why: string) => 
       }
       if (reader === null) {
         reader = openReader(out);
-        if (reader instanceof TerminalReader) reader.completer = remoteCompleter(socket, key);
+        if (reader instanceof TerminalReader) reader.completer = completer;
       }
       if (message.t === "out") out.write(message.s);
       else if (message.t === "bye") end(0);
@@ -186,7 +192,7 @@ function talk(pid: number, socket: string, key: string, retry: (why: string) => 
 }
 
 /** How long Tab waits for the program's candidates. */
-const COMPLETION_MS = 2000;
+const COMPLETION_MS = 5000;
 
 /** The line editor's completer: the program's debugger answers (completer.ts carries the question). */
 function remoteCompleter(socket: string, key: string): Completer {
