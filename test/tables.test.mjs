@@ -68,7 +68,10 @@ test("tables: read with String.prototype.split, Symbol.split and Number.parseInt
 
 test("a code's lines: decode(encode(lines)) is them, in order", () => {
   for (const lines of [[], [1], [7, 3, 1000, 4, 2 ** 20 + 5], Array.from({ length: 500 }, (_, i) => 3 * i + 1)])
-    assert.equal(Array.from(decodeLines(encodeLines([...lines]))), [...lines].sort((a, b) => a - b));
+    assert.equal(
+      Array.from(decodeLines(encodeLines([...lines]))),
+      [...lines].sort((a, b) => a - b),
+    );
 });
 
 test.run();
