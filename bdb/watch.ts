@@ -9,7 +9,9 @@
  * function with a breakpoint by function name). Used only when the class keeps
  * Bdb's stopHere/breakHere/breakAnywhere/traceDispatch/dispatch* (and, for the
  * `call` events that Python passes to userCall, Bdb's userCall). Every
- * observable behaviour stays as if each event had been dispatched.
+ * observable behaviour stays as if each event had been dispatched. A traced
+ * frame's `return` event is not dispatched either while continuing (Bdb's
+ * dispatchReturn then does nothing), even when userCall is the subclass's.
  */
 import { append, contains, list } from "../runtime/primordials.js";
 import type { Frame } from "../runtime/frame.js";
@@ -137,5 +139,15 @@ function makeWatch(bdb: Bdb): Watch {
       for (let i = 0; i < code.lines.length; i++) if (contains(lines, code.lines[i])) append(traced, code.lines[i]);
       return traced;
     },
+    // dispatchReturn while continuing: stopHere is false for every frame (the stopframe is the
+    // botframe, stoplineno -1) and there is no returnframe, so it only returns traceDispatch.
+    // Tested live: a subclass may change the state without a set* call.
+    quietReturn: (_frame, trace) =>
+      trace === bdb.traceDispatch &&
+      !bdb.quitting &&
+      bdb.botframe !== null &&
+      bdb.stopframe === bdb.botframe &&
+      bdb.stoplineno === -1 &&
+      bdb.returnframe === null,
   };
 }

@@ -7,11 +7,13 @@
 // python3 for Python), so the JIT state of one case does not leak into
 // another. A child warms up with a small input, then times several calls and
 // reports the best (process CPU time: on a shared machine, wall time also
-// counts waiting for a core). Cases are run round-robin, each round once
-// through every case; a ratio is taken within a round (case time / plain time
-// of the same round) and the table shows the median over rounds and their
-// range. Absolute times mean little on a shared machine; the ratios are what
-// is compared. Python runs the same programs (bench/workloads/*.py) with a
+// counts waiting for a core). After one untimed warm-up run of each, cases are
+// run round-robin, each round once through every case, each case right next to
+// a fresh run of its baseline (plain code; istanbul for the instrument row); a
+// ratio is taken within that pair and the table shows the median over rounds,
+// their range, and the best run of the case over the best of its baseline.
+// Absolute times mean little on a shared machine; the ratios are what is
+// compared. Python runs the same programs (bench/workloads/*.py) with a
 // smaller n; its ratios are against its own plain run. Where the time goes:
 // bench/FINDINGS.md.
 //
@@ -405,30 +407,71 @@ function runRegister(j) {
   });
 }
 
+// Pairs: each case compared with a baseline runs next to a fresh run of that baseline (before it in
+// even rounds, after it in odd ones), and its ratio is taken within the pair. Other helpers' work
+// on the 2 shared cores puts whole processes in a slow mode (a busy sibling hyperthread: the same
+// plain loop takes 52 ms in one process and 100 ms in the next, bench/FINDINGS.md §17); adjacent
+// runs share the machine's state far more often than runs a whole round apart.
+const bases = new Map();
+for (const row of selected) {
+  if (row.jsBase) bases.set(row.js, row.jsBase);
+  if (row.pyBase) bases.set(row.py, row.pyBase);
+}
+const baseJobs = new Set(bases.values());
 const list = [...jobs.values()];
+const cases = list.filter((j) => !baseJobs.has(j));
+for (const j of list) j.pairs = [];
+
+function runAndLog(j, round) {
+  process.stderr.write(`round ${round + 1}/${rounds}: ${j.key}${j.tool ? " " + j.tool : ""} ...`);
+  const before = j.results.length;
+  runJob(j);
+  const r = j.results.length > before ? j.results[j.results.length - 1] : null;
+  process.stderr.write(!r ? " error\n" : r.cold ? ` ${fmtMs(r.cold)} / ${fmtMs(r.cached)}\n` : ` ${fmtMs(r.best)}\n`);
+  return r;
+}
+
+// Warm-up: one untimed run of each case and baseline (the file cache, the CPU's frequency, the
+// dist snapshot's first loads), so that round 1 is measured like the others.
+if (!quick)
+  for (const j of list) {
+    if (j.once || j.mode === "register" || j.mode === "instrument" || j.mode.startsWith("tsdb-")) continue;
+    process.stderr.write(`warm-up: ${j.key} ...\n`);
+    runJob(j);
+    j.results.length = 0;
+    j.errors.length = 0;
+  }
+
 for (let round = 0; round < rounds; round++) {
   // Alternate the order so that drift in machine load does not favour one side.
-  const order = round % 2 ? [...list].reverse() : list;
+  const order = round % 2 ? [...cases].reverse() : cases;
   for (const j of order) {
     if (j.once && (j.results.length || j.errors.length)) continue;
     if (j.errors.length) continue; // a case that cannot run does not get better by retrying
-    process.stderr.write(`round ${round + 1}/${rounds}: ${j.key}${j.tool ? " " + j.tool : ""} ...`);
-    runJob(j);
-    const r = j.results[j.results.length - 1];
-    process.stderr.write(j.errors.length ? " error\n" : r.cold ? ` ${fmtMs(r.cold)} / ${fmtMs(r.cached)}\n` : ` ${fmtMs(r.best)}\n`);
+    const base = bases.get(j);
+    if (base === undefined || base.errors.length) {
+      runAndLog(j, round);
+      continue;
+    }
+    const first = round % 2 ? j : base;
+    const a = runAndLog(first, round);
+    const b = runAndLog(first === j ? base : j, round);
+    const [mine, theirs] = first === j ? [a, b] : [b, a];
+    if (mine && theirs) j.pairs.push([mine, theirs]);
   }
-  for (const j of list) if (!j.once && !j.errors.length && j.results.length <= round) j.results.push(null);
 }
 
 // ---------------------------------------------------------------- results
 
-/** Per-round ratios a/b, for rounds where both ran. */
-function ratios(a, b) {
-  const out = [];
-  for (let i = 0; i < a.results.length; i++) {
-    if (a.results[i] && b.results[i]) out.push(a.results[i].best / b.results[i].best);
-  }
-  return out;
+/** Ratios case/baseline, one per pair of adjacent runs (see above). */
+function ratios(a) {
+  return a.pairs.map(([mine, base]) => mine.best / base.best);
+}
+
+/** The best run of the case over the best run of its baseline: what an unloaded machine would show. */
+function bestRatio(a, b) {
+  const best = (j) => Math.min(...j.results.filter(Boolean).map((r) => r.best));
+  return best(a) / best(b);
 }
 
 function rates(j, count) {
@@ -444,14 +487,14 @@ for (const row of selected) {
   let jsCell, targetCell, pass, pyCell;
   if (row.kind === "ratio") {
     const e = err(row.js, row.jsBase);
-    const xs = e ? [] : ratios(row.js, row.jsBase);
-    jsCell = e ? "error" : fmtRatio(xs);
+    const xs = e ? [] : ratios(row.js);
+    jsCell = e ? "error" : `${fmtRatio(xs)}${xs.length > 1 ? ` (best/best ${bestRatio(row.js, row.jsBase).toFixed(2)}×)` : ""}`;
     targetCell = `≤ ${row.target.toFixed(2)}×`;
     pass = e ? "FAIL" : median(xs) <= row.target ? "pass" : "FAIL";
     if (e) notes.push(`${row.rowId}: ${e}`);
     if (row.py) {
       const pe = err(row.py, row.pyBase);
-      pyCell = pe ? "error" : fmtRatio(ratios(row.py, row.pyBase));
+      pyCell = pe ? "error" : fmtRatio(ratios(row.py));
       if (pe) notes.push(`${row.rowId} (Python): ${pe}`);
     } else pyCell = row.id === "detached" ? "1.00× (not instrumented)" : "—";
     const stops = row.js.results.find(Boolean)?.stops;
@@ -470,7 +513,7 @@ for (const row of selected) {
     } else pyCell = "—";
   } else if (row.kind === "instrument") {
     const e = err(row.js, row.jsBase);
-    const xs = e ? [] : ratios(row.js, row.jsBase);
+    const xs = e ? [] : ratios(row.js);
     jsCell = e ? "error" : fmtRatio(xs);
     targetCell = "≤ 1.00× (no slower)";
     pass = e ? "FAIL" : median(xs) <= row.target ? "pass" : "FAIL";

@@ -57,10 +57,18 @@ export interface Traceback {
 export interface Watch {
   calls(code: Code): boolean;
   lines(code: Code): Iterable<number> | boolean;
+  /**
+   * Optional, asked at each `return` event (a return or a suspension) before it is dispatched:
+   * true when the frame's local trace function `trace` would do nothing with it now but return
+   * itself (or nothing), so that the event need not be dispatched.
+   */
+  quietReturn?(frame: Frame, trace: TraceFunction): boolean;
 }
 
 let globalTrace: TraceFunction | null = null;
 let watch: Watch | null = null;
+/** `watch` when it has `quietReturn`, else null (read at every return of a traced frame). */
+let quietWatch: Watch | null = null;
 /** Frames with a value written that their next site copies into the variable (see `Frame.assign`). */
 const pending = new SafeSet<Frame>();
 /** True while a trace function runs: events of code it calls are not reported (as in CPython). */
@@ -94,6 +102,7 @@ signIn();
 export function settrace(fn: TraceFunction | null): void {
   globalTrace = fn;
   watch = null;
+  quietWatch = null;
   refresh();
 }
 
@@ -105,6 +114,7 @@ export function gettrace(): TraceFunction | null {
 /** Narrows the events dispatched to the current trace function (null: all of them). Reset by `settrace`. */
 export function setwatch(w: Watch | null): void {
   watch = w;
+  quietWatch = w?.quietReturn !== undefined ? w : null;
   refresh();
 }
 
@@ -386,7 +396,7 @@ export function leave(d: number, value: unknown): void {
   const frame = frames[d]!;
   try {
     const trace = frame.trace;
-    if (trace !== null && globalTrace !== null && !inTrace) {
+    if (trace !== null && globalTrace !== null && !inTrace && (quietWatch === null || !quietWatch.quietReturn!(frame, trace))) {
       const next = dispatch(frame, trace, "return", frame._leavingExc ? undefined : value);
       if (next != null) frame.trace = next;
     }
@@ -531,7 +541,7 @@ export function push(frame: Frame, site: number): number {
 export function suspend<T>(frame: Frame, value: T, yielded: boolean): T {
   try {
     const trace = frame.trace;
-    if (trace !== null && globalTrace !== null && !inTrace) {
+    if (trace !== null && globalTrace !== null && !inTrace && (quietWatch === null || !quietWatch.quietReturn!(frame, trace))) {
       frame.suspending = true;
       const next = dispatch(frame, trace, "return", yielded ? value : undefined);
       if (next != null) frame.trace = next;

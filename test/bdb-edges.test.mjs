@@ -587,6 +587,29 @@ Calls("an overridden userCall sees every call in a file with breakpoints (as bdb
   assert.equal(run(true), ["other", "other", "other"]);
 });
 
+Calls("while continuing, return events are dispatched again once the state says they can stop (set without a set* call)", async () => {
+  const { original, out } = instrumentToFile(WATCHED, "usercall-return.mjs");
+  const mod = await load(out);
+  const returns = [];
+  class C extends Bdb {
+    userCall(frame) {
+      // As a subclass may: the return trap set directly, not through setReturn (no watch update).
+      if (frame.code.name === "other" && frame.locals.x === 1) this.returnframe = frame;
+    }
+    userLine() {
+      this.setContinue();
+    }
+    userReturn(frame, value) {
+      returns.push([frame.code.name, frame.locals.x, value]);
+      this.returnframe = null;
+    }
+  }
+  const db = new C();
+  db.setBreak(original, 15, false, "false");
+  db.runcall(mod.main, 3);
+  assert.equal(returns, [["other", 1, 2]]);
+});
+
 Calls.run();
 
 const Inst = suite("bdb edges: runcall from instrumented code; TypeScript");
