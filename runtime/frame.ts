@@ -11,13 +11,15 @@
  * A write to a slot reaches the variable at the frame's next site.
  */
 import * as codeModule from "./code.js";
-import { ROW_HIDDEN, ROW_WRITABLE, SITE_LINE_MASK, type ScopeRow, VALUE_STRIDE_BITS } from "../contract/index.js";
+import * as contract from "../contract/index.js";
+import type { ScopeRow } from "../contract/index.js";
 import type { Code } from "./code.js";
 import { append, contains, copyOf, dict, list, ObjectKeys, SafeProxy } from "./primordials.js";
 import * as stack from "./stack.js";
 
 // Local bindings: the CommonJS build reads an import through a getter at each use.
 const { FRAME, codes, flat, frames, lines, slots, state, values } = stack;
+const { ROW_HIDDEN, ROW_WRITABLE, SITE_LINE_MASK, VALUE_STRIDE_BITS } = contract;
 const { markLeaves } = codeModule;
 
 export type TraceEvent = "call" | "line" | "return" | "exception";

@@ -15,7 +15,8 @@
  * `gen`/`push`/`suspend`/`leave` instead, since they leave and re-enter the stack.
  */
 import * as codeModule from "./code.js";
-import { type CodeRow, LINE_PENDING, LINE_TRACED, SITE_LINE_MASK, VALUE_STRIDE_BITS } from "../contract/index.js";
+import * as contract from "../contract/index.js";
+import type { CodeRow } from "../contract/index.js";
 import { type Code, type Key, type ModuleAccess, SourceFile } from "./code.js";
 import * as frameModule from "./frame.js";
 import type { Frame, TraceFunction } from "./frame.js";
@@ -38,6 +39,7 @@ import * as stack from "./stack.js";
 // Local bindings for what the event functions use on every call: the CommonJS build reads an
 // import through a getter at each use.
 const { FRAME, codes, flat, frames, interrupts, lines, slots, state, values } = stack;
+const { LINE_PENDING, LINE_TRACED, SITE_LINE_MASK, VALUE_STRIDE_BITS } = contract; // line table bits, site ids, value layout
 const { callerAt, Frame: FrameClass, materialize } = frameModule;
 const { markLeaves } = codeModule;
 
@@ -237,10 +239,6 @@ function refresh(): void {
   for (let i = 0; i < all.length; i++) refreshFile(all[i]);
 }
 
-// Line table bits: see contract/index.ts.
-const TRACED = LINE_TRACED;
-const PENDING = LINE_PENDING;
-
 function refreshFile(file: SourceFile): void {
   const table = file.lineFlags;
   fillBytes(table, 0);
@@ -260,7 +258,7 @@ function refreshFile(file: SourceFile): void {
     };
     // A frame with a pending write: every site of its code calls in, until one copies it.
     pending.forEach((frame) => {
-      if (frame.code === code) mark(code.lines, PENDING);
+      if (frame.code === code) mark(code.lines, LINE_PENDING);
     });
     if (!on) {
       setFlags(code, 0, any);
@@ -269,7 +267,7 @@ function refreshFile(file: SourceFile): void {
     const wantCalls = watch === null || watch.calls(code);
     let traced: Iterable<number> | boolean = watch === null ? true : watch.lines(code);
     if (traced === true) traced = code.lines;
-    if (traced !== false) mark(traced, TRACED);
+    if (traced !== false) mark(traced, LINE_TRACED);
     setFlags(code, wantCalls ? 1 : 0, any);
   }
 }
@@ -457,6 +455,12 @@ export function raise(d: number, error: unknown): never {
 /** The frames above depth d, left by `error`: their events (when traced), their values cleared. */
 function unwound(d: number, error: unknown): void {
   for (let u = state.sp; u > d; u--) {
+    // No trace function and no frame made: nothing to report (see `report`), values to clear.
+    if (globalTrace === null && slots[u] !== FRAME) {
+      clearValues(u);
+      state.sp = u - 1;
+      continue;
+    }
     state.sp = u;
     // A trace function that throws (BdbQuit) still gets the frame's `return` event, as a finally would give it.
     try {
