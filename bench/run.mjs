@@ -410,7 +410,7 @@ function runRegister(j) {
 // Pairs: each case compared with a baseline runs next to a fresh run of that baseline (before it in
 // even rounds, after it in odd ones), and its ratio is taken within the pair. Other helpers' work
 // on the 2 shared cores puts whole processes in a slow mode (a busy sibling hyperthread: the same
-// plain loop takes 52 ms in one process and 100 ms in the next, bench/FINDINGS.md §17); adjacent
+// plain loop takes 52 ms in one process and 100 ms in the next, bench/FINDINGS.md §18); adjacent
 // runs share the machine's state far more often than runs a whole round apart.
 const bases = new Map();
 for (const row of selected) {
