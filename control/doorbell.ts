@@ -1,15 +1,15 @@
 /**
  * The doorbell: what a program started with `tsdb/register` has from its start so that
  * `tsdb -p PID` can reach it even when its main thread never returns to its event loop. It runs
- * on a thread that exists anyway (Node 20's ES module hooks thread, which `tsdb/register` starts):
- * it makes the key, listens on `<pid>.sock`, and when a debugger presents the key, raises the
+ * on a thread that exists anyway (Node 20's ES module hooks thread, which `tsdb/register` starts) or,
+ * in a process that has none (yet), on a thread of its own (doorbell-thread.ts): it makes the key, listens on `<pid>.sock`, and when a debugger presents the key, raises the
  * interrupt request with the DOORBELL reason and answers `starting`. The main thread then starts
  * the control worker (listen.ts), which listens on `<pid>.session.sock` for the session itself.
  * Until then nothing else runs: no worker, no timer, nothing on the main thread.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { chmodSync, unlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer, type Server } from "node:net";
 import { keyPath, sessionPath, socketPath } from "./paths.js";
 import { DOORBELL, encode, messages, type ToProgram } from "./protocol.js";
 
@@ -24,18 +24,10 @@ export interface DoorbellData {
 }
 
 /**
- * How long after the start the doorbell is set up (a program that ends sooner never pays for it,
- * and it does not compete with loading the program's first modules).
+ * Sets the doorbell up now; the thread it runs on must live as long as the program. Returns its
+ * server (unreferenced: it keeps no thread alive), or null when it could not be set up.
  */
-const DELAY_MS = 50;
-
-/** Sets the doorbell up (after DELAY_MS); the thread it runs on must live as long as the program. */
-export function installDoorbell(data: DoorbellData): void {
-  setTimeout(() => ring(data), DELAY_MS).unref();
-}
-
-/** Sets the doorbell up now. */
-export function ring({ dir, pid, flag, reasons }: DoorbellData): void {
+export function ring({ dir, pid, flag, reasons }: DoorbellData): Server | null {
   const sock = socketPath(dir, pid);
   const keyFile = keyPath(dir, pid);
   for (const stale of [sock, keyFile, sessionPath(dir, pid)]) {
@@ -49,7 +41,7 @@ export function ring({ dir, pid, flag, reasons }: DoorbellData): void {
   try {
     writeFileSync(keyFile, key.toString("hex"), { mode: 0o600, flag: "wx" });
   } catch {
-    return; // someone made it between the unlink and now: no attach support rather than their key
+    return null; // someone made it between the unlink and now: no attach support rather than their key
   }
   const requests = new Int32Array(flag);
   const why = new Int32Array(reasons);
@@ -73,4 +65,5 @@ export function ring({ dir, pid, flag, reasons }: DoorbellData): void {
   server.on("error", () => {});
   server.listen(sock, () => chmodSync(sock, 0o600));
   server.unref();
+  return server;
 }

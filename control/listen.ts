@@ -1,13 +1,14 @@
 /**
  * What `tsdb/register` adds to every program it starts (`node --import tsdb/register app.js`) so
  * that `tsdb -p PID` can attach: the doorbell (doorbell.ts), carried by the ES module hooks thread
- * that exists anyway. Nothing else runs until a debugger rings: then the control worker starts
- * (control.ts, worker.ts) and, once the debugger is connected to it, the debugger itself is loaded
+ * when there is one, otherwise by a thread of its own (doorbell-thread.ts). Nothing else runs
+ * until a debugger rings: then the control worker starts (control.ts, worker.ts) and, once the debugger is connected to it, the debugger itself is loaded
  * (attached.ts). The cost before an attach is the doorbell on that thread and the interrupt check
  * of generated code (bench/FINDINGS.md §12).
  */
 import { unlinkSync } from "node:fs";
-import { isMainThread } from "node:worker_threads";
+import { join } from "node:path";
+import { isMainThread, Worker } from "node:worker_threads";
 import { interruptbuffer, setinterrupthandler, takeinterrupt } from "../runtime/index.js";
 import type { AttachedSession } from "./attached.js";
 import type * as ControlModule from "./control.js";
@@ -32,7 +33,7 @@ export function doorbellData(): DoorbellData | null {
 
 /**
  * Answers the doorbell `bell`: it rings on the ES module hooks thread (`onHooksThread`: set up
- * there by esm-hooks.ts) or, when there is none, on the control worker, started now.
+ * there by esm-hooks.ts) or, when there is none, on a thread of its own, started now.
  */
 export function listenForDebuggers(bell: DoorbellData, onHooksThread: boolean): void {
   const { dir, pid } = bell;
@@ -43,7 +44,7 @@ export function listenForDebuggers(bell: DoorbellData, onHooksThread: boolean): 
     if (control === null) {
       const { Control } = require("./control.js") as typeof ControlModule;
       control = new Control(
-        { signals: false, attach: { dir, pid }, reasons: bell.reasons, doorbell: onHooksThread ? null : bell },
+        { signals: false, attach: { dir, pid }, reasons: bell.reasons },
         (message) => {
           // the debugger went away while the program ran
           if (message.t === "gone") session?.detach();
@@ -85,7 +86,13 @@ export function listenForDebuggers(bell: DoorbellData, onHooksThread: boolean): 
     }
   };
   idle();
-  if (!onHooksThread) start();
+  if (!onHooksThread) {
+    // execArgv []: the thread loads no hook of the program's command line (`--import tsdb/register`)
+    const thread = new Worker(join(__dirname, "doorbell-thread.js"), { workerData: bell, execArgv: [], stdout: false, stderr: false });
+    thread.on("error", () => {});
+    // The program ends when it would without tsdb.
+    thread.unref();
+  }
   process.on("exit", () => {
     for (const file of [socketPath(dir, pid), sessionPath(dir, pid), keyPath(dir, pid)]) {
       try {

@@ -43,6 +43,12 @@ export type FromWorker = { t: "interrupt" } | { t: "attach" } | { t: "gone" };
 export const DOORBELL = 1;
 export const WORKER = 2;
 
+/**
+ * How long after the start the doorbell is set up: a program that ends sooner never pays for it (nor
+ * for loading its module), and it does not compete with loading the program's first modules.
+ */
+export const DOORBELL_DELAY_MS = 50;
+
 /** States of the line slot the main thread waits on (`Atomics.wait` on index 0). */
 export const WAITING = 0;
 export const LINE = 1;

@@ -19,7 +19,6 @@ import { timingSafeEqual } from "node:crypto";
 import { chmodSync, readFileSync, unlinkSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
-import { type DoorbellData, ring } from "./doorbell.js";
 import { keyPath, sessionPath } from "./paths.js";
 import { COMPLETE, EOF, encode, type FromWorker, KBINT, LINE, messages, type ToProgram, type ToWorker, WORKER } from "./protocol.js";
 
@@ -33,8 +32,6 @@ export interface ControlData {
   attach: { dir: string; pid: number } | null;
   /** Int32 [0]: why the request was raised (protocol.ts), beside the doorbell's; null: not attachable */
   reasons: SharedArrayBuffer | null;
-  /** the doorbell, when no other thread carries it (no ES module hooks thread) */
-  doorbell: DoorbellData | null;
 }
 
 const data = workerData as ControlData;
@@ -117,8 +114,6 @@ port.on("message", (message: ToWorker) => {
     queued.length = 0;
   }
 });
-
-if (data.doorbell !== null) ring(data.doorbell);
 
 if (data.attach !== null) {
   const { dir, pid } = data.attach;

@@ -93,7 +93,7 @@ export function debugScript({ script, args, absolute, mainFile, esm, commands }:
   function startControl(): void {
     if (controlStarted) return;
     controlStarted = true;
-    new Control({ signals: true, attach: null, reasons: null, doorbell: null }, () => takeinterrupt());
+    new Control({ signals: true, attach: null, reasons: null }, () => takeinterrupt());
   }
   const programRuns = () => {
     moduleHooks();

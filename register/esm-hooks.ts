@@ -9,7 +9,9 @@ import { fileURLToPath } from "node:url";
 import { detectFormat, isJsx, isTypeScript, typeScriptAlternatives } from "../common/source-kinds.js";
 import type * as Doorbell from "../control/doorbell.js";
 import type { DoorbellData } from "../control/doorbell.js";
+import { DOORBELL_DELAY_MS } from "../control/protocol.js";
 import type * as Cache from "./cache.js";
+import type * as Config from "./config.js";
 import type * as LoaderModule from "./loader.js";
 import type { Loader, LoaderConfig } from "./loader.js";
 
@@ -28,6 +30,8 @@ export interface HooksData {
   loaded: SharedArrayBuffer;
   /** `tsdb -p PID`'s doorbell, which this thread carries (null: none) */
   doorbell: DoorbellData | null;
+  /** An ES module is about to load: load the loader at once (otherwise on the first file that needs it). */
+  eager: boolean;
 }
 
 const HEADER = 12;
@@ -79,6 +83,9 @@ function readState(shared: SharedArrayBuffer): HooksState {
 let shared: SharedArrayBuffer | null = null;
 let loadedLog: SharedArrayBuffer | null = null;
 let generation = -1;
+/** The configuration in effect (null: unregistered), its filter, and its loader, each made when first needed. */
+let config: LoaderConfig | null = null;
+let matcher: ((filename: string) => boolean) | null = null;
 let loader: Loader | null = null;
 
 function sync(): void {
@@ -86,26 +93,49 @@ function sync(): void {
   const current = Atomics.load(new Int32Array(shared, 0, 1), 0);
   if (current === generation) return;
   generation = current;
-  const state = readState(shared);
-  loader = state ? new (loadLoader().Loader)(state) : null;
+  config = readState(shared);
+  matcher = null;
+  loader = null;
+}
+
+/**
+ * Whether the configuration in effect instruments `filename`. The filter alone: a process whose
+ * ES module loader only ever sees CommonJS (its main script under `--import`) never loads the loader.
+ */
+function matches(filename: string): boolean {
+  if (config === null) return false;
+  if (matcher === null) {
+    const { makeMatcher, resolveFilter } = require("./config.js") as typeof Config;
+    matcher = makeMatcher(resolveFilter(config));
+  }
+  return matcher(filename);
 }
 
 let loaderModule: typeof LoaderModule | null = null;
-function loadLoader(): typeof LoaderModule {
-  if (loaderModule === null) {
-    (require("./cache.js") as typeof Cache).shareWarningLatch(warningLatch(shared!));
-    loaderModule = require("./loader.js") as typeof LoaderModule;
+function theLoader(): Loader {
+  if (loader === null) {
+    if (loaderModule === null) {
+      (require("./cache.js") as typeof Cache).shareWarningLatch(warningLatch(shared!));
+      loaderModule = require("./loader.js") as typeof LoaderModule;
+    }
+    loader = new loaderModule.Loader(config!);
   }
-  return loaderModule;
+  return loader;
 }
 
 export function initialize(data: HooksData): void {
   shared = data.shared;
   loadedLog = data.loaded;
-  // `module.register()` waits for this function; the loader and what it needs (tens of ms) are
-  // loaded right after, while the main thread goes on (its first import waits if they are not ready).
-  setImmediate(sync);
-  if (data.doorbell) (require("../control/doorbell.js") as typeof Doorbell).installDoorbell(data.doorbell);
+  // `module.register()` waits for this function: what takes time is done after it returns, while
+  // the main thread goes on (an import waits for it if it is not ready).
+  if (data.eager) {
+    setImmediate(() => {
+      sync();
+      if (config !== null) theLoader();
+    });
+  }
+  const { doorbell } = data;
+  if (doorbell) setTimeout(() => (require("../control/doorbell.js") as typeof Doorbell).ring(doorbell), DOORBELL_DELAY_MS).unref();
 }
 
 interface ResolveContext {
@@ -139,7 +169,7 @@ export async function resolve(
   try {
     return await nextResolve(specifier, context);
   } catch (error) {
-    if (!loader || (error as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    if (config === null || (error as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw error;
     for (const alternative of typeScriptAlternatives(specifier)) {
       try {
         return await nextResolve(alternative, context);
@@ -161,18 +191,18 @@ export async function load(
   nextLoad: (url: string, context?: LoadContext) => Promise<LoadResult>,
 ): Promise<LoadResult> {
   sync();
-  if (!loader || !url.startsWith("file:")) return nextLoad(url, context);
+  if (config === null || !url.startsWith("file:")) return nextLoad(url, context);
   const filename = fileURLToPath(url);
   noteLoaded(loadedLog!, filename);
   if (isTypeScript(filename) || isJsx(filename)) {
     const source = readFileSync(filename, "utf8");
     // CommonJS TypeScript (and JSX) goes to Node's CommonJS loader, where tsdb's require hook has it.
     if (detectFormat(filename, source) === "commonjs") return { format: "commonjs", shortCircuit: true };
-    return { format: "module", source: loader.transform(source, filename, "module"), shortCircuit: true };
+    return { format: "module", source: theLoader().transform(source, filename, "module"), shortCircuit: true };
   }
-  if (!loader.matches(filename)) return nextLoad(url, context);
+  if (!matches(filename)) return nextLoad(url, context);
   const result = await nextLoad(url, context);
   // Only ES modules are instrumented here; CommonJS (source null) is the require hook's.
   if (result.format !== "module" || result.source == null) return result;
-  return { ...result, source: loader.transform(text(result.source), filename, "module") };
+  return { ...result, source: theLoader().transform(text(result.source), filename, "module") };
 }

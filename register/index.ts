@@ -29,6 +29,7 @@ import { shareWarningLatch } from "./cache.js";
 import { type HooksData, type HooksState, LOADED_BYTES, loadedFiles, warningLatch, writeState } from "./esm-hooks.js";
 import { addRequireHook } from "./require-hook.js";
 import { Loader, type LoaderConfig } from "./loader.js";
+import { modulesAtStart, startBeforeModuleCode } from "./module-start.js";
 import { DEBUGGER_PROCESS } from "../common/package.js";
 import type * as Listen from "../control/listen.js";
 import type { DoorbellData } from "../control/doorbell.js";
@@ -50,6 +51,8 @@ const CJS_EXTENSIONS = [".js", ".ts", ".tsx", ".cts"];
 
 let active: { loader: Loader; revert: () => void; token: object } | null = null;
 let resolverPatched = false;
+/** True while tsdb's compiler works (the files it loads are never instrumented). */
+let busy = false;
 
 /** The cache directory, when it can be made and trusted; otherwise one warning and null. */
 function usableCache(dir: string): string | null {
@@ -90,7 +93,11 @@ let doorbell: DoorbellData | null = null;
 /** Set by `deferModuleHooks()`: the state the hooks thread starts with when `startModuleHooks()` starts it. */
 let deferred: { state: HooksState } | null = null;
 
-function postToHooks(state: HooksState): void {
+/**
+ * Publishes `state` to the hooks thread, starting it if needed; `eager`: an ES module is about to
+ * load (the thread loads its loader at once rather than on first use).
+ */
+function postToHooks(state: HooksState, eager = true): void {
   if (hooksState) {
     writeState(hooksState, state);
     return;
@@ -106,7 +113,7 @@ function postToHooks(state: HooksState): void {
   shareWarningLatch(warningLatch(hooksState));
   writeState(hooksState, state);
   hooksLoaded = new SharedArrayBuffer(LOADED_BYTES);
-  const data: HooksData = { shared: hooksState, loaded: hooksLoaded, doorbell };
+  const data: HooksData = { shared: hooksState, loaded: hooksLoaded, doorbell, eager };
   // The hooks thread runs `--require` preloads too: this marks it (its environment
   // is a copy taken when it starts) so that it does not register hooks of its own.
   process.env[HOOKS_THREAD] = "1";
@@ -132,7 +139,7 @@ export function startModuleHooks(): void {
   if (deferred === null) return;
   const { state } = deferred;
   deferred = null;
-  postToHooks(state);
+  postToHooks(state, false);
 }
 
 /**
@@ -156,7 +163,6 @@ export function register(options: RegisterOptions = {}): () => void {
   const config: LoaderConfig = { ...filter, cacheDir, sourceMaps: options.sourceMaps ?? "inline" };
   active?.revert();
   const loader = new Loader(config);
-  let busy = false;
   const revert = addRequireHook(
     (code, filename, format) => {
       // Files tsdb's own compiler loads while it works are never instrumented.
@@ -199,9 +205,15 @@ export function instruments(filename: string): boolean {
 // `--import tsdb/register` / `--require tsdb/register`: install with the defaults and listen for
 // `tsdb -p PID` (not on Node's module hooks thread, which runs `--require` preloads too; not in
 // the `tsdb` command, which loads this module for its API and installs the hook itself).
+// A process that cannot load an ES module yet starts the hooks thread only before code that could
+// (module-start.ts); the doorbell then has a thread of its own.
 if (!process.env[HOOKS_THREAD] && !(globalThis as Record<symbol, unknown>)[Symbol.for(DEBUGGER_PROCESS)]) {
   const listen = require("../control/listen.js") as typeof Listen;
-  doorbell = listen.doorbellData();
+  const bell = listen.doorbellData();
+  const later = !modulesAtStart();
+  if (later) deferModuleHooks();
+  doorbell = later ? null : bell;
   register();
-  if (doorbell !== null) listen.listenForDebuggers(doorbell, hooksState !== null);
+  if (later) startBeforeModuleCode(startModuleHooks, () => busy);
+  if (bell !== null) listen.listenForDebuggers(bell, !later && hooksState !== null);
 }
