@@ -8,8 +8,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { detectFormat, isJsx, isTypeScript, typeScriptAlternatives } from "../common/source-kinds.js";
 import type * as Doorbell from "../control/doorbell.js";
+import type * as Protocol from "../control/protocol.js";
 import type { DoorbellData } from "../control/doorbell.js";
-import { DOORBELL_DELAY_MS } from "../control/protocol.js";
 import type * as Cache from "./cache.js";
 import type * as Config from "./config.js";
 import type * as LoaderModule from "./loader.js";
@@ -135,7 +135,10 @@ export function initialize(data: HooksData): void {
     });
   }
   const { doorbell } = data;
-  if (doorbell) setTimeout(() => (require("../control/doorbell.js") as typeof Doorbell).ring(doorbell), DOORBELL_DELAY_MS).unref();
+  if (doorbell) {
+    const { DOORBELL_DELAY_MS } = require("../control/protocol.js") as typeof Protocol;
+    setTimeout(() => (require("../control/doorbell.js") as typeof Doorbell).ring(doorbell), DOORBELL_DELAY_MS).unref();
+  }
 }
 
 interface ResolveContext {
