@@ -2,7 +2,7 @@
 // one runtime instance), plus thin ESM entry points and the bin scripts.
 import { build } from "esbuild";
 import { mkdirSync, readdirSync, statSync, writeFileSync, chmodSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 
 const roots = ["common", "contract", "compiler", "register", "cli", "runtime", "bdb", "debugger", "control"];
 const entryPoints = [];
@@ -31,6 +31,33 @@ await build({
 });
 writeFileSync("dist/package.json", JSON.stringify({ type: "commonjs" }, null, 2) + "\n");
 
+// The `tsdb` command as one file: Node reads and compiles one file instead of some fifty at each
+// start (bench/FINDINGS.md §17). The runtime stays outside (the one instance instrumented code
+// reports to), and so does the compiler (loaded on use only). Paths built from `__dirname` in the
+// bundled modules go through `dist/` (`join(__dirname, "..", "register", ...)`): the bundle sits
+// one folder deep, as the files do.
+const shared = {
+  name: "shared-files",
+  setup(b) {
+    b.onResolve({ filter: /\/(?:runtime|compiler)\/[\w-]+\.js$/ }, (args) => {
+      const file = relative(resolve("dist", "debugger"), resolve("dist", relative(resolve("."), resolve(args.resolveDir, args.path))));
+      return { path: file.startsWith(".") ? file : `./${file}`, external: true };
+    });
+  },
+};
+await build({
+  entryPoints: ["debugger/main.ts"],
+  outfile: "dist/debugger/bundle.js",
+  bundle: true,
+  packages: "external",
+  plugins: [shared],
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  sourcemap: true,
+  logLevel: "warning",
+});
+
 // ESM entry points: Node's CommonJS named-export detection reads esbuild's export annotations.
 const esm = {
   "index.mjs": 'export * from "./index.js";\n',
@@ -42,7 +69,7 @@ const esm = {
 for (const [file, text] of Object.entries(esm)) writeFileSync(join("dist", file), text);
 
 mkdirSync("dist/bin", { recursive: true });
-for (const [bin, target] of Object.entries({ "tsdb.js": "../debugger/main.js", "tsdb-instrument.js": "../cli/main.js" })) {
+for (const [bin, target] of Object.entries({ "tsdb.js": "../debugger/bundle.js", "tsdb-instrument.js": "../cli/main.js" })) {
   const file = join("dist/bin", bin);
   // The Node version is checked before anything else loads: a clear message, not a half-working run.
   // (The debugger's process is marked: tsdb/register, loaded for its API, does not listen for `tsdb -p`.)

@@ -27,7 +27,13 @@ export class Control {
     this.bytes = new Uint8Array(slot, 8);
     const data: ControlData = { ...options, flag: interruptbuffer(), slot };
     // execArgv []: the worker loads no hook of the program's command line (`--import tsdb/register`)
-    this.worker = new Worker(join(__dirname, "worker.js"), { workerData: data, execArgv: [], stdout: false, stderr: false });
+    // (from dist/: the `tsdb` command runs this code from a bundle, build.mjs)
+    this.worker = new Worker(join(__dirname, "..", "control", "worker.js"), {
+      workerData: data,
+      execArgv: [],
+      stdout: false,
+      stderr: false,
+    });
     this.worker.on("message", onMessage);
     this.worker.on("error", () => {});
     // The program ends when it would without tsdb.

@@ -43,14 +43,11 @@ export function listenForDebuggers(bell: DoorbellData, onHooksThread: boolean): 
   const start = (): ControlModule.Control => {
     if (control === null) {
       const { Control } = require("./control.js") as typeof ControlModule;
-      control = new Control(
-        { signals: false, attach: { dir, pid }, reasons: bell.reasons },
-        (message) => {
-          // the debugger went away while the program ran
-          if (message.t === "gone") session?.detach();
-          else takeinterrupt();
-        },
-      );
+      control = new Control({ signals: false, attach: { dir, pid }, reasons: bell.reasons }, (message) => {
+        // the debugger went away while the program ran
+        if (message.t === "gone") session?.detach();
+        else takeinterrupt();
+      });
     }
     return control;
   };
@@ -88,7 +85,12 @@ export function listenForDebuggers(bell: DoorbellData, onHooksThread: boolean): 
   idle();
   if (!onHooksThread) {
     // execArgv []: the thread loads no hook of the program's command line (`--import tsdb/register`)
-    const thread = new Worker(join(__dirname, "doorbell-thread.js"), { workerData: bell, execArgv: [], stdout: false, stderr: false });
+    const thread = new Worker(join(__dirname, "..", "control", "doorbell-thread.js"), {
+      workerData: bell,
+      execArgv: [],
+      stdout: false,
+      stderr: false,
+    });
     thread.on("error", () => {});
     // The program ends when it would without tsdb.
     thread.unref();

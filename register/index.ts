@@ -118,7 +118,8 @@ function postToHooks(state: HooksState, eager = true): void {
   // is a copy taken when it starts) so that it does not register hooks of its own.
   process.env[HOOKS_THREAD] = "1";
   try {
-    register(pathToFileURL(join(__dirname, "esm-hooks.js")).href, { data });
+    // (from dist/: the `tsdb` command runs this code from a bundle, build.mjs)
+    register(pathToFileURL(join(__dirname, "..", "register", "esm-hooks.js")).href, { data });
   } finally {
     delete process.env[HOOKS_THREAD];
   }

@@ -92,7 +92,10 @@ test("the hooks thread runs from the start for an ES module main, a .js main in 
   ok(other);
   assert.match(other.stdout, "hooks at start true");
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", type: "module" }));
-  writeFileSync(join(dir, "main.js"), `const { loadedAsModule } = await import(${JSON.stringify(registerESM)});\nconsole.log("hooks at start", loadedAsModule(new URL(import.meta.url).pathname));\n`);
+  writeFileSync(
+    join(dir, "main.js"),
+    `const { loadedAsModule } = await import(${JSON.stringify(registerESM)});\nconsole.log("hooks at start", loadedAsModule(new URL(import.meta.url).pathname));\n`,
+  );
   const js = node(["--import", registerESM, "main.js"], { cwd: dir });
   ok(js);
   assert.match(js.stdout, "hooks at start true");
