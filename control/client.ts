@@ -73,8 +73,8 @@ function ageOf(pid: number): number | null {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** How long a program may take to set its doorbell up (protocol.ts: 500 ms after its start, on a loaded machine more). */
-const DOORBELL_SECONDS = 3;
+/** How long a program may take to set its doorbell up (protocol.ts: 2 s after its start, on a loaded machine more). */
+const DOORBELL_SECONDS = 5;
 /** How long the doorbell may take to start the control worker (the program takes the request at its next function entry or loop head, or between events). */
 const START_SECONDS = 10;
 

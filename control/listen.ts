@@ -2,8 +2,8 @@
  * What `tsdb/register` adds to every program it starts (`node --import tsdb/register app.js`) so
  * that `tsdb -p PID` can attach: the doorbell (doorbell.ts), carried by the ES module hooks thread
  * when there is one, otherwise by a thread of its own (doorbell-thread.ts). Nothing else runs
- * until a debugger rings: then the control worker starts (control.ts, worker.ts) and, once the debugger is connected to it, the debugger itself is loaded
- * (attached.ts). The cost before an attach is the doorbell on that thread and the interrupt check
+ * until a debugger rings: then the control worker starts (control.ts, worker.ts) and, once the
+ * debugger is connected to it, the debugger itself is loaded (attached.ts). The cost before an attach is the doorbell on that thread and the interrupt check
  * of generated code (bench/FINDINGS.md §12).
  */
 import { unlinkSync } from "node:fs";
@@ -84,10 +84,12 @@ export function listenForDebuggers(bell: DoorbellData, onHooksThread: boolean): 
   };
   idle();
   if (!onHooksThread) {
-    // execArgv []: the thread loads no hook of the program's command line (`--import tsdb/register`)
+    // No execArgv and no environment: the thread runs none of the program's preloads (`--import
+    // tsdb/register` and the user's own, which a worker takes from NODE_OPTIONS too).
     const thread = new Worker(join(__dirname, "..", "control", "doorbell-thread.js"), {
       workerData: bell,
       execArgv: [],
+      env: {},
       stdout: false,
       stderr: false,
     });

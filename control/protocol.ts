@@ -45,12 +45,12 @@ export const WORKER = 2;
 
 /**
  * How long after the start the doorbell is set up: a program that ends sooner never pays for it
- * (loading net and crypto on its thread, making the key: about 20 ms of CPU, most of what the
+ * (loading net and crypto on its thread and making the key cost 30–50 ms of CPU, most of what the
  * doorbell costs; test runners start many processes shorter than this), and it does not compete
  * with loading the program's first modules. `tsdb -p` waits for a young program's doorbell
  * (client.ts, DOORBELL_SECONDS).
  */
-export const DOORBELL_DELAY_MS = 500;
+export const DOORBELL_DELAY_MS = 2000;
 
 /** States of the line slot the main thread waits on (`Atomics.wait` on index 0). */
 export const WAITING = 0;
