@@ -32,7 +32,7 @@ await build({
 writeFileSync("dist/package.json", JSON.stringify({ type: "commonjs" }, null, 2) + "\n");
 
 // The `tsdb` command as one file: Node reads and compiles one file instead of some fifty at each
-// start (bench/FINDINGS.md §18). The runtime stays outside (the one instance instrumented code
+// start (bench/FINDINGS.md §19). The runtime stays outside (the one instance instrumented code
 // reports to), and so does the compiler (loaded on use only). Paths built from `__dirname` in the
 // bundled modules go through `dist/` (`join(__dirname, "..", "register", ...)`): the bundle sits
 // one folder deep, as the files do.

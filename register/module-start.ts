@@ -9,7 +9,7 @@
  * - at once, unless the main script is certainly CommonJS (`.cjs`; `.js` in a package of type
  *   commonjs, or with no type and no `import`/`export`/`await` in its text, which Node's module
  *   syntax detection needs) or `-e` code without `import`, and no other `--import`/loader or
- *   module-defaulting flag is given (bench/FINDINGS.md §18);
+ *   module-defaulting flag is given (bench/FINDINGS.md §19);
  * - otherwise before the first CommonJS source is compiled whose text holds `import (` (how a
  *   dynamic import is written; blanks or a comment may come between) or that Node compiles as an
  *   ES module (`require(esm)`).
