@@ -200,7 +200,8 @@ function remoteCompleter(socket: string, key: string): Completer {
   const state = new Int32Array(slot, 0, 2);
   const bytes = new Uint8Array(slot, 8);
   const data: CompleterData = { socket, key, slot };
-  const worker = new Worker(join(__dirname, "completer.js"), { workerData: data, execArgv: [] });
+  // (from dist/: the `tsdb` command runs this code from a bundle, build.mjs)
+  const worker = new Worker(join(__dirname, "..", "control", "completer.js"), { workerData: data, execArgv: [] });
   worker.unref();
   let last = 0;
   return (line, cursor) => {
