@@ -46,7 +46,7 @@ export function prepare({ root, workDir, workloadsDir, workloads }) {
 
   const compile = (from, to) => {
     const code = readFileSync(from, "utf8");
-    const out = instrument(code, { filename: from, sourceMaps: "none", sourceType: "script", runtime }).code;
+    const out = instrument(code, { filename: from, sourceMaps: "none", sourceType: "commonjs", runtime }).code;
     writeFileSync(to, out);
     return code;
   };

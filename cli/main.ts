@@ -37,8 +37,10 @@ Options:
       --copy-files          copy the files that are not instrumented to --out-dir
       --runtime <specifier> what the output imports the runtime from
                             (default: tsdb/runtime/internal)
-      --source-type <type>  module, script or unambiguous (default: by extension
-                            and the nearest package.json "type")
+      --source-type <type>  module, commonjs, script (a classic script, sharing
+                            the global scope with other scripts) or unambiguous
+                            (default: by extension and the nearest package.json
+                            "type")
       --filename <name>     the file name of code read from standard input
                             (its extension picks the language)
   -q, --quiet               no summary line
@@ -56,7 +58,7 @@ with a code frame, or with what failed; the others are still written, and the
 exit status is 1.
 `;
 
-type SourceType = "module" | "script" | "unambiguous";
+type SourceType = "module" | "commonjs" | "script" | "unambiguous";
 
 interface Options {
   outDir?: string;
@@ -121,8 +123,8 @@ function parse(argv: string[]): { options: Options; inputs: string[]; help: bool
     throw new UsageError(`--source-maps must be inline, file or none, not ${JSON.stringify(sourceMaps)}`);
   }
   const sourceType = values["source-type"];
-  if (sourceType !== undefined && sourceType !== "module" && sourceType !== "script" && sourceType !== "unambiguous") {
-    throw new UsageError(`--source-type must be module, script or unambiguous, not ${JSON.stringify(sourceType)}`);
+  if (sourceType !== undefined && !["module", "commonjs", "script", "unambiguous"].includes(sourceType)) {
+    throw new UsageError(`--source-type must be module, commonjs, script or unambiguous, not ${JSON.stringify(sourceType)}`);
   }
   return {
     options: {
@@ -133,7 +135,7 @@ function parse(argv: string[]): { options: Options; inputs: string[]; help: bool
       sourceMaps,
       copyFiles: values["copy-files"] ?? false,
       runtime: values.runtime,
-      sourceType,
+      sourceType: sourceType as SourceType | undefined,
       filename: values.filename,
       quiet: values.quiet ?? false,
     },

@@ -62,8 +62,8 @@ export function packageType(filename: string): Format | undefined {
 }
 
 /** Babel's `sourceType` for a format (undefined: let the parser decide). */
-export function sourceTypeOf(format: Format | undefined): "module" | "script" | "unambiguous" {
-  return format === "module" ? "module" : format === "commonjs" ? "script" : "unambiguous";
+export function sourceTypeOf(format: Format | undefined): "module" | "commonjs" | "unambiguous" {
+  return format === "module" ? "module" : format === "commonjs" ? "commonjs" : "unambiguous";
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Names of the identifiers tsdb adds to a file. They share one prefix chosen
  * so that it occurs nowhere in the file's source, so no user binding can be
- * shadowed or captured by them.
+ * shadowed or captured by them; a classic script's prefix is its own (its
+ * top-level names are global, shared with the realm's other scripts).
  */
 import { namePrefix } from "../contract/index.js";
 
@@ -30,8 +31,8 @@ export interface Names {
  * The generated identifiers stay short (a letter after the prefix: they are in every function of the
  * output); the fields say what each holds, with the runtime's names.
  */
-export function chooseNames(source: string): Names {
-  const prefix = namePrefix(source);
+export function chooseNames(source: string, script?: string): Names {
+  const prefix = namePrefix(source, script);
   const n = (s: string) => prefix + s;
   return {
     runtime: n("T"),

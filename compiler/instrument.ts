@@ -18,8 +18,12 @@ export interface InstrumentOptions {
   filename?: string;
   /** `inline`: a data-URL comment in the code; `file`: returned as `map` only; `none`. Default `file`. */
   sourceMaps?: SourceMapMode;
-  /** `module` (ESM), `script` (CommonJS or a plain script), or `unambiguous` (decided by import/export); default by extension */
-  sourceType?: "module" | "script" | "unambiguous";
+  /**
+   * `module` (ESM), `commonjs`, `script` (a classic script: its top level is the realm's global scope,
+   * shared with the other scripts, as for `<script>` or `vm.runInThisContext`), or `unambiguous`
+   * (ESM if it imports or exports, else CommonJS); default by extension (`.cjs`: `commonjs`)
+   */
+  sourceType?: "module" | "commonjs" | "script" | "unambiguous";
   /** specifier the generated code imports the runtime from (default `tsdb/runtime/internal`) */
   runtime?: string;
   /** keep the source's comments in the output (default true; a load hook has no use for them) */
@@ -123,7 +127,7 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
       sourceFileName: filename,
       babelrc: false,
       configFile: false,
-      sourceType,
+      sourceType: sourceType === "commonjs" ? "script" : sourceType,
       sourceMaps: sourceMaps !== "none",
       compact: options.compact ?? false,
       comments: options.comments ?? true,
@@ -139,7 +143,7 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
         ...(options.transforms?.length ? [{ plugins: options.transforms }] : []),
         ...(isTS ? [[presetTypescript, { allowDeclareFields: true, onlyRemoveTypeImports: true }]] : []),
       ],
-      plugins: instrumenting ? [[tsdbPlugin, { runtime: options.runtime, filename: real ? undefined : "<string>" }]] : [],
+      plugins: instrumenting ? [[tsdbPlugin, { runtime: options.runtime, filename: real ? undefined : "<string>", script: sourceType === "script" }]] : [],
     });
   } catch (error) {
     throw toInstrumentError(error, code, filename);

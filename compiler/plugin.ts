@@ -12,6 +12,12 @@ export interface PluginOptions {
   runtime?: string;
   /** the name `Code.filename` reports, when it is not the file Babel was given */
   filename?: string;
+  /**
+   * The file is a classic script (`<script>`, `vm.runInThisContext`): its top level is the realm's
+   * global scope, shared with the other scripts, so tsdb's names in it are made unique to it.
+   * Not for CommonJS (each module has its own scope) nor ES modules.
+   */
+  script?: boolean;
 }
 
 export const DEFAULT_RUNTIME = "tsdb/runtime/internal";
@@ -34,6 +40,7 @@ export default function tsdbPlugin(_api: unknown, options: PluginOptions = {}): 
             module: moduleName(filename),
             runtime: options.runtime ?? DEFAULT_RUNTIME,
             source: state.file.code,
+            script: options.script === true,
           });
         },
       },

@@ -25,13 +25,15 @@ export interface ProgramOptions {
   runtime: string;
   /** the file's source text (to choose names that do not clash with it) */
   source: string;
+  /** a classic script (its top level is the realm's global scope): names unique to the file */
+  script: boolean;
 }
 
 export function instrumentProgram(program: NodePath<t.Program>, options: ProgramOptions): void {
   program.scope.crawl();
   const ranges = originalRanges(program, options.source);
   const file: FileContext = {
-    names: chooseNames(options.source),
+    names: chooseNames(options.source, options.script ? options.filename : undefined),
     codes: [],
     scopes: [[]],
     scopeIndex: new Map([["[]\u0001", 0]]),

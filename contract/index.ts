@@ -106,16 +106,20 @@ export function runtimeMissing(filename: string): string {
 
 /**
  * The prefix of every identifier tsdb adds to a file: `$t$`, or `$t0$`, `$t1$`... when the
- * source already contains it, so that no user binding can be shadowed or captured.
+ * source already contains it, so that no user binding can be shadowed or captured. A classic
+ * script's top level is the realm's global scope, shared with every other script, so its header's
+ * constants would collide with another instrumented script's: `script` (the file's name) makes
+ * its prefix the file's own, `$t<key>$` (a key of its name and text), `$t<key>_0$`... likewise.
  */
-export function namePrefix(source: string): string {
-  let prefix = "$t$";
-  for (let i = 0; source.includes(prefix); i++) prefix = `$t${i}$`;
+export function namePrefix(source: string, script?: string): string {
+  const stem = script === undefined ? "$t" : `$t${sourceFileKey(script + "\0" + source)}`;
+  let prefix = `${stem}$`;
+  for (let i = 0; source.includes(prefix); i++) prefix = script === undefined ? `${stem}${i}$` : `${stem}_${i}$`;
   return prefix;
 }
 
 /** The header's `file(` call, near the top of every instrumented file. */
-const HEADER = /\$t\d*\$T\.file\("/;
+const HEADER = /\$t\w*\$T\.file\("/;
 
 /** True for a file tsdb has instrumented already (the output of `tsdb-instrument` or of the load hook). */
 export function isInstrumented(source: string): boolean {
@@ -131,7 +135,7 @@ export function isInstrumented(source: string): boolean {
  */
 export const SOURCE_MARK = "tsdb:";
 
-/** A short key for a file name in the source marks (FNV-1a, base 36). */
+/** A short key for a file name in the source marks, or any text (FNV-1a, base 36). */
 export function sourceFileKey(filename: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < filename.length; i++) {

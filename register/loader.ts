@@ -35,7 +35,7 @@ const FORMATS: Format[] = ["commonjs", "module"];
 interface Plan {
   options: {
     mode: "instrument" | "strip";
-    sourceType: "module" | "script" | "unambiguous";
+    sourceType: "module" | "commonjs" | "unambiguous";
     runtime: string;
     sourceMaps: "inline" | "none";
     jsx: ReturnType<typeof jsxOptions> | null;
@@ -101,7 +101,7 @@ export class Loader {
     const toCommonJS = format === "commonjs" && (isTypeScript(filename) || jsx) && /^\s*(?:import|export)\b/m.test(source);
     const options = {
       mode: instrumenting ? "instrument" : "strip",
-      sourceType: toCommonJS ? "unambiguous" : (sourceTypeOf(format) as "module" | "script"),
+      sourceType: toCommonJS ? "unambiguous" : (sourceTypeOf(format) as "module" | "commonjs"),
       runtime: format === "module" ? RUNTIME_URL : RUNTIME_PATH,
       sourceMaps: this.sourceMaps,
       jsx: jsx ? jsxOptions(filename) : null,

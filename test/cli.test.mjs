@@ -167,7 +167,7 @@ test("a tree big enough for threads: the same files, messages and order as one t
     const file = join(dir, `src/m${i}.js`);
     const alone = instrument(readFileSync(file, "utf8"), {
       filename: file,
-      sourceType: "script",
+      sourceType: "commonjs",
       runtime: runtimePath,
       sourceMaps: "none",
     });

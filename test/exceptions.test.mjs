@@ -36,13 +36,13 @@ setTimeout(escapes);
 
 test("a plain script's top-level functions are global (anyone can call them); a .cjs file's are not", () => {
   const source = "function f() { return 1; }\nf();\n";
-  assert.match(instrument(source, { filename: "/x/a.js", sourceType: "script", sourceMaps: "none" }).code, /\$t\$raise\(/);
-  assert.not.match(instrument(source, { filename: "/x/a.cjs", sourceMaps: "none" }).code, /\$t\$raise\(/);
+  assert.match(instrument(source, { filename: "/x/a.js", sourceType: "script", sourceMaps: "none" }).code, /\$t\w*\$raise\(/);
+  assert.not.match(instrument(source, { filename: "/x/a.cjs", sourceMaps: "none" }).code, /\$t\w*\$raise\(/);
   const block = "{ function g() { return 1; } }\ng();\n";
-  assert.match(instrument(block, { filename: "/x/b.js", sourceType: "script", sourceMaps: "none" }).code, /\$t\$raise\(/);
+  assert.match(instrument(block, { filename: "/x/b.js", sourceType: "script", sourceMaps: "none" }).code, /\$t\w*\$raise\(/);
   // inside a function it is the function's own: only h (a global) raises
   const nested = instrument(`function h() { ${block} }\nh();\n`, { filename: "/x/c.js", sourceType: "script", sourceMaps: "none" }).code;
-  assert.is(nested.match(/\$t\$raise\(/g).length, 1);
+  assert.is(nested.match(/\$t\w*\$raise\(/g).length, 1);
 });
 
 test("assigned, exported or eval-reachable functions keep their handler", () => {

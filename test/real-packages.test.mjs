@@ -43,8 +43,8 @@ const workloads = {
 };
 
 const packages = [
-  ["acorn", pkg("acorn/dist/acorn.js"), "acorn.cjs", "script"],
-  ["lodash", pkg("lodash/lodash.js"), "lodash.cjs", "script"],
+  ["acorn", pkg("acorn/dist/acorn.js"), "acorn.cjs", "commonjs"],
+  ["lodash", pkg("lodash/lodash.js"), "lodash.cjs", "commonjs"],
   ["marked", pkg("marked/lib/marked.esm.js"), "marked.mjs", "module"],
 ];
 
@@ -60,7 +60,7 @@ for (const [name, file, as, sourceType] of packages) {
 }
 
 test("lodash: identical output while a trace function sees every event", async () => {
-  const copy = await instrumented(pkg("lodash/lodash.js"), "lodash.cjs", "script");
+  const copy = await instrumented(pkg("lodash/lodash.js"), "lodash.cjs", "commonjs");
   const expected = workloads.lodash(require(pkg("lodash/lodash.js")));
   let events = 0;
   const tracer = () => (events++, tracer);

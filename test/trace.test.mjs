@@ -690,7 +690,7 @@ await f(1).catch(() => {});
 
 test("a return at the top level of a script returns its value after the return event", async () => {
   const { instrument } = await import("../dist/compiler.mjs");
-  const { code } = instrument("function f() { return 42; }\nreturn (f()\n);\n", { sourceType: "script", runtime: rtPath() });
+  const { code } = instrument("function f() { return 42; }\nreturn (f()\n);\n", { sourceType: "commonjs", runtime: rtPath() });
   const returns = [];
   const tracer = (frame, event, arg) => (event === "return" && returns.push([frame.code.name, arg]), tracer);
   rt.settrace(tracer);

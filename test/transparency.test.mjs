@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import vm from "node:vm";
 import { instrument } from "../dist/compiler.mjs";
 import { Bdb } from "../dist/index.mjs";
 import { instrumentToFile, readEveryFrame, root, rt, runtimePath, tmp } from "./helpers/run.mjs";
@@ -141,39 +142,52 @@ function restore(saved) {
   delete Array.prototype[1];
   delete Array.prototype[2];
 }
+/** A Bdb that stops at every event and steps on. */
+class Stepper extends Bdb {
+  userCall() {
+    this.setStep();
+  }
+  userLine() {
+    this.setStep();
+  }
+  userReturn() {
+    this.setStep();
+  }
+  userException() {
+    this.setStep();
+  }
+}
+
+/** The instrumented modes: none, every event traced, every frame's locals read at every event, Bdb stepping. */
+const modes = ["untraced", "traced", "locals", "bdb"];
+
+/** Installs what `mode` runs the program under; returns the function that ends it. */
+function startMode(mode) {
+  if (mode === "traced") {
+    const tracer = () => tracer;
+    rt.settrace(tracer);
+  } else if (mode === "locals") {
+    const tracer = (frame) => (readEveryFrame(frame), tracer);
+    rt.settrace(tracer);
+  } else if (mode === "bdb") {
+    const stepper = new Stepper();
+    stepper.setTrace();
+    return () => (stepper.setContinue(), rt.settrace(null));
+  }
+  return () => rt.settrace(null);
+}
+
 async function runPatched(mode) {
   const files = [patching, later].map((source, i) => {
     const { original, out } = instrumentToFile(source, `builtins-${i}.mjs`);
     return pathToFileURL(mode === "plain" ? original : out).href;
   });
-  let stepper = null;
-  if (mode === "traced") {
-    const tracer = (frame) => (readEveryFrame(frame), tracer);
-    rt.settrace(tracer);
-  } else if (mode === "bdb") {
-    class Stepper extends Bdb {
-      userCall() {
-        this.setStep();
-      }
-      userLine() {
-        this.setStep();
-      }
-      userReturn() {
-        this.setStep();
-      }
-      userException() {
-        this.setStep();
-      }
-    }
-    stepper = new Stepper();
-    stepper.setTrace();
-  }
+  const stop = startMode(mode);
   const first = await import(files[0]);
   let result;
   try {
     const second = await import(files[1]);
-    if (stepper !== null) stepper.setContinue();
-    rt.settrace(null);
+    stop();
     result = `${first.out.join()};${Object.values(second.out).join()}`;
   } finally {
     rt.settrace(null);
@@ -185,10 +199,49 @@ async function runPatched(mode) {
 test("C5: a program's patched built-ins (Array.prototype's iterator, methods and elements, Map, Set, WeakRef) change nothing", async () => {
   const expected = await runPatched("plain");
   assert.is(expected, ";3,7,3");
-  for (const mode of ["untraced", "traced", "bdb"]) {
+  for (const mode of modes) {
     assert.is(await runPatched(mode), expected, mode);
     assert.is(rt.state.sp, 0, mode);
   }
+});
+
+// C6: classic scripts share the realm's global scope; two instrumented ones must not collide
+// on tsdb's header constants. (Each mode's scripts are other texts: one realm here.)
+function runScripts(mode) {
+  const scripts = [
+    `var ${mode}A = 1;\nfunction ${mode}F() {\n  return ${mode}A + 1;\n}\n`,
+    `var ${mode}B = ${mode}F() + 1;\n`,
+  ];
+  const stop = startMode(mode);
+  try {
+    scripts.forEach((source, i) => {
+      const filename = join(tmp, `script-${mode}-${i}.js`);
+      const code = mode === "plain" ? source : instrument(source, { filename, sourceType: "script", sourceMaps: "none" }).code;
+      vm.runInThisContext(code, { filename });
+    });
+  } finally {
+    stop();
+  }
+  return [globalThis[`${mode}A`], globalThis[`${mode}F`](), globalThis[`${mode}B`]].join();
+}
+
+test("C6: two instrumented classic scripts in one realm", () => {
+  assert.is(runScripts("plain"), "1,2,3");
+  for (const mode of modes) {
+    assert.is(runScripts(mode), "1,2,3", mode);
+    assert.is(rt.state.sp, 0, mode);
+  }
+});
+
+test("C6: CommonJS and ES modules keep the short names; a script's are its own", () => {
+  const names = (options) => instrument("var a = 1;", { sourceMaps: "none", ...options }).code.match(/(\$t\w*\$)T\b/)[1];
+  assert.is(names({ filename: "/x/a.cjs" }), "$t$");
+  assert.is(names({ filename: "/x/a.js", sourceType: "commonjs" }), "$t$");
+  assert.is(names({ filename: "/x/a.mjs" }).length, 3);
+  const [a, b] = ["/x/a.js", "/x/b.js"].map((filename) => names({ filename, sourceType: "script" }));
+  assert.match(a, /^\$t[0-9a-z]+\$$/);
+  assert.is.not(a, b);
+  assert.is(names({ filename: "/x/a.js", sourceType: "script" }), a);
 });
 
 test.run();

@@ -19,7 +19,7 @@ if (mode === "traced") {
       for (let f = frame; f; f = f.back) {
         const locals = f.locals;
         for (const key of Reflect.ownKeys(locals)) {
-          if (typeof key === "string" && /^\$t\d*\$/.test(key)) generated.add(key);
+          if (typeof key === "string" && /^\$t\w*\$/.test(key)) generated.add(key);
           locals[key];
         }
       }

@@ -28,8 +28,9 @@ const modeSetup = new vm.Script(`(function (tsdb, mode, observe) {
     const ownKeys = Reflect.ownKeys;
     const generated = (key) => {
       if (typeof key !== "string" || key[0] !== "$" || key[1] !== "t") return false;
+      // $t$, $t0$, and a script's own $t<key>$ (letters, digits, _)
       let i = 2;
-      while (key[i] >= "0" && key[i] <= "9") i++;
+      while ((key[i] >= "0" && key[i] <= "9") || (key[i] >= "a" && key[i] <= "z") || key[i] === "_") i++;
       return key[i] === "$";
     };
     const tracer = (frame, event) => {
