@@ -658,20 +658,23 @@ function exitTry(path: NodePath<t.TryStatement>, file: FileContext): void {
     const catchPath = path.get("handler") as NodePath<t.CatchClause>;
     const params = handler.param ? bindingsNamed(catchPath, handler.param) : [];
     const entry = [...scopeEntry(values, catchPath.scope, file.generated), ...directStores(values, hoistedFunctions(catchPath.scope))];
-    let error = e;
-    if (handler.param == null) handler.param = t.identifier(e);
-    else if (t.isIdentifier(handler.param)) {
-      error = handler.param.name;
-      entry.push(...directStores(values, params));
+    if (handler.param == null || t.isIdentifier(handler.param)) {
+      const error = handler.param == null ? e : handler.param.name;
+      if (handler.param == null) handler.param = t.identifier(e);
+      else entry.push(...directStores(values, params));
+      handler.body.body.unshift(...entry, ...exceptionHook(file, fn, error, false));
     } else {
-      // A destructuring parameter is unpacked after the exception has been reported.
-      handler.body.body.unshift(
+      // A destructuring parameter is unpacked after the exception has been reported, in a scope of
+      // its own as the parameter's is (a closure in a default must not see the block's bindings):
+      // the block, with its entry (the accessors close over its bindings), is nested inside.
+      handler.body.body = [
+        ...exceptionHook(file, fn, e, false),
         t.variableDeclaration("let", [t.variableDeclarator(handler.param, t.identifier(e))]),
         ...directStores(values, params),
-      );
+        t.blockStatement([...entry, ...handler.body.body]),
+      ];
       handler.param = t.identifier(e);
     }
-    handler.body.body.unshift(...entry, ...exceptionHook(file, fn, error, false));
   }
   if (node.finalizer) {
     if (!handler)
