@@ -59,8 +59,8 @@ import { encodeLines } from "./tables.js";
 /*
  * What the visitors note on nodes while they walk (symbol-keyed properties: WeakMaps holding a
  * million nodes make garbage collection crawl): the site statements waiting to be inserted before
- * a statement, the label of a loop's iteration body that a `continue` targets, and how many sites
- * the function had when a loop was entered.
+ * a statement, the label of a loop's iteration body that a `continue` targets, how many sites
+ * the function had when a loop was entered, and whether a with body suspends.
  */
 const SITES = Symbol("tsdb.sites");
 const LABEL = Symbol("tsdb.label");
@@ -68,6 +68,8 @@ const STORES_BEFORE = Symbol("tsdb.storesBefore");
 const PLAIN_COPY = Symbol("tsdb.plainCopy");
 const AFTER = Symbol("tsdb.after");
 const TEMPORARY = Symbol("tsdb.temporary");
+/** a with statement whose body suspends (the frame leaves the stack for the whole with) */
+const SUSPENDS = Symbol("tsdb.suspends");
 type Noted = t.Node & {
   [SITES]?: t.Statement[];
   [AFTER]?: t.Statement[];
@@ -75,6 +77,7 @@ type Noted = t.Node & {
   [STORES_BEFORE]?: number;
   [PLAIN_COPY]?: [t.Loop, string[], boolean];
   [TEMPORARY]?: boolean;
+  [SUSPENDS]?: boolean;
   [DIRECT_ONLY]?: boolean;
 };
 const note = (node: t.Node) => node as Noted;
@@ -686,6 +689,54 @@ function exitTry(path: NodePath<t.TryStatement>, file: FileContext): void {
   }
 }
 
+/** `return`: the value into `$r` and out through the function's one exit (resumable functions: their finally). */
+function exitReturn(path: NodePath<t.ReturnStatement>, file: FileContext): void {
+  if (file.generated.has(path.node)) return;
+  const fn = current(file);
+  const value = path.node.argument ?? t.unaryExpression("void", t.numericLiteral(0));
+  if (fn.isProgram) {
+    // `return` at the top of a CommonJS module: `$r = value;` leave the module frame; `return $r;`
+    const r = t.identifier(file.names.returned);
+    const ret = t.returnStatement(r);
+    file.generated.add(ret);
+    const computed = t.expressionStatement(t.assignmentExpression("=", t.identifier(file.names.returned), value));
+    replaceStatement(path, t.blockStatement([computed, ...epilogue(file, fn, t.identifier(file.names.returned)), ret]), file);
+    return;
+  }
+  if (!fn.resumable) {
+    // No finally: the function's one exit is after its labeled body (emit.ts wrapBody).
+    const exit = exitStatements(file, path.node.argument);
+    if (!inStatementList(path)) {
+      replaceStatement(path, t.blockStatement(exit), file);
+      return;
+    }
+    // In a statement list: in place of the return, no block of their own (less nesting, smaller output).
+    for (const s of exit) file.generated.add(s);
+    note(exit[0])[SITES] = note(path.node)[SITES];
+    path.replaceWithMultiple(exit);
+    return;
+  }
+  const fnNode = fn.path.node as t.Function;
+  if (fnNode.async && fnNode.generator) {
+    // An async generator's `return value` awaits the value (`return;` does not): the frame
+    // leaves the stack for that await (its catch and finally blocks, the generated ones too,
+    // put it back); `return;` stays without an operand, or it would await too (a tick late).
+    const r = t.identifier(file.names.returned);
+    if (path.node.argument == null) {
+      const ret = t.returnStatement();
+      file.generated.add(ret);
+      replaceStatement(path, t.blockStatement([t.expressionStatement(t.assignmentExpression("=", r, value)), ret]), file);
+    } else
+      path.node.argument = t.assignmentExpression(
+        "=",
+        r,
+        rt(file, "suspend", [t.identifier(file.names.frameObject), value, t.booleanLiteral(false)]),
+      );
+    return;
+  }
+  path.node.argument = t.assignmentExpression("=", t.identifier(file.names.returned), value);
+}
+
 // -------------------------------------------------------------------- visitor
 
 export const visitor: Visitor<FileContext> = {
@@ -768,8 +819,30 @@ export const visitor: Visitor<FileContext> = {
     node.consequent = asBlock(node.consequent);
     if (node.alternate) node.alternate = asBlock(node.alternate);
   },
-  WithStatement(path) {
-    path.node.body = asBlock(path.node.body);
+  WithStatement: {
+    enter(path, file) {
+      const body = (path.node.body = asBlock(path.node.body));
+      // Inside a with body every name the generated code used would be looked up through the object
+      // first (a Proxy's `has` sees tsdb's names; one that claims every name could give tsdb its
+      // values). So nothing is generated there: no line sites, no scope entries; functions and classes
+      // defined there run uninstrumented. The enclosing frame's bindings are read through accessors
+      // made outside the with (frame-values.ts: a function holding a with reads all its bindings so),
+      // never stale. A body that suspends (`await`, `yield`, `for await`, an async generator's
+      // `return value`) runs with the frame off the stack, as during an await: it leaves after the
+      // object is computed, comes back when the with is left. Only a `return value` (into `$r`) and
+      // `break` to the function's exit label stay in the body.
+      const state: WithState = { file, suspends: false };
+      path.get("body").traverse(withBody, state);
+      file.generated.add(body);
+      if (state.suspends) note(path.node)[SUSPENDS] = true;
+    },
+    exit(path, file) {
+      if (note(path.node)[SUSPENDS] !== true || file.generated.has(path.node)) return;
+      const node = path.node;
+      node.object = rt(file, "suspend", [t.identifier(file.names.frameObject), node.object, t.booleanLiteral(false)]);
+      file.generated.add(node);
+      replaceStatement(path, t.tryStatement(t.blockStatement([node]), null, t.blockStatement([resume(file)])), file);
+    },
   },
   Loop: {
     enter(path, file) {
@@ -786,50 +859,7 @@ export const visitor: Visitor<FileContext> = {
   },
   ReturnStatement: {
     exit(path, file) {
-      if (file.generated.has(path.node)) return;
-      const fn = current(file);
-      const value = path.node.argument ?? t.unaryExpression("void", t.numericLiteral(0));
-      if (fn.isProgram) {
-        // `return` at the top of a CommonJS module: `$r = value;` leave the module frame; `return $r;`
-        const r = t.identifier(file.names.returned);
-        const ret = t.returnStatement(r);
-        file.generated.add(ret);
-        const computed = t.expressionStatement(t.assignmentExpression("=", t.identifier(file.names.returned), value));
-        replaceStatement(path, t.blockStatement([computed, ...epilogue(file, fn, t.identifier(file.names.returned)), ret]), file);
-        return;
-      }
-      if (!fn.resumable) {
-        // No finally: the function's one exit is after its labeled body (emit.ts wrapBody).
-        const exit = exitStatements(file, path.node.argument);
-        if (!inStatementList(path)) {
-          replaceStatement(path, t.blockStatement(exit), file);
-          return;
-        }
-        // In a statement list: in place of the return, no block of their own (less nesting, smaller output).
-        for (const s of exit) file.generated.add(s);
-        note(exit[0])[SITES] = note(path.node)[SITES];
-        path.replaceWithMultiple(exit);
-        return;
-      }
-      const fnNode = fn.path.node as t.Function;
-      if (fnNode.async && fnNode.generator) {
-        // An async generator's `return value` awaits the value (`return;` does not): the frame
-        // leaves the stack for that await (its catch and finally blocks, the generated ones too,
-        // put it back); `return;` stays without an operand, or it would await too (a tick late).
-        const r = t.identifier(file.names.returned);
-        if (path.node.argument == null) {
-          const ret = t.returnStatement();
-          file.generated.add(ret);
-          replaceStatement(path, t.blockStatement([t.expressionStatement(t.assignmentExpression("=", r, value)), ret]), file);
-        } else
-          path.node.argument = t.assignmentExpression(
-            "=",
-            r,
-            rt(file, "suspend", [t.identifier(file.names.frameObject), value, t.booleanLiteral(false)]),
-          );
-        return;
-      }
-      path.node.argument = t.assignmentExpression("=", t.identifier(file.names.returned), value);
+      exitReturn(path, file);
     },
   },
   TryStatement: {
@@ -918,3 +948,41 @@ function replaceStatement(path: NodePath, node: t.Statement, file: FileContext):
   note(node)[SITES] = note(path.node)[SITES];
   path.replaceWith(node);
 }
+
+interface WithState {
+  file: FileContext;
+  /** the body awaits or yields (the frame is off the stack while it runs) */
+  suspends: boolean;
+}
+
+/** A with body (see `WithStatement` above): returns out of it, and whether it suspends. */
+const withBody: Visitor<WithState> = {
+  Function(path) {
+    path.skip();
+  },
+  StaticBlock(path) {
+    path.skip();
+  },
+  ReturnStatement: {
+    exit(path, state) {
+      const fn = current(state.file).path.node;
+      if (!(t.isFunction(fn) && fn.async && fn.generator && path.node.argument != null)) return exitReturn(path, state.file);
+      // An async generator's `return value` awaits: the with runs off the stack, the value into `$r`.
+      state.suspends = true;
+      path.node.argument = t.assignmentExpression("=", t.identifier(state.file.names.returned), path.node.argument);
+      state.file.generated.add(path.node);
+    },
+  },
+  AwaitExpression(path, state) {
+    evaluating(path, state.file).resumable = true;
+    state.suspends = true;
+  },
+  YieldExpression(_path, state) {
+    state.suspends = true;
+  },
+  ForOfStatement(path, state) {
+    if (!path.node.await) return;
+    evaluating(path, state.file).resumable = true;
+    state.suspends = true;
+  },
+};

@@ -15,8 +15,10 @@ import { instrumentToFile, readEveryFrame, root, rt, runtimePath, tmp } from "./
 const require = createRequire(import.meta.url);
 const dir = join(root, "test/fixtures/constructs");
 
+// (a CommonJS fixture with asynchronous parts exports `done`, a promise settled when they are)
 async function loadOut(file) {
   const m = file.endsWith(".cjs") ? require(file) : await import(pathToFileURL(file).href);
+  await m.done;
   return (m.out ?? m.default.out).join("\n");
 }
 
@@ -43,6 +45,19 @@ for (const name of readdirSync(dir)) {
     }
     assert.is(got, expected);
     assert.ok(events > 10);
+    assert.is(rt.state.sp, 0);
+  });
+  test(`${name}: same behaviour under a Bdb stepping through every event`, async () => {
+    const expected = await loadOut(original);
+    const { out } = instrumentToFile(source, name);
+    const stop = startMode("bdb");
+    let got;
+    try {
+      got = await loadOut(out);
+    } finally {
+      stop();
+    }
+    assert.is(got, expected);
     assert.is(rt.state.sp, 0);
   });
   test(`${name}: same behaviour with every frame's locals read at every event`, async () => {
