@@ -3,7 +3,7 @@
 // realms on a pool of processes; writes a JSON and a Markdown report and
 // prints the counts. Options:
 //   --modes=plain,untraced,traced,bdb   (plain always runs: it is the reference)
-//   --dir=test/language   --filter=REGEX   --jobs=N   --timeout=MS
+//   --dir=test/language   --filter=REGEX   --every=N (a sample: every Nth file)   --jobs=N   --timeout=MS
 //   --report=conformance/report/test262   (writes .json and .md; each run as it ends in .runs.jsonl)
 //   --once     a test without strictness flags runs sloppy only (INTERPRETING.md asks for both)
 //   --resume   keep the runs already in .runs.jsonl (same modes), make the others
@@ -21,6 +21,7 @@ const { values, positionals } = parseArgs({
     modes: { type: "string", default: MODES.join(",") },
     dir: { type: "string", default: "test/language" },
     filter: { type: "string" },
+    every: { type: "string", default: "1" },
     jobs: { type: "string" },
     timeout: { type: "string", default: "10000" },
     report: { type: "string", default: "conformance/report/test262" },
@@ -30,7 +31,7 @@ const { values, positionals } = parseArgs({
 });
 if (positionals.length !== 1) {
   console.error(
-    "usage: npm run test262 -- <path to a tc39/test262 checkout> [--modes=…] [--dir=…] [--filter=…] [--jobs=N] [--timeout=MS] [--report=…]",
+    "usage: npm run test262 -- <path to a tc39/test262 checkout> [--modes=…] [--dir=…] [--filter=…] [--every=N] [--jobs=N] [--timeout=MS] [--report=…]",
   );
   process.exit(2);
 }
@@ -43,6 +44,9 @@ const modes = ["plain", ...values.modes.split(",").filter((m) => m !== "plain")]
 for (const mode of modes) if (!MODES.includes(mode)) throw new Error(`unknown mode ${mode} (modes: ${MODES.join(", ")})`);
 let files = listTests(root, values.dir);
 if (values.filter) files = files.filter((f) => new RegExp(values.filter).test(f));
+const every = Number(values.every);
+if (!(Number.isInteger(every) && every >= 1)) throw new Error(`--every must be a positive integer, not ${values.every}`);
+files = files.filter((_, i) => i % every === 0);
 
 const journal = `${resolve(values.report)}.runs.jsonl`;
 mkdirSync(dirname(journal), { recursive: true });
@@ -81,7 +85,10 @@ const meta = {
   test262: commit,
   node: process.version,
   directory:
-    values.dir + (values.filter ? ` (filter ${values.filter})` : "") + (values.once ? ", tests without strictness flags sloppy only" : ""),
+    values.dir +
+    (values.filter ? ` (filter ${values.filter})` : "") +
+    (every > 1 ? `, every ${every}th file` : "") +
+    (values.once ? ", tests without strictness flags sloppy only" : ""),
   seconds: Math.round((Date.now() - started) / 1000),
 };
 writeReport(resolve(values.report), summary, { title: "test262, plain vs instrumented", modes, meta });
