@@ -336,17 +336,19 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
 
 /**
  * The accessor groups of enclosing functions whose bindings this function refers to, each with the
- * slot of this function's values that holds it. Not a group of a function whose parameters hold
- * this one: parameters cannot see the body where the group is made.
+ * slot of this function's values that holds it. Only where the group is made: a function's,
+ * loop's or catch clause's group is made in its body, which a function in the parameters, the
+ * loop's head or the catch parameter cannot see (its frame does not show those bindings).
  */
 function reachableGroups(fn: FunctionContext): Map<Group, number> {
   const layout = layoutOf(fn.path.node);
+  const { start, end } = fn.path.node;
   for (const binding of fn.free.values()) {
     const group = locationOf(binding)?.group;
     if (!group || layout.outerGroups.has(group)) continue;
-    const owner = group.scope.path;
-    if (owner.isFunction() && (owner.node.params as t.Node[]).some((p) => fn.path.node.start! >= p.start! && fn.path.node.end! <= p.end!))
-      continue;
+    const made = group.scope.block;
+    const body = t.isFunction(made) || t.isLoop(made) || t.isCatchClause(made) ? made.body : made;
+    if (body.start != null && !(start! >= body.start && end! <= body.end!)) continue;
     layout.outerGroups.set(group, layout.size++);
   }
   return layout.outerGroups;
