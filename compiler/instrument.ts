@@ -143,7 +143,9 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
         ...(options.transforms?.length ? [{ plugins: options.transforms }] : []),
         ...(isTS ? [[presetTypescript, { allowDeclareFields: true, onlyRemoveTypeImports: true }]] : []),
       ],
-      plugins: instrumenting ? [[tsdbPlugin, { runtime: options.runtime, filename: real ? undefined : "<string>", script: sourceType === "script" }]] : [],
+      plugins: instrumenting
+        ? [[tsdbPlugin, { runtime: options.runtime, filename: real ? undefined : "<string>", script: sourceType === "script" }]]
+        : [],
     });
   } catch (error) {
     throw toInstrumentError(error, code, filename);

@@ -223,10 +223,7 @@ test("C5: a program's patched built-ins (Array.prototype's iterator, methods and
 // C6: classic scripts share the realm's global scope; two instrumented ones must not collide
 // on tsdb's header constants. (Each mode's scripts are other texts: one realm here.)
 function runScripts(mode) {
-  const scripts = [
-    `var ${mode}A = 1;\nfunction ${mode}F() {\n  return ${mode}A + 1;\n}\n`,
-    `var ${mode}B = ${mode}F() + 1;\n`,
-  ];
+  const scripts = [`var ${mode}A = 1;\nfunction ${mode}F() {\n  return ${mode}A + 1;\n}\n`, `var ${mode}B = ${mode}F() + 1;\n`];
   const stop = startMode(mode);
   try {
     scripts.forEach((source, i) => {
