@@ -110,6 +110,23 @@ test("stdin to stdout; one file to stdout; a syntax error on stdin", () => {
   assert.is(bad.stdout, "");
 });
 
+test("--source-type: script is a classic script (names of its own), commonjs keeps $t$, others refused", () => {
+  const dir = sandbox();
+  const prefix = (args, filename) => {
+    const r = instrumentCli([...args, "--filename", filename, "-s", "none"], { cwd: dir, input: "var a = 1;\n" });
+    assert.is(r.status, 0, r.stderr);
+    return r.stdout.match(/const (\$t\w*\$)T /)[1];
+  };
+  assert.is(prefix(["--source-type", "commonjs"], "a.js"), "$t$");
+  assert.is(prefix([], "a.cjs"), "$t$");
+  const [a, b] = ["a.js", "b.js"].map((name) => prefix(["--source-type", "script"], name));
+  assert.match(a, /^\$t[0-9a-z]+\$$/);
+  assert.is.not(a, b);
+  const bad = instrumentCli(["--source-type", "cjs"], { cwd: dir, input: "" });
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, "--source-type must be module, commonjs, script or unambiguous");
+});
+
 test("on a terminal, a progress line for a large tree (none when piped)", () => {
   if (!existsSync("/usr/bin/script")) return; // needs script(1) for a pseudo-terminal
   const dir = sandbox();
