@@ -8,22 +8,13 @@
  */
 import { decode, encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
 import type { SourceMap } from "./instrument.js";
+import { numbering } from "./numbering.js";
 
 /** tsdb's own identifiers (contract namePrefix: `$t$`, `$t0$`, ..., a classic script's `$t<key>$`). */
 const GENERATED = /^\$t\w*\$/;
 
 export function compactMap(map: SourceMap): SourceMap {
-  const names: string[] = [];
-  const nameIds = new Map<string, number>();
-  const nameOf = (name: string): number => {
-    let id = nameIds.get(name);
-    if (id === undefined) {
-      id = names.length;
-      names.push(name);
-      nameIds.set(name, id);
-    }
-    return id;
-  };
+  const names = numbering();
   const lines = decode(map.mappings).map((segments) => {
     const kept: SourceMapSegment[] = [];
     let last: SourceMapSegment | undefined;
@@ -43,11 +34,11 @@ export function compactMap(map: SourceMap): SourceMap {
           ? [segment[0]]
           : programName === undefined
             ? [segment[0], segment[1], segment[2], segment[3]]
-            : [segment[0], segment[1], segment[2], segment[3], nameOf(programName)];
+            : [segment[0], segment[1], segment[2], segment[3], names.number(programName)];
       kept.push(out);
       last = out;
     }
     return kept;
   });
-  return { ...map, names, mappings: encode(lines) };
+  return { ...map, names: names.list, mappings: encode(lines) };
 }

@@ -4,24 +4,15 @@
  * runtime/tables.ts reads them.
  */
 import { type ScopeRow, TABLE_FIELDS, TABLE_ITEMS, TABLE_PARTS } from "../contract/index.js";
+import { numbering } from "./numbering.js";
 
 const b36 = (n: number) => n.toString(36);
 
 /** `rows[0]` is the empty row; `sites` maps each site id to its row. */
 export function encodeTables(rows: ScopeRow[], sites: Map<number, number>): string {
-  const entryIds = new Map<string, number>();
-  const entries: string[] = [];
+  const entries = numbering();
   const numbered = rows.map((row) =>
-    row.map(([name, slot, index, flags]) => {
-      const text = [name, b36(slot), b36(index), b36(flags)].join(TABLE_FIELDS);
-      let n = entryIds.get(text);
-      if (n === undefined) {
-        n = entries.length;
-        entries.push(text);
-        entryIds.set(text, n);
-      }
-      return n;
-    }),
+    row.map(([name, slot, index, flags]) => entries.number([name, b36(slot), b36(index), b36(flags)].join(TABLE_FIELDS))),
   );
   const deltas: string[] = [];
   for (let k = 1; k < numbered.length; k++) {
@@ -41,7 +32,7 @@ export function encodeTables(rows: ScopeRow[], sites: Map<number, number>): stri
       last = id;
       return text;
     });
-  return [entries.join(TABLE_ITEMS), deltas.join(TABLE_ITEMS), siteItems.join(TABLE_ITEMS)].join(TABLE_PARTS);
+  return [entries.list.join(TABLE_ITEMS), deltas.join(TABLE_ITEMS), siteItems.join(TABLE_ITEMS)].join(TABLE_PARTS);
 }
 
 /** A code's lines as its code row holds them (contract CodeRow). */
