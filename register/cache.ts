@@ -106,6 +106,8 @@ export function compilerFingerprint(): string {
 
 export interface CacheKeyParts {
   source: string;
+  /** sha256 of `source`, when the caller has it (a file's keys for both formats hash it once) */
+  sourceHash?: string;
   /** the file's real path (symbolic links resolved) */
   filename: string;
   cwd: string;
@@ -124,20 +126,9 @@ export function cacheKey(parts: CacheKeyParts): string {
       parts.filename,
       parts.cwd,
       parts.options,
-      sourceHash(parts.source),
+      parts.sourceHash ?? sha256(parts.source),
     ]),
   );
-}
-
-let lastSource: string | null = null;
-let lastSourceHash = "";
-/** sha256 of a file's text, remembered for the last one (a file's keys for both formats hash it once). */
-function sourceHash(source: string): string {
-  if (source !== lastSource) {
-    lastSourceHash = sha256(source);
-    lastSource = source;
-  }
-  return lastSourceHash;
 }
 
 /** The first line of an entry: magic, key, and the checksum of key and body. */

@@ -13,7 +13,7 @@ import { existsSync, realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { jsxOptions } from "./jsx-config.js";
 import { isInstrumented } from "../contract/index.js";
-import { cacheKey, DiskCache } from "./cache.js";
+import { cacheKey, DiskCache, sha256 } from "./cache.js";
 import { type FilterOptions, makeMatcher, resolveFilter } from "./config.js";
 
 // The compiler is loaded on the first cache miss only: a run served from the
@@ -73,8 +73,9 @@ export class Loader {
   transformAny(source: string, filename: string, format: Format | undefined): { code: string; format: Format } {
     format ??= knownFormat(filename);
     if (format === undefined) {
+      const sourceHash = this.cache ? sha256(source) : "";
       for (const candidate of FORMATS) {
-        const plan = this.plan(source, filename, candidate);
+        const plan = this.plan(source, filename, candidate, sourceHash);
         const hit = plan === null ? null : this.hit(plan.key);
         if (hit !== null) return { code: hit, format: candidate };
       }
@@ -91,7 +92,7 @@ export class Loader {
   }
 
   /** How `source` is compiled as `format`, and its cache key (null: it runs as it is). */
-  private plan(source: string, filename: string, format: Format): Plan | null {
+  private plan(source: string, filename: string, format: Format, sourceHash?: string): Plan | null {
     // Output of tsdb-instrument (or of another hook) is not instrumented twice.
     const instrumenting = this.matches(filename) && !isInstrumented(source);
     const jsx = isJsx(filename);
@@ -107,7 +108,7 @@ export class Loader {
       jsx: jsx ? jsxOptions(filename) : null,
       toCommonJS,
     } as const;
-    const key = this.cache ? cacheKey({ source, filename: realFile(filename), cwd: this.cwd, options }) : "";
+    const key = this.cache ? cacheKey({ source, sourceHash, filename: realFile(filename), cwd: this.cwd, options }) : "";
     return { options, instrumenting, key };
   }
 
