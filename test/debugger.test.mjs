@@ -1,6 +1,9 @@
 // Transcript tests of the `tsdb` command (as test_pdb's doctests): commands are
 // piped to `node dist/bin/tsdb.js script`, echoed after the prompt
 // (TSDB_ECHO=1), and the whole session is compared. Fixtures: test/fixtures/debugger.
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { session, transcript } from "./fixtures/debugger/session.mjs";
@@ -938,9 +941,6 @@ test("quit and end of input end the program", () => {
 });
 
 test("a script outside the package, run from another directory", async () => {
-  const { mkdtempSync, writeFileSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const { join } = await import("node:path");
   const dir = mkdtempSync(join(tmpdir(), "tsdb-"));
   writeFileSync(join(dir, "util.ts"), "export function add(a: number, b: number): number {\n  return a + b;\n}\n");
   writeFileSync(join(dir, "app.ts"), 'import { add } from "./util.js";\nconst x: number = add(1, 2);\nconsole.log("x", x);\n');
@@ -990,8 +990,6 @@ test("command line: --help, --version, errors", () => {
 });
 
 test("the transcripts of README.md and examples/inventory/README.md are what tsdb does", async () => {
-  const { readFileSync } = await import("node:fs");
-  const { join } = await import("node:path");
   const { root } = await import("./fixtures/debugger/session.mjs");
   for (const [file, count] of [
     ["examples/inventory/README.md", 2],
@@ -1436,9 +1434,6 @@ test("restart and run: the program runs again, breakpoints, commands, displays a
 });
 
 test(".tsdbrc in the home and working directories runs at the first stop; another user's is not read", async () => {
-  const { mkdtempSync, writeFileSync, chmodSync } = await import("node:fs");
-  const { join } = await import("node:path");
-  const { tmpdir } = await import("node:os");
   const homeDir = mkdtempSync(join(tmpdir(), "tsdb-home-"));
   const work = mkdtempSync(join(tmpdir(), "tsdb-work-"));
   writeFileSync(join(homeDir, ".tsdbrc"), "# comment\nalias two p 2\n");
@@ -1490,9 +1485,6 @@ test("jump says why not and what to do instead", () => {
 });
 
 test("a breakpoint in a file tsdb does not instrument (node_modules) hits; loaded already: said at once, hits after restart", async () => {
-  const { mkdtempSync, mkdirSync, writeFileSync } = await import("node:fs");
-  const { join } = await import("node:path");
-  const { tmpdir } = await import("node:os");
   const dir = mkdtempSync(join(tmpdir(), "tsdb-nm-"));
   mkdirSync(join(dir, "node_modules/lib"), { recursive: true });
   writeFileSync(join(dir, "app.js"), 'const lib = require("lib");\nconsole.log("sum", lib.add(1, 2));\n');
@@ -1545,9 +1537,6 @@ test("a breakpoint in a file tsdb does not instrument (node_modules) hits; loade
 });
 
 test("a breakpoint in an ES module of node_modules loaded already: said at once; after restart it hits", async () => {
-  const { mkdtempSync, mkdirSync, writeFileSync } = await import("node:fs");
-  const { join } = await import("node:path");
-  const { tmpdir } = await import("node:os");
   const dir = mkdtempSync(join(tmpdir(), "tsdb-esm-nm-"));
   mkdirSync(join(dir, "node_modules/lib"), { recursive: true });
   writeFileSync(join(dir, "node_modules/lib/package.json"), JSON.stringify({ name: "lib", type: "module", main: "index.js" }));
@@ -1578,9 +1567,6 @@ test("a breakpoint in an ES module of node_modules loaded already: said at once;
 });
 
 test("a script excluded by the include settings is said so, and instrumented all the same", async () => {
-  const { mkdtempSync, writeFileSync } = await import("node:fs");
-  const { join } = await import("node:path");
-  const { tmpdir } = await import("node:os");
   const dir = mkdtempSync(join(tmpdir(), "tsdb-ex-"));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ tsdb: { exclude: ["app.js"] } }));
   writeFileSync(join(dir, "app.js"), "const x = 1;\nconsole.log(x + 1);\n");
