@@ -1,6 +1,6 @@
 /** Facts about this package that the hook, the CLI and the debugger need: where it is, its version, its runtime. */
-import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFileSync, realpathSync } from "node:fs";
+import { join, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 
 /** The package root: `dist/common/package.js` → two levels up. */
@@ -9,6 +9,14 @@ export const PACKAGE_ROOT = resolve(__dirname, "..", "..");
 export const RUNTIME_PATH = join(PACKAGE_ROOT, "dist", "runtime", "internal.js");
 /** The same runtime as a `file:` URL, for ES modules. */
 export const RUNTIME_URL = pathToFileURL(RUNTIME_PATH).href;
+
+let ownDirs: string[] | undefined;
+/** True for a file of tsdb itself, its build or its dependencies (never instrumented, never the program's), given its real path. */
+export function isOwnFile(realPath: string): boolean {
+  const root = realpathSync(PACKAGE_ROOT);
+  ownDirs ??= [join(root, "dist") + sep, join(root, "node_modules") + sep];
+  return ownDirs.some((dir) => realPath.startsWith(dir));
+}
 
 let version: string | undefined;
 /** tsdb's version, from its package.json. */

@@ -7,6 +7,7 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { PRIVATE_THREAD } from "../common/private-thread.js";
 import { type InstrumentOptions, type InstrumentResult, InstrumentError } from "./instrument.js";
 
 /**
@@ -30,8 +31,7 @@ export type Reply =
 
 const WORKER = join(__dirname, "worker.js");
 const threadOptions = {
-  // Not the parent's --require/--import (tsdb/register itself would load again in the thread).
-  execArgv: [],
+  ...PRIVATE_THREAD,
   resourceLimits: { stackSizeMb: BIG_STACK_MB },
 };
 

@@ -8,6 +8,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { isatty } from "node:tty";
 import { Worker } from "node:worker_threads";
+import { PRIVATE_THREAD } from "../common/private-thread.js";
 import { type Completer, Interrupt, openReader, stdout, TerminalReader, writeAll } from "../debugger/io.js";
 import type { CompleterData } from "./completer.js";
 import { controlDir, keyPath, notPrivate, sessionPath, socketPath } from "./paths.js";
@@ -201,7 +202,7 @@ function remoteCompleter(socket: string, key: string): Completer {
   const bytes = new Uint8Array(slot, 8);
   const data: CompleterData = { socket, key, slot };
   // (from dist/: the `tsdb` command runs this code from a bundle, build.mjs)
-  const worker = new Worker(join(__dirname, "..", "control", "completer.js"), { workerData: data, execArgv: [] });
+  const worker = new Worker(join(__dirname, "..", "control", "completer.js"), { ...PRIVATE_THREAD, workerData: data });
   worker.unref();
   let last = 0;
   return (line, cursor) => {

@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { PRIVATE_THREAD } from "../common/private-thread.js";
 import { interruptbuffer } from "../runtime/index.js";
 import { COMPLETE, type Completion, EOF, type FromWorker, KBINT, type ToWorker, WAITING } from "./protocol.js";
 import type { ControlData } from "./worker.js";
@@ -26,11 +27,10 @@ export class Control {
     this.state = new Int32Array(slot, 0, 2);
     this.bytes = new Uint8Array(slot, 8);
     const data: ControlData = { ...options, flag: interruptbuffer(), slot };
-    // execArgv []: the worker loads no hook of the program's command line (`--import tsdb/register`)
     // (from dist/: the `tsdb` command runs this code from a bundle, build.mjs)
     this.worker = new Worker(join(__dirname, "..", "control", "worker.js"), {
+      ...PRIVATE_THREAD,
       workerData: data,
-      execArgv: [],
       stdout: false,
       stderr: false,
     });

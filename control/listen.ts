@@ -9,6 +9,7 @@
 import { unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { isMainThread, Worker } from "node:worker_threads";
+import { PRIVATE_THREAD } from "../common/private-thread.js";
 import { interruptbuffer, setinterrupthandler, takeinterrupt } from "../runtime/index.js";
 import type { AttachedSession } from "./attached.js";
 import type * as ControlModule from "./control.js";
@@ -84,12 +85,9 @@ export function listenForDebuggers(bell: DoorbellData, onHooksThread: boolean): 
   };
   idle();
   if (!onHooksThread) {
-    // No execArgv and no environment: the thread runs none of the program's preloads (`--import
-    // tsdb/register` and the user's own, which a worker takes from NODE_OPTIONS too).
     const thread = new Worker(join(__dirname, "..", "control", "doorbell-thread.js"), {
+      ...PRIVATE_THREAD,
       workerData: bell,
-      execArgv: [],
-      env: {},
       stdout: false,
       stderr: false,
     });

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type * as Minimatch from "minimatch";
-import { PACKAGE_ROOT } from "../common/package.js";
+import { isOwnFile } from "../common/package.js";
 
 export interface FilterOptions {
   /** minimatch globs relative to `cwd`; default every file under `cwd` */
@@ -116,8 +116,6 @@ export function makeMatcher(filter: ResolvedFilter): (filename: string) => boole
   const exclude = filter.exclude.map(glob);
   const namesNodeModules = filter.include.some((p) => p.includes("node_modules"));
   const cwd = real(filter.cwd);
-  // tsdb itself (its build and its dependencies) is never instrumented.
-  const own = [join(real(PACKAGE_ROOT), "dist") + sep, join(real(PACKAGE_ROOT), "node_modules") + sep];
   const cache = new Map<string, boolean>();
   const files = new Set(filter.files ?? []);
   return (filename: string) => {
@@ -125,7 +123,7 @@ export function makeMatcher(filter: ResolvedFilter): (filename: string) => boole
     if (hit !== undefined) return hit;
     hit = false;
     const file = isAbsolute(filename) ? real(filename) : filename;
-    const ours = own.some((dir) => file.startsWith(dir));
+    const ours = isOwnFile(file);
     if (!ours && (files.has(filename) || files.has(file))) hit = true;
     else if (!ours) {
       const rel = isAbsolute(file) ? relative(cwd, file).split(sep).join("/") : file;

@@ -22,7 +22,7 @@ import { extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readFileSync, realpathSync } from "node:fs";
 import { isMainThread } from "node:worker_threads";
-import { PACKAGE_ROOT } from "../common/package.js";
+import { isOwnFile, PACKAGE_ROOT } from "../common/package.js";
 import { packageType } from "../common/source-kinds.js";
 
 /** Flags that make Node load ES modules other than the main script, or decide formats otherwise. */
@@ -106,14 +106,15 @@ type Compile = (this: unknown, code: string, filename: string, format?: string) 
 
 /**
  * Calls `start` (once) before the first CommonJS source that could load an ES module is compiled;
- * sources compiled while `ignore()` says so (tsdb's own compiler loading) are not looked at.
+ * tsdb's own files (the debugger an attach loads) and the sources compiled while `ignore()` says so
+ * (tsdb's compiler loading) are not looked at.
  */
 export function startBeforeModuleCode(start: () => void, ignore: () => boolean): void {
   const proto = Module.prototype as unknown as { _compile: Compile };
   const original = proto._compile;
   let started = false;
-  const watch: Compile = function (code, _filename, format) {
-    if (!started && !ignore() && (format === "module" || typeof code !== "string" || mayImport(code))) {
+  const watch: Compile = function (code, filename, format) {
+    if (!started && !ignore() && (format === "module" || typeof code !== "string" || mayImport(code)) && !isOwnFile(filename)) {
       started = true;
       // Taken out of the way unless someone has wrapped it since (then it stays, passing through).
       if (proto._compile === watch) proto._compile = original;

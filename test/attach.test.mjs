@@ -2,7 +2,7 @@
 // `--require`), busy or idle; detaching leaves them running; refusals.
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { get } from "node:http";
 import { join } from "node:path";
@@ -143,6 +143,21 @@ test("the control worker starts only when a debugger rings; attaching right afte
   } finally {
     child.kill();
     early.kill();
+  }
+});
+
+test("attaching starts no thread that runs the program's NODE_OPTIONS preloads again", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsdb-attach-preload-"));
+  const log = join(dir, "threads.log");
+  const env = { ...process.env, NODE_OPTIONS: `--require ${join(fixtures, "thread-preload.cjs")}`, PRELOAD_LOG: log };
+  const { child } = await start(["--import", "tsdb/register", "busy.cjs"], "spinning", { env });
+  try {
+    const r = await attach(child.pid, ["p n > 0", "detach"]);
+    assert.ok(r.out.includes("(tsdb) true\n"), r.out);
+    // neither the control worker nor a module hooks thread started by the debugger's own code ran it
+    assert.not.ok(existsSync(log), existsSync(log) ? readFileSync(log, "utf8") : "");
+  } finally {
+    child.kill();
   }
 });
 
