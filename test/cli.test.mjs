@@ -168,8 +168,11 @@ test("a tree big enough for threads: the same files, messages and order as one t
   for (let i = 0; i < 4; i++) writeFileSync(join(dir, `src/m${i}.js`), unit(i) + `module.exports = f${i}_7;\n`);
   writeFileSync(join(dir, "src/b1.js"), "const a = ;\n");
   writeFileSync(join(dir, "src/b2.js"), "let x = 1;\nlet x = 2;\n");
-  const r = instrumentCli(["src", "-d", "out", "--runtime", runtimePath], { cwd: dir });
+  // A user's NODE_OPTIONS preload runs in this process only, not again in the pool's threads.
+  writeFileSync(join(dir, "preload.cjs"), 'if (!require("node:worker_threads").isMainThread) require("node:fs").appendFileSync(__dirname + "/threads.log", "x");\n');
+  const r = instrumentCli(["src", "-d", "out", "--runtime", runtimePath], { cwd: dir, env: { NODE_OPTIONS: `--require ${join(dir, "preload.cjs")}` } });
   assert.is(r.status, 1, r.stderr);
+  assert.not.ok(existsSync(join(dir, "threads.log")));
   // Errors in the jobs' order, each with its position and code frame, then the summary.
   const b1 = r.stderr.indexOf("src/b1.js:1:11: Unexpected token\n");
   const b2 = r.stderr.indexOf("src/b2.js:2:5: Identifier 'x' has already been declared");
