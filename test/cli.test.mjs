@@ -169,8 +169,14 @@ test("a tree big enough for threads: the same files, messages and order as one t
   writeFileSync(join(dir, "src/b1.js"), "const a = ;\n");
   writeFileSync(join(dir, "src/b2.js"), "let x = 1;\nlet x = 2;\n");
   // A user's NODE_OPTIONS preload runs in this process only, not again in the pool's threads.
-  writeFileSync(join(dir, "preload.cjs"), 'if (!require("node:worker_threads").isMainThread) require("node:fs").appendFileSync(__dirname + "/threads.log", "x");\n');
-  const r = instrumentCli(["src", "-d", "out", "--runtime", runtimePath], { cwd: dir, env: { NODE_OPTIONS: `--require ${join(dir, "preload.cjs")}` } });
+  writeFileSync(
+    join(dir, "preload.cjs"),
+    'if (!require("node:worker_threads").isMainThread) require("node:fs").appendFileSync(__dirname + "/threads.log", "x");\n',
+  );
+  const r = instrumentCli(["src", "-d", "out", "--runtime", runtimePath], {
+    cwd: dir,
+    env: { NODE_OPTIONS: `--require ${join(dir, "preload.cjs")}` },
+  });
   assert.is(r.status, 1, r.stderr);
   assert.not.ok(existsSync(join(dir, "threads.log")));
   // Errors in the jobs' order, each with its position and code frame, then the summary.
