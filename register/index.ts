@@ -18,7 +18,7 @@ import { unsupportedNode } from "../common/node-version.js";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { defaultCacheDir, prepareCacheDir } from "./cache-dir.js";
-import { typeScriptAlternatives } from "../common/source-kinds.js";
+import { isJsx, isTypeScript, typeScriptAlternatives } from "../common/source-kinds.js";
 import { type FilterOptions, resolveFilter } from "./config.js";
 
 /** True when the user chose what to instrument (`TSDB_INCLUDE`/`TSDB_EXCLUDE` or the `"tsdb"` key of package.json). */
@@ -28,6 +28,7 @@ export { defaultCacheDir } from "./cache.js";
 import { shareWarningLatch } from "./cache.js";
 import { type HooksData, type HooksState, LOADED_BYTES, loadedFiles, warningLatch, writeState } from "./esm-hooks.js";
 import { addRequireHook } from "./require-hook.js";
+import { loadingRequiredModule } from "./require-esm.js";
 import { Loader, type LoaderConfig } from "./loader.js";
 import { modulesAtStart, startBeforeModuleCode } from "./module-start.js";
 import { DEBUGGER_PROCESS } from "../common/package.js";
@@ -178,6 +179,23 @@ export function register(options: RegisterOptions = {}): () => void {
     },
     CJS_EXTENSIONS,
     (filename) => !busy && loader.handles(filename),
+    (compile) =>
+      loadingRequiredModule(
+        {
+          // TypeScript and JSX imported there: Node 20's loader refuses their extensions.
+          instruments: (filename) => !busy && !isTypeScript(filename) && !isJsx(filename) && loader.matches(filename),
+          transform(source, filename) {
+            busy = true;
+            try {
+              requiredModules.add(filename);
+              return loader.transform(source, filename, "module");
+            } finally {
+              busy = false;
+            }
+          },
+        },
+        compile,
+      ),
   );
   patchResolver();
   postToHooks(config);
@@ -193,9 +211,15 @@ export function register(options: RegisterOptions = {}): () => void {
   };
 }
 
-/** True when Node's ES module loader has loaded `filename` (an absolute path) through the hooks: an ES module, or a file it imported. */
+/** The ES modules imported by a required ES module that this thread instrumented (require-esm.ts). */
+const requiredModules = new Set<string>();
+
+/**
+ * True when Node's ES module loader has loaded `filename` (an absolute path): through the hooks (an
+ * ES module, or a file it imported), or in the graph of a required ES module.
+ */
 export function loadedAsModule(filename: string): boolean {
-  return hooksLoaded !== null && loadedFiles(hooksLoaded).has(filename);
+  return requiredModules.has(filename) || (hooksLoaded !== null && loadedFiles(hooksLoaded).has(filename));
 }
 
 /** True when the hook installed now instruments `filename` (an absolute path) when it loads. */

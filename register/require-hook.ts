@@ -22,10 +22,16 @@ const extensions = (Module as unknown as { _extensions: Record<string, Loader> }
 
 /**
  * Installs `hook` for `exts` (files with other extensions that Node loads
- * with the `.js` loader, `.cjs` and `.mjs` among them, come through `.js`).
+ * with the `.js` loader, `.cjs` and `.mjs` among them, come through `.js`);
+ * `moduleGraph` runs the compiling of a file Node compiles as an ES module.
  * Returns the function that removes it.
  */
-export function addRequireHook(hook: CompileHook, exts: readonly string[], matcher: (filename: string) => boolean): () => void {
+export function addRequireHook(
+  hook: CompileHook,
+  exts: readonly string[],
+  matcher: (filename: string) => boolean,
+  moduleGraph: <T>(compile: () => T) => T,
+): () => void {
   const installed = new Map<string, { loader: Loader; previous: Loader | undefined }>();
   let active = true;
   // Taken before installing: an extension Node has no loader for falls back to
@@ -42,7 +48,10 @@ export function addRequireHook(hook: CompileHook, exts: readonly string[], match
         const given = format === "module" || format === "commonjs" ? format : undefined;
         const result = hook(code, filename, given);
         const out = result.format ?? format;
-        return out === undefined ? compile.call(this, result.code, name) : compile.call(this, result.code, name, out);
+        if (out === undefined) return compile.call(this, result.code, name);
+        // An ES module: Node loads, links and runs its graph in this call (require(esm)).
+        if (out === "module") return moduleGraph(() => compile.call(this, result.code, name, out));
+        return compile.call(this, result.code, name, out);
       };
       try {
         return fallback(module, filename);

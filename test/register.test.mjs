@@ -2,7 +2,7 @@
 // include/exclude, source-mapped stack traces, syntax errors, register().
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { node, registerCJS, root, registerESM, runCJS, runESM, sandbox, cleanup } from "./fixtures/register/harness.mjs";
 
@@ -60,6 +60,64 @@ test("--require: require() of an ES module (Node 20.19+) is instrumented as a mo
   ok(r);
   assert.match(r.stdout, "half 4");
   assert.equal(program(r.calls), ["req-esm.cjs:<module>:1", "esm.mjs:<module>:1", "esm.mjs:half:3"]);
+});
+
+test("require() of an ES module: its imports are instrumented, unseen by the program (require-esm.ts)", () => {
+  const dir = sandbox();
+  const files = {
+    "a.mjs": 'import { b } from "./b.mjs";\nexport * from "./b.mjs";\nexport function a() {\n  return b() + 1;\n}\n',
+    // the program's own reads of its file, during the window where the graph loads
+    "b.mjs": [
+      'import { openSync, readFileSync } from "node:fs";',
+      "export const url = import.meta.url;",
+      'export const text = readFileSync(new URL(url), "utf8");',
+      "export const bytes = String(readFileSync(new URL(url)));",
+      "export function b() {",
+      "  const x = 41;",
+      "  return x;",
+      "}",
+      "",
+    ].join("\n"),
+    "main.cjs": [
+      'const fs = require("node:fs");',
+      "const open = fs.openSync;",
+      'const { a, b, url, text, bytes } = require("./a.mjs");',
+      'console.log("a", a(), fs.openSync === open, url === require("node:url").pathToFileURL(require.resolve("./b.mjs")).href);',
+      'console.log("text", text === fs.readFileSync(require.resolve("./b.mjs"), "utf8"), bytes === text);',
+      'console.log("one instance", require("./b.mjs").b === b);',
+      'import("./b.mjs").then((ns) => console.log("imported", ns.b === b));',
+      "",
+    ].join("\n"),
+    "bp.mjs": [
+      `import { Bdb } from ${JSON.stringify(join(root, "dist/index.mjs"))};`,
+      "const hits = [];",
+      "class D extends Bdb {",
+      "  userLine(frame) {",
+      '    hits.push(frame.code.module + ":" + frame.lineno);',
+      "    this.setContinue();",
+      "  }",
+      "}",
+      "const d = new D();",
+      'for (const [file, line] of [["a.mjs", 4], ["b.mjs", 6]]) d.setBreak(new URL(file, import.meta.url).pathname, line);',
+      "d.setTrace();",
+      'process.on("exit", () => console.log("HITS " + JSON.stringify(hits.filter((h) => !h.startsWith("bp.mjs")))));',
+      "",
+    ].join("\n"),
+  };
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const expected = "a 42 true true\ntext true true\none instance true\nimported true\n";
+  const plain = node(["main.cjs"], { cwd: dir });
+  assert.is(plain.stdout, expected, plain.stderr);
+  mkdirSync(join(dir, "tmp"));
+  for (const preload of [
+    ["--import", registerESM],
+    ["--require", registerCJS],
+  ]) {
+    const r = node([...preload, "--import", "./bp.mjs", "main.cjs"], { cwd: dir, env: { TMPDIR: join(dir, "tmp") } });
+    assert.is(r.stdout, `${expected}HITS ["a.mjs:4","b.mjs:6"]\n`, r.stderr);
+    const left = readdirSync(join(dir, "tmp")).filter((name) => name.startsWith("tsdb-require-esm-"));
+    assert.equal(left, [], "the private copies are gone");
+  }
 });
 
 test("--import also runs a CommonJS main and a .ts main", () => {
