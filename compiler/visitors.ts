@@ -70,6 +70,8 @@ const AFTER = Symbol("tsdb.after");
 const TEMPORARY = Symbol("tsdb.temporary");
 /** a with statement whose body suspends (the frame leaves the stack for the whole with) */
 const SUSPENDS = Symbol("tsdb.suspends");
+/** A with statement whose body returns through a thrown mark (`withBody`). */
+const RETURNS = Symbol("tsdb.returns");
 type Noted = t.Node & {
   [SITES]?: t.Statement[];
   [AFTER]?: t.Statement[];
@@ -78,6 +80,7 @@ type Noted = t.Node & {
   [PLAIN_COPY]?: [t.Loop, string[], boolean];
   [TEMPORARY]?: boolean;
   [SUSPENDS]?: boolean;
+  [RETURNS]?: boolean;
   [DIRECT_ONLY]?: boolean;
 };
 const note = (node: t.Node) => node as Noted;
@@ -833,17 +836,35 @@ export const visitor: Visitor<FileContext> = {
       // `return value`) runs with the frame off the stack, as during an await: it leaves after the
       // object is computed, comes back when the with is left. Only a `return value` (into `$r`) and
       // `break` to the function's exit label stay in the body.
-      const state: WithState = { file, suspends: false };
+      const state: WithState = { file, suspends: false, returns: false, statement: path.node };
       path.get("body").traverse(withBody, state);
       file.generated.add(body);
       if (state.suspends) note(path.node)[SUSPENDS] = true;
+      if (state.returns) note(path.node)[RETURNS] = true;
     },
     exit(path, file) {
-      if (note(path.node)[SUSPENDS] !== true || file.generated.has(path.node)) return;
       const node = path.node;
-      node.object = rt(file, "suspend", [t.identifier(file.names.frameObject), node.object, t.booleanLiteral(false)]);
+      const suspends = note(node)[SUSPENDS] === true;
+      const returns = note(node)[RETURNS] === true;
+      if ((!suspends && !returns) || file.generated.has(node)) return;
       file.generated.add(node);
-      replaceStatement(path, t.tryStatement(t.blockStatement([node]), null, t.blockStatement([resume(file)])), file);
+      let statement: t.Statement = node;
+      if (suspends) {
+        node.object = rt(file, "suspend", [t.identifier(file.names.frameObject), node.object, t.booleanLiteral(false)]);
+        statement = t.tryStatement(t.blockStatement([node]), null, t.blockStatement([resume(file)]));
+      }
+      if (!returns) {
+        replaceStatement(path, statement, file);
+        return;
+      }
+      // The body's returns throw their value in a mark (withBody); here, outside the with, it is
+      // returned the usual way (the function's exit, the return event with the value). Everything
+      // else thrown goes on as it came.
+      const caught = t.identifier(file.names.caught);
+      const ret = t.returnStatement(t.memberExpression(caught, t.stringLiteral(file.names.returned), true));
+      const handler = t.blockStatement([t.ifStatement(isReturnMark(caught.name, file), ret), t.throwStatement(caught)]);
+      replaceStatement(path, t.tryStatement(t.blockStatement([statement]), t.catchClause(caught, handler)), file);
+      exitReturn(path.get("handler.body.body.0.consequent") as NodePath<t.ReturnStatement>, file);
     },
   },
   Loop: {
@@ -955,6 +976,47 @@ interface WithState {
   file: FileContext;
   /** the body awaits or yields (the frame is off the stack while it runs) */
   suspends: boolean;
+  /** a return in the body throws its value in a mark, returned outside the with */
+  returns: boolean;
+  statement: t.WithStatement;
+}
+
+/**
+ * The catch clauses in the with's body that a mark thrown by `path` (a `return`) would pass: each
+ * is made to throw it on at once (the return goes on as it would, through the finally blocks). A
+ * clause's parameter is a binding of the body, found before the object, so the test reads no name
+ * through it. False when one cannot be (a destructuring parameter: the mark would be destructured).
+ */
+function passMarks(path: NodePath, statement: t.WithStatement, file: FileContext): boolean {
+  const clauses: t.CatchClause[] = [];
+  for (let p: NodePath = path; p.parentPath !== null && p.parentPath.node !== statement; p = p.parentPath) {
+    const parent = p.parentPath;
+    if (!(parent.isTryStatement() && p.key === "block" && parent.node.handler != null)) continue;
+    const clause = parent.node.handler;
+    if (clause.param != null && !t.isIdentifier(clause.param)) return false;
+    clauses.push(clause);
+  }
+  for (const clause of clauses) {
+    if (note(clause)[RETURNS] === true) continue;
+    note(clause)[RETURNS] = true;
+    clause.param ??= t.identifier(file.names.caught);
+    const param = clause.param as t.Identifier;
+    clause.body.body.unshift(t.ifStatement(isReturnMark(param.name, file), t.throwStatement(t.identifier(param.name))));
+  }
+  return true;
+}
+
+/** `typeof e === "object" && e !== null && "$r" in e`: `e` is a mark thrown by a return in a with body. */
+function isReturnMark(name: string, file: FileContext): t.Expression {
+  return t.logicalExpression(
+    "&&",
+    t.logicalExpression(
+      "&&",
+      t.binaryExpression("===", t.unaryExpression("typeof", t.identifier(name)), t.stringLiteral("object")),
+      t.binaryExpression("!==", t.identifier(name), t.nullLiteral()),
+    ),
+    t.binaryExpression("in", t.stringLiteral(file.names.returned), t.identifier(name)),
+  );
 }
 
 /** A with body (see `WithStatement` above): returns out of it, and whether it suspends. */
@@ -968,7 +1030,26 @@ const withBody: Visitor<WithState> = {
   ReturnStatement: {
     exit(path, state) {
       const fn = current(state.file).path.node;
-      if (!(t.isFunction(fn) && fn.async && fn.generator && path.node.argument != null)) return exitReturn(path, state.file);
+      if (!(t.isFunction(fn) && fn.async && fn.generator && path.node.argument != null)) {
+        // `return;` in a function that cannot suspend is a jump (no name); `return value` would
+        // store the value in `$r`, a name the object would see: the value leaves the body in a
+        // thrown mark instead (the catch clauses it passes in the body throw it on).
+        if (path.node.argument == null && !current(state.file).resumable && !current(state.file).isProgram)
+          return exitReturn(path, state.file);
+        if (!passMarks(path, state.statement, state.file)) return exitReturn(path, state.file);
+        state.returns = true;
+        const mark = t.objectExpression([
+          t.objectProperty(t.identifier("__proto__"), t.nullLiteral()),
+          t.objectProperty(
+            t.stringLiteral(state.file.names.returned),
+            path.node.argument ?? t.unaryExpression("void", t.numericLiteral(0)),
+          ),
+        ]);
+        const thrown = t.throwStatement(mark);
+        state.file.generated.add(thrown);
+        path.replaceWith(thrown);
+        return;
+      }
       // An async generator's `return value` awaits: the with runs off the stack, the value into `$r`.
       state.suspends = true;
       path.node.argument = t.assignmentExpression("=", t.identifier(state.file.names.returned), path.node.argument);

@@ -220,6 +220,46 @@ test("C5: a program's patched built-ins (Array.prototype's iterator, methods and
   }
 });
 
+test("C2: a return in a with body gives its value to the return event; the object sees no name of tsdb's", () => {
+  const source = [
+    "const seen = [];",
+    "const spy = (o) => new Proxy(o, { has: (t, k) => (seen.push(String(k)), k in t) });",
+    "function f(n) {",
+    "  with (spy({ n })) {",
+    "    return n * 2;",
+    "  }",
+    "}",
+    "function* g(n) {",
+    "  with (spy({ n })) {",
+    "    yield n;",
+    "    return n + 1;",
+    "  }",
+    "}",
+    "module.exports = { f, g, seen };",
+    "",
+  ].join("\n");
+  const { out } = instrumentToFile(source, "with-return.cjs");
+  const returns = [];
+  const tracer = (frame, event, arg) => {
+    if (event === "return" && (frame.code.name === "f" || frame.code.name === "g"))
+      returns.push(`${frame.code.name} ${arg} ${frame.lineno}`);
+    return tracer;
+  };
+  rt.settrace(tracer);
+  let m;
+  try {
+    m = require(out);
+    m.f(21);
+    [...m.g(5)];
+  } finally {
+    rt.settrace(null);
+  }
+  // (a with body that yields runs with the frame off the stack, suspended at the with's line: C2)
+  assert.equal(returns, ["f 42 4", "g undefined 9", "g 6 9"]);
+  assert.equal(m.seen, ["n", "n", "n"]);
+  assert.is(rt.state.sp, 0);
+});
+
 // C6: classic scripts share the realm's global scope; two instrumented ones must not collide
 // on tsdb's header constants. (Each mode's scripts are other texts: one realm here.)
 function runScripts(mode) {
