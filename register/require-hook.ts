@@ -41,10 +41,17 @@ export function addRequireHook(
     const previous = extensions[ext];
     const fallback = previous ?? jsLoader;
     const loader: Loader = (module, filename) => {
-      if (!active || !matcher(filename)) return fallback(module, filename);
+      if (!active) return fallback(module, filename);
       const compile = module._compile;
-      module._compile = function (this: CompilingModule, code: string, name: string, format?: string) {
+      const hooked = matcher(filename);
+      module._compile = function (this: CompilingModule, ...args: [string, string, string?]) {
         module._compile = compile;
+        if (!hooked) {
+          // Not instrumented, but an ES module's imports may be (require(esm)).
+          const call = () => Reflect.apply(compile, this, args);
+          return args[2] === "module" ? moduleGraph(call) : call();
+        }
+        const [code, name, format] = args;
         const given = format === "module" || format === "commonjs" ? format : undefined;
         const result = hook(code, filename, given);
         const out = result.format ?? format;

@@ -118,6 +118,9 @@ test("require() of an ES module: its imports are instrumented, unseen by the pro
     const left = readdirSync(join(dir, "tmp")).filter((name) => name.startsWith("tsdb-require-esm-"));
     assert.equal(left, [], "the private copies are gone");
   }
+  // The required module not instrumented, its import is (the stepping starts there).
+  const r = node(["--import", registerESM, "--import", "./bp.mjs", "main.cjs"], { cwd: dir, env: { TSDB_INCLUDE: "b.mjs" } });
+  assert.is(r.stdout, `${expected}HITS ["b.mjs:2","b.mjs:6"]\n`, r.stderr);
 });
 
 test("--import also runs a CommonJS main and a .ts main", () => {
