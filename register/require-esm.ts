@@ -69,7 +69,15 @@ function install(code: ModuleCode): typeof open {
       if (code.instruments(filename)) {
         const source = readFileSync(filename, "utf8");
         // CommonJS imported by the graph is loaded by the CommonJS loader (the require hook's).
-        if (detectFormat(filename, source) === "module") return openCopy(state, code.transform(source, filename));
+        if (detectFormat(filename, source) === "module") {
+          const text = code.transform(source, filename);
+          try {
+            return openCopy(state, text);
+          } catch (error) {
+            // No private copy (a full or unwritable temporary directory): the module runs as it is.
+            warnOnce(`tsdb: ${filename} runs uninstrumented (required ES module graph: ${(error as Error).message})\n`);
+          }
+        }
       }
     }
     // biome-ignore lint/complexity/noArguments: the caller's arguments, passed on as they came
@@ -82,24 +90,40 @@ function install(code: ModuleCode): typeof open {
 function uninstall(state: NonNullable<typeof open>): void {
   // Put back unless the program replaced it meanwhile (its replacement stays; ours passes through).
   if (fs.openSync === state.replacement) fs.openSync = state.previous;
-  if (state.folder !== null) rmdirSync(state.folder);
+  if (state.folder === null) return;
+  try {
+    rmdirSync(state.folder);
+  } catch {
+    // not empty: a copy could not be unlinked (nothing more to do about it here)
+  }
+}
+
+let warned = false;
+function warnOnce(message: string): void {
+  if (warned) return;
+  warned = true;
+  process.stderr.write(message);
 }
 
 /** A descriptor open for reading on a private copy of `text`, which is already unlinked. */
 function openCopy(state: NonNullable<typeof open>, text: string): number {
   state.folder ??= mkdtempSync(join(tmpdir(), "tsdb-require-esm-"));
   const file = join(state.folder, String(state.count++));
-  const out = openSync(file, "wx", 0o600);
   try {
-    const bytes = Buffer.from(text);
-    for (let at = 0; at < bytes.length; ) at += writeSync(out, bytes, at, bytes.length - at);
-  } finally {
-    closeSync(out);
-  }
-  try {
+    const out = openSync(file, "wx", 0o600);
+    try {
+      const bytes = Buffer.from(text);
+      for (let at = 0; at < bytes.length; ) at += writeSync(out, bytes, at, bytes.length - at);
+    } finally {
+      closeSync(out);
+    }
     return openSync(file, "r");
   } finally {
-    unlinkSync(file);
+    try {
+      unlinkSync(file);
+    } catch {
+      // never made
+    }
   }
 }
 

@@ -118,6 +118,10 @@ test("require() of an ES module: its imports are instrumented, unseen by the pro
     const left = readdirSync(join(dir, "tmp")).filter((name) => name.startsWith("tsdb-require-esm-"));
     assert.equal(left, [], "the private copies are gone");
   }
+  // No private copy can be made: said once, the imports run as they are.
+  const full = node(["--import", registerESM, "--import", "./bp.mjs", "main.cjs"], { cwd: dir, env: { TMPDIR: join(dir, "none") } });
+  assert.is(full.stdout, `${expected}HITS ["a.mjs:4"]\n`, full.stderr);
+  assert.match(full.stderr, /^tsdb: .*b\.mjs runs uninstrumented \(required ES module graph: ENOENT/);
   // The required module not instrumented, its import is (the stepping starts there).
   const r = node(["--import", registerESM, "--import", "./bp.mjs", "main.cjs"], { cwd: dir, env: { TSDB_INCLUDE: "b.mjs" } });
   assert.is(r.stdout, `${expected}HITS ["b.mjs:2","b.mjs:6"]\n`, r.stderr);
