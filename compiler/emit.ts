@@ -46,9 +46,10 @@ function assign(target: t.LVal, value: t.Expression): t.ExpressionStatement {
 }
 
 /**
- * A line site: `$L[$d] = id; if ($k.l && $B[line] && $line($d)) { reload }`; a silent statement's
- * (see silent.ts) stores its id only when it dispatches: `if ($k.l && $B[line] && $lineAt($d, id)) { reload }`.
- * The id and the reload are filled in by `completeSite`.
+ * A line site: `$L[$d] = id; if ($k.l && $B[line] && $line($d)) reload`; a silent statement's
+ * (see silent.ts) stores its id only when it dispatches: `if ($k.l && $B[line] && $lineAt($d, id)) reload`.
+ * The id and the reload are filled in by `completeSite`. (`if ($B[$L[$d] = id] && $k.l && …)`, one
+ * statement, is shorter but loads the line table first: detached fib 10 % slower, FINDINGS §20.)
  */
 export function lineSite(
   file: FileContext,
@@ -58,16 +59,16 @@ export function lineSite(
   inWith: boolean,
   silent: boolean,
 ): [t.Statement[], Site] {
-  const site: Site = { entries, inWith, line, id: num(0), reload: t.blockStatement([]) };
+  const site: Site = { entries, inWith, line, id: num(0), dispatch: null };
   const test = t.logicalExpression("&&", keyFlag(file, fn, "l"), t.memberExpression(id(file.names.lineFlags), num(line), true));
   const call = silent ? rt(file, "lineAt", [id(file.names.depth), site.id]) : rt(file, "line", [id(file.names.depth)]);
-  const dispatch = t.ifStatement(t.logicalExpression("&&", test, call), site.reload!);
-  return [silent ? [dispatch] : [assign(at(file.names.lines, file), site.id), dispatch], site];
+  site.dispatch = t.ifStatement(t.logicalExpression("&&", test, call), t.blockStatement([]));
+  return [silent ? [site.dispatch] : [assign(at(file.names.lines, file), site.id), site.dispatch], site];
 }
 
 /** A statement that can call out but has no line site (its line is the one before): `$L[$d] = id;` for its row. */
 export function storeSite(file: FileContext, line: number, entries: RowEntry[], inWith: boolean): [t.Statement, Site] {
-  const site: Site = { entries, inWith, line, id: num(0), reload: null };
+  const site: Site = { entries, inWith, line, id: num(0), dispatch: null };
   return [assign(at(file.names.lines, file), site.id), site];
 }
 
@@ -90,29 +91,26 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: RowEn
   const row: ScopeRow = entries.map((e) => [e.name, e.slot, e.index, (e.writable ? ROW_WRITABLE : 0) | (e.hidden ? ROW_HIDDEN : 0)]);
   const identity = entries.map((e) => e.at ?? -1).join(",");
   site.id.value = siteId(file, site.line, scopeNumber(file, row, identity));
-  if (site.reload === null) return;
-  site.reload.body = reload(
+  if (site.dispatch === null) return;
+  const copies = reload(
     valuesOf(fn.path.node, file.names),
     entries.filter((e) => e.writable && e.index === -1 && !e.hidden),
   );
+  if (copies !== null) site.dispatch.consequent = copies;
 }
 
 /**
- * The copy of written slots into their variables: `x = $VS[$o + 2];` for one binding, else one
- * destructuring `({ 0: a, 2: b } = $vs);` (`({ [$o + 1]: a, [$o + 3]: b } = $VS)` for flat values):
- * a site has one of these for every binding a debugger could write, so its size counts (it runs only
- * after a write). An object pattern, not an array pattern: it reads the slots as properties, never
- * through the array iterator a program may have patched (and value arrays have no prototype).
+ * The copy of written slots into their variables, one statement on the line of its `if`:
+ * `a = $VS[$o + 0], b = $VS[$o + 2];` (`a = $vs[0], …` for an array of its own); null when no
+ * binding in scope is writable. A site has one for every binding a debugger could write, so its
+ * size counts (it runs only after a write): a multi-line destructuring per site was 40 % of acorn's
+ * output. Plain assignments read the slots as properties, never through an iterator a program may
+ * have patched (and value arrays have no prototype).
  */
-function reload(values: Values, entries: RowEntry[]): t.Statement[] {
-  if (entries.length === 0) return [];
-  if (entries.length === 1) return [assign(id(entries[0].name), slotOf(values, entries[0].slot))];
-  const properties = entries.map((e) =>
-    values.offset === null
-      ? t.objectProperty(num(e.slot), id(e.name))
-      : t.objectProperty(t.binaryExpression("+", id(values.offset), num(e.slot)), id(e.name), true),
-  );
-  return [assign(t.objectPattern(properties), id(values.array))];
+function reload(values: Values, entries: RowEntry[]): t.ExpressionStatement | null {
+  if (entries.length === 0) return null;
+  const copies = entries.map((e) => t.assignmentExpression("=", id(e.name), slotOf(values, e.slot)));
+  return t.expressionStatement(copies.length === 1 ? copies[0] : t.sequenceExpression(copies));
 }
 
 /** The id of the site of `line` showing row `row` (see contract SITE_LINE_BITS). */
@@ -173,7 +171,7 @@ export function prologue(
   const n = file.names;
   const key = id(n.key(fn.index));
   const values = valuesOf(fn.path.node, n);
-  const site: Site = { entries, inWith, line: first, id: num(0), reload: null };
+  const site: Site = { entries, inWith, line: first, id: num(0), dispatch: null };
   const enter: t.Statement[] = [];
   if (fn.resumable) {
     enter.push(
@@ -193,7 +191,6 @@ export function prologue(
     );
     // Resumable frames report `call` from the runtime, before any code of theirs could copy a write back.
   } else {
-    site.reload = t.blockStatement([]);
     enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(n.depth), t.updateExpression("++", sp(file), true))]));
     enter.push(assign(at(n.slots, file), t.memberExpression(key, id("id"))));
     // No `$L[$d] = site` here: until its first line site nothing can look at the frame but the call
@@ -212,7 +209,8 @@ export function prologue(
       t.variableDeclaration("let", [t.variableDeclarator(id(n.returned)), ...(temporary ? [t.variableDeclarator(id(n.other("u")))] : [])]),
     );
     enter.push(...stores);
-    enter.push(t.ifStatement(t.logicalExpression("&&", keyFlag(file, fn, "c"), rt(file, "call", [id(n.depth), site.id])), site.reload));
+    site.dispatch = t.ifStatement(t.logicalExpression("&&", keyFlag(file, fn, "c"), rt(file, "call", [id(n.depth), site.id])), t.blockStatement([]));
+    enter.push(site.dispatch);
     enter.push(interruptCheck(file, site.id));
   }
   return { enter, site };

@@ -33,8 +33,8 @@ export interface Site {
   line: number;
   /** the site id in the emitted code, filled in when the function is done */
   id: t.NumericLiteral;
-  /** the statements that copy values the runtime changed into the variables (null: the site cannot dispatch) */
-  reload: t.BlockStatement | null;
+  /** the `if` that dispatches, whose body copies values the runtime changed into the variables (null: the site cannot dispatch) */
+  dispatch: t.IfStatement | null;
 }
 
 export interface FunctionContext {
