@@ -92,8 +92,9 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: RowEn
   const identity = entries.map((e) => e.at ?? -1).join(",");
   site.id.value = siteId(file, site.line, scopeNumber(file, row, identity));
   if (site.dispatch === null) return;
+  const values = valuesOf(fn.path.node, file.names);
   const copies = reload(
-    valuesOf(fn.path.node, file.names),
+    values.offset === null ? values : { array: file.names.written, offset: null },
     entries.filter((e) => e.writable && e.index === -1 && !e.hidden),
   );
   if (copies !== null) site.dispatch.consequent = copies;
@@ -101,8 +102,8 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: RowEn
 
 /**
  * The copy of written slots into their variables, one statement on the line of its `if`:
- * `a = $VS[$o + 0], b = $VS[$o + 2];` (`a = $vs[0], …` for an array of its own); null when no
- * binding in scope is writable. A site has one for every binding a debugger could write, so its
+ * `a = $vs[0], b = $vs[2];` (flat values: `a = $W[0], …`, the copy the runtime made of them when it
+ * returned true, runtime/stack.ts `written`); null when no binding in scope is writable. A site has one for every binding a debugger could write, so its
  * size counts (it runs only after a write): a multi-line destructuring per site was 40 % of acorn's
  * output. Plain assignments read the slots as properties, never through an iterator a program may
  * have patched (and value arrays have no prototype).

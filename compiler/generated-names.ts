@@ -16,6 +16,7 @@ export interface Names {
   /** the runtime's `interrupts`: the interrupt request flag (shared memory) */ interrupts: string;
   /** the runtime's `values`: per-depth arrays of an activation's bindings */ values: string;
   /** the runtime's `flat`: one array holding small activations' bindings, by depth */ flatValues: string;
+  /** the runtime's `written`: a copy of a flat frame's values its site's reload reads */ written: string;
   /** the running activation's depth */ depth: string;
   /** the value being returned */ returned: string;
   /** a generator's or async function's frame object */ frameObject: string;
@@ -44,6 +45,7 @@ export function chooseNames(source: string, script?: string): Names {
     interrupts: n("I"),
     values: n("V"),
     flatValues: n("VS"),
+    written: n("W"),
     depth: n("d"),
     returned: n("r"),
     frameObject: n("fo"),

@@ -255,6 +255,7 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
     [n.state, member(T, "state")],
     [n.values, member(T, "values")],
     [n.flatValues, member(T, "flat")],
+    [n.written, member(T, "written")],
     [n.lineFlags, member(id(n.file), "lineFlags")],
     [n.interrupts, member(T, "interrupts")],
     // `keys` makes its array at each read: read once (a big file has tens of thousands of codes).

@@ -496,15 +496,16 @@ export function insertSites(list: t.Statement[]): t.Statement[] {
 
 /**
  * After a declaration, the stores of its direct bindings; a later declarator's initializer, which
- * may call out, first stores those before it (`let a = f(), b = ($vs[0] = a, g(a))`).
+ * may call out, first stores those before it (`let a = f(), b = ($vs[0] = a, g(a))`), and those are
+ * not stored again after it.
  */
 function storeDeclared(path: NodePath<t.VariableDeclaration | t.ClassDeclaration>, file: FileContext): void {
   if (!inStatementList(path) && !path.parentPath.isExportNamedDeclaration()) return;
   const values = valuesOf(current(file).path.node, file.names);
   const node = path.node;
+  const done: t.Statement[] = [];
   if (t.isVariableDeclaration(node)) {
     const fn = current(file);
-    const done: t.Statement[] = [];
     node.declarations.forEach((declarator, i) => {
       if (i > 0 && declarator.init && !isAnonymousDefinition(declarator.init) && !isSilent(path, fn.path)) {
         // The frame is at this declarator now: the bindings before it are initialized.
@@ -520,10 +521,8 @@ function storeDeclared(path: NodePath<t.VariableDeclaration | t.ClassDeclaration
     });
   }
   const target = path.parentPath.isExportNamedDeclaration() ? path.parentPath.node : node;
-  note(target)[AFTER] = directStores(
-    values,
-    bindingsNamed(path, t.isVariableDeclaration(node) ? t.variableDeclaration("let", node.declarations) : node),
-  );
+  // A variable declaration's bindings stored before a later initializer are not stored again.
+  note(target)[AFTER] = t.isVariableDeclaration(node) ? done : directStores(values, bindingsNamed(path, node));
 }
 
 /** Takes its name from the binding it initializes: must stay the initializer itself. */

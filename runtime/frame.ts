@@ -18,7 +18,7 @@ import { append, contains, copyOf, dict, list, ObjectKeys, SafeProxy } from "./p
 import * as stack from "./stack.js";
 
 // Local bindings: the CommonJS build reads an import through a getter at each use.
-const { FRAME, codes, flat, frames, lines, slots, state, values } = stack;
+const { FRAME, codes, flat, frames, lines, slots, state, values, written } = stack;
 const { ROW_HIDDEN, ROW_WRITABLE, SITE_LINE_MASK, VALUE_STRIDE_BITS } = contract;
 const { markLeaves } = codeModule;
 
@@ -251,14 +251,22 @@ export class Frame {
 
   /** @internal true once when values were written since the frame's last site: the site copies them into the variables. */
   takeWrites(): boolean {
+    if (holding) release();
     if (!this._written) return false;
     this._written = false;
     onWrite?.(this);
+    if (!this._own && this.code._flat) {
+      // The site's reload reads them from `written` (see stack.ts).
+      const at = this._d << VALUE_STRIDE_BITS;
+      for (let k = 0; k < 1 << VALUE_STRIDE_BITS; k++) written[k] = flat[at + k];
+      holding = true;
+    }
     return true;
   }
 
   /** @internal the frame comes off the stack (returns, or suspends at yield/await). */
   freeze(): void {
+    if (holding) release();
     this._site = lines[this._d];
     // The depth's values go to the next call at that depth. A frame an exception leaves keeps a
     // copy (post-mortem looks at it); one that returns normally shows nothing after its `return`
@@ -286,6 +294,17 @@ export class Frame {
   toString(): string {
     return `<frame at ${this.code.filename}, line ${this.lineno}, code ${this.code.name}>`;
   }
+}
+
+/**
+ * `written` holds a frame's values until the next event, or until that frame leaves (it has a Frame,
+ * so its exit calls in): nothing stays reachable from there that the frame itself no longer holds.
+ */
+let holding = false;
+
+function release(): void {
+  for (let k = 0; k < 1 << VALUE_STRIDE_BITS; k++) written[k] = undefined;
+  holding = false;
 }
 
 let onWrite: ((frame: Frame) => void) | null = null;

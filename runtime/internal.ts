@@ -4,14 +4,14 @@
  * change with any release; the public API is `tsdb/runtime`.
  */
 import { RUNTIME_GLOBAL, type RuntimeFunction } from "../contract/index.js";
-import { flat, interrupts, lines, slots, state, vals, values } from "./stack.js";
+import { flat, interrupts, lines, slots, state, vals, values, written } from "./stack.js";
 import { installToString } from "./source-text.js";
 import * as trace from "./trace.js";
 
 export * from "./index.js";
 export { SourceFile } from "./code.js";
 export { registerSource } from "./linecache.js";
-export { flat, interrupts, lines, slots, state, vals, values } from "./stack.js";
+export { flat, interrupts, lines, slots, state, vals, values, written } from "./stack.js";
 export {
   call,
   clear,
@@ -39,7 +39,7 @@ export {
  * `settrace`/`getframe`: those are for a debugger, which imports `tsdb/runtime` as Python code
  * imports `sys`. Frozen, and the global property cannot be replaced once set.
  */
-const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" | "state" | "values" | "flat" | "interrupts", unknown>> =
+const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" | "state" | "values" | "flat" | "written" | "interrupts", unknown>> =
   Object.freeze({
     call: trace.call,
     clear: trace.clear,
@@ -63,6 +63,7 @@ const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" |
     state,
     values,
     flat,
+    written,
     interrupts,
   });
 const key = Symbol.for(RUNTIME_GLOBAL);

@@ -44,6 +44,13 @@ export const values: unknown[][] = list();
  */
 export const flat: unknown[] = list();
 
+/**
+ * A copy of the flat values of the frame whose site is copying a debugger's writes into its
+ * variables: `takeWrites` fills it, the site's reload reads it at once (`a = $W[0], b = $W[2]`:
+ * shorter than `$VS[$o + 0]` at every site), and the runtime empties it at the next event.
+ */
+export const written: unknown[] = list();
+
 /** The value array for depth d, made the first time the stack is that deep. */
 export function vals(d: number): unknown[] {
   return (values[d] ??= list());

@@ -49,6 +49,7 @@ console.log(globalThis[Symbol.for("tsdb.runtime")] === g);
     "suspend",
     "vals",
     "values",
+    "written",
   ]);
   assert.is(kinds, "undefined undefined undefined undefined true");
   assert.is(same, "true");
