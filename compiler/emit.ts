@@ -210,7 +210,10 @@ export function prologue(
       t.variableDeclaration("let", [t.variableDeclarator(id(n.returned)), ...(temporary ? [t.variableDeclarator(id(n.other("u")))] : [])]),
     );
     enter.push(...stores);
-    site.dispatch = t.ifStatement(t.logicalExpression("&&", keyFlag(file, fn, "c"), rt(file, "call", [id(n.depth), site.id])), t.blockStatement([]));
+    site.dispatch = t.ifStatement(
+      t.logicalExpression("&&", keyFlag(file, fn, "c"), rt(file, "call", [id(n.depth), site.id])),
+      t.blockStatement([]),
+    );
     enter.push(site.dispatch);
     enter.push(interruptCheck(file, site.id));
   }

@@ -476,6 +476,10 @@ function addSite(
   if (!silent) {
     fn.lineStores++;
     fn.lastRow = rowKey(entries);
+  } else {
+    // The line slot still holds an earlier line's site: a statement after this one on its line
+    // that can call out must store its own (no rowKey is "\0").
+    fn.lastRow = "\0";
   }
   if (before !== null) note(before.node)[SITES] = statements;
   return statements;

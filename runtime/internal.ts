@@ -39,33 +39,34 @@ export {
  * `settrace`/`getframe`: those are for a debugger, which imports `tsdb/runtime` as Python code
  * imports `sys`. Frozen, and the global property cannot be replaced once set.
  */
-const forScripts: Readonly<Record<RuntimeFunction | "file" | "slots" | "lines" | "state" | "values" | "flat" | "written" | "interrupts", unknown>> =
-  Object.freeze({
-    call: trace.call,
-    clear: trace.clear,
-    debuggerStatement: trace.debuggerStatement,
-    enterModule: trace.enterModule,
-    exception: trace.exception,
-    file: trace.file,
-    forAwait: trace.forAwait,
-    gen: trace.gen,
-    interrupted: trace.interrupted,
-    leave: trace.leave,
-    line: trace.line,
-    lineAt: trace.lineAt,
-    prim: trace.prim,
-    push: trace.push,
-    raise: trace.raise,
-    suspend: trace.suspend,
-    vals,
-    slots,
-    lines,
-    state,
-    values,
-    flat,
-    written,
-    interrupts,
-  });
+const forScripts: Readonly<
+  Record<RuntimeFunction | "file" | "slots" | "lines" | "state" | "values" | "flat" | "written" | "interrupts", unknown>
+> = Object.freeze({
+  call: trace.call,
+  clear: trace.clear,
+  debuggerStatement: trace.debuggerStatement,
+  enterModule: trace.enterModule,
+  exception: trace.exception,
+  file: trace.file,
+  forAwait: trace.forAwait,
+  gen: trace.gen,
+  interrupted: trace.interrupted,
+  leave: trace.leave,
+  line: trace.line,
+  lineAt: trace.lineAt,
+  prim: trace.prim,
+  push: trace.push,
+  raise: trace.raise,
+  suspend: trace.suspend,
+  vals,
+  slots,
+  lines,
+  state,
+  values,
+  flat,
+  written,
+  interrupts,
+});
 const key = Symbol.for(RUNTIME_GLOBAL);
 if (!Object.hasOwn(globalThis, key))
   Object.defineProperty(globalThis, key, { value: forScripts, enumerable: false, writable: false, configurable: false });

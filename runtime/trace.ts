@@ -5,9 +5,9 @@
  *
  * Hot-path contract with the compiler (see compiler/emit.ts):
  *   entry   `d = ++state.sp; slots[d] = key.id; lines[d] = site; vs = values[d] || vals(d);` stores;
- *           then `if (key.c && call(d)) { reload }`
- *   line    `lines[d] = site;`  then `if (key.l && file.lineFlags[n] && line(d)) { reload }`
- *           (a statement that can observe nothing: `if (key.l && file.lineFlags[n] && lineAt(d, site)) { reload }`)
+ *           then `if (key.c && call(d)) reload;`
+ *   line    `lines[d] = site;`  then `if (key.l && file.lineFlags[n] && line(d)) reload;`
+ *           (a statement that can observe nothing: `if (key.l && file.lineFlags[n] && lineAt(d, site)) reload;`)
  *   exit    `if (key.r && slots[d] !== key.id) leave(d, value); else state.sp = d - 1;` then clear vs
  *   catch   `exception(d, error, leaving)` (synchronous functions have no handler: the catch that
  *           stops an exception reports the frames above it first)

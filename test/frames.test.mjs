@@ -353,6 +353,22 @@ export function main() {
   assert.ok(every(values, (array) => every(array, (v) => v === undefined)));
 });
 
+test("a caller waiting in a call shows its line when the line starts with a statement that can observe nothing", async () => {
+  const { out } = instrumentToFile(
+    `import { getframe } from ${JSON.stringify(new URL("../dist/runtime/index.js", import.meta.url).pathname)};
+function callerLine() { return getframe().back.lineno; }
+export function main() {
+  var b = callerLine(), c = 0;
+  c = 1;
+  c = 2; return callerLine(c);
+}
+`,
+    "silent-line.mjs",
+  );
+  const m = await load(out);
+  assert.is(m.main(), 6);
+});
+
 test("a write into a caller waiting in a one-line loop body lands at the loop head (the next site)", async () => {
   const r = await stopAt(
     `function check(v) {
