@@ -155,7 +155,7 @@ export interface Prologue {
  * Entry of a synchronous function (or module):
  *   const $d = ++$R.sp; $S[$d] = $k.id; const $vs = $V[$d] || $vals($d); let $r;
  *   stores (parameters, this, arguments, accessors);
- *   if ($k.c && $call($d, id)) { reload }; if ($I[0] !== 0) $interrupted($d, id);
+ *   if ($k.c && $call($d, id)) reload; if ($I[0] !== 0) $interrupted($d, id);
  * Entry of a resumable one (its values are its frame's own):
  *   const $fo = $gen($k), $vs = $fo._v; stores; let $d = $push($fo, id), $r, $v;
  * (`$u`, a write-through's temporary, only where one is used)
