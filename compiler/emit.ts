@@ -77,6 +77,22 @@ export function storeSite(file: FileContext, line: number, entries: RowEntry[], 
  * `arguments`), its id, and the reload of the writable bindings whose slot holds their value.
  */
 export function completeSite(file: FileContext, fn: FunctionContext, free: RowEntry[], site: Site): void {
+  const { scope, reloaded } = siteRow(file, fn, free, site);
+  site.id.value = siteId(file, site.line, scope);
+  if (site.dispatch === null) return;
+  const values = valuesOf(fn.path.node, file.names);
+  const copies = reload(values.offset === null ? values : { array: file.names.written, offset: null }, reloaded);
+  if (copies !== null) site.dispatch.consequent = copies;
+}
+
+/** A function's sites with the same own entries (snapshot.ts shares their list) have the same row: made once, by `free` (one per function). */
+const rowsByFree = new WeakMap<RowEntry[], Map<RowEntry[] | null, { scope: number; reloaded: RowEntry[] }>>();
+
+function siteRow(file: FileContext, fn: FunctionContext, free: RowEntry[], site: Site): { scope: number; reloaded: RowEntry[] } {
+  let rows = rowsByFree.get(free);
+  if (rows === undefined) rowsByFree.set(free, (rows = new Map()));
+  const known = rows.get(site.inWith ? null : site.entries);
+  if (known !== undefined) return known;
   const entries = site.inWith ? [] : [...site.entries];
   if (!site.inWith) {
     const own = new Set(entries.map((e) => e.name));
@@ -90,14 +106,9 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: RowEn
   if (layout.thisSlot >= 0) entries.push({ name: "this", slot: layout.thisSlot, index: fn.thisRead === "tdz" ? -2 : -1, writable: false });
   const row: ScopeRow = entries.map((e) => [e.name, e.slot, e.index, (e.writable ? ROW_WRITABLE : 0) | (e.hidden ? ROW_HIDDEN : 0)]);
   const identity = entries.map((e) => e.at ?? -1).join(",");
-  site.id.value = siteId(file, site.line, scopeNumber(file, row, identity));
-  if (site.dispatch === null) return;
-  const values = valuesOf(fn.path.node, file.names);
-  const copies = reload(
-    values.offset === null ? values : { array: file.names.written, offset: null },
-    entries.filter((e) => e.writable && e.index === -1 && !e.hidden),
-  );
-  if (copies !== null) site.dispatch.consequent = copies;
+  const made = { scope: scopeNumber(file, row, identity), reloaded: entries.filter((e) => e.writable && e.index === -1 && !e.hidden) };
+  rows.set(site.inWith ? null : site.entries, made);
+  return made;
 }
 
 /**

@@ -17,14 +17,38 @@ function bindingsOf(scope: Scope): Binding[] {
   return (noted[BINDINGS] ??= Object.values(scope.bindings));
 }
 
-/** Bindings of the function's own scopes visible at `path`, innermost first, and the hidden names. */
-export function ownBindings(path: NodePath, fn: FunctionContext): RowEntry[] {
-  const pos = path.node.start ?? path.parentPath?.node.start ?? 0;
+/**
+ * What a scope chain shows, made once per (scope, function): entries that hold wherever a site of
+ * that scope is, and the block bindings whose TDZ depends on the site's position. A function's sites
+ * (a statement each) would otherwise each walk every binding in scope: lodash's `runInContext` has
+ * hundreds, and a site in it hundreds of times over.
+ */
+interface Chain {
+  /** an entry, or a binding shown only at a site after its declaration (`shown`, else `hidden`) */
+  items: (RowEntry | { end: number; shown: RowEntry; hidden: RowEntry })[];
+  /** the `end`s of those bindings, sorted: a site's rows differ only by how many of them precede it */
+  ends: number[];
+  /** the entries at a site preceded by n of the `ends`, made when first asked: sites that show the same bindings share one list */
+  rows: Map<number, RowEntry[]>;
+}
+
+const CHAINS = Symbol("tsdb.chains");
+function chainOf(start: Scope, fn: FunctionContext): Chain {
+  const noted = start as Scope & { [CHAINS]?: Map<FunctionContext, Chain> };
+  const chains = (noted[CHAINS] ??= new Map());
+  let chain = chains.get(fn);
+  if (chain === undefined) {
+    chain = makeChain(start, fn);
+    chains.set(fn, chain);
+  }
+  return chain;
+}
+
+function makeChain(start: Scope, fn: FunctionContext): Chain {
   const seen = new Set<string>();
-  const out: RowEntry[] = [];
-  // A site before a statement that is a scope of its own (a loop, a switch) is outside that scope.
-  const outside = path.scope.block === path.node && !path.isFunction() && !path.isProgram() && !path.isStaticBlock();
-  for (let scope: Scope | undefined = outside ? path.scope.parent : path.scope; scope; scope = scope.parent) {
+  const items: Chain["items"] = [];
+  const ends: number[] = [];
+  for (let scope: Scope | undefined = start; scope; scope = scope.parent) {
     if (!scope.path.isClass()) {
       for (const binding of bindingsOf(scope)) {
         const name = binding.identifier.name;
@@ -35,7 +59,7 @@ export function ownBindings(path: NodePath, fn: FunctionContext): RowEntry[] {
         // frame shows them; a function's frame does not, as Python's f_locals shows no globals).
         if (scope.path.isProgram()) {
           if (fn.isProgram && MODULE_KINDS.includes(binding.kind))
-            out.push({
+            items.push({
               name,
               slot: -1,
               index: -3,
@@ -44,29 +68,63 @@ export function ownBindings(path: NodePath, fn: FunctionContext): RowEntry[] {
             });
           continue;
         }
-        const found = entry(binding, pos);
-        if (found !== null) out.push(found);
-        else out.push({ name, slot: -1, index: -1, writable: false, hidden: true });
+        const hidden: RowEntry = { name, slot: -1, index: -1, writable: false, hidden: true };
+        const loc = locationOf(binding);
+        if (loc === null) {
+          items.push(hidden);
+          continue;
+        }
+        const shown = { name, slot: loc.slot, index: loc.index, writable: isWritable(binding), at: binding.identifier.start ?? -1 };
+        if (binding.kind === "let" || binding.kind === "const") {
+          // Declared before the site in straight-line code: initialized by the time control gets here,
+          // except in a switch, where a jump to a later case skips the declaration (its bindings are read
+          // through an accessor, which reports the TDZ).
+          const end = binding.identifier.end ?? Infinity;
+          items.push({ end, shown, hidden });
+          ends.push(end);
+        } else items.push(shown);
       }
     }
     if (scope === fn.scope) break;
   }
-  return out;
+  return { items, ends: ends.sort((a, b) => a - b), rows: new Map() };
 }
 
-/** The row entry of a binding at position `pos`, or null when it is not initialized there (or not shown). */
-function entry(binding: Binding, pos: number): RowEntry | null {
-  const name = binding.identifier.name;
-  const loc = locationOf(binding);
-  if (loc === null) return null;
-  if (binding.kind === "let" || binding.kind === "const") {
-    // Declared before the site in straight-line code: initialized by the time control gets here,
-    // except in a switch, where a jump to a later case skips the declaration (its bindings are read
-    // through an accessor, which reports the TDZ).
-    const before = (binding.identifier.end ?? Infinity) <= pos;
-    if (!before) return null;
+/**
+ * Bindings of the function's own scopes visible at `path`, innermost first, and the hidden names.
+ * Sites showing the same bindings get the same list (callers never change it).
+ */
+export function ownBindings(path: NodePath, fn: FunctionContext): RowEntry[] {
+  const pos = path.node.start ?? path.parentPath?.node.start ?? 0;
+  // A site before a statement that is a scope of its own (a loop, a switch) is outside that scope.
+  const outside = path.scope.block === path.node && !path.isFunction() && !path.isProgram() && !path.isStaticBlock();
+  const start = outside ? path.scope.parent : path.scope;
+  if (!start) return [];
+  const chain = chainOf(start, fn);
+  // How many of the sorted ends are <= pos (binary search).
+  let [before, after] = [0, chain.ends.length];
+  while (before < after) {
+    const mid = (before + after) >>> 1;
+    if (chain.ends[mid] <= pos) before = mid + 1;
+    else after = mid;
   }
-  return { name, slot: loc.slot, index: loc.index, writable: isWritable(binding), at: binding.identifier.start ?? -1 };
+  let row = chain.rows.get(before);
+  if (row === undefined) {
+    row = chain.items.map((item) => ("end" in item ? (item.end <= pos ? item.shown : item.hidden) : item));
+    chain.rows.set(before, row);
+  }
+  return row;
+}
+
+const KEYS = new WeakMap<RowEntry[], string>();
+/** What tells two sites' own entries apart (names, declarations, TDZ), once per list. */
+export function rowKey(entries: RowEntry[]): string {
+  let key = KEYS.get(entries);
+  if (key === undefined) {
+    key = entries.map((e) => `${e.name}@${e.at ?? -1}${e.hidden ? "h" : ""}`).join(",");
+    KEYS.set(entries, key);
+  }
+  return key;
 }
 
 /** Is `inner` the same scope as `outer` or nested in it? */

@@ -53,7 +53,7 @@ import {
 } from "./frame-values.js";
 import { inferredName, isFieldWrapper, markFieldWrapper, qualifiedName } from "./code-names.js";
 import { countedLoop, isSilent, plainLoop } from "./silent.js";
-import { ownBindings, within } from "./snapshot.js";
+import { ownBindings, rowKey, within } from "./snapshot.js";
 import { encodeLines } from "./tables.js";
 
 /*
@@ -452,10 +452,6 @@ function enterStatement(path: NodePath<t.Statement>, file: FileContext): void {
   const [statement, site] = storeSite(file, line, entries, insideWith(path));
   fn.sites.push(site);
   note(path.node)[SITES] = [statement];
-}
-
-function rowKey(entries: RowEntry[]): string {
-  return entries.map((e) => `${e.name}@${e.at ?? -1}${e.hidden ? "h" : ""}`).join(",");
 }
 
 /** Creates a site for `line`, to go before `before` (or to be placed by the caller). */
