@@ -144,7 +144,17 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
         ...(isTS ? [[presetTypescript, { allowDeclareFields: true, onlyRemoveTypeImports: true }]] : []),
       ],
       plugins: instrumenting
-        ? [[tsdbPlugin, { runtime: options.runtime, filename: real ? undefined : "<string>", script: sourceType === "script" }]]
+        ? [
+            [
+              tsdbPlugin,
+              {
+                runtime: options.runtime,
+                filename: real ? undefined : "<string>",
+                script: sourceType === "script",
+                fresh: !isTS && !options.transforms?.length,
+              },
+            ],
+          ]
         : [],
     });
   } catch (error) {

@@ -27,10 +27,12 @@ export interface ProgramOptions {
   source: string;
   /** a classic script (its top level is the realm's global scope): names unique to the file */
   script: boolean;
+  /** the scopes of the parse still hold (no other plugin changed the tree): no second crawl */
+  fresh: boolean;
 }
 
 export function instrumentProgram(program: NodePath<t.Program>, options: ProgramOptions): void {
-  program.scope.crawl();
+  if (!options.fresh) program.scope.crawl();
   const ranges = originalRanges(program, options.source);
   const file: FileContext = {
     names: chooseNames(options.source, options.script ? options.filename : undefined),

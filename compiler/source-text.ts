@@ -22,13 +22,9 @@ export function originalRanges(program: NodePath<t.Program>, source: string): Ma
     }
     found.push([node, start, node.end]);
   };
-  program.traverse({
-    Function(path) {
-      note(path.node);
-    },
-    Class(path) {
-      note(path.node);
-    },
+  // Nodes, not paths: no scope or parent is needed here.
+  t.traverseFast(program.node, (node) => {
+    if (t.isFunction(node) || t.isClass(node)) note(node);
   });
   return found;
 }
