@@ -113,26 +113,21 @@ function isDynamic(owner: t.Node): boolean {
  * change the tree: references are where the source put them.
  */
 export function classify(program: NodePath<t.Program>, prefix: string): void {
-  const marks: Array<[NodePath, "eval" | "with"]> = [];
-  program.traverse({
-    CallExpression(p) {
-      if (t.isIdentifier(p.node.callee, { name: "eval" }) && !p.scope.getBinding("eval")) marks.push([p, "eval"]);
-    },
-    WithStatement(p) {
-      marks.push([p, "with"]);
-    },
-  });
-  for (const [p] of marks) {
-    // A direct eval or a with body can reach the bindings of every enclosing function.
-    for (let q: NodePath | null = p; q; q = q.parentPath) if (q.isFunction() || q.isStaticBlock()) noted(q.node)[DYNAMIC] = true;
-  }
+  const marks: NodePath[] = [];
   let groups = 0;
   const scopes: Scope[] = [];
   const seen = new Set<Scope>();
   // Statements per owner: each may get a site, and each site copies the writable slot bindings in
   // scope into their variables (see `bulky`).
   const statements = new Map<t.Node, number>();
+  // One walk (a 9 MB file: a second one costs seconds).
   program.traverse({
+    CallExpression(p) {
+      if (t.isIdentifier(p.node.callee, { name: "eval" }) && !p.scope.getBinding("eval")) marks.push(p);
+    },
+    WithStatement(p) {
+      marks.push(p);
+    },
     Scopable(p) {
       if (p.scope.block === p.node && !seen.has(p.scope)) {
         seen.add(p.scope);
@@ -146,6 +141,10 @@ export function classify(program: NodePath<t.Program>, prefix: string): void {
       }
     },
   });
+  for (const p of marks) {
+    // A direct eval or a with body can reach the bindings of every enclosing function.
+    for (let q: NodePath | null = p; q; q = q.parentPath) if (q.isFunction() || q.isStaticBlock()) noted(q.node)[DYNAMIC] = true;
+  }
   const writables = new Map<t.Node, number>();
   for (const scope of scopes) {
     if (scope.path.isProgram() || scope.path.isClass()) continue;
