@@ -310,11 +310,12 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
   stores.push(...scopeEntry(values, fn.scope, file.generated, (g) => g.outer));
   for (const [group, slot] of groups) stores.push(store(values, slot, t.identifier(group.name)));
   // Function declarations are not in the call event's row: they live in the body's block.
+  const hoistedNames = new Set(own.filter((b) => b.kind === "hoisted").map((b) => b.identifier.name));
   const pro = prologue(
     file,
     fn,
     row[2],
-    ownBindings(path, fn).filter((e) => e.hidden || own.find((b) => b.identifier.name === e.name)?.kind !== "hoisted"),
+    ownBindings(path, fn).filter((e) => e.hidden || !hoistedNames.has(e.name)),
     insideWith(path),
     stores,
     usesTemporary(node),
