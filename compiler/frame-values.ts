@@ -72,7 +72,15 @@ const LOCATION = Symbol("tsdb.location");
 const GROUPS = Symbol("tsdb.groups");
 const LAYOUT = Symbol("tsdb.layout");
 const DYNAMIC = Symbol("tsdb.dynamic");
-type Noted = { [LOCATION]?: Location | null; [GROUPS]?: Group[]; [LAYOUT]?: Layout; [DYNAMIC]?: boolean };
+/** a sloppy function whose own code reads `arguments` */
+const READS_ARGUMENTS = Symbol("tsdb.readsArguments");
+type Noted = {
+  [LOCATION]?: Location | null;
+  [GROUPS]?: Group[];
+  [LAYOUT]?: Layout;
+  [DYNAMIC]?: boolean;
+  [READS_ARGUMENTS]?: boolean;
+};
 const noted = (x: object) => x as Noted;
 
 /** The node whose activation runs code at `path`: a function, a static block, a class field's value, or the program. */
@@ -255,6 +263,9 @@ function aliasedByArguments(binding: Binding, owner: t.Node): boolean {
   const path = binding.scope.path;
   if (path.isInStrictMode()) return false;
   if (!owner.params.every((p) => t.isIdentifier(p))) return false;
+  // Once per function, not once per parameter.
+  const known = noted(owner)[READS_ARGUMENTS];
+  if (known !== undefined) return known;
   let uses = false;
   path.traverse({
     Identifier(p) {
@@ -264,6 +275,7 @@ function aliasedByArguments(binding: Binding, owner: t.Node): boolean {
       if (!p.isArrowFunctionExpression()) p.skip();
     },
   });
+  noted(owner)[READS_ARGUMENTS] = uses;
   return uses;
 }
 
