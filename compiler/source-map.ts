@@ -15,12 +15,14 @@ const GENERATED = /^\$t\w*\$/;
 
 export function compactMap(map: SourceMap): SourceMap {
   const names = numbering();
+  // Each name of Babel's list once: the program's own keep theirs (renumbered), tsdb's none.
+  const programNames = map.names.map((name) => (GENERATED.test(name) ? undefined : name));
   const lines = decode(map.mappings).map((segments) => {
     const kept: SourceMapSegment[] = [];
     let last: SourceMapSegment | undefined;
+    // The decoded segments are this function's own: kept ones are reused (a name renumbered in place).
     for (const segment of segments) {
-      const name = segment.length === 5 ? map.names[segment[4]] : undefined;
-      const programName = name !== undefined && !GENERATED.test(name) ? name : undefined;
+      const programName = segment.length === 5 ? programNames[segment[4]] : undefined;
       const same =
         last !== undefined &&
         segment.length > 1 &&
@@ -29,14 +31,12 @@ export function compactMap(map: SourceMap): SourceMap {
         segment[2] === last[2] &&
         segment[3] === last[3];
       if (same && programName === undefined) continue;
-      const out: SourceMapSegment =
-        segment.length === 1
-          ? [segment[0]]
-          : programName === undefined
-            ? [segment[0], segment[1], segment[2], segment[3]]
-            : [segment[0], segment[1], segment[2], segment[3], names.number(programName)];
-      kept.push(out);
-      last = out;
+      if (segment.length === 5) {
+        if (programName === undefined) (segment as number[]).length = 4;
+        else segment[4] = names.number(programName);
+      }
+      kept.push(segment);
+      last = segment;
     }
     return kept;
   });
