@@ -985,25 +985,30 @@ interface WithState {
  * The catch clauses in the with's body that a mark thrown by `path` (a `return`) would pass: each
  * is made to throw it on at once (the return goes on as it would, through the finally blocks). A
  * clause's parameter is a binding of the body, found before the object, so the test reads no name
- * through it. False when one cannot be (a destructuring parameter: the mark would be destructured).
+ * through it. A destructuring parameter would destructure the mark first: the clause gets a plain
+ * parameter, and the pattern becomes a `let` of it in a block around the clause's own block (the
+ * pattern's defaults see what they saw: not the body's declarations, which cannot redeclare the
+ * pattern's names).
  */
-function passMarks(path: NodePath, statement: t.WithStatement, file: FileContext): boolean {
-  const clauses: t.CatchClause[] = [];
+function passMarks(path: NodePath, statement: t.WithStatement, file: FileContext): void {
   for (let p: NodePath = path; p.parentPath !== null && p.parentPath.node !== statement; p = p.parentPath) {
     const parent = p.parentPath;
     if (!(parent.isTryStatement() && p.key === "block" && parent.node.handler != null)) continue;
     const clause = parent.node.handler;
-    if (clause.param != null && !t.isIdentifier(clause.param)) return false;
-    clauses.push(clause);
-  }
-  for (const clause of clauses) {
     if (note(clause)[RETURNS] === true) continue;
     note(clause)[RETURNS] = true;
-    clause.param ??= t.identifier(file.names.caught);
-    const param = clause.param as t.Identifier;
-    clause.body.body.unshift(t.ifStatement(isReturnMark(param.name, file), t.throwStatement(t.identifier(param.name))));
+    const pattern = clause.param;
+    const param = pattern != null && t.isIdentifier(pattern) ? pattern.name : file.names.caught;
+    const passOn = t.ifStatement(isReturnMark(param, file), t.throwStatement(t.identifier(param)));
+    if (pattern == null || t.isIdentifier(pattern)) {
+      clause.param ??= t.identifier(param);
+      clause.body.body.unshift(passOn);
+    } else {
+      clause.param = t.identifier(param);
+      const bind = t.variableDeclaration("let", [t.variableDeclarator(pattern, t.identifier(param))]);
+      clause.body = t.blockStatement([passOn, bind, clause.body]);
+    }
   }
-  return true;
 }
 
 /** `typeof e === "object" && e !== null && "$r" in e`: `e` is a mark thrown by a return in a with body. */
@@ -1036,7 +1041,7 @@ const withBody: Visitor<WithState> = {
         // thrown mark instead (the catch clauses it passes in the body throw it on).
         if (path.node.argument == null && !current(state.file).resumable && !current(state.file).isProgram)
           return exitReturn(path, state.file);
-        if (!passMarks(path, state.statement, state.file)) return exitReturn(path, state.file);
+        passMarks(path, state.statement, state.file);
         state.returns = true;
         const mark = t.objectExpression([
           t.objectProperty(t.identifier("__proto__"), t.nullLiteral()),

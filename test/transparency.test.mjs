@@ -235,13 +235,23 @@ test("C2: a return in a with body gives its value to the return event; the objec
     "    return n + 1;",
     "  }",
     "}",
-    "module.exports = { f, g, seen };",
+    "function h(n) {",
+    "  with (spy({ n })) {",
+    "    try {",
+    "      if (n > 5) throw new Error('big');",
+    "      return n;",
+    "    } catch ({ message, more = () => typeof message }) {",
+    "      return message + more();",
+    "    }",
+    "  }",
+    "}",
+    "module.exports = { f, g, h, seen };",
     "",
   ].join("\n");
   const { out } = instrumentToFile(source, "with-return.cjs");
   const returns = [];
   const tracer = (frame, event, arg) => {
-    if (event === "return" && (frame.code.name === "f" || frame.code.name === "g"))
+    if (event === "return" && ["f", "g", "h"].includes(frame.code.name))
       returns.push(`${frame.code.name} ${arg} ${frame.lineno}`);
     return tracer;
   };
@@ -251,12 +261,15 @@ test("C2: a return in a with body gives its value to the return event; the objec
     m = require(out);
     m.f(21);
     [...m.g(5)];
+    m.h(1);
+    m.h(9);
   } finally {
     rt.settrace(null);
   }
   // (a with body that yields runs with the frame off the stack, suspended at the with's line: C2)
-  assert.equal(returns, ["f 42 4", "g undefined 9", "g 6 9"]);
-  assert.equal(m.seen, ["n", "n", "n"]);
+  // a catch clause that destructures its parameter passes the mark on before destructuring
+  assert.equal(returns, ["f 42 4", "g undefined 9", "g 6 9", "h 1 15", "h bigstring 15"]);
+  assert.equal(m.seen, ["n", "n", "n", "n", "n", "n", "Error"]);
   assert.is(rt.state.sp, 0);
 });
 
