@@ -251,8 +251,7 @@ test("C2: a return in a with body gives its value to the return event; the objec
   const { out } = instrumentToFile(source, "with-return.cjs");
   const returns = [];
   const tracer = (frame, event, arg) => {
-    if (event === "return" && ["f", "g", "h"].includes(frame.code.name))
-      returns.push(`${frame.code.name} ${arg} ${frame.lineno}`);
+    if (event === "return" && ["f", "g", "h"].includes(frame.code.name)) returns.push(`${frame.code.name} ${arg} ${frame.lineno}`);
     return tracer;
   };
   rt.settrace(tracer);
