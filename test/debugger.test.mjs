@@ -951,6 +951,18 @@ test("a script outside the package, run from another directory", async () => {
   assert.ok(r.out.includes("x 3\nThe program finished with exit code 0"), r.out);
 });
 
+test("a fresh `npm init -y` package (type commonjs) with TypeScript using import: the debugger works there", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsdb-"));
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "fresh", version: "1.0.0", main: "index.js", type: "commonjs" }));
+  writeFileSync(join(dir, "util.ts"), "export function add(a: number, b: number): number {\n  return a + b;\n}\n");
+  writeFileSync(join(dir, "app.ts"), 'import { add } from "./util";\nconst x: number = add(1, 2);\nconsole.log("x", x);\n');
+  const r = session(join(dir, "app.ts"), ["b util.ts:2", "c", "p a + b", "c"], { cwd: dir });
+  assert.ok(r.out.startsWith(`> ${dir}/app.ts(2)<module>()\n-> const x: number = add(1, 2);\n`), r.out);
+  assert.ok(r.out.includes(`> ${dir}/util.ts(2)add()\n-> return a + b;\n(tsdb) p a + b\n3\n`), r.out);
+  assert.ok(r.out.includes("x 3\nThe program finished with exit code 0"), r.out);
+  assert.is(r.status, 0, r.out);
+});
+
 test("-c commands run at the first stop; ';;' separates commands", () => {
   const r = session("-c", ["p x ;; p x * 2", "c"], { args: ["b 4", "-c", "c", "basic.cjs"] });
   assert.fixture(
