@@ -43,9 +43,15 @@ export function addRequireHook(
     const loader: Loader = (module, filename) => {
       if (!active) return fallback(module, filename);
       const compile = module._compile;
+      const own = Object.hasOwn(module, "_compile");
+      // Back as it was: an inherited `_compile` is not left behind as an own (enumerable) property.
+      const restore = () => {
+        if (own) module._compile = compile;
+        else delete (module as Partial<CompilingModule>)._compile;
+      };
       const hooked = matcher(filename);
       module._compile = function (this: CompilingModule, ...args: [string, string, string?]) {
-        module._compile = compile;
+        restore();
         if (!hooked) {
           // Not instrumented, but an ES module's imports may be (require(esm)).
           const call = () => Reflect.apply(compile, this, args);
@@ -64,7 +70,7 @@ export function addRequireHook(
         return fallback(module, filename);
       } finally {
         // The loader may have thrown before compiling (ERR_REQUIRE_ESM, unreadable file).
-        if (Object.hasOwn(module, "_compile") && module._compile !== compile) module._compile = compile;
+        if (Object.hasOwn(module, "_compile") && module._compile !== compile) restore();
       }
     };
     extensions[ext] = loader;

@@ -50,6 +50,20 @@ test('TypeScript with import/export in a "type": "commonjs" package runs (--requ
   assert.match(plain.stdout, `at boom (${join(dir, "main.ts")}:4:9)`);
 });
 
+test("a module the hook loaded, instrumented or not, has the same own keys as without tsdb (no `_compile` left on it)", () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, "package.json"), "{}");
+  writeFileSync(join(dir, "dep.js"), "module.exports = 1;\n");
+  writeFileSync(join(dir, "main.js"), 'require("./dep");\nconsole.log(Object.keys(require.cache[require.resolve("./dep")]).join(","));\n');
+  const plain = node(["main.js"], { cwd: dir });
+  ok(plain);
+  for (const include of ["**", "main.js"]) {
+    const r = node(["--require", registerCJS, "main.js"], { cwd: dir, env: { TSDB_INCLUDE: include } });
+    ok(r);
+    assert.is(r.stdout, plain.stdout, include);
+  }
+});
+
 test("JSX under the hook: classic by default, pragmas, the automatic runtime from tsconfig", () => {
   const dir = sandbox();
   writeFileSync(join(dir, "package.json"), "{}");
