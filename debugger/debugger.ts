@@ -12,7 +12,7 @@ import { COMMANDS } from "./commands/index.js";
 import { ConvenienceVariables } from "./convenience.js";
 import { formatExc, safeRepr } from "./format.js";
 import { Interrupt, type LineReader, type Output } from "./io.js";
-import { type AsyncCaller, asyncCallers, currentStack, errorChain, stackOf } from "./stacks.js";
+import { type AsyncCaller, asyncCallers, callerName, currentStack, errorChain, stackOf } from "./stacks.js";
 
 type StackEntry = [Frame, number];
 
@@ -490,7 +490,7 @@ export class Tsdb extends Bdb {
   /** A function awaiting the oldest frame, as a stack entry marked [awaiting]. */
   printAsyncCaller(caller: AsyncCaller): void {
     this.message(
-      `  ${caller.filename}(${caller.lineno})${caller.name}() [awaiting]\n-> ${(getline(caller.filename, caller.lineno) ?? "").trim()}`,
+      `  ${caller.filename}(${caller.lineno})${callerName(caller, loadedcodes())}() [awaiting]\n-> ${(getline(caller.filename, caller.lineno) ?? "").trim()}`,
     );
   }
 

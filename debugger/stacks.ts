@@ -3,6 +3,7 @@
  * chain of errors a post-mortem error came from, and the async callers V8
  * records (the functions awaiting the oldest running frame).
  */
+import type { Code } from "../runtime/index.js";
 import { hideOwnFrames } from "./format.js";
 
 /** An own data property of an object (no getter of the program runs), or undefined. */
@@ -36,7 +37,8 @@ export function errorChain(top: unknown): unknown[] {
 
 /** A function awaiting the result of the stack's oldest frame (it is not running: it has no Frame). */
 export interface AsyncCaller {
-  name: string;
+  /** as V8 names it; null where it gives none (a module's top level, an anonymous function) */
+  name: string | null;
   filename: string;
   lineno: number;
 }
@@ -69,7 +71,25 @@ export function asyncCallers(stack: string): AsyncCaller[] {
   for (const m of stack.matchAll(/^\s+at async (?:(\S+) \()?(\/[^()]*?):(\d+):\d+\)?$/gm)) {
     const [, name, filename, line] = m;
     if (hideOwnFrames(m[0]) === "") continue;
-    out.push({ name: (name ?? "<anonymous>").replace(/^.*\./, ""), filename, lineno: Number(line) });
+    // (a stack tsdb maps to the original source says `<anonymous>` where V8 gives no name)
+    const unnamed = name === undefined || name === "<anonymous>";
+    out.push({ name: unnamed ? null : name.replace(/^.*\./, ""), filename, lineno: Number(line) });
   }
   return out.reverse();
+}
+
+/**
+ * The name an async caller is shown with. Where V8 gives none, the caller is a module's top level
+ * or an anonymous function: `<module>` when no function of the file's instrumented code spans its
+ * line (only the top level can be awaiting there), else `<anonymous>`.
+ */
+export function callerName(caller: AsyncCaller, codes: readonly Code[]): string {
+  if (caller.name !== null) return caller.name;
+  let known = false;
+  for (const code of codes) {
+    if (code.filename !== caller.filename) continue;
+    known = true;
+    if (code.name !== "<module>" && code.firstlineno <= caller.lineno && caller.lineno <= code.lastlineno) return "<anonymous>";
+  }
+  return known ? "<module>" : "<anonymous>";
 }

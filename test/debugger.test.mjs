@@ -1620,6 +1620,43 @@ test("a TypeScript namespace file first stops in <module>, where next runs the n
   );
 });
 
+test("an awaiting module top level is shown as <module>; an anonymous function, or a line that may be one, as <anonymous>", () => {
+  check(
+    "async-top.mjs",
+    ["b 3", "c", "w", "c", "w", "c"],
+    `
+    > $DIR/async-top.mjs(5)<module>()
+    -> const wrap = async () => (await fetchValue()) + 1;
+    (tsdb) b 3
+    Breakpoint 1 at $DIR/async-top.mjs:3
+    (tsdb) c
+    > $DIR/async-top.mjs(3)fetchValue()
+    -> return 42;
+    (tsdb) w
+      $DIR/async-top.mjs(6)<module>() [awaiting]
+    -> console.log("result", await wrap());
+      $DIR/async-top.mjs(5)wrap() [awaiting]
+    -> const wrap = async () => (await fetchValue()) + 1;
+    > $DIR/async-top.mjs(3)fetchValue()
+    -> return 42;
+    (tsdb) c
+    result 43
+    > $DIR/async-top.mjs(3)fetchValue()
+    -> return 42;
+    (tsdb) w
+      $DIR/async-top.mjs(7)<anonymous>() [awaiting]
+    -> console.log("again", await (async () => await fetchValue())());
+      $DIR/async-top.mjs(7)<anonymous>() [awaiting]
+    -> console.log("again", await (async () => await fetchValue())());
+    > $DIR/async-top.mjs(3)fetchValue()
+    -> return 42;
+    (tsdb) c
+    again 42
+    The program finished with exit code 0
+  `,
+  );
+});
+
 test("where shows the functions awaiting an async function resumed by the event loop, marked [awaiting]", () => {
   check(
     "async-callers.mjs",
