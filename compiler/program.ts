@@ -4,9 +4,10 @@
  * runtime and binds what the generated code uses.
  */
 import { markRanges, originalRanges } from "./source-text.js";
+import { generate } from "@babel/generator";
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
-import { CODE_FLAT_VALUES, RUNTIME_GLOBAL, runtimeMissing } from "../contract/index.js";
+import { CODE_FLAT_VALUES, RUNTIME_GLOBAL, runtimeMissing, VALUE_STRIDE_BITS } from "../contract/index.js";
 import type { FileContext, FunctionContext } from "./file-context.js";
 import { copyTopLevelFunctions } from "./early.js";
 import { epilogue, exceptionHook, prologue, rt } from "./emit.js";
@@ -57,7 +58,10 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
   if (valuesOf(program.node, file.names).offset !== null) file.codes[0][4] |= CODE_FLAT_VALUES;
   markDirectOnly(program, options.filename);
   program.traverse(visitor, file);
-  const body = guardStatements(file, moduleFn, insertSites(program.node.body));
+  // A script's top level ends (normally or by an exception) by giving back the depth of the
+  // evaluation it interrupted, if any (see scriptBody).
+  const restore = options.script ? restoreOuter(file, program) : [];
+  const body = guardStatements(file, moduleFn, insertSites(program.node.body), restore);
   const pro = prologue(
     file,
     moduleFn,
@@ -71,7 +75,9 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
   finishSites(file, moduleFn);
   const end = epilogue(file, moduleFn, t.unaryExpression("void", t.numericLiteral(0)));
   const repair = t.expressionStatement(rt(file, "enterModule", []));
-  program.node.body = [...header(file, program, options), repair, ...pro.enter, ...body, ...end, ...copies];
+  const code = [repair, ...pro.enter, ...body, ...end, ...restore, ...copies];
+  const [runtime, constants] = header(file, program, options);
+  program.node.body = options.script ? scriptBody(file, runtime, constants, code) : [runtime, constants, ...code];
   markRanges(ranges, options.filename);
 }
 
@@ -90,7 +96,7 @@ function blockable(s: t.Statement): boolean {
  * computed just before it, in such a run: `let $i; try { $i = init; } catch ...; const x = $i;`. A
  * class declaration becomes `let A = $i` the same way, `$i` being the class as an expression.
  */
-function guardStatements(file: FileContext, fn: FunctionContext, body: t.Statement[]): t.Statement[] {
+function guardStatements(file: FileContext, fn: FunctionContext, body: t.Statement[], restore: t.Statement[]): t.Statement[] {
   const out: t.Statement[] = [];
   let run: t.Statement[] = [];
   const flush = () => {
@@ -101,6 +107,7 @@ function guardStatements(file: FileContext, fn: FunctionContext, body: t.Stateme
       t.blockStatement([
         ...exceptionHook(file, fn, e, true),
         ...epilogue(file, fn, t.unaryExpression("void", t.numericLiteral(0))),
+        ...restore.map((r) => t.cloneNode(r, true)),
         t.throwStatement(t.identifier(e)),
       ]),
     );
@@ -207,7 +214,109 @@ function moduleAccess(file: FileContext, program: NodePath<t.Program>): [t.Expre
   return [t.valueToNode(entries.map(([n]) => n)), access];
 }
 
-function header(file: FileContext, program: NodePath<t.Program>, options: ProgramOptions): t.Statement[] {
+/**
+ * A classic script's code: the same statements without a top-level declaration of tsdb's. Its
+ * top level is the realm's global scope, where a `const` or `let` is a global lexical binding that
+ * a second evaluation of the script would declare again (a SyntaxError before any of its code
+ * runs), and a `var` a property of the global object (the program would see it). So the header's
+ * constants, and as `let`s the names each evaluation assigns (the frame's depth and values, the
+ * temporaries of guarded initializers), go to a header the runtime evaluates as a Script of its
+ * own, once per realm (runtime/script-header.ts), given as text by the script's first statement:
+ *
+ *   <the runtime>.script("$t<key>$", "const $t<key>$T = …, …; let $t<key>$d, …;", {});
+ *
+ * (the object literal tells the runtime the script's realm). The script keeps the rest, with each
+ * such declaration made an assignment. An evaluation that starts while another is running (the
+ * script evaluates itself) keeps the outer one's depth, by its own, in `$t<key>$outer`, and gives
+ * it back when it ends (`restoreOuter`).
+ */
+function scriptBody(file: FileContext, runtime: t.Statement, constants: t.VariableDeclaration, code: t.Statement[]): t.Statement[] {
+  const n = file.names;
+  const prefix = n.other("");
+  const assigned: t.VariableDeclarator[] = [];
+  const body: t.Statement[] = [];
+  for (const statement of code) {
+    const ours =
+      t.isVariableDeclaration(statement) && statement.declarations.every((d) => t.isIdentifier(d.id) && d.id.name.startsWith(prefix));
+    if (!ours) {
+      body.push(statement);
+      continue;
+    }
+    for (const d of statement.declarations) {
+      const name = (d.id as t.Identifier).name;
+      assigned.push(t.variableDeclarator(t.identifier(name)));
+      // Saves the interrupted evaluation's depth (undefined when none) under this one's.
+      if (name === n.depth)
+        body.push(
+          t.expressionStatement(
+            t.assignmentExpression(
+              "=",
+              t.memberExpression(
+                t.identifier(n.other("outer")),
+                t.binaryExpression("+", t.memberExpression(t.identifier(n.state), t.identifier("sp")), t.numericLiteral(1)),
+                true,
+              ),
+              t.identifier(n.depth),
+            ),
+          ),
+        );
+      if (d.init) body.push(t.expressionStatement(t.assignmentExpression("=", t.identifier(name), d.init)));
+    }
+  }
+  const outer = t.objectExpression([t.objectProperty(t.identifier("__proto__"), t.nullLiteral())]);
+  constants.declarations.push(t.variableDeclarator(t.identifier(n.other("outer")), outer));
+  const text = generate(t.program([runtime, constants, t.variableDeclaration("let", assigned)]), {
+    comments: false,
+    jsescOption: { minimal: false },
+  }).code;
+  const runtimeExpression = (runtime as t.VariableDeclaration).declarations[0].init as t.Expression;
+  const call = t.callExpression(t.memberExpression(runtimeExpression, t.identifier("script")), [
+    t.stringLiteral(prefix),
+    t.stringLiteral(text),
+    t.objectExpression([]),
+  ]);
+  return [t.expressionStatement(call), ...body];
+}
+
+/**
+ * `if (($d = $outer[$d]) !== void 0) $o = $d << 4;`: a script's evaluation, ending, gives back the
+ * depth (and values) of the evaluation of the same script it interrupted, if any.
+ */
+function restoreOuter(file: FileContext, program: NodePath<t.Program>): t.Statement[] {
+  const n = file.names;
+  const depth = t.identifier(n.depth);
+  const back = t.assignmentExpression("=", depth, t.memberExpression(t.identifier(n.other("outer")), t.identifier(n.depth), true));
+  const values = valuesOf(program.node, n);
+  const again: t.Statement[] = [];
+  if (values.offset !== null)
+    again.push(
+      t.expressionStatement(
+        t.assignmentExpression(
+          "=",
+          t.identifier(values.offset),
+          t.binaryExpression("<<", t.identifier(n.depth), t.numericLiteral(VALUE_STRIDE_BITS)),
+        ),
+      ),
+    );
+  else if (layoutOf(program.node).size > 0)
+    again.push(
+      t.expressionStatement(
+        t.assignmentExpression(
+          "=",
+          t.identifier(values.array),
+          t.logicalExpression(
+            "||",
+            t.memberExpression(t.identifier(n.values), t.identifier(n.depth), true),
+            rt(file, "vals", [t.identifier(n.depth)]),
+          ),
+        ),
+      ),
+    );
+  const test = t.binaryExpression("!==", back, t.unaryExpression("void", t.numericLiteral(0)));
+  return [again.length > 0 ? t.ifStatement(test, t.blockStatement(again)) : t.expressionStatement(back)];
+}
+
+function header(file: FileContext, program: NodePath<t.Program>, options: ProgramOptions): [t.Statement, t.VariableDeclaration] {
   const sourceType = program.node.sourceType;
   const n = file.names;
   const id = (name: string) => t.identifier(name);

@@ -118,8 +118,8 @@ export function namePrefix(source: string, script?: string): string {
   return prefix;
 }
 
-/** The header's `file(` call, near the top of every instrumented file. */
-const HEADER = /\$t\w*\$T\.file\("/;
+/** The header's `file(` call, near the top of every instrumented file (a classic script's: in a string). */
+const HEADER = /\$t\w*\$T\.file\(\\?"/;
 
 /** True for a file tsdb has instrumented already (the output of `tsdb-instrument` or of the load hook). */
 export function isInstrumented(source: string): boolean {

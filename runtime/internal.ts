@@ -5,12 +5,14 @@
  */
 import { RUNTIME_GLOBAL, type RuntimeFunction } from "../contract/index.js";
 import { flat, interrupts, lines, slots, state, vals, values, written } from "./stack.js";
+import { script } from "./script-header.js";
 import { installToString } from "./source-text.js";
 import * as trace from "./trace.js";
 
 export * from "./index.js";
 export { SourceFile } from "./code.js";
 export { registerSource } from "./linecache.js";
+export { script, scriptRealm } from "./script-header.js";
 export { flat, interrupts, lines, slots, state, vals, values, written } from "./stack.js";
 export {
   call,
@@ -40,7 +42,7 @@ export {
  * imports `sys`. Frozen, and the global property cannot be replaced once set.
  */
 const forScripts: Readonly<
-  Record<RuntimeFunction | "file" | "slots" | "lines" | "state" | "values" | "flat" | "written" | "interrupts", unknown>
+  Record<RuntimeFunction | "file" | "script" | "slots" | "lines" | "state" | "values" | "flat" | "written" | "interrupts", unknown>
 > = Object.freeze({
   call: trace.call,
   clear: trace.clear,
@@ -57,6 +59,7 @@ const forScripts: Readonly<
   prim: trace.prim,
   push: trace.push,
   raise: trace.raise,
+  script,
   suspend: trace.suspend,
   vals,
   slots,

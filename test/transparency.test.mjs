@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import vm from "node:vm";
 import { instrument } from "../dist/compiler.mjs";
+import { isInstrumented } from "../dist/contract/index.js";
 import { Bdb } from "../dist/index.mjs";
 import { instrumentToFile, readEveryFrame, root, rt, runtimePath, tmp } from "./helpers/run.mjs";
 
@@ -306,6 +307,67 @@ test("C6: CommonJS and ES modules keep the short names; a script's are its own",
   assert.match(a, /^\$t[0-9a-z]+\$$/);
   assert.is.not(a, b);
   assert.is(names({ filename: "/x/a.js", sourceType: "script" }), a);
+  // (a script's header is a string: still recognized, so that nothing instruments it twice)
+  assert.ok(isInstrumented(instrument("var a = 1;", { filename: "/x/a.js", sourceType: "script", sourceMaps: "none" }).code));
+});
+
+// C6: the same classic script evaluated twice in one realm (its header is the realm's, made once),
+// and evaluated again from inside itself (each evaluation keeps its own frame).
+function sameScriptTwice(mode, evaluate = (code) => vm.runInThisContext(code), scope = globalThis) {
+  const m = `same${mode}`;
+  const source = [
+    `var ${m}N = (typeof ${m}N === "number" ? ${m}N : 0) + 1;`,
+    `function ${m}F() {`,
+    `  return ${m}N;`,
+    `}`,
+    `if (${m}N < 3) ${m}Again();`,
+    `${m}Log.push(${m}N + ":" + ${m}F());`,
+    "",
+  ].join("\n");
+  const filename = join(tmp, `same-${mode}.js`);
+  const code = mode === "plain" ? source : instrument(source, { filename, sourceType: "script", sourceMaps: "none" }).code;
+  scope[`${m}Log`] = [];
+  scope[`${m}Again`] = () => evaluate(code);
+  const frames = [];
+  const stop = startMode(mode);
+  const previous = rt.gettrace();
+  // Each evaluation's return event is its own call's frame (an evaluation that ends gives the one it interrupted back).
+  if (previous)
+    rt.settrace(function pairs(frame, event, arg) {
+      if (frame.code.name === "<module>" && event === "call") frames.push(frame);
+      if (frame.code.name === "<module>" && event === "return") assert.is(frames.pop(), frame);
+      const next = previous(frame, event, arg);
+      return next === previous ? pairs : next;
+    });
+  try {
+    evaluate(code);
+    evaluate(code);
+  } finally {
+    stop();
+  }
+  assert.is(frames.length, 0);
+  return scope[`${m}Log`].join();
+}
+
+test("C6: the same classic script evaluated twice in one realm, and from inside itself", () => {
+  assert.is(sameScriptTwice("plain"), "3:3,3:3,3:3,4:4");
+  for (const mode of modes) {
+    assert.is(sameScriptTwice(mode), "3:3,3:3,3:3,4:4", mode);
+    assert.is(rt.state.sp, 0, mode);
+  }
+});
+
+test("C6: the same script twice in a vm context, once tsdb is given the realm", () => {
+  const context = vm.createContext({});
+  const scope = vm.runInContext("globalThis", context);
+  const evaluate = (code) => vm.runInContext(code, context);
+  Object.defineProperty(scope, Symbol.for("tsdb.runtime"), { value: globalThis[Symbol.for("tsdb.runtime")] });
+  const code = instrument("var once = 1;\n", { filename: join(tmp, "in-context.js"), sourceType: "script", sourceMaps: "none" }).code;
+  assert.throws(() => evaluate(code), /give tsdb that realm first with scriptRealm/);
+  rt.scriptRealm(evaluate);
+  assert.is(sameScriptTwice("untraced", evaluate, scope), "3:3,3:3,3:3,4:4");
+  assert.is(sameScriptTwice("traced", evaluate, scope), "3:3,3:3,3:3,4:4");
+  assert.is(rt.state.sp, 0);
 });
 
 test.run();

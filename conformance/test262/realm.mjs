@@ -94,6 +94,8 @@ export class Realm {
       const { tsdb, runtime } = bundle.runInContext(this.context)({ require: hostRequire, process, queueMicrotask, console });
       this.tsdb = tsdb;
       this.runtime = runtime;
+      // A classic script's header is evaluated once per realm, as a Script: here, in this context.
+      runtime.scriptRealm((text) => vm.runInContext(text, this.context));
     }
   }
 
