@@ -72,6 +72,8 @@ const TEMPORARY = Symbol("tsdb.temporary");
 const SUSPENDS = Symbol("tsdb.suspends");
 /** A with statement whose body returns through a thrown mark (`withBody`). */
 const RETURNS = Symbol("tsdb.returns");
+/** A with statement of an async generator whose body returns a value (`withBody`). */
+const RETURNS_AWAITED = Symbol("tsdb.returnsAwaited");
 type Noted = t.Node & {
   [SITES]?: t.Statement[];
   [AFTER]?: t.Statement[];
@@ -81,6 +83,7 @@ type Noted = t.Node & {
   [TEMPORARY]?: boolean;
   [SUSPENDS]?: boolean;
   [RETURNS]?: boolean;
+  [RETURNS_AWAITED]?: boolean;
   [DIRECT_ONLY]?: boolean;
 };
 const note = (node: t.Node) => node as Noted;
@@ -836,11 +839,12 @@ export const visitor: Visitor<FileContext> = {
       // `return value`) runs with the frame off the stack, as during an await: it leaves after the
       // object is computed, comes back when the with is left. Only a `return value` (into `$r`) and
       // `break` to the function's exit label stay in the body.
-      const state: WithState = { file, suspends: false, returns: false, statement: path.node };
+      const state: WithState = { file, suspends: false, returns: false, returnsAwaited: false, statement: path.node };
       path.get("body").traverse(withBody, state);
       file.generated.add(body);
       if (state.suspends) note(path.node)[SUSPENDS] = true;
       if (state.returns) note(path.node)[RETURNS] = true;
+      if (state.returnsAwaited) note(path.node)[RETURNS_AWAITED] = true;
     },
     exit(path, file) {
       const node = path.node;
@@ -852,6 +856,26 @@ export const visitor: Visitor<FileContext> = {
       if (suspends) {
         node.object = rt(file, "suspend", [t.identifier(file.names.frameObject), node.object, t.booleanLiteral(false)]);
         statement = t.tryStatement(t.blockStatement([node]), null, t.blockStatement([resume(file)]));
+        if (note(node)[RETURNS_AWAITED] === true) {
+          // The value an async generator's return in the body left (`$rv`) is the return event's, when
+          // the with is left by that return (not by an exception: then it is forgotten).
+          const rv = t.identifier(file.names.other("rv"));
+          const none = t.unaryExpression("void", t.numericLiteral(0));
+          const caught = t.identifier(file.names.caught);
+          statement.handler = t.catchClause(
+            caught,
+            t.blockStatement([t.expressionStatement(t.assignmentExpression("=", rv, none)), t.throwStatement(caught)]),
+          );
+          statement.finalizer!.body.push(
+            t.ifStatement(
+              t.binaryExpression("!==", rv, none),
+              t.blockStatement([
+                t.expressionStatement(t.assignmentExpression("=", t.identifier(file.names.returned), t.callExpression(rv, []))),
+                t.expressionStatement(t.assignmentExpression("=", rv, none)),
+              ]),
+            ),
+          );
+        }
       }
       if (!returns) {
         replaceStatement(path, statement, file);
@@ -978,6 +1002,8 @@ interface WithState {
   suspends: boolean;
   /** a return in the body throws its value in a mark, returned outside the with */
   returns: boolean;
+  /** an async generator's return in the body leaves its value in the function's `$rv` */
+  returnsAwaited: boolean;
   statement: t.WithStatement;
 }
 
@@ -1035,7 +1061,7 @@ const withBody: Visitor<WithState> = {
   ReturnStatement: {
     exit(path, state) {
       const fn = current(state.file).path.node;
-      if (!(t.isFunction(fn) && fn.async && fn.generator && path.node.argument != null)) {
+      if (!(t.isFunction(fn) && fn.async && fn.generator)) {
         // `return;` in a function that cannot suspend is a jump (no name); `return value` would
         // store the value in `$r`, a name the object would see: the value leaves the body in a
         // thrown mark instead (the catch clauses it passes in the body throw it on).
@@ -1055,10 +1081,28 @@ const withBody: Visitor<WithState> = {
         path.replaceWith(thrown);
         return;
       }
-      // An async generator's `return value` awaits: the with runs off the stack, the value into `$r`.
-      state.suspends = true;
-      path.node.argument = t.assignmentExpression("=", t.identifier(state.file.names.returned), path.node.argument);
-      state.file.generated.add(path.node);
+      // An async generator's `return value` awaits the value where it stands (before the body's
+      // finally blocks, its rejection caught by the body's catch clauses): it stays, and so does its
+      // await (thrown out, the value would be awaited twice: a tick late). It returns a binding of a
+      // block of its own, which no lookup of it reaches the object for, and leaves the value for
+      // the return event in a function declared in that block: sloppy code (a with is) copies a
+      // block's function into the function's `var` of its name when the declaration is evaluated,
+      // straight into that scope, not through the object (Annex B.3.2.1). Read outside (WithStatement).
+      // (`return;` stays without an operand: it does not await.)
+      if (state.file.generated.has(path.node)) return;
+      const names = state.file.names;
+      const argument = path.node.argument;
+      const value = t.identifier(names.other("rx"));
+      const ret = t.returnStatement(argument == null ? null : t.cloneNode(value));
+      const read = t.functionDeclaration(
+        t.identifier(names.other("rv")),
+        [],
+        t.blockStatement(argument == null ? [] : [t.returnStatement(t.cloneNode(value))]),
+      );
+      for (const node of [ret, read]) state.file.generated.add(node);
+      state.suspends = state.returnsAwaited = true;
+      const keep = argument == null ? [] : [t.variableDeclaration("let", [t.variableDeclarator(value, argument)])];
+      path.replaceWith(t.blockStatement([...keep, read, ret]));
     },
   },
   AwaitExpression(path, state) {
