@@ -44,6 +44,7 @@ console.log(globalThis[Symbol.for("tsdb.runtime")] === g);
     "prim",
     "push",
     "raise",
+    "script",
     "slots",
     "state",
     "suspend",
