@@ -369,10 +369,13 @@ test("C6: CommonJS and ES modules keep the short names; a script's are its own",
 
 // C6: the same classic script evaluated twice in one realm (its header is the realm's, made once),
 // and evaluated again from inside itself (each evaluation keeps its own frame).
-function sameScriptTwice(mode, evaluate = (code) => vm.runInThisContext(code), scope = globalThis) {
-  const m = `same${mode}`;
+function sameScriptTwice(mode, evaluate = (code) => vm.runInThisContext(code), scope = globalThis, big = false) {
+  const m = `same${mode}${big ? "Big" : ""}`;
+  // (big: more values than a frame keeps in the runtime's flat array, so the top level has an array of its own)
+  const block = big ? [`{ ${Array.from({ length: 20 }, (_, i) => `let v${i} = ${i};`).join(" ")} }`] : [];
   const source = [
     `var ${m}N = (typeof ${m}N === "number" ? ${m}N : 0) + 1;`,
+    ...block,
     `function ${m}F() {`,
     `  return ${m}N;`,
     `}`,
@@ -380,7 +383,7 @@ function sameScriptTwice(mode, evaluate = (code) => vm.runInThisContext(code), s
     `${m}Log.push(${m}N + ":" + ${m}F());`,
     "",
   ].join("\n");
-  const filename = join(tmp, `same-${mode}.js`);
+  const filename = join(tmp, `${m}.js`);
   const code = mode === "plain" ? source : instrument(source, { filename, sourceType: "script", sourceMaps: "none" }).code;
   scope[`${m}Log`] = [];
   scope[`${m}Again`] = () => evaluate(code);
@@ -406,10 +409,13 @@ function sameScriptTwice(mode, evaluate = (code) => vm.runInThisContext(code), s
 }
 
 test("C6: the same classic script evaluated twice in one realm, and from inside itself", () => {
-  assert.is(sameScriptTwice("plain"), "3:3,3:3,3:3,4:4");
-  for (const mode of modes) {
-    assert.is(sameScriptTwice(mode), "3:3,3:3,3:3,4:4", mode);
-    assert.is(rt.state.sp, 0, mode);
+  const inThisContext = (code) => vm.runInThisContext(code);
+  for (const big of [false, true]) {
+    assert.is(sameScriptTwice("plain", inThisContext, globalThis, big), "3:3,3:3,3:3,4:4");
+    for (const mode of modes) {
+      assert.is(sameScriptTwice(mode, inThisContext, globalThis, big), "3:3,3:3,3:3,4:4", mode);
+      assert.is(rt.state.sp, 0, mode);
+    }
   }
 });
 
