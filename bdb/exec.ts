@@ -12,7 +12,7 @@ type Compiled = (globals: object, locals: object) => unknown;
 
 /**
  * Python's `compile(cmd, "<string>", mode)` + exec/eval: instruments the text
- * as a script named `<string>` and returns a function that runs it with the
+ * (named `<string>`) and returns a function that runs it with the
  * properties of `locals`, then `globals`, visible as variables.
  */
 export function compileString(source: string, mode: "exec" | "eval"): Compiled {
@@ -21,7 +21,14 @@ export function compileString(source: string, mode: "exec" | "eval"): Compiled {
   // An expression is the value of a top-level `return` (scripts may have one).
   const text = mode === "eval" ? `return (${source}\n);` : source;
   registerSource("<string>", source);
-  const { code } = instrument(text, { sourceType: "script", runtime: join(__dirname, "..", "runtime", "internal.js"), sourceMaps: "none" });
+  // Instrumented as function code ("commonjs": its header's constants are the function's own, in the
+  // with block, found before the scope object), not as a classic script: a script's header is the
+  // realm's (global bindings), which the scope object below, claiming every name, would hide.
+  const { code } = instrument(text, {
+    sourceType: "commonjs",
+    runtime: join(__dirname, "..", "runtime", "internal.js"),
+    sourceMaps: "none",
+  });
   const body = new Function("$$tsdb$scope", `with ($$tsdb$scope) {\n${code}\n}`) as (scope: object) => unknown;
   return (globals, locals) => body.call(globalThis, scopeOf(globals, locals));
 }
