@@ -11,7 +11,8 @@ const { instrument, InstrumentError } = require("../dist/compiler/index.js");
 const nested = (n, body) => `${Array.from({ length: n }, (_, i) => `function f${i}() {\n`).join("")}${body}${"}\n".repeat(n)}`;
 
 test("400 nested functions: instrumented (in a thread with a bigger stack), every function registered", () => {
-  const { code, map } = instrument(nested(400, "return 1;\n"), { filename: "/deep/nested.js", sourceType: "script" });
+  // (as CommonJS: a classic script has its header, with these rows, in a string)
+  const { code, map } = instrument(nested(400, "return 1;\n"), { filename: "/deep/nested.js", sourceType: "commonjs" });
   for (const i of [0, 1, 200, 399]) assert.match(code, new RegExp(`\\["f${i}", "(f\\d+\\.<locals>\\.)*f${i}", ${i + 1}, `));
   assert.equal(map.sources, ["/deep/nested.js"]);
 });
