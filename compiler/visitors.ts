@@ -74,6 +74,8 @@ const SUSPENDS = Symbol("tsdb.suspends");
 const RETURNS = Symbol("tsdb.returns");
 /** A with statement of an async generator whose body returns a value (`withBody`). */
 const RETURNS_AWAITED = Symbol("tsdb.returnsAwaited");
+/** Functions whose body ends with `$r = undefined` (an async generator's return in a with body: WithStatement). */
+const resetsReturned = new WeakSet<t.Node>();
 type Noted = t.Node & {
   [SITES]?: t.Statement[];
   [AFTER]?: t.Statement[];
@@ -875,6 +877,15 @@ export const visitor: Visitor<FileContext> = {
               ]),
             ),
           );
+          // A finally of the body may have replaced that return (`break`): the function then goes on
+          // and, if it falls off its end, returns undefined, not the value `$rv` gave `$r` here.
+          const fn = path.getFunctionParent();
+          if (fn !== null && t.isBlockStatement(fn.node.body) && !resetsReturned.has(fn.node)) {
+            resetsReturned.add(fn.node);
+            const reset = t.expressionStatement(t.assignmentExpression("=", t.identifier(file.names.returned), none));
+            file.generated.add(reset);
+            fn.node.body.body.push(reset);
+          }
         }
       }
       if (!returns) {

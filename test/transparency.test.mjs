@@ -302,16 +302,28 @@ test("C2: an async generator's return value in a with body is the return event's
     "    }",
     "  } catch {}",
     "}",
-    "module.exports = { ag, bare, overridden, seen };",
+    "async function* discarded(n) {",
+    "  with (spy({ n })) {",
+    "    for (;;) {",
+    "      try {",
+    "        return n;",
+    "      } finally {",
+    "        break;",
+    "      }",
+    "    }",
+    "  }",
+    "  n++;",
+    "}",
+    "module.exports = { ag, bare, overridden, discarded, seen };",
     "",
   ].join("\n");
   const { original, out } = instrumentToFile(source, "with-async-return.cjs");
-  const run = async (m) => [await m.ag(21).next(), await m.bare().next(), await m.overridden(3).next()];
+  const run = async (m) => [await m.ag(21).next(), await m.bare().next(), await m.overridden(3).next(), await m.discarded(7).next()];
   const plain = require(original);
   const expected = await run(plain);
   const returns = [];
   const tracer = (frame, event, arg) => {
-    if (event === "return" && ["ag", "bare", "overridden"].includes(frame.code.name)) returns.push(`${frame.code.name} ${arg}`);
+    if (event === "return" && ["ag", "bare", "overridden", "discarded"].includes(frame.code.name)) returns.push(`${frame.code.name} ${arg}`);
     return tracer;
   };
   rt.settrace(tracer);
@@ -323,8 +335,18 @@ test("C2: an async generator's return value in a with body is the return event's
     rt.settrace(null);
   }
   // (the with body runs off the stack: a suspension, a return event without a value, then the frame's last;
-  // a return that a finally overrides with a throw leaves no value)
-  assert.equal(returns, ["ag undefined", "ag 42", "bare undefined", "bare undefined", "overridden undefined", "overridden undefined"]);
+  // a return that a finally overrides with a throw leaves no value; one it overrides with a break,
+  // after which the function falls off its end, returns undefined)
+  assert.equal(returns, [
+    "ag undefined",
+    "ag 42",
+    "bare undefined",
+    "bare undefined",
+    "overridden undefined",
+    "overridden undefined",
+    "discarded undefined",
+    "discarded undefined",
+  ]);
   assert.equal(m.seen, plain.seen);
   assert.is(rt.state.sp, 0);
 });
