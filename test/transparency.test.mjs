@@ -323,7 +323,8 @@ test("C2: an async generator's return value in a with body is the return event's
   const expected = await run(plain);
   const returns = [];
   const tracer = (frame, event, arg) => {
-    if (event === "return" && ["ag", "bare", "overridden", "discarded"].includes(frame.code.name)) returns.push(`${frame.code.name} ${arg}`);
+    if (event === "return" && ["ag", "bare", "overridden", "discarded"].includes(frame.code.name))
+      returns.push(`${frame.code.name} ${arg}`);
     return tracer;
   };
   rt.settrace(tracer);
