@@ -162,7 +162,14 @@ export function register(options: RegisterOptions = {}): () => void {
     cacheDir = typeof options.cache === "string" ? resolve(filter.cwd, options.cache) : defaultCacheDir(filter.cwd);
     cacheDir = usableCache(cacheDir);
   }
-  const config: LoaderConfig = { ...filter, cacheDir, sourceMaps: options.sourceMaps ?? "inline" };
+  // The `tsdb` command owns its terminal: no progress line there.
+  const inDebugger = Boolean((globalThis as Record<symbol, unknown>)[Symbol.for(DEBUGGER_PROCESS)]);
+  const config: LoaderConfig = {
+    ...filter,
+    cacheDir,
+    sourceMaps: options.sourceMaps ?? "inline",
+    prefetch: inDebugger ? "threads" : "threads+progress",
+  };
   active?.revert();
   const loader = new Loader(config);
   const revert = addRequireHook(

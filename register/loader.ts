@@ -9,12 +9,13 @@ import { type Format, isJsx, isTypeScript, knownFormat, sourceTypeOf, syntaxForm
 import type * as Compiler from "../compiler/instrument.js";
 import type { SourceMap } from "../compiler/instrument.js";
 import type { PluginItem } from "@babel/core";
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { jsxOptions } from "./jsx-config.js";
 import { isInstrumented } from "../contract/index.js";
 import { cacheKey, DiskCache, sha256 } from "./cache.js";
 import { type FilterOptions, makeMatcher, resolveFilter } from "./config.js";
+import type * as Prefetch from "./prefetch.js";
 
 // The compiler is loaded on the first cache miss only: a run served from the
 // cache never pays for loading Babel.
@@ -28,6 +29,8 @@ export interface LoaderConfig extends FilterOptions {
   cacheDir: string | null;
   /** `inline` (default): stack traces under `--enable-source-maps` show original positions */
   sourceMaps?: "inline" | "none";
+  /** A cold file's imports are instrumented ahead by threads (prefetch.ts); `progress`: with a line on a terminal's stderr. */
+  prefetch?: "threads" | "threads+progress";
 }
 
 const FORMATS: Format[] = ["commonjs", "module"];
@@ -50,8 +53,9 @@ export class Loader {
   readonly cache: DiskCache | null;
   readonly cwd: string;
   readonly sourceMaps: "inline" | "none";
+  private prefetcher: Prefetch.Prefetcher | null = null;
 
-  constructor(config: LoaderConfig) {
+  constructor(private readonly config: LoaderConfig) {
     const filter = resolveFilter(config);
     this.cwd = filter.cwd;
     this.matches = makeMatcher(filter);
@@ -77,7 +81,10 @@ export class Loader {
       for (const candidate of FORMATS) {
         const plan = this.plan(source, filename, candidate, sourceHash);
         const hit = plan === null ? null : this.hit(plan.key);
-        if (hit !== null) return { code: hit, format: candidate };
+        if (hit !== null) {
+          this.prefetcher?.warmed(source, filename);
+          return { code: hit, format: candidate };
+        }
       }
       format = syntaxFormat(filename, source);
     }
@@ -88,7 +95,63 @@ export class Loader {
   transform(source: string, filename: string, format: Format): string {
     const plan = this.plan(source, filename, format);
     if (plan === null) return source;
-    return this.hit(plan.key) ?? this.compile(source, filename, plan);
+    const hit = this.hit(plan.key);
+    if (hit === null) return this.cold(source, filename, plan);
+    // A file a thread instrumented: the files it imports are queued in turn.
+    this.prefetcher?.warmed(source, filename);
+    return hit;
+  }
+
+  /**
+   * `filename` missed the cache. With threads: a file a thread is instrumenting is waited for and
+   * taken from the cache (compiled here when the thread failed: the error is reported as ever), and
+   * the files this one imports are queued before it is compiled.
+   */
+  private cold(source: string, filename: string, plan: Plan): string {
+    const ahead = this.ahead();
+    if (ahead === null) return this.compile(source, filename, plan);
+    try {
+      const warmed = ahead.settle(filename) ? this.hit(plan.key) : null;
+      ahead.ahead(source, filename);
+      if (warmed !== null) return warmed;
+      ahead.compiling(filename);
+      return this.compile(source, filename, plan);
+    } finally {
+      ahead.done();
+    }
+  }
+
+  /** The prefetcher, made at the first miss (none without a cache: the threads' work would be lost). */
+  private ahead(): Prefetch.Prefetcher | null {
+    const { prefetch } = this.config;
+    if (!prefetch || !this.cache) return null;
+    if (this.prefetcher === null) {
+      const { Prefetcher } = require("./prefetch.js") as typeof Prefetch;
+      const help = (filename: string) => {
+        try {
+          this.transformAny(readFileSync(filename, "utf8"), filename, undefined);
+        } catch {
+          // compiled again, and reported, when the program loads it
+        }
+      };
+      const config = { ...this.config, prefetch: undefined };
+      this.prefetcher = new Prefetcher(config, (source, filename) => this.missing(source, filename), help, prefetch === "threads+progress");
+    }
+    return this.prefetcher;
+  }
+
+  /** True when this loader would compile `filename` and the cache has no entry for it (under either format, when its own is not known). */
+  private missing(source: string, filename: string): boolean {
+    const format = knownFormat(filename);
+    const sourceHash = sha256(source);
+    let compiles = false;
+    for (const candidate of format === undefined ? FORMATS : [format]) {
+      const plan = this.plan(source, filename, candidate, sourceHash);
+      if (plan === null) continue;
+      if (this.hit(plan.key) !== null) return false;
+      compiles = true;
+    }
+    return compiles;
   }
 
   /** How `source` is compiled as `format`, and its cache key (null: it runs as it is). */

@@ -1,0 +1,54 @@
+/**
+ * A thread of the prefetcher (prefetch.ts): instruments each job's file through a loader of the
+ * same configuration, which writes the cache entry, and marks the job done. It reports nothing:
+ * a file it could not instrument is compiled again when the program loads it, and the error is
+ * reported then, as ever; a cache it cannot write is the loader's to warn about.
+ */
+import { readFileSync } from "node:fs";
+import { parentPort, workerData } from "node:worker_threads";
+import { shareWarningLatch } from "./cache.js";
+import { Loader } from "./loader.js";
+import { DONE, type PrefetchData, type PrefetchJob, QUEUED, TAKEN } from "./prefetch.js";
+
+const { config, slots } = workerData as PrefetchData;
+const states = new Int32Array(slots);
+// A latch already set: this thread's cache, if it fails, stops without a warning.
+shareWarningLatch(new Int32Array([1]));
+const loader = new Loader(config);
+
+/** Jobs received, not yet looked at: the biggest is done first (the loader does the small ones it reaches first). */
+const pending: PrefetchJob[] = [];
+let scheduled = false;
+
+parentPort?.on("message", (job: PrefetchJob) => {
+  pending.push(job);
+  if (!scheduled) {
+    scheduled = true;
+    // After the messages already here: all of them are candidates.
+    setImmediate(next);
+  }
+});
+
+function next(): void {
+  scheduled = false;
+  let biggest = -1;
+  for (let i = 0; i < pending.length; i++) {
+    if (Atomics.load(states, pending[i].slot) !== QUEUED) pending.splice(i--, 1);
+    else if (biggest < 0 || pending[i].bytes > pending[biggest].bytes) biggest = i;
+  }
+  if (biggest < 0) return;
+  const [{ slot, filename }] = pending.splice(biggest, 1);
+  if (pending.length > 0) {
+    scheduled = true;
+    setImmediate(next);
+  }
+  if (Atomics.compareExchange(states, slot, QUEUED, TAKEN) !== QUEUED) return; // another thread's, or taken back
+  try {
+    loader.transformAny(readFileSync(filename, "utf8"), filename, undefined);
+  } catch {
+    // left to the loader, which reports it when the program reaches the file
+  } finally {
+    Atomics.store(states, slot, DONE);
+    Atomics.notify(states, slot);
+  }
+}
