@@ -196,7 +196,7 @@ export class Prefetcher {
     while (Atomics.load(this.slots, slot) === TAKEN) {
       const other = this.takeBack();
       if (other === undefined) {
-        this.progress?.show(filename, this.ready(), this.files.length);
+        this.progress?.show(filename, this.threadsDone());
         Atomics.wait(this.slots, slot, TAKEN, WAIT_MS);
         break;
       }
@@ -215,7 +215,7 @@ export class Prefetcher {
 
   /** The loader compiles `filename` itself now (`done()` when it has). */
   compiling(filename: string): void {
-    this.progress?.show(filename, this.ready(), this.files.length);
+    this.progress?.show(filename, this.threadsDone());
   }
 
   /** Erases the progress line (before the program's code runs again). */
@@ -223,17 +223,19 @@ export class Prefetcher {
     this.progress?.clear();
   }
 
-  /** Jobs the threads have finished. */
-  private ready(): number {
+  /** How many jobs the threads have finished, of how many (null: no threads). */
+  private threadsDone(): [number, number] | null {
+    if (this.threads.length === 0) return null;
     let count = 0;
     for (let slot = 0; slot < this.files.length; slot++) if (Atomics.load(this.slots, slot) === DONE) count++;
-    return count;
+    return [count, this.files.length];
   }
 }
 
 /**
  * The line on a terminal's stderr while the loader compiles a file or waits for a thread's:
- * `tsdb: instrumenting lib/x.js (threads: 12/57 files ready)`, erased before the program runs on.
+ * `tsdb: instrumenting lib/x.js (threads: 12/57 files ready)` (the files queued for the threads and
+ * how many they have done; only the name without threads), erased before the program runs on.
  * Written to fd 2 directly: `process.stderr` is the program's, created when it first asks.
  */
 class Progress {
@@ -241,10 +243,11 @@ class Progress {
   private readonly columns = Number(process.env.COLUMNS) || 80;
   constructor(private readonly cwd: string) {}
 
-  show(filename: string, ready: number, total: number): void {
+  /** `threads`: how many of the files queued the threads have done, of how many (null: no threads). */
+  show(filename: string, threads: [number, number] | null): void {
     const name = relative(this.cwd, filename);
-    const line = `tsdb: instrumenting ${name.startsWith("..") ? filename : name}${total > 0 ? ` (threads: ${ready}/${total} files ready)` : ""}`;
-    this.shown = write(`\r\x1b[K${line.slice(0, this.columns - 1)}`);
+    const ahead = threads === null ? "" : ` (threads: ${threads[0]}/${threads[1]} files ready)`;
+    this.shown = write(`\r\x1b[Ktsdb: instrumenting ${name.startsWith("..") ? filename : name}${ahead}`.slice(0, this.columns + 3));
   }
 
   clear(): void {

@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cleanup, node, registerESM, sandbox } from "./fixtures/register/harness.mjs";
 
@@ -124,6 +124,35 @@ console.log("never");
   const again = run(dir, "main.js");
   assert.is(again.stdout, cold.stdout);
   assert.is(again.stderr, cold.stderr);
+});
+
+test("on a terminal, a progress line while files are instrumented, erased before the program runs on", () => {
+  if (!existsSync("/usr/bin/script")) return; // needs script(1) for a pseudo-terminal
+  const dir = project();
+  writeFileSync(join(dir, "a.js"), bigModule(70, "a"));
+  writeFileSync(join(dir, "b.js"), bigModule(70, "b"));
+  writeFileSync(join(dir, "main.js"), 'console.log("first", require("./a").a1(1));\nconsole.log("then", require("./b").b1(1));\n');
+  const command = `"${process.execPath}" --import "${registerESM}" main.js`;
+  const tty = spawnSync("/usr/bin/script", ["-qec", command, "/dev/null"], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, TSDB_CACHE_DIR: join(dir, "cache"), NO_COLOR: "1" },
+    encoding: "utf8",
+  });
+  assert.is(tty.status, 0, tty.stdout);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the line starts with CR ESC[K, and is erased by them
+  assert.match(tty.stdout, /^\r\x1b\[Ktsdb: instrumenting main\.js[^\r]*\r\x1b\[K/);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the same
+  assert.match(tty.stdout, /\r\x1b\[Ktsdb: instrumenting a\.js \(threads: [01]\/2 files ready\)\r\x1b\[K/);
+  // Erased before each line of the program's output.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the same
+  assert.match(tty.stdout, /\r\x1b\[Kfirst 2\r\n(?:\r\x1b\[K[^\r]*\r\x1b\[K)?then 2\r\n$/);
+  // Warm: nothing but the program's output.
+  const warm = spawnSync("/usr/bin/script", ["-qec", command, "/dev/null"], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, TSDB_CACHE_DIR: join(dir, "cache"), NO_COLOR: "1" },
+    encoding: "utf8",
+  });
+  assert.is(warm.stdout, "first 2\r\nthen 2\r\n");
 });
 
 test.after(cleanup);
