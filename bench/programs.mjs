@@ -8,7 +8,8 @@
 // over rounds and their range. CPU time (user + system) and peak RSS come from
 // /usr/bin/time; wall time where a person waits (the debugger's first
 // prompt). The register cache is warmed before the rounds (a warm load is what
-// a user gets from the second run on). `--big` adds instrumenting typescript.js
+// a user gets from the second run on), except in the cold rows, which start each run with an
+// empty cache. `--big` adds instrumenting typescript.js
 // beside babel-plugin-istanbul (time and peak RSS) and a cold `tsc --version`
 // through the hook (an empty cache each time): minutes per round.
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -41,6 +42,7 @@ const tscLib = "node_modules/typescript/lib/_tsc.js";
 const env = (include) => ({ ...process.env, TSDB_CACHE_DIR: cacheDir, TSDB_INCLUDE: include });
 
 const node = process.execPath;
+const coldManyCache = join(work, "cold-many-cache");
 /**
  * Cases: `plain` and `tsdb` each return a number (smaller is better unless `higher`), `unit` how to show it.
  * A ratio row shows tsdb / plain; `target` is the issue's.
@@ -84,6 +86,21 @@ const CASES = [
     plain: () => measure("python3", ["-m", "pdb", join(programs, "hello.py")], { input: "q\n" }).wall,
     tsdb: () => measure(node, [join(root, "dist", "bin", "tsdb.js"), join(programs, "hello.ts")], { input: "q\n", env: env("") }).wall,
     absolute: true,
+  },
+  {
+    id: "cold-many",
+    label: "cold start of 87 files (`require(\"@babel/types\")`, 450 KB) through tsdb/register, empty cache, wall",
+    target: null,
+    cold: true,
+    absolute: true,
+    plain: () => measure(node, ["-e", 'require("@babel/types")'], { cwd: project }).wall,
+    tsdb: () => {
+      rmSync(coldManyCache, { recursive: true, force: true });
+      return measure(node, ["--import", register, "-e", 'require("@babel/types")'], {
+        cwd: project,
+        env: { ...env("node_modules/@babel/types/**"), TSDB_CACHE_DIR: coldManyCache },
+      }).wall;
+    },
   },
 ];
 if (big) {
@@ -132,10 +149,13 @@ if (!existsSync(register)) throw new Error("dist/ is missing: run `node build.mj
 rmSync(work, { recursive: true, force: true });
 mkdirSync(cacheDir, { recursive: true });
 cpSync(join(root, "node_modules", "typescript"), join(project, "node_modules", "typescript"), { recursive: true });
+// A program of many files (the cold row): @babel/types and what it requires.
+for (const name of ["types", "helper-string-parser", "helper-validator-identifier"])
+  cpSync(join(root, "node_modules", "@babel", name), join(project, "node_modules", "@babel", name), { recursive: true });
 writeFileSync(join(project, "package.json"), '{ "name": "bench-project", "private": true }\n');
 
 // Warm the cache: the rows measure a warm load.
-for (const c of selected) if (!c.rss) c.tsdb();
+for (const c of selected) if (!c.rss && !c.cold) c.tsdb();
 
 // A case returns a number, or a measurement (CPU seconds, with its peak RSS for an `rss` row).
 const value = (m) => (typeof m === "number" ? m : m.cpu);
