@@ -89,6 +89,22 @@ ${THREAD_ID}`,
   assert.ok(id(cold) > id(alone), "the cold run started a thread");
 });
 
+test("ES modules: the hooks thread's loader instruments ahead too; the program sees the same", () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
+  const esm = (kb, name) => bigModule(kb, name).replace(/exports\.(\w+) = function \w+/g, "export function $1");
+  writeFileSync(join(dir, "a.js"), esm(70, "a"));
+  writeFileSync(join(dir, "b.ts"), esm(70, "b").replace(/\(a\)/g, "(a: number)"));
+  writeFileSync(join(dir, "main.js"), 'import { a1 } from "./a.js";\nimport { b2 } from "./b.js";\nconsole.log(a1(1), b2(1));\n');
+  const cold = run(dir, "main.js");
+  assert.is(cold.stderr, "");
+  assert.is(cold.stdout, "2 3\n");
+  assert.is(entries(join(dir, "cache")).length, 3);
+  const warm = run(dir, "main.js");
+  assert.is(warm.stderr, "");
+  assert.is(warm.stdout, "2 3\n");
+});
+
 test("little cold source: no thread", () => {
   const dir = project();
   writeFileSync(join(dir, "a.js"), "exports.a = 1;\n");
