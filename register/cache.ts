@@ -201,6 +201,13 @@ export class DiskCache {
     return raw.slice(0, nl + 1) === headerOf(key, body) ? body : null;
   }
 
+  /** True when an entry for `key` is there and this user's (not read: whether it is whole is `get`'s to say). */
+  has(key: string): boolean {
+    if (this.disabled) return false;
+    const st = statSync(this.path(key), { throwIfNoEntry: false });
+    return st !== undefined && trustedEntry(st);
+  }
+
   /**
    * Stores `text` under `key` (and `map` at `mapPath(key)`, first: an entry is never there without
    * its map); on the first failure warns once (saying what failed) and stops using the cache.

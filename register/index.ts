@@ -63,6 +63,11 @@ function usableCache(dir: string): string | null {
   return null;
 }
 
+/** `TSDB_THREADS`: how many threads instrument a cold start's files ahead (0: none); unset or not a count: one per idle core. */
+function threadCount(value: string | undefined): number | null {
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
+}
+
 /** `require("./x.js")` from TypeScript finds `./x.ts`, as `tsc` users write it. */
 function patchResolver(): void {
   if (resolverPatched) return;
@@ -168,7 +173,7 @@ export function register(options: RegisterOptions = {}): () => void {
     ...filter,
     cacheDir,
     sourceMaps: options.sourceMaps ?? "inline",
-    prefetch: inDebugger ? "threads" : "threads+progress",
+    prefetch: { threads: threadCount(process.env.TSDB_THREADS), progress: !inDebugger },
   };
   active?.revert();
   const loader = new Loader(config);

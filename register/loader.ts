@@ -29,8 +29,11 @@ export interface LoaderConfig extends FilterOptions {
   cacheDir: string | null;
   /** `inline` (default): stack traces under `--enable-source-maps` show original positions */
   sourceMaps?: "inline" | "none";
-  /** A cold file's imports are instrumented ahead by threads (prefetch.ts); `progress`: with a line on a terminal's stderr. */
-  prefetch?: "threads" | "threads+progress";
+  /**
+   * A cold file's imports are instrumented ahead by `threads` threads (prefetch.ts; null: one per
+   * idle core), with a `progress` line on a terminal's stderr.
+   */
+  prefetch?: { threads: number | null; progress: boolean };
 }
 
 const FORMATS: Format[] = ["commonjs", "module"];
@@ -135,12 +138,15 @@ export class Loader {
         }
       };
       const config = { ...this.config, prefetch: undefined };
-      this.prefetcher = new Prefetcher(config, (source, filename) => this.missing(source, filename), help, prefetch === "threads+progress");
+      this.prefetcher = new Prefetcher(config, prefetch, (source, filename) => this.missing(source, filename), help);
     }
     return this.prefetcher;
   }
 
-  /** True when this loader would compile `filename` and the cache has no entry for it (under either format, when its own is not known). */
+  /**
+   * True when this loader would compile `filename` and the cache has no entry for it (under either
+   * format, when its own is not known). An entry there but damaged is left to the load to find.
+   */
   private missing(source: string, filename: string): boolean {
     const format = knownFormat(filename);
     const sourceHash = sha256(source);
@@ -148,7 +154,7 @@ export class Loader {
     for (const candidate of format === undefined ? FORMATS : [format]) {
       const plan = this.plan(source, filename, candidate, sourceHash);
       if (plan === null) continue;
-      if (this.hit(plan.key) !== null) return false;
+      if (this.cache?.has(plan.key)) return false;
       compiles = true;
     }
     return compiles;

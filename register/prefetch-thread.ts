@@ -16,32 +16,8 @@ const states = new Int32Array(slots);
 shareWarningLatch(new Int32Array([1]));
 const loader = new Loader(config);
 
-/** Jobs received, not yet looked at: the biggest is done first (the loader does the small ones it reaches first). */
-const pending: PrefetchJob[] = [];
-let scheduled = false;
-
-parentPort?.on("message", (job: PrefetchJob) => {
-  pending.push(job);
-  if (!scheduled) {
-    scheduled = true;
-    // After the messages already here: all of them are candidates.
-    setImmediate(next);
-  }
-});
-
-function next(): void {
-  scheduled = false;
-  let biggest = -1;
-  for (let i = 0; i < pending.length; i++) {
-    if (Atomics.load(states, pending[i].slot) !== QUEUED) pending.splice(i--, 1);
-    else if (biggest < 0 || pending[i].bytes > pending[biggest].bytes) biggest = i;
-  }
-  if (biggest < 0) return;
-  const [{ slot, filename }] = pending.splice(biggest, 1);
-  if (pending.length > 0) {
-    scheduled = true;
-    setImmediate(next);
-  }
+// In the order queued: the loader's thread, when it helps, takes the last ones (prefetch.ts).
+parentPort?.on("message", ({ slot, filename }: PrefetchJob) => {
   if (Atomics.compareExchange(states, slot, QUEUED, TAKEN) !== QUEUED) return; // another thread's, or taken back
   try {
     loader.transformAny(readFileSync(filename, "utf8"), filename, undefined);
@@ -51,4 +27,4 @@ function next(): void {
     Atomics.store(states, slot, DONE);
     Atomics.notify(states, slot);
   }
-}
+});

@@ -17,7 +17,7 @@
  * a thread has, waits for it; a job no thread has started yet is taken back and done in place.
  */
 import { readFileSync, realpathSync, statSync, writeSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { isatty } from "node:tty";
 import { Worker } from "node:worker_threads";
@@ -38,11 +38,10 @@ export interface PrefetchData {
   slots: SharedArrayBuffer;
 }
 
-/** One job a thread is sent: instrument `filename` (`bytes` long), then mark `slot` done. */
+/** One job a thread is sent: instrument `filename`, then mark `slot` done. */
 export interface PrefetchJob {
   slot: number;
   filename: string;
-  bytes: number;
 }
 
 /** At most this many jobs in a process (the slots' size); later cold files are left to the loader. */
@@ -90,8 +89,6 @@ export class Prefetcher {
   /** The file of each job, by slot, and its size. */
   private readonly files: string[] = [];
   private readonly sizes: number[] = [];
-  /** No job before this slot is still queued. */
-  private next = 0;
   /** Files already looked at (queued, found warm, or not the loader's). */
   private readonly seen = new Set<string>();
   /** Files whose imports were looked at. */
@@ -99,6 +96,8 @@ export class Prefetcher {
   private readonly threads: Worker[] = [];
   /** Bytes of source queued before the threads start. */
   private queuedBytes = 0;
+  /** True when no thread is to start (none asked, or no core idle). */
+  private idle = false;
   private readonly progress: Progress | null;
 
   /**
@@ -107,11 +106,11 @@ export class Prefetcher {
    */
   constructor(
     private readonly config: LoaderConfig,
+    private readonly options: NonNullable<LoaderConfig["prefetch"]>,
     private readonly cold: (source: string, filename: string) => boolean,
     private readonly help: (filename: string) => void,
-    showProgress: boolean,
   ) {
-    this.progress = showProgress && isatty(2) ? new Progress(config.cwd ?? process.cwd()) : null;
+    this.progress = options.progress && isatty(2) ? new Progress(config.cwd ?? process.cwd()) : null;
   }
 
   /** `filename` was found in the cache: if a thread put it there, what it imports is queued in turn. */
@@ -146,7 +145,7 @@ export class Prefetcher {
   }
 
   private queue(filename: string, bytes: number): void {
-    const job: PrefetchJob = { slot: this.files.length, filename, bytes };
+    const job: PrefetchJob = { slot: this.files.length, filename };
     this.jobs.set(filename, job.slot);
     this.files.push(filename);
     this.sizes.push(bytes);
@@ -155,19 +154,26 @@ export class Prefetcher {
       return;
     }
     this.queuedBytes += bytes;
-    if (this.queuedBytes < THREADS_FROM_BYTES) return;
+    if (this.queuedBytes < THREADS_FROM_BYTES || this.idle) return;
     this.start();
-    for (let slot = this.next; slot < this.files.length; slot++) {
+    if (this.idle) return;
+    for (let slot = 0; slot < this.files.length; slot++) {
       if (Atomics.load(this.slots, slot) !== QUEUED) continue;
-      const job: PrefetchJob = { slot, filename: this.files[slot], bytes: this.sizes[slot] };
+      const job: PrefetchJob = { slot, filename: this.files[slot] };
       for (const thread of this.threads) thread.postMessage(job);
     }
   }
 
+  /**
+   * Starts the threads: as many as asked, else one per core that is idle (the last minute's load
+   * average; the loader's thread has one): on a busy machine a thread only adds the CPU it takes
+   * to load and warm up Babel. None: `idle`, and the files are left to the loader.
+   */
   private start(): void {
     const data: PrefetchData = { config: this.config, slots: this.slots.buffer as SharedArrayBuffer };
-    // The loader's thread works too: one thread per other core (at least one).
-    const count = Math.max(1, availableParallelism() - 1);
+    const cores = availableParallelism();
+    const count = this.options.threads ?? Math.max(0, Math.min(cores - 1, Math.floor(cores - loadavg()[0])));
+    this.idle = count === 0;
     for (let i = 0; i < count; i++) {
       const thread = new Worker(join(__dirname, "prefetch-thread.js"), {
         ...PRIVATE_THREAD,
@@ -205,10 +211,14 @@ export class Prefetcher {
     return true;
   }
 
-  /** The first job no thread has started, taken back (undefined: none). */
+  /**
+   * The last job queued that no thread has started, taken back (undefined: none). The threads take
+   * the first ones: what the program loads next is most often what the file it loads now imports,
+   * queued last.
+   */
   private takeBack(): string | undefined {
-    for (; this.next < this.files.length; this.next++) {
-      if (Atomics.compareExchange(this.slots, this.next, QUEUED, TAKEN_BACK) === QUEUED) return this.files[this.next++];
+    for (let slot = this.files.length - 1; slot >= 0; slot--) {
+      if (Atomics.compareExchange(this.slots, slot, QUEUED, TAKEN_BACK) === QUEUED) return this.files[slot];
     }
     return undefined;
   }

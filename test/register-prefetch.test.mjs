@@ -46,8 +46,9 @@ function project() {
   return dir;
 }
 
+/** One thread whatever the machine's load (by default, one per idle core: none on a busy machine). */
 function run(dir, main, env = {}) {
-  return node(["--import", registerESM, main], { cwd: dir, env: { TSDB_CACHE_DIR: join(dir, "cache"), ...env } });
+  return node(["--import", registerESM, main], { cwd: dir, env: { TSDB_CACHE_DIR: join(dir, "cache"), TSDB_THREADS: "1", ...env } });
 }
 
 test("a cold start: a thread instruments the imported files into the cache before the program loads them", () => {
@@ -57,7 +58,7 @@ test("a cold start: a thread instruments the imported files into the cache befor
   writeFileSync(
     join(dir, "main.js"),
     `${WAIT_FOR_ENTRIES}const a = require("./a");
-// main.js and a.js by this thread; b.js, not loaded yet, by another one.
+// main.js by this thread; a.js and b.js by the other one, or one of them here while it waits.
 waitForEntries(3);
 const b = require("./b");
 console.log(a.a1(1), b.b2(1));
@@ -66,7 +67,7 @@ ${THREAD_ID}`,
   // umask 0: the modes come from tsdb, not from the umask.
   const cold = spawnSync("/bin/sh", ["-c", `umask 0; exec "${process.execPath}" --import "${registerESM}" main.js`], {
     cwd: dir,
-    env: { PATH: process.env.PATH, TSDB_CACHE_DIR: join(dir, "cache") },
+    env: { PATH: process.env.PATH, TSDB_CACHE_DIR: join(dir, "cache"), TSDB_THREADS: "1" },
     encoding: "utf8",
   });
   assert.is(cold.stderr, "");
@@ -105,7 +106,7 @@ test("ES modules: the hooks thread's loader instruments ahead too; the program s
   assert.is(warm.stdout, "2 3\n");
 });
 
-test("little cold source: no thread", () => {
+test("no thread for little cold source, nor with TSDB_THREADS=0", () => {
   const dir = project();
   writeFileSync(join(dir, "a.js"), "exports.a = 1;\n");
   writeFileSync(join(dir, "main.js"), `console.log(require("./a").a);\n${THREAD_ID}`);
@@ -113,17 +114,21 @@ test("little cold source: no thread", () => {
   const cold = run(dir, "main.js");
   const alone = run(dir, "alone.js");
   assert.is(cold.stdout.split("\n")[1], alone.stdout.split("\n")[0]);
+  writeFileSync(join(dir, "b.js"), bigModule(140, "b"));
+  writeFileSync(join(dir, "main.js"), `console.log(require("./b").b1(1));\n${THREAD_ID}`);
+  const none = run(dir, "main.js", { TSDB_THREADS: "0" });
+  assert.is(none.stdout.split("\n")[1], alone.stdout.split("\n")[0]);
 });
 
 test("a syntax error in a file a thread tried first is reported when the program reaches it, as without threads", () => {
   const dir = project();
-  // bad.js is the biggest: the thread takes it first, fails, then does good.js.
+  // The thread takes good.js, then bad.js (in the order queued), and fails on it.
   writeFileSync(join(dir, "bad.js"), `${bigModule(90, "x")}const broken = (;\n`);
   writeFileSync(join(dir, "good.js"), bigModule(60, "g"));
   writeFileSync(
     join(dir, "main.js"),
     `${WAIT_FOR_ENTRIES}console.log("start");
-waitForEntries(2); // main.js, and good.js from the thread (after its try at bad.js)
+waitForEntries(2); // main.js, and good.js from the thread (bad.js is next)
 require("./good");
 console.log("between");
 require("./bad");
@@ -151,7 +156,7 @@ test("on a terminal, a progress line while files are instrumented, erased before
   const command = `"${process.execPath}" --import "${registerESM}" main.js`;
   const tty = spawnSync("/usr/bin/script", ["-qec", command, "/dev/null"], {
     cwd: dir,
-    env: { PATH: process.env.PATH, TSDB_CACHE_DIR: join(dir, "cache"), NO_COLOR: "1" },
+    env: { PATH: process.env.PATH, TSDB_CACHE_DIR: join(dir, "cache"), TSDB_THREADS: "1", NO_COLOR: "1" },
     encoding: "utf8",
   });
   assert.is(tty.status, 0, tty.stdout);
@@ -165,7 +170,7 @@ test("on a terminal, a progress line while files are instrumented, erased before
   // Warm: nothing but the program's output.
   const warm = spawnSync("/usr/bin/script", ["-qec", command, "/dev/null"], {
     cwd: dir,
-    env: { PATH: process.env.PATH, TSDB_CACHE_DIR: join(dir, "cache"), NO_COLOR: "1" },
+    env: { PATH: process.env.PATH, TSDB_CACHE_DIR: join(dir, "cache"), TSDB_THREADS: "1", NO_COLOR: "1" },
     encoding: "utf8",
   });
   assert.is(warm.stdout, "first 2\r\nthen 2\r\n");
