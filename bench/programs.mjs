@@ -89,7 +89,7 @@ const CASES = [
   },
   {
     id: "cold-many",
-    label: "cold start of 87 files (`require(\"@babel/types\")`, 450 KB) through tsdb/register, empty cache, wall",
+    label: 'cold start of 87 files (`require("@babel/types")`, 450 KB) through tsdb/register, empty cache, wall',
     target: null,
     cold: true,
     absolute: true,
