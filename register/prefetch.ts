@@ -9,12 +9,14 @@
  * ever. No thread starts before a file with such imports misses the cache (a warm start pays
  * nothing: this module is not even loaded), nor before the files queued and not yet loaded hold
  * enough source to pay for a thread (`THREADS_FROM_BYTES`: a thread loads and warms up Babel
- * anew), and the threads never keep the process alive.
+ * anew), nor when no core is idle (`TSDB_THREADS` says how many instead); the threads never keep
+ * the process alive.
  *
  * Jobs go to every thread; a shared slot per job says who has it (`Atomics.compareExchange`), so
  * an idle thread takes the next job while the loader's thread is busy in the program's
  * synchronous `require`s (its event loop never runs then). The loader, reaching a file whose job
- * a thread has, waits for it; a job no thread has started yet is taken back and done in place.
+ * a thread has, does the last queued jobs meanwhile, then waits for it; a job no thread has
+ * started yet is taken back and done in place. (bench/FINDINGS.md §23.)
  */
 import { readFileSync, realpathSync, statSync, writeSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
