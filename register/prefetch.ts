@@ -8,7 +8,7 @@
  * error) is compiled again by the loader when the program reaches it, which reports the error as
  * ever. No thread starts before a file with such imports misses the cache (a warm start pays
  * nothing: this module is not even loaded), nor before the files queued and not yet loaded hold
- * enough source to pay for a thread (`THREADS_FROM_BYTES`: a thread loads and warms up Babel
+ * enough source to pay for a thread (one per `THREADS_FROM_BYTES`: a thread loads and warms up Babel
  * anew), nor when no core is idle (`TSDB_THREADS` says how many instead); the threads never keep
  * the process alive.
  *
@@ -51,8 +51,9 @@ const MAX_JOBS = 1 << 14;
 /** Bigger files are left to the loader: Babel holds some 200× a file's size while it works on it. */
 const MAX_BYTES = 1 << 20;
 /**
- * Threads start once the queued files not yet loaded hold this much source: less is done sooner by
- * the loader's thread than by one that must first load Babel and warm it up (~0.5 s of CPU).
+ * A thread starts for each this much source queued (not taken back by the loader): less is done
+ * sooner by the loader's thread than by one that must first load Babel and warm up its JIT
+ * (0.5–1.5 s of CPU). Not tuned on an idle machine (bench/FINDINGS.md §23).
  */
 const THREADS_FROM_BYTES = 128 * 1024;
 /** How long the loader waits for a thread's job before doing it itself (a thread that died never answers). */
@@ -96,10 +97,10 @@ export class Prefetcher {
   /** Files whose imports were looked at. */
   private readonly scanned = new Set<string>();
   private readonly threads: Worker[] = [];
-  /** Bytes of source queued before the threads start. */
+  /** Bytes of source queued and not taken back. */
   private queuedBytes = 0;
-  /** True when no thread is to start (none asked, or no core idle). */
-  private idle = false;
+  /** How many threads may run (decided when the first would start). */
+  private maxThreads: number | undefined;
   private readonly progress: Progress | null;
 
   /**
@@ -151,41 +152,33 @@ export class Prefetcher {
     this.jobs.set(filename, job.slot);
     this.files.push(filename);
     this.sizes.push(bytes);
-    if (this.threads.length > 0) {
-      for (const thread of this.threads) thread.postMessage(job);
-      return;
-    }
+    for (const thread of this.threads) thread.postMessage(job);
     this.queuedBytes += bytes;
-    if (this.queuedBytes < THREADS_FROM_BYTES || this.idle) return;
-    this.start();
-    if (this.idle) return;
-    for (let slot = 0; slot < this.files.length; slot++) {
-      if (Atomics.load(this.slots, slot) !== QUEUED) continue;
-      const job: PrefetchJob = { slot, filename: this.files[slot] };
-      for (const thread of this.threads) thread.postMessage(job);
-    }
+    if (this.queuedBytes >= THREADS_FROM_BYTES * (this.threads.length + 1)) this.addThread();
   }
 
   /**
-   * Starts the threads: as many as asked, else one per core that is idle (the last minute's load
-   * average; the loader's thread has one): on a busy machine a thread only adds the CPU it takes
-   * to load and warm up Babel. None: `idle`, and the files are left to the loader.
+   * One more thread (one per `THREADS_FROM_BYTES` queued), up to as many as asked, else one per
+   * core that is idle (the last minute's load average; the loader's thread has one): on a busy
+   * machine a thread only adds the CPU it takes to load and warm up Babel. It is sent the jobs
+   * still queued.
    */
-  private start(): void {
-    const data: PrefetchData = { config: this.config, slots: this.slots.buffer as SharedArrayBuffer };
+  private addThread(): void {
     const cores = availableParallelism();
-    const count = this.options.threads ?? Math.max(0, Math.min(cores - 1, Math.floor(cores - loadavg()[0])));
-    this.idle = count === 0;
-    for (let i = 0; i < count; i++) {
-      const thread = new Worker(join(__dirname, "prefetch-thread.js"), {
-        ...PRIVATE_THREAD,
-        resourceLimits: { stackSizeMb: BIG_STACK_MB },
-        workerData: data,
-      });
-      // Never keeps the process alive; a thread that fails leaves its files to the loader.
-      thread.unref();
-      thread.on("error", () => {});
-      this.threads.push(thread);
+    this.maxThreads ??= this.options.threads ?? Math.max(0, Math.min(cores - 1, Math.floor(cores - loadavg()[0])));
+    if (this.threads.length >= this.maxThreads) return;
+    const data: PrefetchData = { config: this.config, slots: this.slots.buffer as SharedArrayBuffer };
+    const thread = new Worker(join(__dirname, "prefetch-thread.js"), {
+      ...PRIVATE_THREAD,
+      resourceLimits: { stackSizeMb: BIG_STACK_MB },
+      workerData: data,
+    });
+    // Never keeps the process alive; a thread that fails leaves its files to the loader.
+    thread.unref();
+    thread.on("error", () => {});
+    this.threads.push(thread);
+    for (let slot = 0; slot < this.files.length; slot++) {
+      if (Atomics.load(this.slots, slot) === QUEUED) thread.postMessage({ slot, filename: this.files[slot] } satisfies PrefetchJob);
     }
   }
 
@@ -198,7 +191,7 @@ export class Prefetcher {
     const slot = this.jobs.get(filename);
     if (slot === undefined) return false;
     const state = Atomics.compareExchange(this.slots, slot, QUEUED, TAKEN_BACK);
-    if (state === QUEUED && this.threads.length === 0) this.queuedBytes -= this.sizes[slot];
+    if (state === QUEUED) this.queuedBytes -= this.sizes[slot];
     if (state === QUEUED || state === TAKEN_BACK) return false;
     // While a thread has it, this thread does the jobs no thread has started, then waits.
     while (Atomics.load(this.slots, slot) === TAKEN) {
@@ -220,7 +213,9 @@ export class Prefetcher {
    */
   private takeBack(): string | undefined {
     for (let slot = this.files.length - 1; slot >= 0; slot--) {
-      if (Atomics.compareExchange(this.slots, slot, QUEUED, TAKEN_BACK) === QUEUED) return this.files[slot];
+      if (Atomics.compareExchange(this.slots, slot, QUEUED, TAKEN_BACK) !== QUEUED) continue;
+      this.queuedBytes -= this.sizes[slot];
+      return this.files[slot];
     }
     return undefined;
   }
