@@ -243,26 +243,36 @@ export class Prefetcher {
  * The line on a terminal's stderr while the loader compiles a file or waits for a thread's:
  * `tsdb: instrumenting lib/x.js (threads: 12/57 files ready)` (the files queued for the threads and
  * how many they have done; only the name without threads), erased before the program runs on.
- * Written to fd 2 directly: `process.stderr` is the program's, created when it first asks.
+ * It is written from where the program's output left the cursor and the cursor is put back there
+ * (a line the program has not ended stays as it was), without wrapping (no line scrolls), and
+ * erased from there to the end of the line. Written to fd 2 directly: `process.stderr` is the
+ * program's, created when it first asks.
  */
 class Progress {
   private shown = false;
-  private readonly columns = Number(process.env.COLUMNS) || 80;
   constructor(private readonly cwd: string) {}
 
   /** `threads`: how many of the files queued the threads have done, of how many (null: no threads). */
   show(filename: string, threads: [number, number] | null): void {
     const name = relative(this.cwd, filename);
     const ahead = threads === null ? "" : ` (threads: ${threads[0]}/${threads[1]} files ready)`;
-    this.shown = write(`\r\x1b[Ktsdb: instrumenting ${name.startsWith("..") ? filename : name}${ahead}`.slice(0, this.columns + 3));
+    const text = `tsdb: instrumenting ${name.startsWith("..") ? filename : name}${ahead}`;
+    this.shown = write(`${this.shown ? ERASE_RIGHT : ""}${SAVE_CURSOR}${NO_WRAP}${text}${WRAP}${RESTORE_CURSOR}`);
   }
 
   clear(): void {
     if (!this.shown) return;
     this.shown = false;
-    write("\r\x1b[K");
+    write(ERASE_RIGHT);
   }
 }
+
+const SAVE_CURSOR = "\x1b7";
+const RESTORE_CURSOR = "\x1b8";
+/** Auto-wrap off (DECAWM): what does not fit the line is cut, nothing scrolls. */
+const NO_WRAP = "\x1b[?7l";
+const WRAP = "\x1b[?7h";
+const ERASE_RIGHT = "\x1b[K";
 
 /** Writes to fd 2; false when it could not (a progress line is never worth an error). */
 function write(text: string): boolean {

@@ -147,12 +147,15 @@ console.log("never");
   assert.is(again.stderr, cold.stderr);
 });
 
-test("on a terminal, a progress line while files are instrumented, erased before the program runs on", () => {
+test("on a terminal, a progress line while files are instrumented, erased before the program runs on; the program's own line kept", () => {
   if (!existsSync("/usr/bin/script")) return; // needs script(1) for a pseudo-terminal
   const dir = project();
   writeFileSync(join(dir, "a.js"), bigModule(70, "a"));
   writeFileSync(join(dir, "b.js"), bigModule(70, "b"));
-  writeFileSync(join(dir, "main.js"), 'console.log("first", require("./a").a1(1));\nconsole.log("then", require("./b").b1(1));\n');
+  writeFileSync(
+    join(dir, "main.js"),
+    'process.stdout.write("loading ");\nconsole.log("first", require("./a").a1(1));\nconsole.log("then", require("./b").b1(1));\n',
+  );
   const command = `"${process.execPath}" --import "${registerESM}" main.js`;
   const tty = spawnSync("/usr/bin/script", ["-qec", command, "/dev/null"], {
     cwd: dir,
@@ -160,21 +163,45 @@ test("on a terminal, a progress line while files are instrumented, erased before
     encoding: "utf8",
   });
   assert.is(tty.status, 0, tty.stdout);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the line starts with CR ESC[K, and is erased by them
-  assert.match(tty.stdout, /^\r\x1b\[Ktsdb: instrumenting main\.js[^\r]*\r\x1b\[K/);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the same
-  assert.match(tty.stdout, /\r\x1b\[Ktsdb: instrumenting a\.js \(threads: [01]\/2 files ready\)\r\x1b\[K/);
-  // Erased before each line of the program's output.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the same
-  assert.match(tty.stdout, /\r\x1b\[Kfirst 2\r\n(?:\r\x1b\[K[^\r]*\r\x1b\[K)?then 2\r\n$/);
+  // Written from the cursor, without wrapping, the cursor put back (ESC 7 … ESC 8), then erased
+  // from there (ESC[K): nothing the program wrote is erased or moved.
+  const shown = (name) => new RegExp(`\\x1b7\\x1b\\[\\?7l${name}\\x1b\\[\\?7h\\x1b8`);
+  assert.match(tty.stdout, shown("tsdb: instrumenting main\\.js[^\\x1b]*"));
+  assert.match(tty.stdout, shown("tsdb: instrumenting a\\.js \\(threads: [01]\\/2 files ready\\)"));
+  assert.not.match(tty.stdout, "\r\x1b[K");
+  // What the terminal shows once the sequences are played: the program's output alone.
+  assert.is(played(tty.stdout), "loading first 2\nthen 2\n");
   // Warm: nothing but the program's output.
   const warm = spawnSync("/usr/bin/script", ["-qec", command, "/dev/null"], {
     cwd: dir,
     env: { PATH: process.env.PATH, TSDB_CACHE_DIR: join(dir, "cache"), TSDB_THREADS: "1", NO_COLOR: "1" },
     encoding: "utf8",
   });
-  assert.is(warm.stdout, "first 2\r\nthen 2\r\n");
+  assert.is(warm.stdout, "loading first 2\r\nthen 2\r\n");
 });
+
+/**
+ * The text a terminal shows for `output`, for what the progress line uses: save/restore cursor,
+ * wrap off/on, erase to the end of the line, CR LF.
+ */
+function played(output) {
+  const rows = [[]];
+  let row = 0;
+  let col = 0;
+  let saved = [0, 0];
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal control sequences
+  for (const [token] of output.matchAll(/\x1b7|\x1b8|\x1b\[\?7[lh]|\x1b\[K|\r|\n|[^\x1b\r\n]/g)) {
+    if (token === "\x1b7") saved = [row, col];
+    else if (token === "\x1b8") [row, col] = saved;
+    else if (token === "\x1b[K") rows[row].length = Math.min(rows[row].length, col);
+    else if (token === "\r") col = 0;
+    else if (token === "\n") {
+      row++;
+      rows[row] ??= [];
+    } else if (token.length === 1) rows[row][col++] = token;
+  }
+  return rows.map((r) => r.join("")).join("\n");
+}
 
 test.after(cleanup);
 test.run();
