@@ -14,7 +14,7 @@ import * as codeModule from "./code.js";
 import * as contract from "../contract/index.js";
 import type { ScopeRow } from "../contract/index.js";
 import type { Code } from "./code.js";
-import { append, contains, copyOf, dict, list, ObjectKeys, SafeProxy } from "./primordials.js";
+import { append, contains, copyOf, dict, list, ObjectKeys, SafeProxy, SafeWeakMap } from "./primordials.js";
 import * as stack from "./stack.js";
 
 // Local bindings: the CommonJS build reads an import through a getter at each use.
@@ -90,15 +90,18 @@ function rewriteSpecial(expr: string): string {
   return out;
 }
 
+/** Bits of `Frame._bits` (see there). */
+const OWN = 1;
+const WRITTEN = 2;
+const LEAVING_EXC = 4;
+const SUSPENDING = 8;
+
+/** Each frame's `locals` view, made when first asked for (most frames are never looked at). */
+const localsViews = new SafeWeakMap<Frame, Record<string, unknown>>();
+
 export class Frame {
   /** Local trace function (`f_trace`). */
   trace: TraceFunction | null = null;
-  /**
-   * True during the `return` event of a generator or async frame that suspends (at `yield` or
-   * `await`) rather than finishes. (Python tells these apart by the exception a finished
-   * generator raises in its caller; JavaScript raises none.)
-   */
-  suspending = false;
   readonly code: Code;
   /** @internal depth while on the stack, 0 off it (generated code tests it when a generator or async function resumes) */ _d = 0;
   /** @internal site id (what `lines[d]` holds) once the frame is off the stack */ _site: number;
@@ -109,14 +112,54 @@ export class Frame {
    * Null while a synchronous frame is on the stack (its values are `values[d]`).
    */
   _v: unknown[] | null = null;
-  /** @internal `_v` is the array the generated code writes (generators, async functions) */ _own = false;
-  /** @internal a value a slot holds was assigned: the frame's next site copies it into the variable */ _written = false;
-  /** @internal the exception leaving this frame (its `return` event then has no value) */ _leavingExc = false;
-  private _locals: Record<string, unknown> | null = null;
+  /**
+   * @internal The frame's flags, one field (a traced call of a small function makes a Frame, and
+   * each field is part of what it costs: bench/FINDINGS.md): OWN `_v` is the array the generated
+   * code writes (generators, async functions); WRITTEN a value a slot holds was assigned (the
+   * frame's next site copies it into the variable); LEAVING_EXC the exception leaving this frame
+   * (its `return` event then has no value); SUSPENDING see `suspending`.
+   */
+  _bits = 0;
 
   constructor(code: Code) {
     this.code = code;
     this._site = code.firstlineno;
+  }
+
+  /**
+   * True during the `return` event of a generator or async frame that suspends (at `yield` or
+   * `await`) rather than finishes. (Python tells these apart by the exception a finished
+   * generator raises in its caller; JavaScript raises none.)
+   */
+  get suspending(): boolean {
+    return (this._bits & SUSPENDING) !== 0;
+  }
+  set suspending(on: boolean) {
+    this._bits = on ? this._bits | SUSPENDING : this._bits & ~SUSPENDING;
+  }
+
+  /** @internal see `_bits` */
+  get _own(): boolean {
+    return (this._bits & OWN) !== 0;
+  }
+  set _own(on: boolean) {
+    this._bits = on ? this._bits | OWN : this._bits & ~OWN;
+  }
+
+  /** @internal see `_bits` */
+  get _written(): boolean {
+    return (this._bits & WRITTEN) !== 0;
+  }
+  set _written(on: boolean) {
+    this._bits = on ? this._bits | WRITTEN : this._bits & ~WRITTEN;
+  }
+
+  /** @internal see `_bits` */
+  get _leavingExc(): boolean {
+    return (this._bits & LEAVING_EXC) !== 0;
+  }
+  set _leavingExc(on: boolean) {
+    this._bits = on ? this._bits | LEAVING_EXC : this._bits & ~LEAVING_EXC;
   }
 
   /** The calling frame (`f_back`), or null. */
@@ -136,7 +179,9 @@ export class Frame {
 
   /** Object view of the bindings in scope (`f_locals`). */
   get locals(): Record<string, unknown> {
-    return (this._locals ??= new SafeProxy(dict<unknown>(), localsHandler(this)));
+    let view = localsViews.get(this);
+    if (view === undefined) localsViews.set(this, (view = new SafeProxy(dict<unknown>(), localsHandler(this))));
+    return view;
   }
 
   /** Evaluates a JavaScript expression (or statements) as if written at the current line of this frame. */
