@@ -26,17 +26,21 @@ function main() {
     if (bell !== null) listen.listenForDebuggers(bell, false);
   }
   const workload = loadWorkload(spec.workload, instrumented);
-  const run = workload.run;
+  // (`entry`: another export of the workload, e.g. bench/floor.mjs's variants of floor.cjs)
+  const run = workload[spec.entry ?? "run"];
   let body; // (n) => void, the timed part of one iteration
   const state = {};
 
   if (spec.mode === "plain" || spec.mode === "detached") {
     body = (n) => run(n);
-  } else if (spec.mode === "settrace" || spec.mode === "count") {
+  } else if (spec.mode === "settrace" || spec.mode === "count" || spec.mode === "settrace-calls") {
     const rt = require(path.join(dist, "runtime/index.js"));
     let events = 0;
     let local, global;
-    if (spec.mode === "count") {
+    if (spec.mode === "settrace-calls") {
+      // Only `call` events: every call gets its frame, nothing is traced further (bench/floor.mjs).
+      global = (frame, event, arg) => null;
+    } else if (spec.mode === "count") {
       local = (frame, event) => {
         events++;
         return local;

@@ -20,4 +20,11 @@ test("bench/run.mjs --quick --only=fib-detached prints a ratio", () => {
   assert.match(r.stdout, /\|\s*instrumented, no trace function\s*\|\s*fib\s*\|\s*\d+\.\d\d×/);
 });
 
+test("bench/floor.mjs prints the floor and tsdb's rows as ratios", () => {
+  const r = spawnSync(process.execPath, ["bench/floor.mjs", "--rounds=1", "--n=18"], { cwd: root, encoding: "utf8", timeout: 120_000 });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\|\s*floor: a frame per call[^|]*\|\s*\d+\.\d\d×\s*\|\s*1\.00×/);
+  assert.match(r.stdout, /\|\s*tsdb: Bdb subclass overriding userCall[^|]*\|\s*\d+\.\d\d×/);
+});
+
 test.run();
