@@ -366,17 +366,22 @@ export function setWriteHook(hook: (frame: Frame) => void): void {
  */
 export function materialize(d: number): Frame {
   if (slots[d] === FRAME) return frames[d]!;
+  // What a trace function costs at every call of traced code: the caller has its frame already.
+  if (d > 1 && slots[d - 1] === FRAME) return make(d, frames[d - 1]!);
   let low = d;
   while (low > 1 && slots[low - 1] !== FRAME) low--;
   let frame = low > 1 ? frames[low - 1]! : null;
-  for (let i = low; i <= d; i++) {
-    const code = codes[slots[i]]!;
-    const made: Frame = new Frame(code);
-    markLeaves(code);
-    made.enter(i, frame);
-    frame = made;
-  }
+  for (let i = low; i <= d; i++) frame = make(i, frame);
   return frame!;
+}
+
+/** A Frame for the activation at depth d (its slot holds its code's id), called by `back`. */
+function make(d: number, back: Frame | null): Frame {
+  const code = codes[slots[d]]!;
+  const made = new Frame(code);
+  markLeaves(code);
+  made.enter(d, back);
+  return made;
 }
 
 /** The caller of an activation entering at depth d (see `materialize`). */
