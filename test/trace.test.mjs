@@ -190,6 +190,28 @@ it.next(); it.next(); it.next();
   assert.equal(args, [1, 2, undefined]);
 });
 
+test("frame.suspending: true at a yield's return event, false when the generator finishes; one locals view per frame", async () => {
+  const seen = [];
+  await traceRun(
+    `function* g() {
+  yield 1;
+}
+const it = g();
+it.next(); it.next();
+`,
+    "suspending.mjs",
+    {
+      local: (frame, event) => {
+        if (frame.code.name !== "g") return;
+        if (event === "return") seen.push(frame.suspending);
+        const view = frame.locals;
+        if (view !== frame.locals) seen.push("two locals views");
+      },
+    },
+  );
+  assert.equal(seen, [true, false]);
+});
+
 test("a generator frame keeps its identity; .throw() and .return() from outside", async () => {
   const frames = new Set();
   const { events, exports } = await traceRun(
