@@ -366,7 +366,7 @@ export function setWriteHook(hook: (frame: Frame) => void): void {
  */
 export function materialize(d: number): Frame {
   if (slots[d] === FRAME) return frames[d]!;
-  // What a trace function costs at every call of traced code: the caller has its frame already.
+  // The usual case while tracing (every call of traced code): the caller has its frame already.
   if (d > 1 && slots[d - 1] === FRAME) return make(d, frames[d - 1]!);
   let low = d;
   while (low > 1 && slots[low - 1] !== FRAME) low--;
@@ -375,7 +375,7 @@ export function materialize(d: number): Frame {
   return frame!;
 }
 
-/** A Frame for the activation at depth d (its slot holds its code's id), called by `back`. */
+/** A Frame for the activation at depth d (its slot holds its code's id), whose caller's frame is `back`. */
 function make(d: number, back: Frame | null): Frame {
   const code = codes[slots[d]]!;
   const made = new Frame(code);
