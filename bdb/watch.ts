@@ -1,27 +1,30 @@
 /**
- * The optimisation beside the port of bdb.py: while a Bdb continues with
- * breakpoints, it tells the runtime through `setwatch` which codes and lines
- * could stop, so that frames it would not stop in cost no dispatcher call.
+ * The optimisation beside the port of bdb.py: it tells the runtime through `setwatch` which events
+ * Bdb's dispatcher would do nothing with, so that they cost no dispatcher call.
  *
- * Only while continuing (stopframe is botframe, stoplineno -1): then stopHere
- * is false for every frame, a `call` event does something only in a file with
- * breakpoints, and a `line` event only on a breakpoint line (or any line of a
- * function with a breakpoint by function name). Used only when the class keeps
- * Bdb's stopHere/breakHere/breakAnywhere/traceDispatch/dispatch* (and, for the
- * `call` events that Python passes to userCall, Bdb's userCall). Every
- * observable behaviour stays as if each event had been dispatched. A traced
- * frame's `return` event is not dispatched either while continuing (Bdb's
- * dispatchReturn then does nothing), even when userCall is the subclass's.
+ * While a Bdb continues with breakpoints (stopframe is botframe, stoplineno -1), stopHere is false
+ * for every frame, a `call` event does something only in a file with breakpoints, and a `line`
+ * event only on a breakpoint line (or any line of a function with a breakpoint by function name):
+ * the watch narrows the events to those. Used only when the class keeps Bdb's
+ * stopHere/breakHere/breakAnywhere/traceDispatch/dispatch* (and, for the `call` events that Python
+ * passes to userCall, Bdb's userCall). Every observable behaviour stays as if each event had been
+ * dispatched.
+ *
+ * In any other state (stepping), every `call` and `line` event is dispatched; only `return` events
+ * that dispatchReturn would do nothing with are not (see `quietReturn`), when the class keeps Bdb's
+ * userReturn (which does nothing): the every-line case, where a return is a quarter of the events.
  */
 import { append, contains, list } from "../runtime/primordials.js";
-import type { Frame } from "../runtime/frame.js";
+import type { Frame, TraceFunction } from "../runtime/frame.js";
 import { getframe, gettrace, setwatch, type Watch } from "../runtime/trace.js";
 import { Bdb } from "./bdb.js";
 import { Breakpoint, bpKey } from "./breakpoint.js";
 
 export class BreakWatch {
-  /** a watch narrowing the events is installed */
+  /** a watch is installed */
   private watching = false;
+  /** the installed watch narrows `call` and `line` events (continuing), rather than only returns (stepping) */
+  private narrowing = false;
   /** the frames that were on the stack when the watch was installed */
   private beforeWatch = new WeakSet<Frame>();
   /** what the installed watch was made from (see `key`): the same again changes nothing */
@@ -45,27 +48,28 @@ export class BreakWatch {
       bdb.stoplineno === -1 &&
       bdb.returnframe === null &&
       bdb.breaks.size > 0;
-    if (!continuing || !watchable(bdb)) {
+    const narrow = continuing && watchable(bdb);
+    if (!narrow && !(!bdb.quitting && watchable(bdb) && ownUserReturn(bdb))) {
       if (this.watching) {
         this.watching = false;
-        this.restoreTraces(bdb);
+        if (this.narrowing) this.restoreTraces(bdb);
         setwatch(null);
       }
       return;
     }
     // A set* call at every stop (or every call) that leaves breakpoints and state as they were:
     // the installed watch is still right, and remaking it would refresh every code's flags.
-    const key = watchKey(bdb);
+    const key = narrow ? watchKey(bdb) : "stepping";
     if (this.watching && key === this.watchedKey) return;
-    if (this.watching) {
-      this.restoreTraces(bdb);
-    } else {
-      this.watching = true;
+    if (this.watching && this.narrowing) this.restoreTraces(bdb);
+    if (narrow && !(this.watching && this.narrowing)) {
       this.beforeWatch = new WeakSet();
       for (let f = getframe(0); f !== null; f = f.back) this.beforeWatch.add(f);
     }
+    this.watching = true;
+    this.narrowing = narrow;
     this.watchedKey = key;
-    setwatch(makeWatch(bdb));
+    setwatch(narrow ? makeWatch(bdb) : stepWatch(bdb));
   }
 
   /**
@@ -81,6 +85,11 @@ export class BreakWatch {
       if (!f.trace && !this.beforeWatch.has(f) && bdb.breaks.has(bdb.canonic(f.code.filename))) f.trace = bdb.traceDispatch;
     }
   }
+}
+
+/** The instance's userReturn is Bdb's, which does nothing (looked up as dispatchReturn calls it). */
+function ownUserReturn(bdb: Bdb): boolean {
+  return bdb.userReturn === Bdb.prototype.userReturn;
 }
 
 /** Python passes every call in a file with breakpoints to userCall: a userCall of the subclass's wants them. */
@@ -139,15 +148,36 @@ function makeWatch(bdb: Bdb): Watch {
       for (let i = 0; i < code.lines.length; i++) if (contains(lines, code.lines[i])) append(traced, code.lines[i]);
       return traced;
     },
-    // dispatchReturn while continuing: stopHere is false for every frame (the stopframe is the
-    // botframe, stoplineno -1) and there is no returnframe, so it only returns traceDispatch.
-    // Tested live: a subclass may change the state without a set* call.
-    quietReturn: (_frame, trace) =>
-      trace === bdb.traceDispatch &&
-      !bdb.quitting &&
-      bdb.botframe !== null &&
-      bdb.stopframe === bdb.botframe &&
-      bdb.stoplineno === -1 &&
-      bdb.returnframe === null,
+    quietReturn: quietReturns(bdb),
   };
+}
+
+/** While stepping: every `call` and `line` event is dispatched, quiet returns are not. */
+function stepWatch(bdb: Bdb): Watch {
+  return { calls: () => true, lines: () => true, quietReturn: quietReturns(bdb) };
+}
+
+/**
+ * Would Bdb's dispatchReturn do nothing with this `return` event but return traceDispatch? Tested
+ * live at each return: a subclass may change the state without a set* call.
+ */
+function quietReturns(bdb: Bdb): NonNullable<Watch["quietReturn"]> {
+  // Read once: `Bdb` is an import, which the CommonJS build reads through a getter at each use.
+  const bdbUserReturn = Bdb.prototype.userReturn;
+  return (frame, trace) => quietReturn(bdb, bdbUserReturn, frame, trace);
+}
+
+function quietReturn(bdb: Bdb, bdbUserReturn: Bdb["userReturn"], frame: Frame, trace: TraceFunction): boolean {
+  if (trace !== bdb.traceDispatch || bdb.quitting) return false;
+  // Continuing: stopHere is false for every frame (the stopframe is the botframe, stoplineno -1)
+  // and there is no returnframe, so userReturn is not called, whoever's it is.
+  if (bdb.botframe !== null && bdb.stopframe === bdb.botframe && bdb.stoplineno === -1 && bdb.returnframe === null) return true;
+  // Otherwise userReturn may be called: Bdb's does nothing (and `frameReturning` is only seen
+  // during it). What is left of dispatchReturn then acts only on the stopframe (a generator that
+  // finishes, a 'next' that ends) and, unless stoplineno is -1, on a caller without a trace
+  // function (setCallerTracefunc).
+  if (bdb.userReturn !== bdbUserReturn || frame === bdb.stopframe) return false;
+  if (bdb.stoplineno === -1) return true;
+  const back = frame.back;
+  return back === null || back.trace !== null || back === bdb.botframe;
 }

@@ -309,19 +309,25 @@ export class Frame {
     return true;
   }
 
-  /** @internal the frame comes off the stack (returns, or suspends at yield/await). */
+  /** @internal the frame comes off the stack (returns, or suspends at yield/await); its LEAVING_EXC bit is cleared. */
   freeze(): void {
     if (holding) release();
-    this._site = lines[this._d];
+    const d = this._d;
+    this._site = lines[d];
+    // (The bits are read directly: this runs at every return of a traced frame.)
+    const bits = this._bits;
     // The depth's values go to the next call at that depth. A frame an exception leaves keeps a
     // copy (post-mortem looks at it); one that returns normally shows nothing after its `return`
     // event (a copy per traced call would cost what the rest of the call does).
-    if (!this._own && this._leavingExc) {
-      const at = this._d << VALUE_STRIDE_BITS;
-      const vs = values[this._d];
-      this._v = this.code._flat ? copyOf(flat, at, at + (1 << VALUE_STRIDE_BITS)) : vs === undefined ? null : copyOf(vs);
-    } else if (!this._own) this._v = null;
-    if (this._written) {
+    if ((bits & OWN) === 0) {
+      if ((bits & LEAVING_EXC) !== 0) {
+        const at = d << VALUE_STRIDE_BITS;
+        const vs = values[d];
+        this._v = this.code._flat ? copyOf(flat, at, at + (1 << VALUE_STRIDE_BITS)) : vs === undefined ? null : copyOf(vs);
+      } else this._v = null;
+    }
+    if ((bits & LEAVING_EXC) !== 0) this._bits = bits & ~LEAVING_EXC;
+    if ((bits & WRITTEN) !== 0) {
       this._written = false;
       onWrite?.(this);
     }

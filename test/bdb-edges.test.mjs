@@ -612,6 +612,88 @@ Calls("while continuing, return events are dispatched again once the state says 
 
 Calls.run();
 
+const Steps = suite("bdb edges: return events while stepping (Bdb's own userReturn)");
+Steps.after.each(cleanup);
+
+/** Overrides only userLine (the watch then leaves out the returns Bdb would do nothing with); `act` decides at each stop. */
+function stepper(act, unwatched = false) {
+  const log = [];
+  class S extends Bdb {
+    userLine(frame) {
+      log.push(`${frame.code.name} ${frame.lineno}`);
+      act(this, frame, log.length);
+    }
+  }
+  class U extends S {
+    stopHere(frame) {
+      return super.stopHere(frame);
+    }
+  }
+  return { db: unwatched ? new U() : new S(), log };
+}
+
+Steps("stepping out of a callee gives the caller entered while continuing its trace function (setCallerTracefunc)", async () => {
+  // The caller is in a file without breakpoints: it was entered while continuing, untraced.
+  const callee = instrumentToFile(
+    `export function helper(x) {
+  const y = x * 2;
+  return y;
+}
+`,
+    "callee.mjs",
+  );
+  const caller = instrumentToFile(
+    `export function main(n, helper) {
+  const a = mid(n, helper);
+  return a + 1;
+}
+function mid(n, helper) {
+  const r = helper(n);
+  const s = r + 1;
+  return s;
+}
+`,
+    "caller.mjs",
+  );
+  const { helper } = await load(callee.out);
+  const { main } = await load(caller.out);
+  const logs = [];
+  for (const unwatched of [false, true]) {
+    const { db, log } = stepper((d, _frame, n) => (n === 1 ? d.setContinue() : d.setStep()), unwatched);
+    db.setBreak(callee.original, 2);
+    assert.is(db.runcall(main, 3, helper), 8);
+    logs.push(log);
+  }
+  assert.equal(logs[0], ["main 2", "helper 2", "helper 3", "mid 7", "mid 8", "main 3"]);
+  assert.equal(logs[0], logs[1]);
+});
+
+Steps("next, until and return over calls and generators stop where they do without the watch", async () => {
+  const { out } = instrumentToFile(WATCHED, "steps.mjs");
+  const mod = await load(out);
+  const plan = (d, frame, n) => {
+    if (n > 40) d.setContinue();
+    else if (n % 5 === 0) d.setReturn(frame);
+    else if (n % 3 === 0) d.setNext(frame);
+    else if (n % 7 === 0) d.setUntil(frame);
+    else d.setStep();
+  };
+  const logs = [];
+  for (const unwatched of [false, true]) {
+    const { db, log } = stepper(plan, unwatched);
+    const r = db.runcall(() => {
+      let s = mod.main(4);
+      for (const v of mod.gen()) s += v;
+      return s;
+    });
+    logs.push([r, log]);
+  }
+  assert.ok(logs[0][1].length > 10);
+  assert.equal(logs[0], logs[1]);
+});
+
+Steps.run();
+
 const Inst = suite("bdb edges: runcall from instrumented code; TypeScript");
 Inst.after.each(cleanup);
 
