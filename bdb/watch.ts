@@ -10,12 +10,13 @@
  * passes to userCall, Bdb's userCall). Every observable behaviour stays as if each event had been
  * dispatched.
  *
- * In any other state (stepping), every `call` and `line` event is dispatched; only `return` events
- * that dispatchReturn would do nothing with are not (see `quietReturn`), when the class keeps Bdb's
- * userReturn (which does nothing): the every-line case, where a return is a quarter of the events.
+ * In any other state (stepping), every `line` event is dispatched; `return` events that
+ * dispatchReturn would do nothing with are not (see `quietReturn`) when the class keeps Bdb's
+ * userReturn (which does nothing), nor `call` events when it keeps Bdb's userCall (see
+ * `quietCalls`): the every-line case, where calls and returns are half of the events.
  */
 import { append, contains, list } from "../runtime/primordials.js";
-import type { Frame, TraceFunction } from "../runtime/frame.js";
+import type { Frame } from "../runtime/frame.js";
 import { getframe, gettrace, setwatch, type Watch } from "../runtime/trace.js";
 import { Bdb } from "./bdb.js";
 import { Breakpoint, bpKey } from "./breakpoint.js";
@@ -154,7 +155,23 @@ function makeWatch(bdb: Bdb): Watch {
 
 /** While stepping: every `call` and `line` event is dispatched, quiet returns are not. */
 function stepWatch(bdb: Bdb): Watch {
-  return { calls: () => true, lines: () => true, quietReturn: quietReturns(bdb) };
+  return { calls: () => true, lines: () => true, quietReturn: quietReturns(bdb), quietCall: quietCalls(bdb) };
+}
+
+/**
+ * What Bdb's dispatchCall would return, when it would do nothing else: its userCall is Bdb's (which
+ * does nothing) and this is not the first call since reset (that one sets the botframe).
+ */
+function quietCalls(bdb: Bdb): NonNullable<Watch["quietCall"]> {
+  // Read once: `Bdb` is an import, which the CommonJS build reads through a getter at each use.
+  const bdbUserCall = Bdb.prototype.userCall;
+  return (frame, trace) => {
+    if (trace !== bdb.traceDispatch || bdb.quitting || bdb.botframe === null || bdb.userCall !== bdbUserCall) return false;
+    // dispatchCall's tests in its order; then userCall does nothing and quitting is as it was.
+    if (bdb.stopHere(frame) || bdb.breakAnywhere(frame)) return bdb.traceDispatch;
+    const flags = frame.code.flags;
+    return frame === bdb.stopframe && frame !== bdb.botframe && (flags.generator || flags.async) ? bdb.traceDispatch : null;
+  };
 }
 
 /**
@@ -164,19 +181,22 @@ function stepWatch(bdb: Bdb): Watch {
 function quietReturns(bdb: Bdb): NonNullable<Watch["quietReturn"]> {
   // Read once: `Bdb` is an import, which the CommonJS build reads through a getter at each use.
   const bdbUserReturn = Bdb.prototype.userReturn;
-  return (frame, trace) => quietReturn(bdb, bdbUserReturn, frame, trace);
+  return (frame, trace) =>
+    trace === bdb.traceDispatch &&
+    !bdb.quitting &&
+    // Continuing: stopHere is false for every frame (the stopframe is the botframe, stoplineno -1)
+    // and there is no returnframe, so userReturn is not called, whoever's it is.
+    ((bdb.botframe !== null && bdb.stopframe === bdb.botframe && bdb.stoplineno === -1 && bdb.returnframe === null) ||
+      (bdb.userReturn === bdbUserReturn && quietStep(bdb, frame)));
 }
 
-function quietReturn(bdb: Bdb, bdbUserReturn: Bdb["userReturn"], frame: Frame, trace: TraceFunction): boolean {
-  if (trace !== bdb.traceDispatch || bdb.quitting) return false;
-  // Continuing: stopHere is false for every frame (the stopframe is the botframe, stoplineno -1)
-  // and there is no returnframe, so userReturn is not called, whoever's it is.
-  if (bdb.botframe !== null && bdb.stopframe === bdb.botframe && bdb.stoplineno === -1 && bdb.returnframe === null) return true;
-  // Otherwise userReturn may be called: Bdb's does nothing (and `frameReturning` is only seen
-  // during it). What is left of dispatchReturn then acts only on the stopframe (a generator that
-  // finishes, a 'next' that ends) and, unless stoplineno is -1, on a caller without a trace
-  // function (setCallerTracefunc).
-  if (bdb.userReturn !== bdbUserReturn || frame === bdb.stopframe) return false;
+/**
+ * dispatchReturn with Bdb's userReturn, which does nothing (`frameReturning` is only seen during
+ * it): what is left acts only on the stopframe (a generator that finishes, a 'next' that ends)
+ * and, unless stoplineno is -1, on a caller without a trace function (setCallerTracefunc).
+ */
+function quietStep(bdb: Bdb, frame: Frame): boolean {
+  if (frame === bdb.stopframe) return false;
   if (bdb.stoplineno === -1) return true;
   const back = frame.back;
   return back === null || back.trace !== null || back === bdb.botframe;

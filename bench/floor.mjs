@@ -8,7 +8,8 @@
 //   node bench/floor.mjs [--rounds=N] [--n=30]
 //
 // Rows: plain fib; the contract's floor (a frame per call, the call event dispatched to a
-// monomorphic userCall that asks stopHere, a quiet-return test); the same with one frame object
+// monomorphic userCall that asks stopHere, a quiet-return test), and session 7's looser form of
+// it; the same with one frame object
 // per depth (not exact: shows what the allocation costs); tsdb instrumented without a trace
 // function; tsdb with a global trace function that returns null (the runtime's share: a frame per
 // call and its call event, no Bdb); tsdb with the pdb-like subclass (the bench row). See
@@ -36,6 +37,10 @@ const common = { dist: prep.dist, work: workDir, workloads: workloadsDir, n, ite
 const plain = { label: "plain fib", spec: { mode: "plain", workload: "fib" } };
 const cases = [
   { label: "floor: a frame per call, call event to userCall, quiet return (plain JS)", spec: { mode: "plain", workload: "floor" } },
+  {
+    label: "session 7's floor (innermost frame in a module variable, try/finally, 6 fields)",
+    spec: { mode: "plain", workload: "floor", entry: "top" },
+  },
   {
     label: "the same, one frame object per depth reused (not exact)",
     spec: { mode: "plain", workload: "floor", entry: "reused" },

@@ -65,12 +65,20 @@ export interface Watch {
    * itself (or nothing), so that the event need not be dispatched.
    */
   quietReturn?(frame: Frame, trace: TraceFunction): boolean;
+  /**
+   * Optional, asked at each `call` event before it is dispatched to the global trace function
+   * `trace`: false to dispatch it; otherwise the trace function the event would return (null: none)
+   * when dispatching it would do nothing else, so that it need not be dispatched.
+   */
+  quietCall?(frame: Frame, trace: TraceFunction): TraceFunction | null | false;
 }
 
 let globalTrace: TraceFunction | null = null;
 let watch: Watch | null = null;
 /** `watch` when it has `quietReturn`, else null (read at every return of a traced frame). */
 let quietWatch: Watch | null = null;
+/** `watch` when it has `quietCall`, else null (read at every call event). */
+let quietCalls: Watch | null = null;
 /** Frames with a value written that their next site copies into the variable (see `Frame.assign`). */
 const pending = new SafeSet<Frame>();
 /** True while a trace function runs: events of code it calls are not reported (as in CPython). */
@@ -105,6 +113,7 @@ export function settrace(fn: TraceFunction | null): void {
   globalTrace = fn;
   watch = null;
   quietWatch = null;
+  quietCalls = null;
   refresh();
 }
 
@@ -117,6 +126,7 @@ export function gettrace(): TraceFunction | null {
 export function setwatch(w: Watch | null): void {
   watch = w;
   quietWatch = w?.quietReturn !== undefined ? w : null;
+  quietCalls = w?.quietCall !== undefined ? w : null;
   refresh();
 }
 
@@ -339,6 +349,13 @@ function dispatch(
 function callEvent(frame: Frame): void {
   const trace = globalTrace;
   if (trace === null || inTrace) return;
+  if (quietCalls !== null) {
+    const quiet = quietCalls.quietCall!(frame, trace);
+    if (quiet !== false) {
+      frame.trace = quiet;
+      return;
+    }
+  }
   frame.trace = dispatch(frame, trace, "call", undefined) ?? null;
 }
 
@@ -361,7 +378,7 @@ export function line(d: number): boolean {
   const trace = frame.trace;
   if (trace !== null && globalTrace !== null && !inTrace) {
     const next = dispatch(frame, trace, "line", undefined);
-    if (next != null) frame.trace = next;
+    if (next != null && next !== trace) frame.trace = next;
   }
   return frame.takeWrites();
 }
@@ -395,16 +412,20 @@ export function leave(d: number, value: unknown): void {
   // Frames above that an exception left and code outside tsdb's caught: gone without an event.
   if (state.sp > d) discard(d);
   const frame = frames[d]!;
-  try {
-    const trace = frame.trace;
-    if (trace !== null && globalTrace !== null && !inTrace && (quietWatch === null || !quietWatch.quietReturn!(frame, trace))) {
+  const trace = frame.trace;
+  if (trace !== null && globalTrace !== null && !inTrace && (quietWatch === null || !quietWatch.quietReturn!(frame, trace))) {
+    // No `finally` (see dispatch): the frame leaves the stack on both paths.
+    try {
       const next = dispatch(frame, trace, "return", frame._leavingExc ? undefined : value);
-      if (next != null) frame.trace = next;
+      if (next != null && next !== trace) frame.trace = next;
+    } catch (error) {
+      frame.freeze();
+      state.sp = d - 1;
+      throw error;
     }
-  } finally {
-    frame.freeze();
-    state.sp = d - 1;
   }
+  frame.freeze();
+  state.sp = d - 1;
 }
 
 // -------------------------------------------------------------- exceptions

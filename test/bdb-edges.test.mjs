@@ -612,10 +612,10 @@ Calls("while continuing, return events are dispatched again once the state says 
 
 Calls.run();
 
-const Steps = suite("bdb edges: return events while stepping (Bdb's own userReturn)");
+const Steps = suite("bdb edges: call and return events while stepping (Bdb's own userCall and userReturn)");
 Steps.after.each(cleanup);
 
-/** Overrides only userLine (the watch then leaves out the returns Bdb would do nothing with); `act` decides at each stop. */
+/** Overrides only userLine (the watch then leaves out the calls and returns Bdb would do nothing with); `act` decides at each stop. */
 function stepper(act, unwatched = false) {
   const log = [];
   class S extends Bdb {
@@ -690,6 +690,64 @@ Steps("next, until and return over calls and generators stop where they do witho
   }
   assert.ok(logs[0][1].length > 10);
   assert.equal(logs[0], logs[1]);
+});
+
+Steps("next over a call into a file with breakpoints: the callee is traced and its breakpoint stops", async () => {
+  const callee = instrumentToFile(
+    `export function helper(x) {
+  const y = x * 2;
+  return y;
+}
+`,
+    "bpcallee.mjs",
+  );
+  const caller = instrumentToFile(
+    `export function main(n, helper) {
+  const a = helper(n);
+  return a + 1;
+}
+`,
+    "bpcaller.mjs",
+  );
+  const { helper } = await load(callee.out);
+  const { main } = await load(caller.out);
+  const logs = [];
+  for (const unwatched of [false, true]) {
+    const { db, log } = stepper((d, frame) => d.setNext(frame), unwatched);
+    db.setBreak(callee.original, 3);
+    assert.is(db.runcall(main, 3, helper), 7);
+    logs.push(log);
+  }
+  assert.equal(logs[0], ["main 2", "helper 3", "main 3"]);
+  assert.equal(logs[0], logs[1]);
+});
+
+Steps("return issued in a generator: it stays traced when resumed, and stepping goes on when it finishes", async () => {
+  const { out } = instrumentToFile(
+    `export function main() {
+  let s = 0;
+  for (const v of gen()) {
+    s += v;
+  }
+  return s;
+}
+function* gen() {
+  yield 1;
+  yield 2;
+  return 3;
+}
+`,
+    "genreturn.mjs",
+  );
+  const { main } = await load(out);
+  const logs = [];
+  for (const unwatched of [false, true]) {
+    const { db, log } = stepper((d, frame) => (frame.code.name === "gen" && log.length < 4 ? d.setReturn(frame) : d.setStep()), unwatched);
+    assert.is(db.runcall(main), 3);
+    logs.push(log);
+  }
+  assert.equal(logs[0], logs[1]);
+  assert.ok(logs[0].includes("gen 9"));
 });
 
 Steps.run();
