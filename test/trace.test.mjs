@@ -587,6 +587,45 @@ export function run() { hot(1); cold(2); }
   assert.equal(events, ["call cold 2", "line cold 4", "return cold 4"]);
 });
 
+test("setwatch: quietCall answers a call event's trace function without dispatching it; false dispatches it", async () => {
+  const { original, out } = instrumentToFile(
+    `function hot(n) {
+  return n + 1;
+}
+function cold(n) {
+  return n;
+}
+export function run() { return hot(1) + cold(2); }
+`,
+    "quietcall.mjs",
+  );
+  const m = await load(out);
+  const events = [];
+  const tracer = (frame, event) => {
+    if (frame.code.filename === original) events.push(`${event} ${frame.code.name} ${frame.lineno}`);
+    return tracer;
+  };
+  const asked = [];
+  rt.settrace(tracer);
+  rt.setwatch({
+    calls: () => true,
+    lines: () => true,
+    // hot: traced by `tracer` without its call event; cold: not traced; the rest dispatched.
+    quietCall: (frame, trace) => {
+      asked.push(frame.code.name);
+      assert.is(trace, tracer);
+      return frame.code.name === "hot" ? tracer : frame.code.name === "cold" ? null : false;
+    },
+  });
+  try {
+    assert.is(m.run(), 4);
+  } finally {
+    rt.settrace(null);
+  }
+  assert.equal(asked, ["run", "hot", "cold"]);
+  assert.equal(events, ["call run 7", "line run 7", "line hot 2", "return hot 2", "return run 7"]);
+});
+
 test("an exception passing through the module's top level: exception event and traceback there too", async () => {
   const chains = [];
   const { error } = await traceRun(
