@@ -328,12 +328,9 @@ function dispatch(
   arg: unknown,
 ): TraceFunction | null | undefined | void {
   inTrace = true;
-  let next: TraceFunction | null | undefined | void;
-  // No `finally`: inTrace is put back on each path by hand (cheaper on this path: every event).
   try {
-    next = trace(frame, event, arg);
+    return trace(frame, event, arg);
   } catch (error) {
-    inTrace = false;
     // sys.settrace's rule: a trace function that raises is removed. An error of the class given to
     // setunwinderror keeps it, so the `exception` events that catch blocks report reach it.
     if (unwindError === null || !(error instanceof unwindError)) {
@@ -341,9 +338,9 @@ function dispatch(
       frame.trace = null;
     }
     throw error;
+  } finally {
+    inTrace = false;
   }
-  inTrace = false;
-  return next;
 }
 
 function callEvent(frame: Frame): void {
@@ -414,7 +411,8 @@ export function leave(d: number, value: unknown): void {
   const frame = frames[d]!;
   const trace = frame.trace;
   if (trace !== null && globalTrace !== null && !inTrace && (quietWatch === null || !quietWatch.quietReturn!(frame, trace))) {
-    // No `finally` (see dispatch): the frame leaves the stack on both paths.
+    // No `finally` (measured: fewer instructions per return here, unlike in `dispatch`): the frame
+    // leaves the stack on both paths.
     try {
       const next = dispatch(frame, trace, "return", frame._leavingExc ? undefined : value);
       if (next != null && next !== trace) frame.trace = next;
