@@ -21,8 +21,9 @@
  * - setBreak also refuses a line of a loaded file where no statement starts.
  * - run/runeval take source text (instrumented as `<string>`); runcall of
  *   a function that returns a promise traces until it settles.
- * - setwatch: while continuing, events that cannot stop are not dispatched
- *   (bdb/watch.ts, beside the port).
+ * - setwatch: while continuing, events that cannot stop are not dispatched;
+ *   while stepping, calls and returns that Bdb's own userCall/userReturn would
+ *   do nothing with are not (bdb/watch.ts, beside the port).
  */
 import { resolve as resolvePath } from "node:path";
 import { inspect } from "node:util";
@@ -840,7 +841,7 @@ export class Bdb {
     return loadedcodes().filter((code) => this.canonic(code.filename) === filename);
   }
 
-  /** JS: narrows the events dispatched while continuing (bdb/watch.ts); called wherever the state it depends on changes. */
+  /** JS: narrows the events dispatched (bdb/watch.ts); called wherever the state it depends on changes. */
   protected updateWatch(): void {
     this.watch.update(this);
   }

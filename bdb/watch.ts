@@ -153,9 +153,9 @@ function makeWatch(bdb: Bdb): Watch {
   };
 }
 
-/** While stepping: every `call` and `line` event is dispatched, quiet returns are not. */
+/** While stepping: every `line` event is dispatched (no `calls`, no `lines`: installing it refreshes no flags), quiet calls and returns are not. */
 function stepWatch(bdb: Bdb): Watch {
-  return { calls: () => true, lines: () => true, quietReturn: quietReturns(bdb), quietCall: quietCalls(bdb) };
+  return { quietReturn: quietReturns(bdb), quietCall: quietCalls(bdb) };
 }
 
 /**

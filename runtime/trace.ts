@@ -57,8 +57,9 @@ export interface Traceback {
  * (true: all, false: none). Events outside these are not dispatched.
  */
 export interface Watch {
-  calls(code: Code): boolean;
-  lines(code: Code): Iterable<number> | boolean;
+  /** Absent: every code's (so are `lines`). */
+  calls?(code: Code): boolean;
+  lines?(code: Code): Iterable<number> | boolean;
   /**
    * Optional, asked at each `return` event (a return or a suspension) before it is dispatched:
    * true when the frame's local trace function `trace` would do nothing with it now but return
@@ -124,10 +125,16 @@ export function gettrace(): TraceFunction | null {
 
 /** Narrows the events dispatched to the current trace function (null: all of them). Reset by `settrace`. */
 export function setwatch(w: Watch | null): void {
+  // The flags change only when the old or the new watch narrows the events.
+  const flagsChange = narrows(watch) || narrows(w);
   watch = w;
   quietWatch = w?.quietReturn !== undefined ? w : null;
   quietCalls = w?.quietCall !== undefined ? w : null;
-  refresh();
+  if (flagsChange) refresh();
+}
+
+function narrows(w: Watch | null): boolean {
+  return w !== null && (w.calls !== undefined || w.lines !== undefined);
 }
 
 /**
@@ -274,8 +281,8 @@ function refreshFile(file: SourceFile): void {
       setFlags(code, 0, any);
       continue;
     }
-    const wantCalls = watch === null || watch.calls(code);
-    let traced: Iterable<number> | boolean = watch === null ? true : watch.lines(code);
+    const wantCalls = watch?.calls === undefined || watch.calls(code);
+    let traced: Iterable<number> | boolean = watch?.lines === undefined ? true : watch.lines(code);
     if (traced === true) traced = code.lines;
     if (traced !== false) mark(traced, LINE_TRACED);
     setFlags(code, wantCalls ? 1 : 0, any);

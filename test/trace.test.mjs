@@ -608,9 +608,7 @@ export function run() { return hot(1) + cold(2); }
   const asked = [];
   rt.settrace(tracer);
   rt.setwatch({
-    calls: () => true,
-    lines: () => true,
-    // hot: traced by `tracer` without its call event; cold: not traced; the rest dispatched.
+    // (no `calls`, no `lines`: every event wanted) hot: traced by `tracer` without its call event; cold: not traced; the rest dispatched.
     quietCall: (frame, trace) => {
       asked.push(frame.code.name);
       assert.is(trace, tracer);
@@ -624,6 +622,37 @@ export function run() { return hot(1) + cold(2); }
   }
   assert.equal(asked, ["run", "hot", "cold"]);
   assert.equal(events, ["call run 7", "line run 7", "line hot 2", "return hot 2", "return run 7"]);
+});
+
+test("setwatch: a watch without calls and lines wants every event, also right after one that narrowed them", async () => {
+  const { original, out } = instrumentToFile(
+    `export function f(n) {
+  const m = n + 1;
+  return m;
+}
+`,
+    "widewatch.mjs",
+  );
+  const m = await load(out);
+  const events = [];
+  const tracer = (frame, event) => {
+    if (frame.code.filename === original) events.push(`${event} ${frame.code.name} ${frame.lineno}`);
+    return tracer;
+  };
+  rt.settrace(tracer);
+  try {
+    rt.setwatch({ calls: () => false, lines: () => false });
+    m.f(1);
+    assert.equal(events, []);
+    rt.setwatch({ quietReturn: () => false });
+    m.f(2);
+    rt.setwatch(null);
+    m.f(3);
+  } finally {
+    rt.settrace(null);
+  }
+  const once = ["call f 1", "line f 2", "line f 3", "return f 3"];
+  assert.equal(events, [...once, ...once]);
 });
 
 test("an exception passing through the module's top level: exception event and traceback there too", async () => {
