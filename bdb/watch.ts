@@ -166,7 +166,10 @@ function quietCalls(bdb: Bdb): NonNullable<Watch["quietCall"]> {
   // Read once: `Bdb` is an import, which the CommonJS build reads through a getter at each use.
   const bdbUserCall = Bdb.prototype.userCall;
   return (frame, trace) => {
-    if (trace !== bdb.traceDispatch || bdb.quitting || bdb.botframe === null || bdb.userCall !== bdbUserCall) return false;
+    // (Not with skip patterns: stopHere then runs minimatch, which could throw, and an error of a
+    // trace function must go through the runtime's dispatch, which removes it.)
+    if (trace !== bdb.traceDispatch || bdb.quitting || bdb.botframe === null || bdb.skip !== null || bdb.userCall !== bdbUserCall)
+      return false;
     // dispatchCall's tests in its order; then userCall does nothing and quitting is as it was.
     if (bdb.stopHere(frame) || bdb.breakAnywhere(frame)) return bdb.traceDispatch;
     const flags = frame.code.flags;
@@ -196,7 +199,8 @@ function quietReturns(bdb: Bdb): NonNullable<Watch["quietReturn"]> {
  * and, unless stoplineno is -1, on a caller without a trace function (setCallerTracefunc).
  */
 function quietStep(bdb: Bdb, frame: Frame): boolean {
-  if (frame === bdb.stopframe) return false;
+  // (With skip patterns dispatchReturn runs minimatch in stopHere: see quietCalls.)
+  if (frame === bdb.stopframe || bdb.skip !== null) return false;
   if (bdb.stoplineno === -1) return true;
   const back = frame.back;
   return back === null || back.trace !== null || back === bdb.botframe;
