@@ -235,6 +235,9 @@ function instrumentOptions(file: string | undefined, options: Options): Instrume
     sourceType: file ? sourceTypeFor(file, options) : (options.sourceType ?? "unambiguous"),
     sourceMaps: options.sourceMaps === "none" ? "none" : "file",
     runtime: options.runtime,
+    // Output to run, not to read: without layout whitespace it is a third smaller and faster to
+    // load, and positions come from the map (a formatter makes it readable). Comments stay (licences).
+    compact: true,
   };
 }
 
@@ -242,14 +245,23 @@ function instrumentOptions(file: string | undefined, options: Options): Instrume
  * The instrumented code of `file` (written to `out`, or to stdout when undefined) as it is
  * written, and the map to write beside it, if any: a file where files are written, inline on stdout.
  */
-function withMap({ code, map }: InstrumentResult, out: string | undefined, options: Options): { code: string; map?: SourceMap } {
+function withMap(
+  { code, map }: InstrumentResult,
+  out: string | undefined,
+  options: Options,
+  fromFile: boolean,
+): { code: string; map?: SourceMap } {
   const sourceMaps = options.sourceMaps ?? (out ? "file" : "inline");
   if (!map || sourceMaps === "none") return { code: code.endsWith("\n") ? code : code + "\n" };
   const outDir = out ? dirname(out) : cwd();
+  // A source read from a file stays there, where the map names it (stack traces and the debugger
+  // need positions only): its text is copied into the map only for standard input (`fromFile` false).
+  const { sourcesContent, ...rest } = map;
   const fixed: SourceMap = {
-    ...map,
+    ...rest,
     file: out ? basename(out) : undefined,
     sources: map.sources.map((s) => (s.startsWith("<") ? s : relative(outDir, resolve(s)).split(sep).join("/"))),
+    ...(sourcesContent && !fromFile ? { sourcesContent } : {}),
   };
   if (!fixed.file) delete fixed.file;
   const body = code.endsWith("\n") ? code : code + "\n";
@@ -452,7 +464,7 @@ async function runJobs(jobs: Job[], options: Options): Promise<{ instrumented: n
         } catch (error) {
           throw stepError("cannot instrument", error);
         }
-        const { code, map } = withMap(result, job.out, options);
+        const { code, map } = withMap(result, job.out, options, true);
         if (job.out) {
           writeWithMap(job.out, code, map, input.mode);
         } else {
@@ -571,6 +583,7 @@ function runStdin(options: Options): number {
       step("cannot instrument", () => instrument(text, instrumentOptions(filename, options))),
       out,
       options,
+      false,
     );
     if (out) {
       writeWithMap(out, code, map);

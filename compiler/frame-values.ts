@@ -307,7 +307,7 @@ const num = (n: number) => t.numericLiteral(n);
 
 /** `$VS[$o + slot]` or `$vs[slot]` */
 export function slotOf(values: Values, slot: number): t.MemberExpression {
-  const index = values.offset === null ? num(slot) : t.binaryExpression("+", id(values.offset), num(slot));
+  const index = values.offset === null ? num(slot) : slot === 0 ? id(values.offset) : t.binaryExpression("+", id(values.offset), num(slot));
   return t.memberExpression(id(values.array), index, true);
 }
 

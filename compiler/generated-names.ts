@@ -4,7 +4,7 @@
  * shadowed or captured by them; a classic script's prefix is its own (its
  * top-level names are global, shared with the realm's other scripts).
  */
-import { namePrefix } from "../contract/index.js";
+import { namePrefix, type RuntimeFunction } from "../contract/index.js";
 
 export interface Names {
   /** the runtime's internal module namespace (`tsdb/runtime/internal`) */ runtime: string;
@@ -25,6 +25,7 @@ export interface Names {
   /** this file's Keys, read once by the header */ keys: string;
   /** the Key of code number i */ key(i: number): string;
   /** label of the body of loop number i */ loop(i: number): string;
+  /** the binding the header makes for runtime function `fn` */ runtimeFunction(fn: RuntimeFunction): string;
   /** any other name tsdb needs, with the file's prefix */ other(name: string): string;
 }
 
@@ -54,6 +55,17 @@ export function chooseNames(source: string, script?: string): Names {
     keys: n("K"),
     key: (i) => n("k" + i),
     loop: (i) => n("c" + i),
+    runtimeFunction: (fn) => n(SHORT_RUNTIME_NAMES[fn] ?? fn),
     other: n,
   };
 }
+
+/** The runtime functions called at nearly every statement or function, under shorter names. */
+const SHORT_RUNTIME_NAMES: Partial<Record<RuntimeFunction, string>> = {
+  call: "cl",
+  interrupted: "it",
+  leave: "lv",
+  line: "ln",
+  lineAt: "la",
+  raise: "rs",
+};

@@ -161,7 +161,8 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
     throw toInstrumentError(error, code, filename);
   }
   if (!result || result.code == null) throw new InstrumentError(filename, 1, 1, "nothing was generated", "");
-  const map = result.map ? compactMap(result.map as SourceMap) : null;
+  const prefix = (result.metadata as { tsdbPrefix?: string } | undefined)?.tsdbPrefix;
+  const map = result.map ? compactMap(result.map as SourceMap, prefix) : null;
   if (sourceMaps === "inline" && map)
     return {
       code: `${result.code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}`,

@@ -32,7 +32,8 @@ export interface ProgramOptions {
   fresh: boolean;
 }
 
-export function instrumentProgram(program: NodePath<t.Program>, options: ProgramOptions): void {
+/** Instruments the program in place; returns the prefix of the names it added (contract namePrefix). */
+export function instrumentProgram(program: NodePath<t.Program>, options: ProgramOptions): string {
   if (!options.fresh) program.scope.crawl();
   const ranges = originalRanges(program, options.source);
   const file: FileContext = {
@@ -79,6 +80,7 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
   const [runtime, constants] = header(file, program, options);
   program.node.body = options.script ? scriptBody(file, runtime, constants, code) : [runtime, constants, ...code];
   markRanges(ranges, options.filename);
+  return file.names.other("");
 }
 
 /** Statements that may stand in a block without changing what their declarations mean. */
@@ -372,7 +374,7 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
     // `keys` makes its array at each read: read once (a big file has tens of thousands of codes).
     ...(file.codes.length > 0 ? [[n.keys, member(id(n.file), "keys")] as [string, t.Expression]] : []),
     ...file.codes.map((_, i): [string, t.Expression] => [n.key(i), t.memberExpression(id(n.keys), t.numericLiteral(i), true)]),
-    ...[...file.runtimeUsed].sort().map((fn): [string, t.Expression] => [n.other(fn), member(T, fn)]),
+    ...[...file.runtimeUsed].sort().map((fn): [string, t.Expression] => [n.runtimeFunction(fn), member(T, fn)]),
   ];
   // `const`: V8 folds the Keys' flags into the compiled code only through constant bindings.
   // (A top-level function of an ES module called through an import cycle before this module's

@@ -10,13 +10,11 @@ import { decode, encode, type SourceMapSegment } from "@jridgewell/sourcemap-cod
 import type { SourceMap } from "./instrument.js";
 import { numbering } from "./numbering.js";
 
-/** tsdb's own identifiers (contract namePrefix: `$t$`, `$t0$`, ..., a classic script's `$t<key>$`). */
-const GENERATED = /^\$t\w*\$/;
-
-export function compactMap(map: SourceMap): SourceMap {
+/** `prefix`: that of tsdb's own identifiers in the file (contract namePrefix), none when nothing was instrumented. */
+export function compactMap(map: SourceMap, prefix?: string): SourceMap {
   const names = numbering();
   // Each name of Babel's list once: the program's own keep theirs (renumbered), tsdb's none.
-  const programNames = map.names.map((name) => (GENERATED.test(name) ? undefined : name));
+  const programNames = map.names.map((name) => (prefix !== undefined && name.startsWith(prefix) ? undefined : name));
   const lines = decode(map.mappings).map((segments) => {
     const kept: SourceMapSegment[] = [];
     let last: SourceMapSegment | undefined;

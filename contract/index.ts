@@ -105,21 +105,39 @@ export function runtimeMissing(filename: string): string {
 }
 
 /**
- * The prefix of every identifier tsdb adds to a file: `$t$`, or `$t0$`, `$t1$`... when the
- * source already contains it, so that no user binding can be shadowed or captured. A classic
- * script's top level is the realm's global scope, shared with every other script, so its header's
- * constants would collide with another instrumented script's: `script` (the file's name) makes
- * its prefix the file's own, `$t<key>$` (a key of its name and text), `$t<key>_0$`... likewise.
+ * The prefix of every identifier tsdb adds to a file, chosen so that no user binding can be
+ * shadowed or captured: a text that occurs nowhere in the source (nor in its strings, which an
+ * `eval` could run), read with its `\uXXXX`, `\u{X}` and `\xXX` escapes decoded (`$\u0064` is `$d`).
+ * What comes after it always starts with a letter. The shortest that fits (the names are in every
+ * statement of the output, a fifth of its size with `$t$`): `$` when no `$` in the source is
+ * followed by a letter (no identifier or string of it can then hold `$d` or any other name of
+ * tsdb's), else `$_`, `$$`, `$0`...`$9`, else `$t$`, `$t0$`, `$t1$`...
+ * A classic script's top level is the realm's global scope, shared with every other script, so
+ * its header's constants would collide with another instrumented script's: `script` (the file's
+ * name) makes its prefix the file's own, `$t<key>$` (a key of its name and text), `$t<key>_0$`...
  */
 export function namePrefix(source: string, script?: string): string {
+  const text = ESCAPE.test(source) ? source.replace(ESCAPES, decodeEscape) : source;
+  if (script === undefined) {
+    if (!/\$[A-Za-z]/.test(text)) return "$";
+    for (const prefix of SHORT_PREFIXES) if (!text.includes(prefix)) return prefix;
+  }
   const stem = script === undefined ? "$t" : `$t${sourceFileKey(script + "\0" + source)}`;
   let prefix = `${stem}$`;
-  for (let i = 0; source.includes(prefix); i++) prefix = script === undefined ? `${stem}${i}$` : `${stem}_${i}$`;
+  for (let i = 0; text.includes(prefix); i++) prefix = script === undefined ? `${stem}${i}$` : `${stem}_${i}$`;
   return prefix;
 }
 
+const ESCAPE = /\\[ux]/i;
+const ESCAPES = /\\u\{([0-9a-f]{1,6})\}|\\u([0-9a-f]{4})|\\x([0-9a-f]{2})/gi;
+function decodeEscape(text: string, braced?: string, four?: string, two?: string): string {
+  const code = Number.parseInt(braced ?? four ?? two ?? "", 16);
+  return code <= 0x10ffff ? String.fromCodePoint(code) : text;
+}
+const SHORT_PREFIXES = ["$_", "$$", "$0", "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9"];
+
 /** The header's `file(` call, near the top of every instrumented file (a classic script's: in a string). */
-const HEADER = /\$t\w*\$T\.file\(\\?"/;
+const HEADER = /(?:^|[^\w$])\$(?:[_$0-9]|t\w*\$)?T\.file\(\\?"/;
 
 /** True for a file tsdb has instrumented already (the output of `tsdb-instrument` or of the load hook). */
 export function isInstrumented(source: string): boolean {
