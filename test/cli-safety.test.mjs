@@ -155,7 +155,7 @@ test("a full disk: the failure is reported, exit 1, no truncated output and no t
     assert.match(r.stderr, new RegExp(`big\\.js: cannot write ${out}/big\\.js(\\.map)?: ENOSPC`));
     assert.match(r.stderr, "1 file instrumented, 1 failed");
     assert.equal(readdirSync(out).sort(), ["small.js", "small.js.map"]);
-    assert.match(readFileSync(join(out, "small.js"), "utf8"), "var s = 1;");
+    assert.match(readFileSync(join(out, "small.js"), "utf8"), "var s=1;");
   } finally {
     fs.unmount();
   }
