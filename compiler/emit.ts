@@ -81,7 +81,7 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: RowEn
   site.id.value = siteId(file, site.line, scope);
   if (site.dispatch === null) return;
   const values = valuesOf(fn.path.node, file.names);
-  const copies = reload(values.offset === null ? values : { array: file.names.written, offset: null }, reloaded);
+  const copies = reload(values.offset === null ? values : { array: file.names.written, offset: null }, reloaded, file.compact);
   if (copies !== null) site.dispatch.consequent = copies;
 }
 
@@ -113,17 +113,20 @@ function siteRow(file: FileContext, fn: FunctionContext, free: RowEntry[], site:
 
 /**
  * The copy of written slots into their variables, one statement on the line of its `if`:
- * `a = $vs[0];`, or for more than one binding `({ 0: a, 2: b } = $vs);` (flat values: from `$W`,
- * the copy the runtime made of them when it returned true, runtime/stack.ts `written`); null when
- * no binding in scope is writable. A site has one for every binding a debugger could write, so its
- * size counts (it runs only after a write): a multi-line destructuring per site was 40 % of acorn's
- * output, and in compact output the pattern is 4 bytes per binding shorter than assignments. Both
- * read the slots as properties, never through an iterator a program may have patched (and value
- * arrays have no prototype).
+ * `a = $vs[0], b = $vs[2];` (flat values: from `$W`, the copy the runtime made of them when it
+ * returned true, runtime/stack.ts `written`); null when no binding in scope is writable. A site
+ * has one for every binding a debugger could write, so its size counts (it runs only after a
+ * write): in compact output, for more than one binding, an object pattern `({0:a,2:b}=$vs)`, 4
+ * bytes per binding shorter (printed with layout, a pattern takes a line per binding: as multi-line
+ * destructurings the reloads were 40 % of acorn's output). Both read the slots as properties, never
+ * through an iterator a program may have patched (and value arrays have no prototype).
  */
-function reload(values: Values, entries: RowEntry[]): t.ExpressionStatement | null {
+function reload(values: Values, entries: RowEntry[], compact: boolean): t.ExpressionStatement | null {
   if (entries.length === 0) return null;
-  if (entries.length === 1) return t.expressionStatement(t.assignmentExpression("=", id(entries[0].name), slotOf(values, entries[0].slot)));
+  if (!compact || entries.length === 1) {
+    const copies = entries.map((e) => t.assignmentExpression("=", id(e.name), slotOf(values, e.slot)));
+    return t.expressionStatement(copies.length === 1 ? copies[0] : t.sequenceExpression(copies));
+  }
   // (`values` has no offset here: a frame's own array, or the written copy.)
   const pattern = t.objectPattern(entries.map((e) => t.objectProperty(num(e.slot), id(e.name))));
   return t.expressionStatement(t.assignmentExpression("=", pattern, id(values.array)));

@@ -77,4 +77,6 @@ export interface FileContext {
   runtimeUsed: Set<RuntimeFunction>;
   /** an ES module's top-level function declarations, each with the name of its plain copy (see early.ts) */
   earlyCopies: Map<t.Function, string>;
+  /** the output is printed without layout whitespace */
+  compact: boolean;
 }

@@ -152,6 +152,7 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
                 filename: real ? undefined : "<string>",
                 script: sourceType === "script",
                 fresh: !isTS && !options.transforms?.length,
+                compact: options.compact ?? false,
               },
             ],
           ]

@@ -23,6 +23,8 @@ export interface PluginOptions {
    * parsed the file still hold, and are not made again (a 9 MB file: seconds).
    */
   fresh?: boolean;
+  /** the output is printed compact (Babel's `compact`): a site's reload is then written as an object pattern */
+  compact?: boolean;
 }
 
 export const DEFAULT_RUNTIME = "tsdb/runtime/internal";
@@ -48,6 +50,7 @@ export default function tsdbPlugin(_api: unknown, options: PluginOptions = {}): 
             source: state.file.code,
             script: options.script === true,
             fresh: options.fresh === true,
+            compact: options.compact === true,
           });
         },
       },

@@ -30,6 +30,8 @@ export interface ProgramOptions {
   script: boolean;
   /** the scopes of the parse still hold (no other plugin changed the tree): no second crawl */
   fresh: boolean;
+  /** the output is printed without layout (see emit.ts `reload`) */
+  compact: boolean;
 }
 
 /** Instruments the program in place; returns the prefix of the names it added (contract namePrefix). */
@@ -48,6 +50,7 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
     generated: new WeakSet(),
     runtimeUsed: new Set(),
     earlyCopies: new Map(),
+    compact: options.compact,
   };
   // The module's `this` (undefined in an ES module, `module.exports` in CommonJS) has a slot.
   const moduleFn = openFunction(file, program, "<module>", "<module>", 0, false, "direct");

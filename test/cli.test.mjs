@@ -82,6 +82,9 @@ test("--source-maps file: a map beside each output, and a comment naming it", ()
   assert.is(map.file, "app.js");
   assert.equal(map.sources, ["../src/app.ts"]);
   assert.ok(map.mappings.length > 0);
+  // The source stays in its file: no copy of it in the map. The output has no layout whitespace.
+  assert.is(map.sourcesContent, undefined);
+  assert.not.match(code, /\n {2}/);
   const none = instrumentCli(["src/app.ts", "-o", "plain.js", "-s", "none"], { cwd: dir });
   assert.is(none.status, 0, none.stderr);
   assert.not.match(readFileSync(join(dir, "plain.js"), "utf8"), "sourceMappingURL");
@@ -94,6 +97,9 @@ test("stdin to stdout; one file to stdout; a syntax error on stdin", () => {
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, '.file("<string>"');
   assert.match(r.stdout, "//# sourceMappingURL=data:application/json;charset=utf-8;base64,");
+  // Standard input is in no file: its map carries it.
+  const inline = JSON.parse(Buffer.from(r.stdout.split("base64,")[1], "base64").toString("utf8"));
+  assert.equal(inline.sourcesContent, [source]);
   writeFileSync(join(dir, "out.cjs"), r.stdout);
   const run = node(["out.cjs"], { cwd: dir });
   assert.is(run.stdout, "2\n");

@@ -100,6 +100,35 @@ test("names tsdb adds never clash with the program's own, and are as short as th
   assert.is(exports.r, 42);
 });
 
+test("compact output: a debugger's writes land through one object pattern per site (flat and own value arrays)", async () => {
+  const many = Array.from({ length: 20 }, (_, i) => `w${i}`);
+  const source = `export function small(a, b) {
+  const c = 1;
+  return [a, b, c];
+}
+export function big(${many.join(", ")}) {
+  let z = 0;
+  return [w0, w19, z];
+}
+export const r = [small(1, 2), big(${many.map((_, i) => i).join(", ")})];
+`;
+  const { code } = instrument(source, { filename: "/a/compact.mjs", compact: true, sourceMaps: "none" });
+  assert.match(code, /\(\{0:a,1:b\}=\$W\)/);
+  assert.match(code, /\(\{0:w0,1:w1,[^}]*\}=\$vs\)/);
+  const { exports } = await traceRun(source, "compact.mjs", {
+    options: { compact: true },
+    local(frame, event) {
+      if (event !== "line" || frame.lineno === 2 || frame.lineno === 6) return;
+      if (frame.code.name === "small") Object.assign(frame.locals, { a: 10, b: 20 });
+      if (frame.code.name === "big") Object.assign(frame.locals, { w0: 100, w19: 119, z: 7 });
+    },
+  });
+  assert.equal(exports.r, [
+    [10, 20, 1],
+    [100, 119, 7],
+  ]);
+});
+
 test("inferred names, function length and name are those of the original", async () => {
   const { exports } = await traceRun(
     `export const f = () => {};
