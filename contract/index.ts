@@ -136,8 +136,11 @@ function decodeEscape(text: string, braced?: string, four?: string, two?: string
 }
 const SHORT_PREFIXES = ["$_", "$$", "$0", "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9"];
 
-/** The header's `file(` call, near the top of every instrumented file (a classic script's: in a string). */
-const HEADER = /(?:^|[^\w$])\$(?:[_$0-9]|t\w*\$)?T\.file\(\\?"/;
+/**
+ * The header's `$F = $T.file(` call (one prefix, see namePrefix), near the top of every instrumented
+ * file (a classic script's: in a string).
+ */
+const HEADER = /(?:^|[^\w$])(\$(?:[_$0-9]|t\w*\$)?)F ?= ?\1T\.file\(\\?"/;
 
 /** True for a file tsdb has instrumented already (the output of `tsdb-instrument` or of the load hook). */
 export function isInstrumented(source: string): boolean {

@@ -388,6 +388,12 @@ test("C6: CommonJS and ES modules keep the short names; a script's are its own",
   assert.is(names({ filename: "/x/a.js", sourceType: "script" }), a);
   // (a script's header is a string: still recognized, so that nothing instruments it twice)
   assert.ok(isInstrumented(instrument("var a = 1;", { filename: "/x/a.js", sourceType: "script", sourceMaps: "none" }).code));
+  // Every prefix and layout is recognized; a file that only looks like a header is not.
+  for (const source of ["var a = 1;", "var $d = 1;", "var $d, $_;", "var $d, $_, $$;"])
+    for (const filename of ["/x/a.cjs", "/x/a.mjs"])
+      for (const compact of [true, false])
+        assert.ok(isInstrumented(instrument(source, { filename, compact, sourceMaps: "none" }).code), `${source} ${filename} ${compact}`);
+  assert.not.ok(isInstrumented('const $T = files; const $F = $G.file("a");\n$T.file("b");\n'));
 });
 
 // C6: the same classic script evaluated twice in one realm (its header is the realm's, made once),
