@@ -50,7 +50,18 @@ export interface SourceMap {
 export interface InstrumentResult {
   code: string;
   map: SourceMap | null;
+  /** the code holds an `import()` expression (the load hook then leaves its compiling to Node: register/code-cache.ts) */
+  dynamicImport?: boolean;
 }
+
+/** Notes in the file's metadata whether it has an `import()` expression. */
+const findDynamicImport = {
+  visitor: {
+    Import(_path: unknown, state: { file: { metadata: object } }) {
+      (state.file.metadata as { dynamicImport?: boolean }).dynamicImport = true;
+    },
+  },
+};
 
 /** A file that could not be instrumented; the message reads `file:line:column: reason` and a code frame follows. */
 export class InstrumentError extends Error {
@@ -145,6 +156,7 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
       ],
       plugins: instrumenting
         ? [
+            findDynamicImport,
             [
               tsdbPlugin,
               {
@@ -156,20 +168,22 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
               },
             ],
           ]
-        : [],
+        : [findDynamicImport],
     });
   } catch (error) {
     throw toInstrumentError(error, code, filename);
   }
   if (!result || result.code == null) throw new InstrumentError(filename, 1, 1, "nothing was generated", "");
-  const prefix = (result.metadata as { tsdbPrefix?: string } | undefined)?.tsdbPrefix;
-  const map = result.map ? compactMap(result.map as SourceMap, prefix) : null;
+  const metadata = result.metadata as { tsdbPrefix?: string; dynamicImport?: boolean } | undefined;
+  const map = result.map ? compactMap(result.map as SourceMap, metadata?.tsdbPrefix) : null;
+  const dynamicImport = metadata?.dynamicImport === true;
   if (sourceMaps === "inline" && map)
     return {
       code: `${result.code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}`,
       map,
+      dynamicImport,
     };
-  return { code: result.code, map };
+  return { code: result.code, map, dynamicImport };
 }
 
 function toInstrumentError(error: unknown, code: string, filename: string): Error {

@@ -13,7 +13,9 @@
  * are on. Entries are written whole to a temporary file, flushed, and
  * renamed into place (0600, in 0700 folders), so a reader (another process
  * included) sees a whole entry or none. The total size is bounded: past it the
- * entries least recently used are removed.
+ * entries least recently used are removed. Beside an entry of CommonJS code, V8's code cache for it
+ * (`<key>.v8`, register/code-cache.ts): bytecode V8 runs without checking it against the text, so
+ * it is read under the same rules, and its header names its entry's key with a checksum of both.
  */
 import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
@@ -25,6 +27,7 @@ import { prepareCacheDir, trustedEntry } from "./cache-dir.js";
 export { defaultCacheDir } from "./cache-dir.js";
 
 const MAGIC = "tsdb-cache-2";
+const CODE_MAGIC = "tsdb-v8-1";
 /** Default bound on the cache's total size. */
 export const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 /** A hit on an entry older than this refreshes its time, for eviction. */
@@ -131,9 +134,22 @@ export function cacheKey(parts: CacheKeyParts): string {
   );
 }
 
-/** The first line of an entry: magic, key, and the checksum of key and body. */
-function headerOf(key: string, body: string): string {
-  return `//${MAGIC} ${key} ${sha256(key + "\n" + body)}\n`;
+/**
+ * The first line of a code cache file: magic, its entry's key and checksum (so it goes with that
+ * entry's text only), and the checksum of those and its data.
+ */
+function codeHeaderOf(key: string, entrySum: string, data: Uint8Array): string {
+  return `${CODE_MAGIC} ${key} ${entrySum} ${createHash("sha256").update(`${key} ${entrySum}\n`).update(data).digest("hex")}\n`;
+}
+
+/** The checksum of an entry: of its key and body. */
+function entrySum(key: string, body: string): string {
+  return sha256(key + "\n" + body);
+}
+
+/** The first line of an entry: magic, key, and its checksum. */
+function headerOf(key: string, sum: string): string {
+  return `//${MAGIC} ${key} ${sum}\n`;
 }
 
 export interface CacheOptions {
@@ -155,6 +171,8 @@ export function shareWarningLatch(latch: Int32Array): void {
 export class DiskCache {
   private disabled = false;
   private evicted = false;
+  /** The checksums of the entries this process read or wrote, by key: what a code cache is checked against. */
+  private readonly sums = new Map<string, string>();
   private readonly maxBytes: number;
   private readonly warn: (message: string) => void;
 
@@ -173,6 +191,48 @@ export class DiskCache {
   /** Where the source map of the entry `key` goes. */
   mapPath(key: string): string {
     return join(this.dir, key.slice(0, 2), key + ".map");
+  }
+
+  /** Where V8's code cache for the entry `key` goes. */
+  private codePath(key: string): string {
+    return join(this.dir, key.slice(0, 2), key + ".v8");
+  }
+
+  /**
+   * V8's code cache for the entry `key` as this process read or wrote it, or null (missing, not this
+   * user's, made for another entry or another text of it, or damaged). V8 itself checks only its
+   * version, its flags and the length of the text.
+   */
+  getCode(key: string): Buffer | null {
+    const sum = this.sums.get(key);
+    if (this.disabled || sum === undefined) return null;
+    let raw: Buffer;
+    try {
+      const fd = openSync(this.codePath(key), "r");
+      try {
+        if (!trustedEntry(fstatSync(fd))) return null;
+        raw = readFileSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      return null;
+    }
+    const nl = raw.indexOf(10);
+    if (nl < 0) return null;
+    const data = raw.subarray(nl + 1);
+    return raw.toString("latin1", 0, nl + 1) === codeHeaderOf(key, sum, data) ? data : null;
+  }
+
+  /** Stores V8's code cache for the entry `key`; a failure only means the next load compiles again. */
+  setCode(key: string, data: Buffer): void {
+    const sum = this.sums.get(key);
+    if (this.disabled || sum === undefined) return;
+    try {
+      writeFileAtomic(this.codePath(key), Buffer.concat([Buffer.from(codeHeaderOf(key, sum, data), "latin1"), data]), 0o600);
+    } catch {
+      // the entry's folder is gone (evicted by another process) or the disk is full: nothing is lost
+    }
   }
 
   /** The cached text for `key`, or null (missing, unreadable, not this user's, made for another key, or corrupt). */
@@ -198,7 +258,10 @@ export class DiskCache {
     const nl = raw.indexOf("\n");
     if (nl < 0) return null;
     const body = raw.slice(nl + 1);
-    return raw.slice(0, nl + 1) === headerOf(key, body) ? body : null;
+    const sum = entrySum(key, body);
+    if (raw.slice(0, nl + 1) !== headerOf(key, sum)) return null;
+    this.sums.set(key, sum);
+    return body;
   }
 
   /** True when an entry for `key` is there and this user's (not read: whether it is whole is `get`'s to say). */
@@ -220,9 +283,11 @@ export class DiskCache {
       this.disable(problem);
       return;
     }
+    const sum = entrySum(key, text);
     try {
       if (map !== undefined) writeFileAtomic(this.mapPath(key), map, 0o600);
-      writeFileAtomic(this.path(key), headerOf(key, text) + text, 0o600);
+      writeFileAtomic(this.path(key), headerOf(key, sum) + text, 0o600);
+      this.sums.set(key, sum);
     } catch (error) {
       // Another process that wrote the same entry first (a rename can fail on
       // Windows while the target is open) is no reason to give up the cache.
@@ -239,7 +304,7 @@ export class DiskCache {
   /**
    * Once per process that writes: when the entries exceed the bound, removes the
    * least recently used (oldest modification time; a hit refreshes it) down to 3/4 of it, each
-   * with its map.
+   * with its map and code cache.
    */
   evict(): void {
     const entries = new Map<string, { paths: string[]; size: number; time: number }>();
@@ -250,7 +315,7 @@ export class DiskCache {
         for (const name of readdirSync(join(this.dir, sub))) {
           const path = join(this.dir, sub, name);
           const st = statSync(path);
-          const stem = path.replace(/\.(js|map)$/, "");
+          const stem = path.replace(/\.(js|map|v8)$/, "");
           const entry = entries.get(stem) ?? { paths: [], size: 0, time: 0 };
           entry.paths.push(path);
           entry.size += st.size;

@@ -28,6 +28,8 @@ export { defaultCacheDir } from "./cache.js";
 import { shareWarningLatch } from "./cache.js";
 import { type HooksData, type HooksState, LOADED_BYTES, loadedFiles, warningLatch, writeState } from "./esm-hooks.js";
 import { addRequireHook } from "./require-hook.js";
+import { runCommonJS } from "./code-cache.js";
+import { codeCacheAllowed } from "./code-cache-mark.js";
 import { loadingRequiredModule } from "./require-esm.js";
 import { Loader, type LoaderConfig } from "./loader.js";
 import { modulesAtStart, startBeforeModuleCode } from "./module-start.js";
@@ -184,7 +186,12 @@ export function register(options: RegisterOptions = {}): () => void {
       busy = true;
       try {
         // Node gives the format of .js/.cjs/.mjs (require(esm) in Node 20.19+ gives "module").
-        return loader.transformAny(code, filename, format);
+        const result = loader.transformAny(code, filename, format);
+        const { cache } = loader;
+        const { key } = result;
+        if (cache === null || key === undefined || result.format !== "commonjs" || !codeCacheAllowed(result.code)) return result;
+        // A cache entry of CommonJS that may run from V8's code cache.
+        return { ...result, run: (nodeCompile) => runCommonJS(cache, key, result.code, filename, nodeCompile) };
       } finally {
         busy = false;
       }

@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import { jsxOptions } from "./jsx-config.js";
 import { isInstrumented } from "../contract/index.js";
 import { cacheKey, DiskCache, sha256 } from "./cache.js";
+import { CODE_CACHE_MARK } from "./code-cache-mark.js";
 import { type FilterOptions, makeMatcher, resolveFilter } from "./config.js";
 import type * as Prefetch from "./prefetch.js";
 
@@ -37,6 +38,12 @@ export interface LoaderConfig extends FilterOptions {
 }
 
 const FORMATS: Format[] = ["commonjs", "module"];
+
+/** What Node should run; `key`: the cache entry it is (absent without a cache). */
+export interface Transformed {
+  code: string;
+  key?: string;
+}
 
 interface Plan {
   options: {
@@ -77,7 +84,7 @@ export class Loader {
    * file decided by its syntax is not parsed again to tell once it is in the cache: its entry is
    * found under the format it was made for.
    */
-  transformAny(source: string, filename: string, format: Format | undefined): { code: string; format: Format } {
+  transformAny(source: string, filename: string, format: Format | undefined): Transformed & { format: Format } {
     format ??= knownFormat(filename);
     if (format === undefined) {
       const sourceHash = this.cache ? sha256(source) : "";
@@ -86,23 +93,27 @@ export class Loader {
         const hit = plan === null ? null : this.hit(plan.key);
         if (hit !== null) {
           this.prefetcher?.warmed(source, filename);
-          return { code: hit, format: candidate };
+          return { code: hit, key: plan!.key, format: candidate };
         }
       }
       format = syntaxFormat(filename, source);
     }
-    return { code: this.transform(source, filename, format), format };
+    return { ...this.transformKeyed(source, filename, format), format };
   }
 
   /** The JavaScript Node should run for `source` loaded from `filename` as `format`. */
   transform(source: string, filename: string, format: Format): string {
+    return this.transformKeyed(source, filename, format).code;
+  }
+
+  private transformKeyed(source: string, filename: string, format: Format): Transformed {
     const plan = this.plan(source, filename, format);
-    if (plan === null) return source;
+    if (plan === null) return { code: source };
     const hit = this.hit(plan.key);
     if (hit === null) return this.cold(source, filename, plan);
     // A file a thread instrumented: the files it imports are queued in turn.
     this.prefetcher?.warmed(source, filename);
-    return hit;
+    return { code: hit, key: plan.key };
   }
 
   /**
@@ -110,13 +121,13 @@ export class Loader {
    * taken from the cache (compiled here when the thread failed: the error is reported as ever), and
    * the files this one imports are queued before it is compiled.
    */
-  private cold(source: string, filename: string, plan: Plan): string {
+  private cold(source: string, filename: string, plan: Plan): Transformed {
     const ahead = this.ahead();
     if (ahead === null) return this.compile(source, filename, plan);
     try {
       const warmed = ahead.settle(filename) ? this.hit(plan.key) : null;
       ahead.ahead(source, filename);
-      if (warmed !== null) return warmed;
+      if (warmed !== null) return { code: warmed, key: plan.key };
       ahead.compiling(filename);
       return this.compile(source, filename, plan);
     } finally {
@@ -188,7 +199,7 @@ export class Loader {
     return null;
   }
 
-  private compile(source: string, filename: string, { options, instrumenting, key }: Plan): string {
+  private compile(source: string, filename: string, { options, instrumenting, key }: Plan): Transformed {
     const { instrument, stripTypes, InstrumentError } = loadCompiler();
     const transforms: PluginItem[] = [];
     // By path: a file too deep for this thread's stack is instrumented in another thread, with them.
@@ -214,12 +225,13 @@ export class Loader {
     }
     // With a cache, the map is a file beside the entry: V8 never parses it as part of the code.
     // (A URL's path, no scheme: Node 20 reads only data: URLs and paths resolved against the file's URL.)
-    if (!this.cache) return withInlineMap(result.code, result.map);
+    if (!this.cache) return { code: withInlineMap(result.code, result.map) };
     const map = mapText(result.map);
-    const code =
-      map === undefined ? result.code : `${result.code}\n//# sourceMappingURL=${pathToFileURL(this.cache.mapPath(key)).pathname}\n`;
+    // CommonJS without `import()` may run from V8's code cache (register/code-cache.ts): a last line says so.
+    const text = options.sourceType !== "module" && !result.dynamicImport ? `${result.code}\n${CODE_CACHE_MARK}` : result.code;
+    const code = map === undefined ? text : `${text}\n//# sourceMappingURL=${pathToFileURL(this.cache.mapPath(key)).pathname}\n`;
     this.cache.set(key, code, map);
-    return code;
+    return { code, key };
   }
 }
 

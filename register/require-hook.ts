@@ -6,12 +6,15 @@
  */
 import Module from "node:module";
 
-/** `(code, filename, format)` → the code to compile; `format` is what Node decided, when it did. */
+/**
+ * `(code, filename, format)` → the code to compile; `format` is what Node decided, when it did.
+ * `run`, for CommonJS: runs the module itself, given Node's `_compile` of this module for a body.
+ */
 export type CompileHook = (
   code: string,
   filename: string,
   format: "module" | "commonjs" | undefined,
-) => { code: string; format?: "module" | "commonjs" };
+) => { code: string; format?: "module" | "commonjs"; run?: (nodeCompile: (body: string) => unknown) => unknown };
 
 type Loader = (module: CompilingModule, filename: string) => void;
 interface CompilingModule {
@@ -61,6 +64,9 @@ export function addRequireHook(
         const given = format === "module" || format === "commonjs" ? format : undefined;
         const result = hook(code, filename, given);
         const out = result.format ?? format;
+        if (result.run !== undefined && out !== "module") {
+          return result.run((body) => (out === undefined ? compile.call(this, body, name) : compile.call(this, body, name, out)));
+        }
         if (out === undefined) return compile.call(this, result.code, name);
         // An ES module: Node loads, links and runs its graph in this call (require(esm)).
         if (out === "module") return moduleGraph(() => compile.call(this, result.code, name, out));

@@ -45,7 +45,7 @@ function entries(dir) {
   const out = [];
   for (const sub of readdirSync(dir)) {
     for (const name of readdirSync(join(dir, sub))) {
-      if (name.endsWith(".map")) continue;
+      if (name.endsWith(".map") || name.endsWith(".v8")) continue;
       const path = join(dir, sub, name);
       const raw = readFileSync(path, "utf8");
       const nl = raw.indexOf("\n");
@@ -351,6 +351,7 @@ test("the cache is bounded: past the bound the least recently used entries go", 
   const keys = Array.from({ length: 10 }, (_, i) => sha256(String(i)));
   keys.forEach((key, i) => {
     big.set(key, text, "{}");
+    big.setCode(key, Buffer.from("code"));
     const when = new Date(Date.UTC(2020, 0, 1 + i));
     utimesSync(join(dir, key.slice(0, 2), `${key}.js`), when, when);
   });
@@ -366,6 +367,8 @@ test("the cache is bounded: past the bound the least recently used entries go", 
   assert.ok(left.includes(keys[9]), "the most recent stays");
   assert.not.ok(left.includes(keys[0]), "the oldest goes");
   assert.is(maps(), left.length - 1, "each with its map (the new entry has none)");
+  const codes = readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith(".v8")).length;
+  assert.is(codes, left.length - 1, "and its code cache");
   assert.is(small.get(keys[9]), text);
 });
 
