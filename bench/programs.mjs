@@ -35,6 +35,9 @@ const big = args.includes("--big");
 const outFile = opt("out")[0] ?? join(here, ".work", "programs.md");
 
 const register = join(root, "dist", "register.mjs");
+const registerCJS = join(root, "dist", "register", "index.js");
+/** An empty module for `--import` (the import-floor row). */
+const emptyModule = join(work, "empty.mjs");
 // tsdb never instruments its own dependencies: TypeScript is copied into a project of its own.
 const project = join(work, "project");
 const tscBin = join(project, "node_modules", "typescript", "bin", "tsc");
@@ -54,6 +57,20 @@ const CASES = [
     target: 2.0,
     plain: () => measure(node, [tscBin, "--version"], { cwd: project }).cpu,
     tsdb: () => measure(node, ["--import", register, tscBin, "--version"], { cwd: project, env: env(tscLib) }).cpu,
+  },
+  {
+    id: "tsc-version-require",
+    label: "the same through `--require tsdb/register` (Node runs a CommonJS main without its ES module loader), CPU",
+    target: 2.0,
+    plain: () => measure(node, [tscBin, "--version"], { cwd: project }).cpu,
+    tsdb: () => measure(node, ["--require", registerCJS, tscBin, "--version"], { cwd: project, env: env(tscLib) }).cpu,
+  },
+  {
+    id: "import-floor",
+    label: "for reference, not tsdb: `node --import <an empty module>` on the same `tsc --version`, CPU",
+    target: null,
+    plain: () => measure(node, [tscBin, "--version"], { cwd: project }).cpu,
+    tsdb: () => measure(node, ["--import", emptyModule, tscBin, "--version"], { cwd: project }).cpu,
   },
   {
     id: "tsc-p",
@@ -153,6 +170,7 @@ cpSync(join(root, "node_modules", "typescript"), join(project, "node_modules", "
 for (const name of ["types", "helper-string-parser", "helper-validator-identifier"])
   cpSync(join(root, "node_modules", "@babel", name), join(project, "node_modules", "@babel", name), { recursive: true });
 writeFileSync(join(project, "package.json"), '{ "name": "bench-project", "private": true }\n');
+writeFileSync(emptyModule, "");
 
 // Warm the cache: the rows measure a warm load.
 for (const c of selected) if (!c.rss && !c.cold) c.tsdb();
@@ -208,8 +226,10 @@ if (selected.some((c) => c.id === "tsc-version")) {
   const input = statSync(join(project, tscLib)).size;
   const entries = dirSize(cacheDir);
   const maps = dirSize(cacheDir, ".map");
+  const codeCaches = dirSize(cacheDir, ".v8");
+  const part = (bytes) => `${(bytes / input).toFixed(2)}×`;
   rows.push([
-    `register cache: entries / input (_tsc.js; the small workloads add little): code ${((entries - maps) / input).toFixed(2)}×, map beside it ${(maps / input).toFixed(2)}×`,
+    `register cache: entries / input (_tsc.js; the small workloads add little): code ${part(entries - maps - codeCaches)}, map beside it ${part(maps)}, V8's code cache ${part(codeCaches)}`,
     `${(input / 1e6).toFixed(1)} MB`,
     `${(entries / 1e6).toFixed(1)} MB`,
     fmtRatio([entries / input]),
