@@ -174,9 +174,8 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
     throw toInstrumentError(error, code, filename);
   }
   if (!result || result.code == null) throw new InstrumentError(filename, 1, 1, "nothing was generated", "");
-  const metadata = result.metadata as { tsdbPrefix?: string; dynamicImport?: boolean } | undefined;
-  const map = result.map ? compactMap(result.map as SourceMap, metadata?.tsdbPrefix) : null;
-  const dynamicImport = metadata?.dynamicImport === true;
+  const map = result.map ? compactMap(result.map as SourceMap) : null;
+  const dynamicImport = (result.metadata as { dynamicImport?: boolean } | undefined)?.dynamicImport === true;
   if (sourceMaps === "inline" && map)
     return {
       code: `${result.code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}`,

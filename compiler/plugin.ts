@@ -42,8 +42,7 @@ export default function tsdbPlugin(_api: unknown, options: PluginOptions = {}): 
       Program: {
         exit(program, state) {
           const filename = options.filename ?? (state.filename ? path.resolve(state.filename) : "<string>");
-          // The names' prefix goes with the result (`metadata.tsdbPrefix`): the source map leaves them unnamed.
-          (state.file.metadata as { tsdbPrefix?: string }).tsdbPrefix = instrumentProgram(program, {
+          instrumentProgram(program, {
             filename,
             module: moduleName(filename),
             runtime: options.runtime ?? DEFAULT_RUNTIME,

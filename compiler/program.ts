@@ -34,8 +34,7 @@ export interface ProgramOptions {
   compact: boolean;
 }
 
-/** Instruments the program in place; returns the prefix of the names it added (contract namePrefix). */
-export function instrumentProgram(program: NodePath<t.Program>, options: ProgramOptions): string {
+export function instrumentProgram(program: NodePath<t.Program>, options: ProgramOptions): void {
   if (!options.fresh) program.scope.crawl();
   const ranges = originalRanges(program, options.source);
   const file: FileContext = {
@@ -83,7 +82,6 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
   const [runtime, constants] = header(file, program, options);
   program.node.body = options.script ? scriptBody(file, runtime, constants, code) : [runtime, constants, ...code];
   markRanges(ranges, options.filename);
-  return file.names.other("");
 }
 
 /** Statements that may stand in a block without changing what their declarations mean. */
