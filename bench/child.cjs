@@ -198,16 +198,19 @@ function registerLoad() {
   let hookCalls = 0;
   try {
     const { Loader } = require(path.join(spec.dist, "register/loader.js"));
-    const transform = Loader.prototype.transform;
-    Loader.prototype.transform = function (...args) {
-      const t0 = performance.now();
-      try {
-        return transform.apply(this, args);
-      } finally {
-        hook += performance.now() - t0;
-        hookCalls++;
-      }
-    };
+    // The require hook calls transformAny, the ES module hooks transform (neither calls the other).
+    for (const name of ["transform", "transformAny"]) {
+      const method = Loader.prototype[name];
+      Loader.prototype[name] = function (...args) {
+        const t0 = performance.now();
+        try {
+          return method.apply(this, args);
+        } finally {
+          hook += performance.now() - t0;
+          hookCalls++;
+        }
+      };
+    }
   } catch {
     // no Loader to time: only the require() time is reported
   }

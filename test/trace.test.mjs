@@ -560,6 +560,16 @@ export const r = f();
   assert.equal(hits, [["f", 3]]);
 });
 
+/** A trace function that records `event name line` for the frames of `filename`, and stays on. */
+function recorder(filename) {
+  const events = [];
+  const tracer = (frame, event) => {
+    if (frame.code.filename === filename) events.push(`${event} ${frame.code.name} ${frame.lineno}`);
+    return tracer;
+  };
+  return { events, tracer };
+}
+
 test("setwatch: events a trace function does not want are not dispatched", async () => {
   const { original, out } = instrumentToFile(
     `function hot(n) { return n + 1; }
@@ -572,11 +582,7 @@ export function run() { hot(1); cold(2); }
     "watch.mjs",
   );
   const m = await load(out);
-  const events = [];
-  const tracer = (frame, event) => {
-    if (frame.code.filename === original) events.push(`${event} ${frame.code.name} ${frame.lineno}`);
-    return tracer;
-  };
+  const { events, tracer } = recorder(original);
   rt.settrace(tracer);
   rt.setwatch({ calls: (code) => code.name === "cold", lines: (code) => (code.name === "cold" ? [4] : false) });
   try {
@@ -600,11 +606,7 @@ export function run() { return hot(1) + cold(2); }
     "quietcall.mjs",
   );
   const m = await load(out);
-  const events = [];
-  const tracer = (frame, event) => {
-    if (frame.code.filename === original) events.push(`${event} ${frame.code.name} ${frame.lineno}`);
-    return tracer;
-  };
+  const { events, tracer } = recorder(original);
   const asked = [];
   rt.settrace(tracer);
   rt.setwatch({
@@ -634,11 +636,7 @@ test("setwatch: a watch without calls and lines wants every event, also right af
     "widewatch.mjs",
   );
   const m = await load(out);
-  const events = [];
-  const tracer = (frame, event) => {
-    if (frame.code.filename === original) events.push(`${event} ${frame.code.name} ${frame.lineno}`);
-    return tracer;
-  };
+  const { events, tracer } = recorder(original);
   rt.settrace(tracer);
   try {
     rt.setwatch({ calls: () => false, lines: () => false });
