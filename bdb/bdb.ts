@@ -47,7 +47,7 @@ const { getframe, gettrace, loadedcodes, settrace, setunwinderror } = trace;
 export type ExcInfo = [unknown, unknown, Traceback | null];
 
 /** `CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR` */
-function isGeneratorOrCoroutine(code: Code): boolean {
+export function isGeneratorOrCoroutine(code: Code): boolean {
   return code.flags.generator || code.flags.async;
 }
 

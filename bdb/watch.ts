@@ -18,7 +18,7 @@
 import { append, contains, list } from "../runtime/primordials.js";
 import type { Frame } from "../runtime/frame.js";
 import { getframe, gettrace, setwatch, type Watch } from "../runtime/trace.js";
-import { Bdb } from "./bdb.js";
+import { Bdb, isGeneratorOrCoroutine } from "./bdb.js";
 import { Breakpoint, bpKey } from "./breakpoint.js";
 
 export class BreakWatch {
@@ -163,8 +163,9 @@ function stepWatch(bdb: Bdb): Watch {
  * does nothing) and this is not the first call since reset (that one sets the botframe).
  */
 function quietCalls(bdb: Bdb): NonNullable<Watch["quietCall"]> {
-  // Read once: `Bdb` is an import, which the CommonJS build reads through a getter at each use.
+  // Read once: imports are read through a getter at each use in the CommonJS build.
   const bdbUserCall = Bdb.prototype.userCall;
+  const generatorOrCoroutine = isGeneratorOrCoroutine;
   return (frame, trace) => {
     // (Not with skip patterns: stopHere then runs minimatch, which could throw, and an error of a
     // trace function must go through the runtime's dispatch, which removes it.)
@@ -172,8 +173,7 @@ function quietCalls(bdb: Bdb): NonNullable<Watch["quietCall"]> {
       return false;
     // dispatchCall's tests in its order; then userCall does nothing and quitting is as it was.
     if (bdb.stopHere(frame) || bdb.breakAnywhere(frame)) return bdb.traceDispatch;
-    const flags = frame.code.flags;
-    return frame === bdb.stopframe && frame !== bdb.botframe && (flags.generator || flags.async) ? bdb.traceDispatch : null;
+    return frame === bdb.stopframe && frame !== bdb.botframe && generatorOrCoroutine(frame.code) ? bdb.traceDispatch : null;
   };
 }
 
