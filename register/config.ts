@@ -97,8 +97,20 @@ const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
  */
 function glob(pattern: string): (path: string) => boolean {
   let match: ((path: string) => boolean) | null = null;
+  let loading = false;
   const full = (path: string) => {
-    match ??= (require("minimatch") as typeof Minimatch).minimatch.filter(pattern, { dot: true });
+    if (match === null) {
+      // Loading minimatch runs the require hook on minimatch's own files, and they can come here
+      // (npm hoists it beside the program's packages, outside tsdb's folder): they are tsdb's, not
+      // the program's, and a `require` of the module still loading would return it half made.
+      if (loading) return false;
+      loading = true;
+      try {
+        match = (require("minimatch") as typeof Minimatch).minimatch.filter(pattern, { dot: true });
+      } finally {
+        loading = false;
+      }
+    }
     return match(path);
   };
   if (pattern !== "**/*") return full;

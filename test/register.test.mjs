@@ -2,7 +2,8 @@
 // include/exclude, source-mapped stack traces, syntax errors, register().
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tempDir } from "./helpers/system.mjs";
 import { join } from "node:path";
 import { node, registerCJS, root, registerESM, runCJS, runESM, sandbox, cleanup } from "./fixtures/register/harness.mjs";
 
@@ -173,6 +174,39 @@ test("node_modules is not instrumented by default", () => {
   const r = runCJS(dir, "usesdep.cjs");
   ok(r);
   assert.equal(program(r.calls), ["usesdep.cjs:<module>:1"]);
+});
+
+test("installed as npm lays it out (its dependencies beside the program's): an include naming node_modules instruments a package", () => {
+  // tsdb copied into the sandbox's node_modules, its dependencies linked beside it (hoisted), so
+  // that minimatch is outside tsdb's folder: loading it lazily ran the hook on its own files,
+  // which asked for minimatch while it was loading (TypeError: reading 'filter' of undefined).
+  // Outside the repository: inside it, "tsdb/register" would name the repository's own package.
+  const dir = tempDir("tsdb-hoisted");
+  const modules = join(dir, "node_modules");
+  mkdirSync(modules);
+  for (const name of readdirSync(join(root, "node_modules"))) {
+    if (!name.startsWith(".")) symlinkSync(join(root, "node_modules", name), join(modules, name), "dir");
+  }
+  cpSync(join(root, "dist"), join(modules, "tsdb/dist"), { recursive: true });
+  cpSync(join(root, "package.json"), join(modules, "tsdb/package.json"));
+  mkdirSync(join(modules, "dep"));
+  writeFileSync(join(modules, "dep/index.js"), "exports.f = function f() { return 1; };\n");
+  writeFileSync(join(dir, "app.cjs"), 'console.log(require("dep").f());\n');
+  writeFileSync(
+    join(dir, "calls.mjs"),
+    'import { settrace } from "tsdb/runtime";\nconst calls = [];\nsettrace((frame, event) => { if (event === "call") calls.push(frame.code.module + ":" + frame.code.name); return null; });\nprocess.on("exit", () => console.log(JSON.stringify(calls)));\n',
+  );
+  try {
+    for (const hook of [["--import", "tsdb/register"], ["--require", "tsdb/register"]]) {
+      const r = node([...hook, "--import", "./calls.mjs", "app.cjs"], { cwd: dir, env: { TSDB_INCLUDE: "node_modules/dep/**" } });
+      assert.is(r.status, 0, r.stderr);
+      const [result, calls] = r.stdout.trim().split("\n");
+      assert.is(result, "1");
+      assert.equal(JSON.parse(calls), ["node_modules/dep/index.js:<module>", "node_modules/dep/index.js:f"]);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("--enable-source-maps: a stack trace through a .ts file shows its own line", () => {
