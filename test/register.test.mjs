@@ -197,7 +197,10 @@ test("installed as npm lays it out (its dependencies beside the program's): an i
     'import { settrace } from "tsdb/runtime";\nconst calls = [];\nsettrace((frame, event) => { if (event === "call") calls.push(frame.code.module + ":" + frame.code.name); return null; });\nprocess.on("exit", () => console.log(JSON.stringify(calls)));\n',
   );
   try {
-    for (const hook of [["--import", "tsdb/register"], ["--require", "tsdb/register"]]) {
+    for (const hook of [
+      ["--import", "tsdb/register"],
+      ["--require", "tsdb/register"],
+    ]) {
       const r = node([...hook, "--import", "./calls.mjs", "app.cjs"], { cwd: dir, env: { TSDB_INCLUDE: "node_modules/dep/**" } });
       assert.is(r.status, 0, r.stderr);
       const [result, calls] = r.stdout.trim().split("\n");
