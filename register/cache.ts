@@ -17,6 +17,7 @@
  * (`<key>.v8`, register/code-cache.ts): bytecode V8 runs without checking it against the text, so
  * it is read under the same rules, and its header names its entry's key with a checksum of both.
  */
+import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
 import { WriteError, writeFileAtomic } from "../common/atomic-write.js";
@@ -142,9 +143,9 @@ function codeHeaderOf(key: string, entrySum: string, data: Uint8Array): string {
   return `${CODE_MAGIC} ${key} ${entrySum} ${createHash("sha256").update(`${key} ${entrySum}\n`).update(data).digest("hex")}\n`;
 }
 
-/** The checksum of an entry: of its key and body. */
-function entrySum(key: string, body: string): string {
-  return sha256(key + "\n" + body);
+/** The checksum of an entry: of its key and body (its text, or the bytes of its text in UTF-8). */
+function entrySum(key: string, body: string | Uint8Array): string {
+  return createHash("sha256").update(`${key}\n`).update(body).digest("hex");
 }
 
 /** The first line of an entry: magic, key, and its checksum. */
@@ -238,7 +239,10 @@ export class DiskCache {
   /** The cached text for `key`, or null (missing, unreadable, not this user's, made for another key, or corrupt). */
   get(key: string): string | null {
     if (this.disabled) return null;
-    let raw: string;
+    // Bytes, not text: hashing the bytes is 3× faster than hashing a string (which is encoded
+    // again first), and an all-ASCII body (what the compact printer makes of most code) becomes a
+    // string without UTF-8 decoding (§28: 42 → 9 ms for _tsc.js's 19 MB entry).
+    let raw: Buffer;
     let fd: number;
     try {
       fd = openSync(this.path(key), "r");
@@ -248,20 +252,20 @@ export class DiskCache {
     try {
       const st = fstatSync(fd);
       if (!trustedEntry(st)) return null;
-      raw = readFileSync(fd, "utf8");
+      raw = readFileSync(fd);
       if (Date.now() - st.mtimeMs > TOUCH_AFTER_MS) utimesSync(this.path(key), new Date(), new Date());
     } catch {
       return null;
     } finally {
       closeSync(fd);
     }
-    const nl = raw.indexOf("\n");
+    const nl = raw.indexOf(10);
     if (nl < 0) return null;
-    const body = raw.slice(nl + 1);
+    const body = raw.subarray(nl + 1);
     const sum = entrySum(key, body);
-    if (raw.slice(0, nl + 1) !== headerOf(key, sum)) return null;
+    if (raw.toString("latin1", 0, nl + 1) !== headerOf(key, sum)) return null;
     this.sums.set(key, sum);
-    return body;
+    return body.toString(isAscii(body) ? "latin1" : "utf8");
   }
 
   /** True when an entry for `key` is there and this user's (not read: whether it is whole is `get`'s to say). */

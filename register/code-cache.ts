@@ -16,7 +16,13 @@ import type { DiskCache } from "./cache.js";
 const HEAD = "(function (exports, require, module, __filename, __dirname) { ";
 const TAIL = "\n})";
 /** The entry's last line, naming its source map. */
-const MAP_COMMENT = /\n\/\/# sourceMappingURL=[^\n]*\n?$/;
+const MAP_COMMENT = /^\n\/\/# sourceMappingURL=[^\n]*\n?$/;
+
+/** The line naming `code`'s source map, when it ends with one, else "" (looked for from the end: a regular expression would scan all of it). */
+function mapComment(code: string): string {
+  const tail = code.slice(code.lastIndexOf("\n//# sourceMappingURL="));
+  return MAP_COMMENT.test(tail) ? tail : "";
+}
 
 /**
  * Runs `code`, the cache entry `key` of the CommonJS module `filename`, from V8's code cache beside
@@ -39,6 +45,6 @@ export function runCommonJS(
   // Made before the module runs (a program may exit from its top level): what V8 compiled eagerly.
   if (cachedData === undefined || script.cachedDataRejected === true) cache.setCode(key, script.createCachedData());
   const wrapper = script.runInThisContext() as (...args: unknown[]) => unknown;
-  const scope = nodeCompile(`return arguments;${MAP_COMMENT.exec(code)?.[0] ?? ""}`) as IArguments;
+  const scope = nodeCompile(`return arguments;${mapComment(code)}`) as IArguments;
   return Reflect.apply(wrapper, scope[0], scope);
 }

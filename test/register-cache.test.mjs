@@ -77,15 +77,16 @@ test("second run is served from the cache; corrupt entries are rebuilt; changes 
   assert.is(before.length, 5, "main.mjs, lib.ts, legacy.cjs, helper.cts, trace.mjs");
   assert.ok(before.every((e) => e.valid));
 
-  // A hit: an entry changed behind tsdb's back (checksum kept right) is what runs.
+  // A hit: an entry changed behind tsdb's back (checksum kept right) is what runs; its text read
+  // as UTF-8 when it is not all ASCII (an ASCII entry is read as Latin-1: the same text).
   const lib = entryFor(before, join(dir, "lib.ts"));
   const legacy = entryFor(before, join(dir, "legacy.cjs"));
-  write(lib, 'console.log("LIB FROM CACHE");\n' + lib.body);
+  write(lib, 'console.log("LIB FROM CACHE", "é ✓ 😀");\n' + lib.body);
   write(legacy, 'console.log("LEGACY FROM CACHE");\n' + legacy.body);
   const second = runESM(dir, "main.mjs");
   assert.is(second.status, 0, second.stderr);
-  assert.match(second.stdout, "LIB FROM CACHE");
-  assert.match(second.stdout, "LEGACY FROM CACHE");
+  assert.match(second.stdout, "LIB FROM CACHE é ✓ 😀\n");
+  assert.match(second.stdout, "LEGACY FROM CACHE\n");
   assert.equal(second.calls, first.calls);
   assert.is(entries(cache).length, 5, "nothing new written");
 
