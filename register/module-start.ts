@@ -6,8 +6,8 @@
  * breakpoints never hit) and a TypeScript one would not load at all, so the thread is started
  * before anything that could load one runs:
  *
- * - at once, unless the main script is certainly CommonJS (`.cjs`; `.js` in a package of type
- *   commonjs, or with no type and no `import`/`export`/`await` in its text, which Node's module
+ * - at once, unless the main script is certainly CommonJS (`.cjs`; `.js` or no extension in a
+ *   package of type commonjs, or with no type and no `import`/`export`/`await` in its text, which Node's module
  *   syntax detection needs) or `-e` code without `import`, and no other `--import`/loader or
  *   module-defaulting flag is given (bench/FINDINGS.md §19);
  * - otherwise before the first CommonJS source is compiled whose text holds `import (` (how a
@@ -44,7 +44,8 @@ export function modulesAtStart(): boolean {
   if (file === null) return true;
   const ext = extname(file);
   if (ext === ".cjs") return false;
-  if (ext !== ".js") return true;
+  // A file without an extension (`bin/tsc`) is decided as a `.js` file is (Node 20.19).
+  if (ext !== ".js" && ext !== "") return true;
   const type = packageType(file);
   if (type !== undefined) return type === "module";
   try {

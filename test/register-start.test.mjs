@@ -4,7 +4,7 @@
 // instrumented (its lines report events: breakpoints hit) and TypeScript ones load.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { cleanup, node, registerCJS, registerESM, root, sandbox } from "./fixtures/register/harness.mjs";
@@ -52,9 +52,12 @@ const probe = `const { loadedAsModule } = require(${JSON.stringify(registerCJS)}
 
 test("a CommonJS main: no hooks thread at the start; ES modules imported later (JavaScript, TypeScript) are instrumented", () => {
   const dir = app(`${probe}setTimeout(() => require("./later.cjs").go(), 5);\n`);
+  // A main without an extension (a package's `bin/tsc`) is decided as a `.js` one.
+  writeFileSync(join(dir, "main"), readFileSync(join(dir, "main.cjs")));
   for (const args of [
     ["--require", "./trace.cjs", "--import", registerESM, "main.cjs"],
     ["--require", "./trace.cjs", "--require", registerCJS, "main.cjs"],
+    ["--require", "./trace.cjs", "--import", registerESM, "main"],
   ]) {
     const r = node(args, { cwd: dir });
     ok(r);
@@ -99,6 +102,10 @@ test("the hooks thread runs from the start for an ES module main, a .js main in 
   const js = node(["--import", registerESM, "main.js"], { cwd: dir });
   ok(js);
   assert.match(js.stdout, "hooks at start true");
+  writeFileSync(join(dir, "main"), readFileSync(join(dir, "main.js")));
+  const bare = node(["--import", registerESM, "main"], { cwd: dir });
+  ok(bare);
+  assert.match(bare.stdout, "hooks at start true");
 });
 
 test("mayImport: the word import followed by ( or a comment, not part of a longer name", () => {
