@@ -333,7 +333,23 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
             T,
             t.conditionalExpression(
               t.binaryExpression("===", t.unaryExpression("typeof", id("require")), t.stringLiteral("function")),
-              t.callExpression(id("require"), [t.stringLiteral(options.runtime)]),
+              // The loaded runtime taken from `require.cache` when it is there: a `require` of it would
+              // add it to this module's `module.children`, which the program can read.
+              t.logicalExpression(
+                "??",
+                t.optionalMemberExpression(
+                  t.optionalMemberExpression(
+                    member(id("require"), "cache"),
+                    t.callExpression(member(id("require"), "resolve"), [t.stringLiteral(options.runtime)]),
+                    true,
+                    true,
+                  ),
+                  id("exports"),
+                  false,
+                  true,
+                ),
+                t.callExpression(id("require"), [t.stringLiteral(options.runtime)]),
+              ),
               // No require and no runtime on the global (a `vm` context): say so, not "reading 'file' of undefined".
               t.logicalExpression(
                 "??",

@@ -33,7 +33,7 @@ import { codeCacheAllowed } from "./code-cache-mark.js";
 import { loadingRequiredModule } from "./require-esm.js";
 import { Loader, type LoaderConfig } from "./loader.js";
 import { modulesAtStart, startBeforeModuleCode } from "./module-start.js";
-import { DEBUGGER_PROCESS } from "../common/package.js";
+import { DEBUGGER_PROCESS, RUNTIME_PATH } from "../common/package.js";
 import type * as Listen from "../control/listen.js";
 import type { DoorbellData } from "../control/doorbell.js";
 
@@ -187,6 +187,9 @@ export function register(options: RegisterOptions = {}): () => void {
       try {
         // Node gives the format of .js/.cjs/.mjs (require(esm) in Node 20.19+ gives "module").
         const result = loader.transformAny(code, filename, format);
+        // Loaded here first, the runtime is in `require.cache` when the module's header looks there:
+        // it then stays out of the module's `module.children`.
+        if (result.format === "commonjs") require(RUNTIME_PATH);
         const { cache } = loader;
         const { key } = result;
         if (cache === null || key === undefined || result.format !== "commonjs" || !codeCacheAllowed(result.code)) return result;
