@@ -11,19 +11,26 @@
  */
 import { SOURCE_MARK, sourceFileKey } from "../contract/index.js";
 import { sourceText } from "./linecache.js";
-import { apply, indexOf, SafeMap, slice } from "./primordials.js";
+import { apply, indexOf, SafeMap, SafeWeakMap, slice } from "./primordials.js";
 import type { SourceFile } from "./code.js";
 
 const OPEN = `/*${SOURCE_MARK}`;
 
-/** The file names of file keys seen so far (made again from the loaded files on a miss). */
+/** The file names of file keys seen so far (completed from the files loaded since, on a miss). */
 const fileByKey = new SafeMap<string, string>();
+/** The loaded files whose key is in `fileByKey`: a miss hashes only the others (a test runner's `toString` of each test). */
+const keyed = new SafeWeakMap<SourceFile, true>();
 
 function filenameOf(key: string, files: () => readonly SourceFile[]): string | undefined {
   let name = fileByKey.get(key);
   if (name === undefined) {
     const all = files();
-    for (let i = 0; i < all.length; i++) fileByKey.set(sourceFileKey(all[i].filename), all[i].filename);
+    for (let i = 0; i < all.length; i++) {
+      const file = all[i];
+      if (keyed.has(file)) continue;
+      keyed.set(file, true);
+      fileByKey.set(sourceFileKey(file.filename), file.filename);
+    }
     name = fileByKey.get(key);
   }
   return name;
