@@ -163,6 +163,7 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
                 runtime: options.runtime,
                 filename: real ? undefined : "<string>",
                 script: sourceType === "script",
+                commonjs: sourceType === "commonjs",
                 fresh: !isTS && !options.transforms?.length,
                 compact: options.compact ?? false,
               },

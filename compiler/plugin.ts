@@ -19,6 +19,11 @@ export interface PluginOptions {
    */
   script?: boolean;
   /**
+   * The file is known to be CommonJS (the load hook's CommonJS files, `sourceType: "commonjs"`): its
+   * top-level functions are the module's own even when its name ends in `.js`.
+   */
+  commonjs?: boolean;
+  /**
    * No other plugin or preset is in the pass (what `instrument()` knows): the scopes Babel made when it
    * parsed the file still hold, and are not made again (a 9 MB file: seconds).
    */
@@ -48,6 +53,7 @@ export default function tsdbPlugin(_api: unknown, options: PluginOptions = {}): 
             runtime: options.runtime ?? DEFAULT_RUNTIME,
             source: state.file.code,
             script: options.script === true,
+            commonjs: options.commonjs === true,
             fresh: options.fresh === true,
             compact: options.compact === true,
           });

@@ -28,6 +28,8 @@ export interface ProgramOptions {
   source: string;
   /** a classic script (its top level is the realm's global scope): names unique to the file */
   script: boolean;
+  /** known to be CommonJS (its top-level functions are not globals, whatever its extension) */
+  commonjs: boolean;
   /** the scopes of the parse still hold (no other plugin changed the tree): no second crawl */
   fresh: boolean;
   /** the output is printed without layout (see emit.ts `reload`) */
@@ -59,7 +61,7 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
   const layout = layoutOf(program.node);
   layout.thisSlot = layout.size++;
   if (valuesOf(program.node, file.names).offset !== null) file.codes[0][4] |= CODE_FLAT_VALUES;
-  markDirectOnly(program, options.filename);
+  markDirectOnly(program, options.filename, options.commonjs);
   program.traverse(visitor, file);
   // A script's top level ends (normally or by an exception) by giving back the depth of the
   // evaluation it interrupted, if any (see scriptBody).

@@ -100,10 +100,10 @@ const DIRECT_ONLY = Symbol("tsdb.directOnly");
  * function has an instrumented caller, so an exception that leaves it always reaches a frame with
  * a handler before anything else runs: it needs none of its own (emit.ts `wrapBody`).
  */
-export function markDirectOnly(program: NodePath<t.Program>, filename: string): void {
+export function markDirectOnly(program: NodePath<t.Program>, filename: string, commonjs: boolean): void {
   if (program.scope.hasGlobal("eval")) return;
   // A plain script's top-level declarations are properties of the global object: anyone can call them.
-  const globalScript = program.node.sourceType !== "module" && !/\.c[jt]s$/.test(filename);
+  const globalScript = program.node.sourceType !== "module" && !commonjs && !/\.c[jt]s$/.test(filename);
   const directOnly = (name: string, scope: NodePath["scope"], declaration: t.Node): boolean => {
     const binding = scope.getBinding(name);
     if (!binding || binding.constantViolations.length > 0 || binding.path.node !== declaration) return false;

@@ -34,10 +34,13 @@ setTimeout(escapes);
   assert.match(fnText(code, "escapes"), /\$rs\(/);
 });
 
-test("a plain script's top-level functions are global (anyone can call them); a .cjs file's are not", () => {
+test("a plain script's top-level functions are global (anyone can call them); a CommonJS file's are not", () => {
   const source = "function f() { return 1; }\nf();\n";
   assert.match(instrument(source, { filename: "/x/a.js", sourceType: "script", sourceMaps: "none" }).code, /\$(?:t\w*\$)?rs\(/);
   assert.not.match(instrument(source, { filename: "/x/a.cjs", sourceMaps: "none" }).code, /\$(?:t\w*\$)?rs\(/);
+  // a .js file known to be CommonJS (the hook's, a package of type commonjs): its functions are the module's
+  assert.not.match(instrument(source, { filename: "/x/a.js", sourceType: "commonjs", sourceMaps: "none" }).code, /\$(?:t\w*\$)?rs\(/);
+  assert.match(instrument(source, { filename: "/x/a.js", sourceType: "unambiguous", sourceMaps: "none" }).code, /\$(?:t\w*\$)?rs\(/);
   const block = "{ function g() { return 1; } }\ng();\n";
   assert.match(instrument(block, { filename: "/x/b.js", sourceType: "script", sourceMaps: "none" }).code, /\$(?:t\w*\$)?rs\(/);
   // inside a function it is the function's own: only h (a global) raises
