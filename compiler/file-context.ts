@@ -5,7 +5,7 @@
  */
 import type { Binding, NodePath, Scope } from "@babel/traverse";
 import type * as t from "@babel/types";
-import type { CodeRow, RuntimeFunction, ScopeRow } from "../contract/index.js";
+import type { CodeFields, RuntimeFunction, ScopeRow } from "../contract/index.js";
 import type { Names } from "./generated-names.js";
 
 /** A binding a site shows: where its value is (frame-values.ts), or a hidden name (in its TDZ there). */
@@ -63,7 +63,7 @@ export interface FunctionContext {
 
 export interface FileContext {
   names: Names;
-  codes: CodeRow[];
+  codes: CodeFields[];
   scopes: ScopeRow[];
   scopeIndex: Map<string, number>;
   /** site ids by `line:row`, and how many sites each line has (a site id is line + variant << SITE_LINE_BITS) */

@@ -14,7 +14,7 @@ import { epilogue, exceptionHook, prologue, rt } from "./emit.js";
 import { chooseNames } from "./generated-names.js";
 import { classify, layoutOf, store, valuesOf } from "./frame-values.js";
 import { ownBindings } from "./snapshot.js";
-import { encodeTables } from "./tables.js";
+import { encodeCodes, encodeTables } from "./tables.js";
 import { finishSites, insertSites, markDirectOnly, openFunction, usesTemporary, visitor } from "./visitors.js";
 
 export interface ProgramOptions {
@@ -374,7 +374,7 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
   const registered = t.callExpression(member(T, "file"), [
     t.stringLiteral(options.filename),
     t.stringLiteral(options.module),
-    t.valueToNode(file.codes),
+    t.valueToNode(encodeCodes(file.codes)),
     t.stringLiteral(
       encodeTables(file.scopes, new Map([...file.siteIds].map(([key, site]) => [site, Number(key.slice(key.indexOf(":") + 1))]))),
     ),

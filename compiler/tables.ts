@@ -1,9 +1,17 @@
 /**
  * The scope and site tables of a file as the one string the header passes to the runtime's
- * `file()` (the format is contract TABLE_PARTS'), and each code's lines (contract CodeRow);
+ * `file()` (the format is contract TABLE_PARTS'), and the code table (contract CodeRow);
  * runtime/tables.ts reads them.
  */
-import { type ScopeRow, TABLE_FIELDS, TABLE_ITEMS, TABLE_PARTS } from "../contract/index.js";
+import {
+  type CodeFields,
+  type CodeRow,
+  QUALNAME_LOCALS,
+  type ScopeRow,
+  TABLE_FIELDS,
+  TABLE_ITEMS,
+  TABLE_PARTS,
+} from "../contract/index.js";
 import { numbering } from "./numbering.js";
 
 const b36 = (n: number) => n.toString(36);
@@ -35,10 +43,34 @@ export function encodeTables(rows: ScopeRow[], sites: Map<number, number>): stri
   return [entries.list.join(TABLE_ITEMS), deltas.join(TABLE_ITEMS), siteItems.join(TABLE_ITEMS)].join(TABLE_PARTS);
 }
 
-/** A code's lines as its code row holds them (contract CodeRow). */
-export function encodeLines(lines: number[]): string {
-  let last = 0;
-  return lines
+/** The code table as the header passes it (contract CodeRow). */
+export function encodeCodes(codes: CodeFields[]): CodeRow[] {
+  // The last row with each qualname and each qualname prefix: what a row's prefix can refer to.
+  const byQualname = new Map<string, number>();
+  const byPrefix = new Map<string, number>();
+  let before = 0;
+  return codes.map(([name, qualname, first, last, flags, lines], i): CodeRow => {
+    const prefix = qualname.slice(0, qualname.length - name.length);
+    if (prefix + name !== qualname) throw new Error(`tsdb: the qualname ${qualname} does not end with its name ${name}`);
+    // The nearer row it can refer to (the shorter number), else the text.
+    const same = byPrefix.get(prefix) ?? -1;
+    const outer = prefix.endsWith(QUALNAME_LOCALS) ? (byQualname.get(prefix.slice(0, -QUALNAME_LOCALS.length)) ?? -1) : -1;
+    let field: number | string = prefix;
+    if (prefix === "") field = 0;
+    else if (same >= 0 && same >= outer) field = i - same;
+    else if (outer >= 0) field = outer - i;
+    byPrefix.set(prefix, i);
+    byQualname.set(qualname, i);
+    const row: CodeRow = [name, field, first - before, last - first, flags, encodeLines(lines, first)];
+    before = first;
+    return row;
+  });
+}
+
+/** A code's lines as its code row holds them: steps, the first from `from` (contract CodeRow). */
+export function encodeLines(lines: number[], from: number): string {
+  let last = from;
+  return [...lines]
     .sort((a, b) => a - b)
     .map((line) => {
       const step = b36(line - last);

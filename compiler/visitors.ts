@@ -54,7 +54,6 @@ import {
 import { inferredName, isFieldWrapper, markFieldWrapper, qualifiedName } from "./code-names.js";
 import { countedLoop, isSilent, plainLoop } from "./silent.js";
 import { ownBindings, rowKey, within } from "./snapshot.js";
-import { encodeLines } from "./tables.js";
 
 /*
  * What the visitors note on nodes while they walk (symbol-keyed properties: WeakMaps holding a
@@ -199,7 +198,7 @@ export function openFunction(
     lines: new Set(),
     lastRow: "",
   };
-  file.codes.push([name, qualname, loc?.start.line ?? 1, loc?.end.line ?? 1, flags, ""]);
+  file.codes.push([name, qualname, loc?.start.line ?? 1, loc?.end.line ?? 1, flags, []]);
   file.functions.push(fn);
   return fn;
 }
@@ -373,7 +372,7 @@ export function finishSites(file: FileContext, fn: FunctionContext): void {
       free.push({ name, slot, index: loc.index, writable: isWritable(binding), at: binding.identifier.start ?? -1 });
   }
   for (const site of fn.sites) completeSite(file, fn, free, site);
-  file.codes[fn.index][5] = encodeLines([...fn.lines]);
+  file.codes[fn.index][5] = [...fn.lines];
 }
 
 function insideWith(path: NodePath): boolean {

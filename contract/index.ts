@@ -10,11 +10,26 @@
  */
 
 /**
- * One row of the code table: a function (or the module top level) of the file. `lines`, where its
- * statements start, is written as TABLE_FIELDS-separated base-36 steps, each from the line before
- * (the first from 0): the runtime reads it when someone asks.
+ * A function (or the module top level) of the file: what the compiler knows of it, and what the
+ * runtime's Code holds. `lines`, where its statements start, sorted.
  */
-export type CodeRow = [name: string, qualname: string, firstlineno: number, lastlineno: number, flags: number, lines: string];
+export type CodeFields = [name: string, qualname: string, firstlineno: number, lastlineno: number, flags: number, lines: number[]];
+
+/**
+ * One row of the code table, a CodeFields written short (a big file has tens of thousands; the
+ * table is part of the text V8 compiles at every load):
+ * - `qualname` as the part before the name (every qualname is that part followed by the name):
+ *   0, none (the qualname is the name); a string, that part; k > 0, the same part as row i - k's;
+ *   -k < 0, row i - k's qualname followed by QUALNAME_LOCALS (a function nested in that code);
+ * - `firstlineno` as the step from the row before's (the first row's from 0), `lastlineno` as the
+ *   step from `firstlineno`;
+ * - `lines` as TABLE_FIELDS-separated base-36 steps, each from the line before (the first from
+ *   `firstlineno`): the runtime reads it when someone asks.
+ */
+export type CodeRow = [name: string, qualname: number | string, firstlineno: number, lastlineno: number, flags: number, lines: string];
+
+/** What a function nested in a code adds to that code's qualname before its own name. */
+export const QUALNAME_LOCALS = ".<locals>.";
 
 /** Bits of `CodeRow`'s flags. */
 export const CODE_GENERATOR = 1;

@@ -7,7 +7,7 @@
 import { CODE_ASYNC, CODE_FLAT_VALUES, CODE_GENERATOR, type CodeRow, type ScopeRow } from "../contract/index.js";
 import { append, asArray, list, numberToBase, SafeFinalizationRegistry, SafeUint8Array, SafeWeakMap, SafeWeakRef } from "./primordials.js";
 import { codes } from "./stack.js";
-import { decodeLines, decodeTables, type Tables } from "./tables.js";
+import { decodeLines, decodeTables, qualnamePrefix, type Tables } from "./tables.js";
 
 export interface CodeFlags {
   generator: boolean;
@@ -49,7 +49,7 @@ export class Code {
 
   /** Lines on which a statement of this code starts (line events can only happen there). */
   get lines(): readonly number[] {
-    this._lines ??= asArray(decodeLines(this.lineText));
+    this._lines ??= asArray(decodeLines(this.lineText, this.firstlineno));
     return this._lines;
   }
 }
@@ -138,20 +138,26 @@ export class SourceFile {
   ) {
     // Index loops and no array destructuring: see primordials.ts.
     let maxLine = 0;
+    let first = 0;
+    const prefixes = list<string>();
     const codes = list<Code>();
     this.keyRefs = list();
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
       const flags = row[4];
-      if (row[3] > maxLine) maxLine = row[3];
+      // Steps and a qualname prefix (contract CodeRow).
+      first += row[2];
+      const last = first + row[3];
+      if (last > maxLine) maxLine = last;
+      append(prefixes, qualnamePrefix(rows, i, prefixes));
       const code = new Code(
         this,
         filename,
         module,
         row[0],
-        row[1],
-        row[2],
-        row[3],
+        prefixes[i] + row[0],
+        first,
+        last,
         { generator: (flags & CODE_GENERATOR) !== 0, async: (flags & CODE_ASYNC) !== 0 },
         row[5],
       );

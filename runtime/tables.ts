@@ -1,11 +1,11 @@
 /**
  * Reads a file's scope and site tables from the string its header passed to `file()` (the format
- * is contract TABLE_PARTS'), and a code's lines from its code row (contract CodeRow);
+ * is contract TABLE_PARTS'), and a code's qualname and lines from its code row (contract CodeRow);
  * compiler/tables.ts writes them. It runs inside the program, the first
  * time a frame of the file shows its bindings: saved built-ins and index loops only (see
  * primordials.ts).
  */
-import { type ScopeRow, TABLE_FIELDS, TABLE_ITEMS, TABLE_PARTS } from "../contract/index.js";
+import { type CodeRow, QUALNAME_LOCALS, type ScopeRow, TABLE_FIELDS, TABLE_ITEMS, TABLE_PARTS } from "../contract/index.js";
 import { append, list, parseBase36, SafeMap, split } from "./primordials.js";
 
 export interface Tables {
@@ -48,12 +48,25 @@ export function decodeTables(text: string): Tables {
   return { rows, sites };
 }
 
-/** A code's lines from its code row (contract CodeRow). */
-export function decodeLines(text: string): number[] {
+/** A code's lines from its code row, the first step from `from` (its firstlineno; contract CodeRow). */
+export function decodeLines(text: string, from: number): number[] {
   const lines = list<number>();
   if (text === "") return lines;
   const steps = split(text, TABLE_FIELDS);
-  let line = 0;
+  let line = from;
   for (let i = 0; i < steps.length; i++) append(lines, (line += parseBase36(steps[i])));
   return lines;
+}
+
+/**
+ * What row `i`'s qualname has before its name (contract CodeRow), given that of each row before
+ * it in `prefixes`.
+ */
+export function qualnamePrefix(rows: CodeRow[], i: number, prefixes: string[]): string {
+  const field = rows[i][1];
+  if (typeof field === "string") return field;
+  if (field === 0) return "";
+  if (field > 0) return prefixes[i - field];
+  const outer = i + field;
+  return prefixes[outer] + rows[outer][0] + QUALNAME_LOCALS;
 }
