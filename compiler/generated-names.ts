@@ -23,7 +23,7 @@ export interface Names {
   /** the value an await or yield resumes with */ resumed: string;
   /** the exception a generated catch clause receives */ caught: string;
   /** this file's Keys, read once by the header */ keys: string;
-  /** the Key of code number i */ key(i: number): string;
+  /** the Key of code number i (in base 36: a big file's codes are named at each of their sites) */ key(i: number): string;
   /** label of the body of loop number i */ loop(i: number): string;
   /** the binding the header makes for runtime function `fn` */ runtimeFunction(fn: RuntimeFunction): string;
   /** any other name tsdb needs, with the file's prefix */ other(name: string): string;
@@ -53,7 +53,7 @@ export function chooseNames(source: string, script?: string): Names {
     resumed: n("v"),
     caught: n("e"),
     keys: n("K"),
-    key: (i) => n("k" + i),
+    key: (i) => n("k" + i.toString(36)),
     loop: (i) => n("c" + i),
     runtimeFunction: (fn) => n(SHORT_RUNTIME_NAMES[fn] ?? fn),
     other: n,

@@ -7,6 +7,7 @@ import {
   type CodeFields,
   type CodeRow,
   QUALNAME_LOCALS,
+  ROW_FLAG_BITS,
   type ScopeRow,
   TABLE_FIELDS,
   TABLE_ITEMS,
@@ -19,10 +20,9 @@ const b36 = (n: number) => n.toString(36);
 /** `rows[0]` is the empty row; `sites` maps each site id to its row. */
 export function encodeTables(rows: ScopeRow[], sites: Map<number, number>): string {
   const entries = numbering();
-  const numbered = rows.map((row) =>
-    row.map(([name, slot, index, flags]) => entries.number([name, b36(slot), b36(index), b36(flags)].join(TABLE_FIELDS))),
-  );
-  const deltas: string[] = [];
+  const numbered = rows.map((row) => row.map((entry) => entries.number(JSON.stringify(entry))));
+  // Each row as the change from the row before: the entries between its first p and last q shared ones.
+  const deltas: [number, number, number[]][] = [];
   for (let k = 1; k < numbered.length; k++) {
     const before = numbered[k - 1];
     const row = numbered[k];
@@ -30,17 +30,35 @@ export function encodeTables(rows: ScopeRow[], sites: Map<number, number>): stri
     while (p < before.length && p < row.length && before[p] === row[p]) p++;
     let q = 0;
     while (q < before.length - p && q < row.length - p && before[before.length - 1 - q] === row[row.length - 1 - q]) q++;
-    deltas.push([p, q, ...row.slice(p, row.length - q)].map(b36).join(TABLE_FIELDS));
+    deltas.push([p, q, row.slice(p, row.length - q)]);
   }
-  let last = 0;
+  // The entries most used by the rows, and the names most used by the entries, get the shortest numbers.
+  const entryRank = byUse(deltas.flatMap(([, , added]) => added));
+  const items = entryRank.order.map((id) => JSON.parse(entries.list[id]) as ScopeRow[number]);
+  const nameRank = byUse(items.map(([name]) => name));
+  const entryItems = items.map(([name, slot, index, flags]) =>
+    [nameRank.rank.get(name)!, ((slot + 1) << ROW_FLAG_BITS) | flags, index + 3].map(b36).join(TABLE_FIELDS),
+  );
+  const rowItems = deltas.map(([p, q, added]) => [p, q, ...added.map((id) => entryRank.rank.get(id)!)].map(b36).join(TABLE_FIELDS));
+  let lastId = 0;
+  let lastRow = 0;
   const siteItems = [...sites]
     .sort((a, b) => a[0] - b[0])
     .map(([id, row]) => {
-      const text = `${b36(id - last)}${TABLE_FIELDS}${b36(row)}`;
-      last = id;
+      const text = row === lastRow ? b36(id - lastId) : `${b36(id - lastId)}${TABLE_FIELDS}${b36(row - lastRow)}`;
+      lastId = id;
+      lastRow = row;
       return text;
     });
-  return [entries.list.join(TABLE_ITEMS), deltas.join(TABLE_ITEMS), siteItems.join(TABLE_ITEMS)].join(TABLE_PARTS);
+  return [nameRank.order, entryItems, rowItems, siteItems].map((part) => part.join(TABLE_ITEMS)).join(TABLE_PARTS);
+}
+
+/** The distinct values of `uses`, the most used first, and the place of each in that order. */
+function byUse<T>(uses: T[]): { order: T[]; rank: Map<T, number> } {
+  const counts = new Map<T, number>();
+  for (const value of uses) counts.set(value, (counts.get(value) ?? 0) + 1);
+  const order = [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)!);
+  return { order, rank: new Map(order.map((value, i) => [value, i])) };
 }
 
 /** The code table as the header passes it (contract CodeRow). */

@@ -46,18 +46,23 @@ export const CODE_FLAT_VALUES = 4;
 export type ScopeRow = [name: string, slot: number, index: number, flags: number][];
 export const ROW_WRITABLE = 1;
 export const ROW_HIDDEN = 2;
+/** How many bits the flags take in a table entry (see TABLE_PARTS). */
+export const ROW_FLAG_BITS = 2;
 
 /**
  * A file's scope and site tables travel as one string (a big file's tables as array literals cost
  * its load time and memory, and most runs never read a frame's bindings): the runtime decodes it
- * the first time it needs a row. Numbers are in base 36 (a `-` for negatives); three parts split by
+ * the first time it needs a row. Numbers are in base 36 (a `-` for negatives); four parts split by
  * TABLE_PARTS, items by TABLE_ITEMS, fields by TABLE_FIELDS:
- * - the entries: `name,slot,index,flags` (a ScopeRow entry each, numbered from 0);
+ * - the names, numbered from 0;
+ * - the entries (a ScopeRow entry each, numbered from 0): `n,s,i`, name number n, slot
+ *   `(s >> ROW_FLAG_BITS) - 1` (-1: none), flags `s & (1 << ROW_FLAG_BITS) - 1`, index `i - 3`;
  * - the rows from the second on (the first is the empty row), each `p,q,e,...`: the row before's
  *   first p and last q entries with the entries numbered e between them;
- * - the sites in increasing order, each `d,r`: its id is the one before's plus d (the first's is
- *   d), and it shows row r.
- * A name is an identifier, `this`, `arguments` or `new.target`: none holds a separator.
+ * - the sites in increasing order, each `d` or `d,r`: its id is the one before's plus d (the first's
+ *   is d), and it shows the row before's row plus r (0 when there is no r; the first's is r).
+ * The most used names and entries have the smallest numbers. A name is an identifier, `this`,
+ * `arguments` or `new.target`: none holds a separator.
  */
 export const TABLE_PARTS = "|";
 export const TABLE_ITEMS = ";";

@@ -5,7 +5,7 @@
  * time a frame of the file shows its bindings: saved built-ins and index loops only (see
  * primordials.ts).
  */
-import { type CodeRow, QUALNAME_LOCALS, type ScopeRow, TABLE_FIELDS, TABLE_ITEMS, TABLE_PARTS } from "../contract/index.js";
+import { type CodeRow, QUALNAME_LOCALS, ROW_FLAG_BITS, type ScopeRow, TABLE_FIELDS, TABLE_ITEMS, TABLE_PARTS } from "../contract/index.js";
 import { append, list, parseBase36, SafeMap, split } from "./primordials.js";
 
 export interface Tables {
@@ -16,16 +16,18 @@ export interface Tables {
 
 export function decodeTables(text: string): Tables {
   const parts = split(text, TABLE_PARTS);
+  const names = items(parts[0]);
   const entries = list<ScopeRow[number]>();
-  const entryItems = parts[0] === "" ? list<string>() : split(parts[0], TABLE_ITEMS);
+  const entryItems = items(parts[1]);
   for (let i = 0; i < entryItems.length; i++) {
     const f = split(entryItems[i], TABLE_FIELDS);
-    append(entries, [f[0], parseBase36(f[1]), parseBase36(f[2]), parseBase36(f[3])]);
+    const packed = parseBase36(f[1]);
+    append(entries, [names[parseBase36(f[0])], (packed >> ROW_FLAG_BITS) - 1, parseBase36(f[2]) - 3, packed & ((1 << ROW_FLAG_BITS) - 1)]);
   }
   const rows = list<ScopeRow>();
   let before = list<ScopeRow[number]>();
   append(rows, before);
-  const rowItems = parts[1] === "" ? list<string>() : split(parts[1], TABLE_ITEMS);
+  const rowItems = items(parts[2]);
   for (let i = 0; i < rowItems.length; i++) {
     const f = split(rowItems[i], TABLE_FIELDS);
     const p = parseBase36(f[0]);
@@ -38,14 +40,21 @@ export function decodeTables(text: string): Tables {
     before = row;
   }
   const sites = new SafeMap<number, number>();
-  const siteItems = parts[2] === "" ? list<string>() : split(parts[2], TABLE_ITEMS);
+  const siteItems = items(parts[3]);
   let id = 0;
+  let row = 0;
   for (let i = 0; i < siteItems.length; i++) {
     const f = split(siteItems[i], TABLE_FIELDS);
     id += parseBase36(f[0]);
-    sites.set(id, parseBase36(f[1]));
+    if (f.length > 1) row += parseBase36(f[1]);
+    sites.set(id, row);
   }
   return { rows, sites };
+}
+
+/** A part's items (none when it is empty). */
+function items(part: string): string[] {
+  return part === "" ? list<string>() : split(part, TABLE_ITEMS);
 }
 
 /** A code's lines from its code row, the first step from `from` (its firstlineno; contract CodeRow). */
