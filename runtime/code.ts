@@ -138,7 +138,7 @@ export class SourceFile {
   ) {
     // Index loops and no array destructuring: see primordials.ts.
     let maxLine = 0;
-    let first = 0;
+    let firstlineno = 0;
     const prefixes = list<string>();
     const codes = list<Code>();
     this.keyRefs = list();
@@ -146,9 +146,9 @@ export class SourceFile {
       const row = rows[i];
       const flags = row[4];
       // Steps and a qualname prefix (contract CodeRow).
-      first += row[2];
-      const last = first + row[3];
-      if (last > maxLine) maxLine = last;
+      firstlineno += row[2];
+      const lastlineno = firstlineno + row[3];
+      if (lastlineno > maxLine) maxLine = lastlineno;
       append(prefixes, qualnamePrefix(rows, i, prefixes));
       const code = new Code(
         this,
@@ -156,8 +156,8 @@ export class SourceFile {
         module,
         row[0],
         prefixes[i] + row[0],
-        first,
-        last,
+        firstlineno,
+        lastlineno,
         { generator: (flags & CODE_GENERATOR) !== 0, async: (flags & CODE_ASYNC) !== 0 },
         row[5],
       );
