@@ -5,32 +5,49 @@
  */
 
 import { CODE_ASYNC, CODE_FLAT_VALUES, CODE_GENERATOR, type CodeRow, type ScopeRow } from "../contract/index.js";
-import { append, asArray, list, numberToBase, SafeFinalizationRegistry, SafeUint8Array, SafeWeakMap, SafeWeakRef } from "./primordials.js";
+import {
+  asArray,
+  copyOf,
+  dict,
+  list,
+  ObjectAssign,
+  ObjectCreate,
+  ObjectFreeze,
+  SafeFinalizationRegistry,
+  SafeUint8Array,
+  SafeWeakRef,
+} from "./primordials.js";
 import { codes } from "./stack.js";
 import { decodeLines, decodeTables, qualnamePrefix, type Tables } from "./tables.js";
 
 export interface CodeFlags {
-  generator: boolean;
-  async: boolean;
+  readonly generator: boolean;
+  readonly async: boolean;
 }
+
+/** The four possible flags, shared by every Code (indexed by the row's CODE_GENERATOR | CODE_ASYNC bits). */
+const FLAGS: readonly CodeFlags[] = [
+  ObjectFreeze({ generator: false, async: false }),
+  ObjectFreeze({ generator: true, async: false }),
+  ObjectFreeze({ generator: false, async: true }),
+  ObjectFreeze({ generator: true, async: true }),
+];
 
 /** The static part of a frame, as Python's code object (`f_code`). */
 export class Code {
-  /**
-   * @internal the flags generated code tests (set by the SourceFile right after), held weakly:
-   * the Key is what keeps this code in `codes` (see `makeKey`)
-   */
-  _key!: WeakRef<Key>;
-  /** @internal `_key.r` is 1 */
+  /** @internal `key.r` is 1 */
   _leaves = false;
-  /** @internal a copy of `_key.c`, for the runtime's own tests */
+  /** @internal a copy of `key.c`, for the runtime's own tests */
   _calls = 0;
-  /** @internal its activations' values are in the flat array (contract CODE_FLAT_VALUES) */
-  _flat = false;
+  private _lines: readonly number[] | null = null;
 
   constructor(
     /** @internal */
     readonly file: SourceFile,
+    /** @internal the index of its Key in the file's ring (see `keyOf`) */
+    readonly _index: number,
+    /** @internal its activations' values are in the flat array (contract CODE_FLAT_VALUES) */
+    readonly _flat: boolean,
     /** Absolute path of the original source, or `<string>`. */
     readonly filename: string,
     /** Path relative to the working directory with `/` separators; what `skip` globs match. */
@@ -45,8 +62,6 @@ export class Code {
     private readonly lineText: string,
   ) {}
 
-  private _lines: readonly number[] | null = null;
-
   /** Lines on which a statement of this code starts (line events can only happen there). */
   get lines(): readonly number[] {
     this._lines ??= asArray(decodeLines(this.lineText, this.firstlineno));
@@ -60,11 +75,11 @@ export class Code {
  * `line` event (the file's line table says which); `r` — a frame of this code
  * has been materialized, so the epilogue must call `leave`.
  *
- * Every Key is built with a property name of its own first, so that each has
- * a hidden class of its own: V8 then tracks the constness of `c`, `l` and `r`
- * per Key, and code whose flags never change compiles the tests away. The
- * same makes every read of a Key in the runtime megamorphic: the runtime goes
- * from a slot's id to the Code (`codes[id].deref()`, one hidden class) instead.
+ * Every Key has a hidden class of its own: V8 then tracks the constness of `c`,
+ * `l` and `r` per Key, and code whose flags never change compiles the tests
+ * away (bench/FINDINGS.md §4). The same makes every read of a Key in the
+ * runtime megamorphic: the runtime goes from a slot's id to the Code
+ * (`codes[id]`, one hidden class) instead, and reads a Key only when flags change.
  */
 export interface Key {
   c: number;
@@ -75,34 +90,52 @@ export interface Key {
 }
 
 /**
- * Clears a code's entry in `codes` when its Key is collected. Generated functions hold their
- * Key (a module-level const read at every entry), and nothing of the runtime holds a Key
- * strongly: once a Key is gone no function of its code can run, and dropping the entry lets the
- * Code, its SourceFile and the module scope that `access` closes over be collected.
+ * A file's Keys, and what must live exactly as long as they do. Every Key's prototype holds the
+ * ring and the ring holds every Key, so they live and die together: as long as some function of
+ * the file can run (it holds its Key, a module-level const of its scope). The runtime holds a
+ * ring only weakly (`SourceFile`): nothing it holds strongly reaches `access` and the module
+ * scope it closes over.
  */
-const dropCode = new SafeFinalizationRegistry<number>((id) => {
-  codes[id] = undefined;
+interface KeyRing {
+  readonly keys: Key[];
+  /** the file's `access`, if it has one */
+  readonly access: ModuleAccess | null;
+}
+
+/**
+ * A Key made on a prototype of its own (a holder of the ring, itself without a prototype): an
+ * object made by `Object.create(p)` starts from a hidden class of p's own, so the fields added to
+ * it are owned per Key (V8 tracks constness per owner). `Object.assign` adds the four fields in
+ * one call (cheaper than four stores that each miss their inline cache) as small integers, and no
+ * setter can be on the way: the chain ends at the holder. The Key used to be made with a property
+ * of a unique name first, then each field: five hidden classes, twice the cost
+ * (bench/FINDINGS.md, "Registering a big file").
+ */
+function makeKey(id: number, ring: KeyRing): Key {
+  const holder = dict<KeyRing>();
+  holder.ring = ring;
+  return ObjectAssign(ObjectCreate(holder) as object, { c: 0, l: 0, r: 0, id });
+}
+
+/**
+ * Clears a file's entries in `codes` ([first, end)) when its ring is collected: no function of its
+ * codes can run any more, and dropping the entries lets the Codes, their SourceFile and the module
+ * scope be collected.
+ */
+const dropCodes = new SafeFinalizationRegistry<readonly number[]>((range) => {
+  for (let id = range[0]; id < range[1]; id++) codes[id] = undefined;
 });
 
-function makeKey(code: Code): Key {
-  const id = codes.length;
-  const key: Record<string, unknown> = {};
-  key["k" + numberToBase(id, 36)] = 0;
-  key.c = 0;
-  key.l = 0;
-  key.r = 0;
-  key.id = id;
-  codes[id] = code;
-  code._key = new SafeWeakRef(key as unknown as Key);
-  dropCode.register(key, id);
-  return key as unknown as Key;
+/** A code's Key; undefined once none of the file's functions can run any more. */
+export function keyOf(code: Code): Key | undefined {
+  return code.file._ring.deref()?.keys[code._index];
 }
 
 /** From now on the epilogue of `code` calls `leave` when its slot holds no id: a frame of it was made. */
 export function markLeaves(code: Code): void {
   if (code._leaves) return;
   code._leaves = true;
-  const key = code._key.deref();
+  const key = keyOf(code);
   if (key !== undefined) key.r = 1;
 }
 
@@ -112,17 +145,10 @@ export function markLeaves(code: Code): void {
  */
 export type ModuleAccess = (name: string, value?: unknown, write?: boolean) => unknown;
 
-/**
- * Each file's `access` by each of its Keys: an ephemeron, so that the closure (and the module
- * scope it closes over) lives exactly as long as some function of the module can run. Nothing the
- * runtime holds strongly (`codes`, a SourceFile) reaches the closure.
- */
-const accessByKey = new SafeWeakMap<Key, ModuleAccess>();
-
 export class SourceFile {
   readonly codes: Code[];
-  /** One per code, held weakly (see `makeKey`). */
-  private readonly keyRefs: WeakRef<Key>[];
+  /** @internal the file's Keys, held weakly (see `KeyRing`) */
+  readonly _ring: WeakRef<KeyRing>;
   /** lineFlags[n] !== 0: a line event on line n may be dispatched. */
   readonly lineFlags: Uint8Array;
 
@@ -140,8 +166,9 @@ export class SourceFile {
     let maxLine = 0;
     let firstlineno = 0;
     const prefixes = list<string>();
-    const codes = list<Code>();
-    this.keyRefs = list();
+    const fileCodes = list<Code>();
+    const ring: KeyRing = { keys: list(), access };
+    const first = codes.length;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
       const flags = row[4];
@@ -149,25 +176,27 @@ export class SourceFile {
       firstlineno += row[2];
       const lastlineno = firstlineno + row[3];
       if (lastlineno > maxLine) maxLine = lastlineno;
-      append(prefixes, qualnamePrefix(rows, i, prefixes));
+      prefixes[i] = qualnamePrefix(rows, i, prefixes);
       const code = new Code(
         this,
+        i,
+        (flags & CODE_FLAT_VALUES) !== 0,
         filename,
         module,
         row[0],
         prefixes[i] + row[0],
         firstlineno,
         lastlineno,
-        { generator: (flags & CODE_GENERATOR) !== 0, async: (flags & CODE_ASYNC) !== 0 },
+        FLAGS[((flags & CODE_GENERATOR) !== 0 ? 1 : 0) | ((flags & CODE_ASYNC) !== 0 ? 2 : 0)],
         row[5],
       );
-      code._flat = (flags & CODE_FLAT_VALUES) !== 0;
-      append(codes, code);
-      const key = makeKey(code);
-      if (access !== null) accessByKey.set(key, access);
-      append(this.keyRefs, code._key);
+      fileCodes[i] = code;
+      codes[first + i] = code;
+      ring.keys[i] = makeKey(first + i, ring);
     }
-    this.codes = asArray(codes);
+    this.codes = asArray(fileCodes);
+    this._ring = new SafeWeakRef(ring);
+    dropCodes.register(ring, [first, codes.length]);
     this.lineFlags = new SafeUint8Array(maxLine + 2);
   }
 
@@ -182,19 +211,15 @@ export class SourceFile {
   /**
    * One Key per code, for the file's header. It reads them right after `file()` returns, in the
    * same job, so they are all there (a WeakRef's target made in a job lives at least to its end).
+   * A copy: the ring's own list says which Key is whose.
    */
-  get keys(): (Key | undefined)[] {
-    const keys = list<Key | undefined>();
-    for (let i = 0; i < this.keyRefs.length; i++) keys[i] = this.keyRefs[i].deref();
-    return keys;
+  get keys(): Key[] {
+    const ring = this._ring.deref();
+    return ring === undefined ? list() : copyOf(ring.keys);
   }
 
   /** Reads (and assigns) the file's module-level bindings; null when it has none or none of its code can run any more. */
   get access(): ModuleAccess | null {
-    for (let i = 0; i < this.keyRefs.length; i++) {
-      const key = this.keyRefs[i].deref();
-      if (key !== undefined) return accessByKey.get(key) ?? null;
-    }
-    return null;
+    return this._ring.deref()?.access ?? null;
   }
 }

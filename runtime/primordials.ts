@@ -21,14 +21,15 @@ const { apply, defineProperty, getOwnPropertyDescriptor, ownKeys, setPrototypeOf
 export { apply };
 
 const ArrayPrototype = Array.prototype;
-const ObjectCreate = Object.create;
+export const ObjectCreate = Object.create;
+export const ObjectAssign = Object.assign;
 export const ObjectKeys = Object.keys;
 export const ObjectIs = Object.is;
+export const ObjectFreeze = Object.freeze;
 export const isArray = Array.isArray;
 export const MathMax = Math.max;
 export const SafeProxy = Proxy;
 export const SafeUint8Array = Uint8Array;
-const numberToString = Number.prototype.toString;
 const NumberParseInt = Number.parseInt;
 const stringIndexOf = String.prototype.indexOf;
 const stringSlice = String.prototype.slice;
@@ -100,10 +101,6 @@ export function split(text: string, separator: string): string[] {
 /** A number written in base 36 (a `-` for negatives). */
 export function parseBase36(text: string): number {
   return NumberParseInt(text, 36);
-}
-
-export function numberToBase(n: number, radix: number): string {
-  return apply(numberToString, n, [radix]) as string;
 }
 
 /** Gives `Safe` the methods of `Unsafe`'s prototype as they are now, and freezes them there. */

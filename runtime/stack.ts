@@ -57,8 +57,8 @@ export function vals(d: number): unknown[] {
 }
 
 /**
- * Every Code by id (`slots` holds ids). An entry is cleared once its Key is collected (code.ts):
- * no function of that code can run any more, and a module evaluated again and again (jest's
+ * Every Code by id (`slots` holds ids). A file's entries are cleared once its Keys are collected
+ * (code.ts): no function of its code can run any more, and a module evaluated again and again (jest's
  * registry, hot reload) leaves its old Codes, and with them its scope, to the collector.
  */
 export const codes: (Code | undefined)[] = list();

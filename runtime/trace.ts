@@ -41,7 +41,7 @@ import * as stack from "./stack.js";
 const { FRAME, codes, flat, frames, interrupts, lines, slots, state, values } = stack;
 const { LINE_PENDING, LINE_TRACED, SITE_LINE_MASK, VALUE_STRIDE_BITS } = contract; // line table bits, site ids, value layout
 const { callerAt, Frame: FrameClass, materialize } = frameModule;
-const { markLeaves } = codeModule;
+const { keyOf, markLeaves } = codeModule;
 
 export interface Traceback {
   frame: Frame;
@@ -298,7 +298,7 @@ frameModule.setWriteHook((frame) => {
 /** Writes a flag only when it changes: a write V8 can see as a change deoptimizes code that tests it. */
 function setFlags(code: Code, c: number, l: number): void {
   code._calls = c;
-  const key = code._key.deref();
+  const key = keyOf(code);
   if (key === undefined) return; // none of its functions can run any more
   if (key.c !== c) key.c = c;
   if (key.l !== l) key.l = l;

@@ -108,6 +108,112 @@ test("a module evaluated 1000 times (jest's registry, hot reload) does not keep 
   assert.ok(growth(traced) < 20, `instrumented: ${traced.stdout}`);
 });
 
+test("a function that outlives its module keeps its file: its Key's flags, its code and the module's bindings", () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, "package.json"), "{}");
+  // The module's other functions, its top level and its exports object are garbage once it is
+  // dropped from the cache: only `add` (and the scope it closes over) is left.
+  writeFileSync(
+    join(dir, "mod.cjs"),
+    "let count = 40;\nfunction add(n) {\n  count += n;\n  return count;\n}\nfunction other() { return count; }\nmodule.exports = { add, other };\n",
+  );
+  writeFileSync(
+    join(dir, "main.cjs"),
+    `const { settrace } = require(${JSON.stringify(runtimePath)});
+const path = require.resolve("./mod.cjs");
+let add = require(path).add;
+delete require.cache[path];
+module.children.length = 0;
+(async () => {
+  for (let i = 0; i < 5; i++) { await new Promise(setImmediate); gc(); }
+  const seen = [];
+  settrace((frame, event) => {
+    if (event === "call" && frame.code.name === "add") seen.push(frame.code.qualname + " " + frame.eval("count + n"));
+    return null;
+  });
+  const result = add(2);
+  settrace(null);
+  console.log(seen.join(","), result);
+})();
+`,
+  );
+  const r = node(["--expose-gc", "--require", registerCJS, "main.cjs"], { cwd: dir, env: { TSDB_CACHE_DIR: "cache" } });
+  ok(r);
+  assert.is(r.stdout.trim(), "add 42 42");
+});
+
+test("each Key has a hidden class of its own: one code's flags changing leaves another's tests compiled away", () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, "package.json"), "{}");
+  writeFileSync(
+    join(dir, "mod.cjs"),
+    "function a(n) {\n  return n + 1;\n}\nfunction b(n) {\n  return n + 2;\n}\nmodule.exports = { a, b };\n",
+  );
+  // Natives through `new Function`: the hook instruments this file too, and Babel does not parse `%`.
+  writeFileSync(
+    join(dir, "main.cjs"),
+    `const { loadedfiles } = require(${JSON.stringify(runtimePath)});
+const { a } = require("./mod.cjs");
+const native = (body) => new Function("x", "y", body);
+const sameMap = native("return %HaveSameMap(x, y)");
+const prepare = native("%PrepareFunctionForOptimization(x)");
+const optimizeNext = native("%OptimizeFunctionOnNextCall(x)");
+const optimized = native("return (%GetOptimizationStatus(x) & 16) !== 0");
+const file = loadedfiles().find((f) => f.filename.endsWith("mod.cjs"));
+const keys = file.keys;
+const key = (name) => keys[file.codes.findIndex((code) => code.name === name)];
+const shared = [];
+for (let i = 0; i < keys.length; i++) for (let j = i + 1; j < keys.length; j++) if (sameMap(keys[i], keys[j])) shared.push(i + "," + j);
+prepare(a);
+a(1);
+a(2);
+optimizeNext(a);
+a(3);
+const before = optimized(a);
+key("b").c = 1; // another code's flags change (as a watch sets them), and back
+key("b").c = 0;
+key("b").l = 1;
+const afterOther = optimized(a);
+key("a").c = 1; // its own: the folded test must go
+key("a").c = 0;
+console.log(keys.length, "shared:" + shared.join(" "), before, afterOther, optimized(a));
+`,
+  );
+  const r = node(["--allow-natives-syntax", "--require", registerCJS, "main.cjs"], { cwd: dir, env: { TSDB_CACHE_DIR: "cache" } });
+  ok(r);
+  assert.is(r.stdout.trim(), "3 shared: true true false");
+});
+
+test("setters a program puts on Object.prototype are not called when a file registers its Keys", () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, "package.json"), "{}");
+  writeFileSync(join(dir, "mod.cjs"), "function twice(n) {\n  return n * 2;\n}\nmodule.exports = twice;\n");
+  writeFileSync(
+    join(dir, "main.cjs"),
+    `const { settrace } = require(${JSON.stringify(runtimePath)});
+if (process.env.PRIME) return void require("./mod.cjs"); // fills the cache: Babel is no part of this
+const calls = [];
+// (Not "id": Node's own Module constructor assigns one.)
+for (const name of ["c", "l", "r", "ring"])
+  Object.defineProperty(Object.prototype, name, { set(v) { calls.push(name); }, get() { return undefined; }, configurable: true });
+const twice = require("./mod.cjs");
+const seen = [];
+settrace((frame, event) => {
+  if (frame.code.name === "twice") seen.push(event);
+  return (frame, event) => { if (frame.code.name === "twice") seen.push(event); };
+});
+const result = twice(21);
+settrace(null);
+for (const name of ["c", "l", "r", "ring"]) delete Object.prototype[name];
+console.log(calls.join(",") || "none", seen.join(","), result);
+`,
+  );
+  ok(node(["--require", registerCJS, "main.cjs"], { cwd: dir, env: { TSDB_CACHE_DIR: "cache", PRIME: "1" } }));
+  const r = node(["--require", registerCJS, "main.cjs"], { cwd: dir, env: { TSDB_CACHE_DIR: "cache" } });
+  ok(r);
+  assert.is(r.stdout.trim(), "none call,line,return 42");
+});
+
 test("two copies of tsdb's runtime in one process: a warning naming both", () => {
   const dir = sandbox();
   const copy = join(dir, "other-tsdb");
