@@ -141,6 +141,9 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
       sourceType: sourceType === "commonjs" ? "script" : sourceType,
       sourceMaps: sourceMaps !== "none",
       compact: options.compact ?? false,
+      // Compact output keeps each statement on its source line: what V8 reports for a frame's line
+      // (a CallSite's getLineNumber, which source maps do not reach) is then the program's own.
+      retainLines: options.compact ?? false,
       comments: options.comments ?? true,
       shouldPrintComment: keepMarks(options.comments ?? true),
       parserOpts: {

@@ -99,4 +99,54 @@ test("stack traces through the hook name functions as without it (the map has no
   rmSync(dir, { recursive: true, force: true });
 });
 
+test("a program's own Error.prepareStackTrace sees its frames' lines as without tsdb (the hook's and the CLI's output keep lines)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsdb-callsites-"));
+  // What depd, callsites or source-map-support read: CallSite objects, which Node's source maps do not reach.
+  const program = [
+    "function lines() {",
+    "  const saved = Error.prepareStackTrace;",
+    "  Error.prepareStackTrace = (_, sites) => sites;",
+    "  const sites = new Error().stack;",
+    "  Error.prepareStackTrace = saved;",
+    "  return sites",
+    "    .slice(0, 3)",
+    "    .map((s) => [s.getFunctionName(), s.getLineNumber(), s.getEnclosingLineNumber()].join(':'))",
+    "    .join(' ');",
+    "}",
+    "const o = {",
+    "  m(n) {",
+    "    if (n > 0)",
+    "      return o.m(",
+    "        n - 1,",
+    "      );",
+    "    return lines();",
+    "  },",
+    "};",
+    "console.log(o.m(1));",
+  ].join("\n");
+  writeFileSync(join(dir, "main.cjs"), program);
+  writeFileSync(join(dir, "main.mjs"), program);
+  writeFileSync(join(dir, "main.ts"), program);
+  const run = (args, file) =>
+    spawnSync(process.execPath, [...args, file], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, TSDB_CACHE_DIR: join(dir, "cache"), TSDB_INCLUDE: "*" },
+    });
+  const plain = run([], "main.cjs");
+  assert.is(plain.stdout, "lines:4:1 m:17:12 m:14:12\n");
+  for (const file of ["main.cjs", "main.mjs", "main.ts"]) {
+    const hooked = run(["--import", join(root, "dist/register.mjs")], file);
+    assert.is(hooked.stderr, "");
+    assert.is(hooked.stdout, plain.stdout, file);
+  }
+  const cli = spawnSync(process.execPath, [join(root, "dist/bin/tsdb-instrument.js"), "main.cjs", "-o", "out.cjs"], {
+    cwd: dir,
+    encoding: "utf8",
+  });
+  assert.is(cli.status, 0, cli.stderr);
+  assert.is(run([], "out.cjs").stdout, plain.stdout);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test.run();
