@@ -26,13 +26,19 @@ const { values, positionals } = parseArgs({
     timeout: { type: "string", default: "10000" },
     report: { type: "string", default: "conformance/report/test262" },
     once: { type: "boolean", default: false },
+    // how instrumented code is printed: compact (what tsdb/register and tsdb-instrument run) or readable (instrument()'s default)
+    print: { type: "string", default: "compact" },
     resume: { type: "boolean", default: false },
   },
 });
 if (positionals.length !== 1) {
   console.error(
-    "usage: npm run test262 -- <path to a tc39/test262 checkout> [--modes=…] [--dir=…] [--filter=…] [--every=N] [--jobs=N] [--timeout=MS] [--report=…]",
+    "usage: npm run test262 -- <path to a tc39/test262 checkout> [--modes=…] [--dir=…] [--filter=…] [--every=N] [--jobs=N] [--timeout=MS] [--print=compact|readable] [--report=…]",
   );
+  process.exit(2);
+}
+if (values.print !== "compact" && values.print !== "readable") {
+  console.error(`--print=${values.print}: compact or readable`);
   process.exit(2);
 }
 const root = resolve(positionals[0]);
@@ -67,6 +73,7 @@ const result = await runTests({
   jobs: values.jobs ? Number(values.jobs) : undefined,
   timeout: Number(values.timeout),
   once: values.once,
+  compact: values.print === "compact",
   done,
   onRun: (run) => appendFileSync(journal, JSON.stringify(run) + "\n"),
   onProgress(done, total) {

@@ -25,4 +25,14 @@ export const SUITES = [
   },
   { name: "bn.js", repo: "indutny/bn.js", command: mocha("test/*-test.js"), include: ["lib/**", "test/**"] },
   { name: "mime-types", repo: "jshttp/mime-types", command: mocha("test/test.js"), include: ["index.js", "mimeScore.js", "test/**"] },
+  // The three below are also bench/suites.mjs's (same commits): their costs are measured there.
+  { name: "js-yaml", repo: "nodeca/js-yaml", command: mocha(), include: ["index.js", "lib/**", "test/**"] },
+  {
+    name: "chai",
+    repo: "chaijs/chai",
+    setup: ["npm", "run", "build"],
+    command: mocha("--require", "./test/bootstrap/index.js", "test/*.js"),
+    include: ["index.js", "lib/**", "test/**"],
+  },
+  { name: "qs", repo: "ljharb/qs", command: ["node_modules/tape/bin/tape", "test/**/*.js"], include: ["lib/**", "test/**"] },
 ];

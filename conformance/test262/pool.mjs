@@ -89,7 +89,7 @@ class Slot {
 
 /**
  * Runs `files` (paths relative to the checkout `root`) in `modes` (`once`: a test without
- * strictness flags sloppy only; `done`: runs already made, not made again; `onRun` gets each
+ * strictness flags sloppy only; `compact`: instrumented code printed compact, as tsdb/register prints it; `done`: runs already made, not made again; `onRun` gets each
  * new run as it ends); resolves to
  * { runs: [{ file, run, results: { mode: result } }], skipped: [{ file, features }] }.
  */
@@ -100,6 +100,7 @@ export function runTests({
   jobs = availableParallelism(),
   timeout = 10000,
   once = false,
+  compact = true,
   done: already = [],
   onRun,
   onProgress,
@@ -111,7 +112,8 @@ export function runTests({
     const test = loadTest(root, file);
     if (test.skip) skipped.push({ file, features: test.skip });
     for (const run of once ? test.runs.slice(0, 1) : test.runs) {
-      if (!finished.has(`${file}\0${run}`)) queue.push({ id: queue.length, root, file, run, meta: test.meta, modes, timeout, results: {} });
+      if (!finished.has(`${file}\0${run}`))
+        queue.push({ id: queue.length, root, file, run, meta: test.meta, modes, timeout, compact, results: {} });
     }
   }
   const runs = [...already];

@@ -140,7 +140,7 @@ async function runJob(job) {
     let entry = cache.get(key);
     if (!entry) {
       try {
-        entry = { code: instrument(source, { filename: path, sourceType, sourceMaps: "none" }).code };
+        entry = { code: instrument(source, { filename: path, sourceType, sourceMaps: "none", compact: job.compact }).code };
       } catch (error) {
         entry = { error };
       }
