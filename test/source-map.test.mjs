@@ -140,7 +140,16 @@ test("a program's own Error.prepareStackTrace sees its frames' lines as without 
     assert.is(hooked.stderr, "");
     assert.is(hooked.stdout, plain.stdout, file);
   }
-  const cli = spawnSync(process.execPath, [join(root, "dist/bin/tsdb-instrument.js"), "main.cjs", "-o", "out.cjs"], {
+  // `--runtime`: this checkout's runtime, not whatever `tsdb` resolves to from the temporary directory.
+  const cliArgs = [
+    join(root, "dist/bin/tsdb-instrument.js"),
+    "main.cjs",
+    "-o",
+    "out.cjs",
+    "--runtime",
+    join(root, "dist/runtime/internal.js"),
+  ];
+  const cli = spawnSync(process.execPath, cliArgs, {
     cwd: dir,
     encoding: "utf8",
   });
