@@ -170,8 +170,25 @@ export interface Prologue {
 }
 
 /**
+ * The line store that begins a synchronous function's body (`$L[$d] = id;`, its first statement's
+ * site), taken out of `body`: the prologue's `enter` stores it (see `prologue`). Null when the body
+ * begins otherwise.
+ */
+export function takeLineStore(file: FileContext, body: t.Statement[]): t.NumericLiteral | null {
+  const first = body[0];
+  if (!t.isExpressionStatement(first) || !t.isAssignmentExpression(first.expression, { operator: "=" })) return null;
+  const { left, right } = first.expression;
+  if (!t.isMemberExpression(left, { computed: true }) || !t.isIdentifier(left.object, { name: file.names.lines })) return null;
+  if (!t.isIdentifier(left.property, { name: file.names.depth }) || !t.isNumericLiteral(right)) return null;
+  body.shift();
+  return right;
+}
+
+/**
  * Entry of a synchronous function (or module):
- *   const $d = ++$R.sp; $S[$d] = $k.id; const $vs = $V[$d] || $vals($d); let $r;
+ *   const $d = $enter($k, site); const $vs = $V[$d] || $vals($d); let $r;
+ *   (enter: ++$R.sp, $S[$d] = $k.id, $L[$d] = site: the body's first line store (`takeLineStore`),
+ *   else the entry site)
  *   stores (parameters, this, arguments, accessors);
  *   if ($k.c && $call($d, id)) reload; if ($I[0] !== 0) $interrupted($d, id);
  * Entry of a resumable one (its values are its frame's own):
@@ -186,6 +203,7 @@ export function prologue(
   inWith: boolean,
   stores: t.Statement[],
   temporary: boolean,
+  firstSite: t.NumericLiteral | null = null,
 ): Prologue {
   const n = file.names;
   const key = id(n.key(fn.index));
@@ -210,10 +228,11 @@ export function prologue(
     );
     // Resumable frames report `call` from the runtime, before any code of theirs could copy a write back.
   } else {
-    enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(n.depth), t.updateExpression("++", sp(file), true))]));
-    enter.push(assign(at(n.slots, file), t.memberExpression(key, id("id"))));
-    // No `$L[$d] = site` here: until its first line site nothing can look at the frame but the call
-    // event and the interrupt check, which are given the site (one store less per call).
+    // const $d = $enter($k, site): runtime/trace.ts `enter`, where the stores stay fast. The site is
+    // the body's first line store when it begins with one (the call event and the interrupt check,
+    // given the entry site, put it back when they return), else the entry site.
+    const stored = firstSite ?? site.id;
+    enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(n.depth), rt(file, "enter", [key, stored]))]));
     if (values.offset !== null) {
       // const $o = $d << VALUE_STRIDE_BITS;
       const offset = t.binaryExpression("<<", id(n.depth), num(VALUE_STRIDE_BITS));

@@ -63,6 +63,7 @@ export function chooseNames(source: string, script?: string): Names {
 /** The runtime functions called at nearly every statement or function, under shorter names. */
 const SHORT_RUNTIME_NAMES: Partial<Record<RuntimeFunction, string>> = {
   call: "cl",
+  enter: "en",
   interrupted: "it",
   leave: "lv",
   line: "ln",

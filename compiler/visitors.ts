@@ -33,6 +33,7 @@ import {
   rt,
   storeSite,
   suspension,
+  takeLineStore,
   wrapBody,
 } from "./emit.js";
 import { CODE_FLAT_VALUES } from "../contract/index.js";
@@ -315,6 +316,8 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
   for (const [group, slot] of groups) stores.push(store(values, slot, t.identifier(group.name)));
   // Function declarations are not in the call event's row: they live in the body's block.
   const hoistedNames = new Set(own.filter((b) => b.kind === "hoisted").map((b) => b.identifier.name));
+  const statements = t.isStaticBlock(node) ? node.body : (node.body as t.BlockStatement).body;
+  const [hoisted, rest] = splitHoisted(path, statements);
   const pro = prologue(
     file,
     fn,
@@ -323,10 +326,9 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
     insideWith(path),
     stores,
     usesTemporary(node),
+    fn.resumable ? null : takeLineStore(file, rest),
   );
   fn.sites.push(pro.site);
-  const statements = t.isStaticBlock(node) ? node.body : (node.body as t.BlockStatement).body;
-  const [hoisted, rest] = splitHoisted(path, statements);
   const early = earlyCall(file, node);
   const entry = [...scopeEntry(values, fn.scope, file.generated, (g) => !g.outer), ...directStores(values, hoistedFunctions(fn.scope))];
   const body = [

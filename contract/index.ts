@@ -102,6 +102,7 @@ export type RuntimeFunction =
   | "call"
   | "clear"
   | "debuggerStatement"
+  | "enter"
   | "enterModule"
   | "exception"
   | "forAwait"

@@ -4,7 +4,7 @@
  * runtime when no event could be dispatched.
  *
  * Hot-path contract with the compiler (see compiler/emit.ts):
- *   entry   `d = ++state.sp; slots[d] = key.id; lines[d] = site; vs = values[d] || vals(d);` stores;
+ *   entry   `d = enter(key);` (`++state.sp; slots[d] = key.id`), `vs = values[d] || vals(d);` stores;
  *           then `if (key.c && call(d)) reload;`
  *   line    `lines[d] = site;`  then `if (key.l && file.lineFlags[n] && line(d)) reload;`
  *           (a statement that can observe nothing: `if (key.l && file.lineFlags[n] && lineAt(d, site)) reload;`)
@@ -364,14 +364,32 @@ function callEvent(frame: Frame): void {
 }
 
 /**
- * `call` event of the activation at depth d, at its entry site (generated code stores no line
- * before its first line site); true when values were written (the site copies them into the variables).
+ * Entry of a synchronous activation (emit.ts `prologue`): onto the stack, its slot holding its
+ * code's id, its line the site its body begins with (or its entry site); returns its depth. A function of its own rather than the stores inline: code that
+ * always throws (a recursive descent that fails) never returns, so V8 never gives it a feedback
+ * vector and runs it in the interpreter without one, where a store into the `Int32Array` is a call
+ * into V8's runtime; this function does return, is optimized, and stores at full speed. Optimized
+ * callers inline it (bench/FINDINGS.md §32).
+ */
+export function enter(key: Key, site: number): number {
+  const d = ++state.sp;
+  slots[d] = key.id;
+  lines[d] = site;
+  return d;
+}
+
+/**
+ * `call` event of the activation at depth d, at its entry site; true when values were written (the
+ * site copies them into the variables). `lines[d]` holds its body's first site (see `enter`): put
+ * back once the event is dispatched.
  */
 export function call(d: number, site: number): boolean {
-  lines[d] = site;
   if (globalTrace === null || inTrace) return false;
+  const first = lines[d];
+  lines[d] = site;
   const frame = materialize(d);
   callEvent(frame);
+  lines[d] = first;
   return frame.takeWrites();
 }
 
@@ -653,10 +671,12 @@ export function enterModule(): void {
  * stop it asked for can happen there.
  */
 export function interrupted(d: number, site = 0): boolean {
-  // at a function entry: the frame is at its entry site (generated code stores none there)
-  if (site !== 0) lines[d] = site;
   if (interruptHandler === null || inTrace || Atomics.exchange(interrupts, 0, 0) === 0) return false;
+  // At a function entry the frame stops at its entry site; `lines[d]` holds its body's first (see `enter`).
+  const first = lines[d];
+  if (site !== 0) lines[d] = site;
   runInterruptHandler(materialize(d));
+  if (site !== 0) lines[d] = first;
   return true;
 }
 

@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { instrument } from "../dist/compiler.mjs";
 import { instrumentToFile, load, root, rt, tmp, traceRun } from "./helpers/run.mjs";
@@ -78,6 +78,66 @@ export function run(o) {
   assert.is(rt.state.sp, 0);
   assert.not.ok(Array.prototype.includes.call(rt.flat, marker), "no value of a frame the exception left stays reachable");
   delete globalThis.depthNow;
+});
+
+test("a frame is at its first statement's line from its entry (`enter` stores it); its call event and an interrupt there show the entry line", async () => {
+  const { out } = instrumentToFile(
+    `function thrower() {
+  throw new Error("line 2");
+}
+export function first(peek) {
+  return peek();
+}
+export function run() {
+  try {
+    thrower();
+  } catch (e) {
+    return e;
+  }
+}
+`,
+    "firstline.mjs",
+  );
+  assert.match(fnText(readFileSync(out, "utf8"), "thrower"), /\$en\(\$k\w+, 2\);/, "the body's first line store is the prologue's");
+  const { first, run } = await load(out);
+  const here = () => rt.getframe(0).lineno;
+  // No trace function: a callee looks at the frame.
+  assert.is(first(here), 5);
+  // Traced, no call events (the watch says none would act): the traceback has the throw's line.
+  rt.settrace(() => null);
+  rt.setwatch({ calls: () => false, lines: () => false });
+  let error;
+  try {
+    error = run();
+  } finally {
+    rt.settrace(null);
+  }
+  const tb = rt.gettraceback(error);
+  assert.equal([tb.frame.code.name, tb.lineno, tb.next.frame.code.name, tb.next.lineno], ["run", 9, "thrower", 2]);
+  // The call event sees the entry line, the first line event and the callee the first statement's.
+  const events = [];
+  const tracer = (frame, event) => {
+    if (frame.code.name === "first") events.push(`${event} ${frame.lineno}`);
+    return tracer;
+  };
+  rt.settrace(tracer);
+  try {
+    events.push(`peek ${first(here)}`);
+  } finally {
+    rt.settrace(null);
+  }
+  assert.equal(events, ["call 4", "line 5", "return 5", "peek 5"]);
+  // An interrupt taken at the entry stops at the entry line, then the frame goes on at its first statement's.
+  const stops = [];
+  rt.setinterrupthandler((frame) => stops.push(`${frame.code.name} ${frame.lineno}`));
+  try {
+    Atomics.store(new Int32Array(rt.interruptbuffer()), 0, 1);
+    assert.is(first(here), 5);
+  } finally {
+    rt.setinterrupthandler(null);
+  }
+  assert.equal(stops, ["first 4"]);
+  assert.is(rt.state.sp, 0);
 });
 
 test("traced: frames without a handler report exception then return, innermost first, when the exception is caught", async () => {
