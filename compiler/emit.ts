@@ -186,7 +186,7 @@ export function takeLineStore(file: FileContext, body: t.Statement[]): t.Numeric
 
 /**
  * Entry of a synchronous function (or module):
- *   const $d = $enter($k, site); const $vs = $V[$d] || $vals($d); let $r;
+ *   const $d = $enter($b + index, site); const $vs = $V[$d] || $vals($d); let $r;
  *   (enter: ++$R.sp, $S[$d] = $k.id, $L[$d] = site: the body's first line store (`takeLineStore`),
  *   else the entry site)
  *   stores (parameters, this, arguments, accessors);
@@ -228,11 +228,15 @@ export function prologue(
     );
     // Resumable frames report `call` from the runtime, before any code of theirs could copy a write back.
   } else {
-    // const $d = $enter($k, site): runtime/trace.ts `enter`, where the stores stay fast. The site is
+    // const $d = $enter(id, site): runtime/trace.ts `enter`, where the stores stay fast. The site is
     // the body's first line store when it begins with one (the call event and the interrupt check,
     // given the entry site, put it back when they return), else the entry site.
     const stored = firstSite ?? site.id;
-    enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(n.depth), rt(file, "enter", [key, stored]))]));
+    // The code's id, `$k.id`, as `$b + index` (the header's `$b`: its first code's): no property
+    // read where the function runs without feedback.
+    const base = id(n.other("b"));
+    const codeId = fn.index === 0 ? base : t.binaryExpression("+", base, num(fn.index));
+    enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(n.depth), rt(file, "enter", [codeId, stored]))]));
     if (values.offset !== null) {
       // const $o = $d << VALUE_STRIDE_BITS;
       const offset = t.binaryExpression("<<", id(n.depth), num(VALUE_STRIDE_BITS));

@@ -393,6 +393,8 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
     // `keys` makes its array at each read: read once (a big file has tens of thousands of codes).
     ...(file.codes.length > 0 ? [[n.keys, member(id(n.file), "keys")] as [string, t.Expression]] : []),
     ...file.codes.map((_, i): [string, t.Expression] => [n.key(i), t.memberExpression(id(n.keys), t.numericLiteral(i), true)]),
+    // The id of the file's first code: code i's is `$b + i` (emit.ts `prologue`).
+    ...(file.codes.length > 0 ? [[n.other("b"), member(id(n.key(0)), "id")] as [string, t.Expression]] : []),
     ...[...file.runtimeUsed].sort().map((fn): [string, t.Expression] => [n.runtimeFunction(fn), member(T, fn)]),
   ];
   // `const`: V8 folds the Keys' flags into the compiled code only through constant bindings.

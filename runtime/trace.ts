@@ -4,7 +4,7 @@
  * runtime when no event could be dispatched.
  *
  * Hot-path contract with the compiler (see compiler/emit.ts):
- *   entry   `d = enter(key);` (`++state.sp; slots[d] = key.id`), `vs = values[d] || vals(d);` stores;
+ *   entry   `d = enter(key.id, site);` (`++state.sp; slots[d] = id; lines[d] = site`), `vs = values[d] || vals(d);` stores;
  *           then `if (key.c && call(d)) reload;`
  *   line    `lines[d] = site;`  then `if (key.l && file.lineFlags[n] && line(d)) reload;`
  *           (a statement that can observe nothing: `if (key.l && file.lineFlags[n] && lineAt(d, site)) reload;`)
@@ -369,11 +369,12 @@ function callEvent(frame: Frame): void {
  * always throws (a recursive descent that fails) never returns, so V8 never gives it a feedback
  * vector and runs it in the interpreter without one, where a store into the `Int32Array` is a call
  * into V8's runtime; this function does return, is optimized, and stores at full speed. Optimized
- * callers inline it (bench/FINDINGS.md §32).
+ * callers inline it (bench/FINDINGS.md §32). Given the Key's id, not the Key: every Key has a hidden
+ * class of its own (code.ts), so `key.id` read here would be a megamorphic load in every caller.
  */
-export function enter(key: Key, site: number): number {
+export function enter(id: number, site: number): number {
   const d = ++state.sp;
-  slots[d] = key.id;
+  slots[d] = id;
   lines[d] = site;
   return d;
 }

@@ -29,6 +29,7 @@ console.log(globalThis[Symbol.for("tsdb.runtime")] === g);
     "call",
     "clear",
     "debuggerStatement",
+    "enter",
     "enterModule",
     "exception",
     "file",
