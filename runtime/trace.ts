@@ -4,7 +4,7 @@
  * runtime when no event could be dispatched.
  *
  * Hot-path contract with the compiler (see compiler/emit.ts):
- *   entry   `d = enter(key.id, site);` (`++state.sp; slots[d] = id; lines[d] = site`), `vs = values[d] || vals(d);` stores;
+ *   entry   `d = enter(id, site);` (`++state.sp; slots[d] = id; lines[d] = site`), `vs = values[d] || vals(d);` stores;
  *           then `if (key.c && call(d)) reload;`
  *   line    `lines[d] = site;`  then `if (key.l && file.lineFlags[n] && line(d)) reload;`
  *           (a statement that can observe nothing: `if (key.l && file.lineFlags[n] && lineAt(d, site)) reload;`)
@@ -365,12 +365,13 @@ function callEvent(frame: Frame): void {
 
 /**
  * Entry of a synchronous activation (emit.ts `prologue`): onto the stack, its slot holding its
- * code's id, its line the site its body begins with (or its entry site); returns its depth. A function of its own rather than the stores inline: code that
- * always throws (a recursive descent that fails) never returns, so V8 never gives it a feedback
- * vector and runs it in the interpreter without one, where a store into the `Int32Array` is a call
- * into V8's runtime; this function does return, is optimized, and stores at full speed. Optimized
- * callers inline it (bench/FINDINGS.md §32). Given the Key's id, not the Key: every Key has a hidden
- * class of its own (code.ts), so `key.id` read here would be a megamorphic load in every caller.
+ * code's id, its line the site its body begins with (or its entry site); returns its depth.
+ * A function of its own rather than the stores inline: code that always throws (a recursive
+ * descent that fails) never returns, so V8 never gives it a feedback vector and runs it in the
+ * interpreter without one, where a store into the `Int32Array` is a call into V8's runtime; this
+ * function does return, is optimized, and stores at full speed. Optimized callers inline it
+ * (bench/FINDINGS.md §32). Given the Key's id, not the Key: every Key has a hidden class of its own
+ * (code.ts), so `key.id` read here would be a megamorphic load in every caller.
  */
 export function enter(id: number, site: number): number {
   const d = ++state.sp;
