@@ -3,7 +3,8 @@
  * Python-style dotted qualified name (`Code.qualname`).
  */
 import type { NodePath } from "@babel/traverse";
-import * as t from "@babel/types";
+import type * as T from "@babel/types";
+import { t } from "./babel-types.js";
 import { propertyKeyName as keyName } from "../common/property-key.js";
 
 /** The name JavaScript gives the function or class at `path` (ES "NamedEvaluation"), or null. */
@@ -52,8 +53,8 @@ export function qualifiedName(path: NodePath, own: string): string {
 }
 
 /** Arrow functions tsdb makes to give a class field initializer a frame of its own. */
-const fieldWrappers = new WeakSet<t.Node>();
-export function markFieldWrapper(node: t.Node): void {
+const fieldWrappers = new WeakSet<T.Node>();
+export function markFieldWrapper(node: T.Node): void {
   fieldWrappers.add(node);
 }
 export function isFieldWrapper(path: NodePath): boolean {

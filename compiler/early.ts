@@ -15,13 +15,14 @@
  * twice (the instrumented function's, then the copy's).
  */
 import type { NodePath } from "@babel/traverse";
-import * as t from "@babel/types";
+import type * as T from "@babel/types";
+import { t } from "./babel-types.js";
 import type { FileContext } from "./file-context.js";
 
 /** Notes each top-level function declaration of a module, with a copy of it as it is now. */
-export function copyTopLevelFunctions(program: NodePath<t.Program>, file: FileContext): t.FunctionDeclaration[] {
+export function copyTopLevelFunctions(program: NodePath<T.Program>, file: FileContext): T.FunctionDeclaration[] {
   if (program.node.sourceType !== "module") return [];
-  const copies: t.FunctionDeclaration[] = [];
+  const copies: T.FunctionDeclaration[] = [];
   for (const statement of program.node.body) {
     const node = t.isExportNamedDeclaration(statement) || t.isExportDefaultDeclaration(statement) ? statement.declaration : statement;
     if (!t.isFunctionDeclaration(node) || node.id == null) continue;
@@ -35,8 +36,8 @@ export function copyTopLevelFunctions(program: NodePath<t.Program>, file: FileCo
 }
 
 /** The statement that sends a call made before the module's header ran to the plain copy, or null. */
-export function earlyCall(file: FileContext, node: t.Node): t.Statement | null {
-  const copy = file.earlyCopies.get(node as t.Function);
+export function earlyCall(file: FileContext, node: T.Node): T.Statement | null {
+  const copy = file.earlyCopies.get(node as T.Function);
   if (copy === undefined) return null;
   const apply = t.callExpression(t.memberExpression(t.identifier(copy), t.identifier("apply")), [
     t.thisExpression(),
@@ -46,20 +47,20 @@ export function earlyCall(file: FileContext, node: t.Node): t.Statement | null {
     t.blockStatement([t.expressionStatement(t.identifier(file.names.state))]),
     t.catchClause(
       null,
-      t.blockStatement([t.returnStatement((node as t.Function).generator ? delegate(file, apply) : callOrConstruct(copy, apply))]),
+      t.blockStatement([t.returnStatement((node as T.Function).generator ? delegate(file, apply) : callOrConstruct(copy, apply))]),
     ),
   );
 }
 
 /** `yield* copy.apply(this, arguments)`, which the visitors must not take for the program's own. */
-function delegate(file: FileContext, apply: t.Expression): t.Expression {
+function delegate(file: FileContext, apply: T.Expression): T.Expression {
   const expression = t.yieldExpression(apply, true);
   file.generated.add(expression);
   return expression;
 }
 
 /** `new.target === void 0 ? copy.apply(this, arguments) : Reflect.construct(copy, arguments, new.target)` */
-function callOrConstruct(copy: string, apply: t.Expression): t.Expression {
+function callOrConstruct(copy: string, apply: T.Expression): T.Expression {
   const newTarget = () => t.metaProperty(t.identifier("new"), t.identifier("target"));
   const construct = t.callExpression(t.memberExpression(t.identifier("Reflect"), t.identifier("construct")), [
     t.identifier(copy),

@@ -6,7 +6,8 @@
  * `$I` interrupts, `$V` values, `$d` depth, `$k` the code's Key, `$line(...)`
  * the runtime's `line` bound by the header.
  */
-import * as t from "@babel/types";
+import type * as T from "@babel/types";
+import { t } from "./babel-types.js";
 import {
   type KeyFlag,
   ROW_HIDDEN,
@@ -23,25 +24,25 @@ const id = (name: string) => t.identifier(name);
 const num = (n: number) => t.numericLiteral(n);
 
 /** A call of runtime function `fn`, through a binding the file's header makes (a property read per call costs). */
-export function rt(file: FileContext, fn: RuntimeFunction, args: t.Expression[]): t.CallExpression {
+export function rt(file: FileContext, fn: RuntimeFunction, args: T.Expression[]): T.CallExpression {
   file.runtimeUsed.add(fn);
   return t.callExpression(id(file.names.runtimeFunction(fn)), args);
 }
 
 /** `$S[$d]`, `$L[$d]` */
-function at(array: string, file: FileContext): t.MemberExpression {
+function at(array: string, file: FileContext): T.MemberExpression {
   return t.memberExpression(id(array), id(file.names.depth), true);
 }
 
-function sp(file: FileContext): t.MemberExpression {
+function sp(file: FileContext): T.MemberExpression {
   return t.memberExpression(id(file.names.state), id("sp"));
 }
 
-function keyFlag(file: FileContext, fn: FunctionContext, flag: KeyFlag): t.MemberExpression {
+function keyFlag(file: FileContext, fn: FunctionContext, flag: KeyFlag): T.MemberExpression {
   return t.memberExpression(id(file.names.key(fn.index)), id(flag));
 }
 
-function assign(target: t.LVal, value: t.Expression): t.ExpressionStatement {
+function assign(target: T.LVal, value: T.Expression): T.ExpressionStatement {
   return t.expressionStatement(t.assignmentExpression("=", target, value));
 }
 
@@ -58,7 +59,7 @@ export function lineSite(
   entries: RowEntry[],
   inWith: boolean,
   silent: boolean,
-): [t.Statement[], Site] {
+): [T.Statement[], Site] {
   const site: Site = { entries, inWith, line, id: num(0), dispatch: null };
   const test = t.logicalExpression("&&", keyFlag(file, fn, "l"), t.memberExpression(id(file.names.lineFlags), num(line), true));
   const call = silent ? rt(file, "lineAt", [id(file.names.depth), site.id]) : rt(file, "line", [id(file.names.depth)]);
@@ -67,7 +68,7 @@ export function lineSite(
 }
 
 /** A statement that can call out but has no line site (its line is the one before): `$L[$d] = id;` for its row. */
-export function storeSite(file: FileContext, line: number, entries: RowEntry[], inWith: boolean): [t.Statement, Site] {
+export function storeSite(file: FileContext, line: number, entries: RowEntry[], inWith: boolean): [T.Statement, Site] {
   const site: Site = { entries, inWith, line, id: num(0), dispatch: null };
   return [assign(at(file.names.lines, file), site.id), site];
 }
@@ -121,7 +122,7 @@ function siteRow(file: FileContext, fn: FunctionContext, free: RowEntry[], site:
  * destructurings the reloads were 40 % of acorn's output). Both read the slots as properties, never
  * through an iterator a program may have patched (and value arrays have no prototype).
  */
-function reload(values: Values, entries: RowEntry[], compact: boolean): t.ExpressionStatement | null {
+function reload(values: Values, entries: RowEntry[], compact: boolean): T.ExpressionStatement | null {
   if (entries.length === 0) return null;
   if (!compact || entries.length === 1) {
     const copies = entries.map((e) => t.assignmentExpression("=", id(e.name), slotOf(values, e.slot)));
@@ -164,7 +165,7 @@ export function scopeNumber(file: FileContext, row: ScopeRow, identity = ""): nu
 
 export interface Prologue {
   /** statements before the `try` */
-  enter: t.Statement[];
+  enter: T.Statement[];
   /** the call-event site, whose row is completed with the function */
   site: Site;
 }
@@ -174,7 +175,7 @@ export interface Prologue {
  * site), taken out of `body`: the prologue's `enter` stores it (see `prologue`). Null when the body
  * begins otherwise.
  */
-export function takeLineStore(file: FileContext, body: t.Statement[]): t.NumericLiteral | null {
+export function takeLineStore(file: FileContext, body: T.Statement[]): T.NumericLiteral | null {
   const first = body[0];
   if (!t.isExpressionStatement(first) || !t.isAssignmentExpression(first.expression, { operator: "=" })) return null;
   const { left, right } = first.expression;
@@ -201,15 +202,15 @@ export function prologue(
   first: number,
   entries: RowEntry[],
   inWith: boolean,
-  stores: t.Statement[],
+  stores: T.Statement[],
   temporary: boolean,
-  firstSite: t.NumericLiteral | null = null,
+  firstSite: T.NumericLiteral | null = null,
 ): Prologue {
   const n = file.names;
   const key = id(n.key(fn.index));
   const values = valuesOf(fn.path.node, n);
   const site: Site = { entries, inWith, line: first, id: num(0), dispatch: null };
-  const enter: t.Statement[] = [];
+  const enter: T.Statement[] = [];
   if (fn.resumable) {
     enter.push(
       t.variableDeclaration("const", [
@@ -262,7 +263,7 @@ export function prologue(
 }
 
 /** `$I[0] !== 0`: somebody asks the program to stop (runtime/stack.ts `interrupts`). */
-export function interruptRequested(file: FileContext): t.Expression {
+export function interruptRequested(file: FileContext): T.Expression {
   return t.binaryExpression("!==", t.memberExpression(id(file.names.interrupts), num(0), true), num(0));
 }
 
@@ -270,8 +271,8 @@ export function interruptRequested(file: FileContext): t.Expression {
  * `if ($I[0] !== 0) $interrupted($d);` at loop heads, `$interrupted($d, site)` at function entries
  * (resumable frames: in the runtime's `push`).
  */
-export function interruptCheck(file: FileContext, site?: t.NumericLiteral): t.Statement {
-  const args: t.Expression[] = site ? [id(file.names.depth), site] : [id(file.names.depth)];
+export function interruptCheck(file: FileContext, site?: T.NumericLiteral): T.Statement {
+  const args: T.Expression[] = site ? [id(file.names.depth), site] : [id(file.names.depth)];
   return t.ifStatement(interruptRequested(file), t.expressionStatement(rt(file, "interrupted", args)));
 }
 
@@ -295,16 +296,16 @@ export function interruptCheck(file: FileContext, site?: t.NumericLiteral): t.St
 export function plainAndInstrumented(
   file: FileContext,
   fn: FunctionContext,
-  plain: t.ForStatement | t.WhileStatement,
-  instrumented: t.ForStatement | t.WhileStatement,
+  plain: T.ForStatement | T.WhileStatement,
+  instrumented: T.ForStatement | T.WhileStatement,
   guards: string[],
   counted: boolean,
-  after: t.Statement[],
-): t.Statement {
-  let test: t.Expression = t.unaryExpression("!", keyFlag(file, fn, "l"));
+  after: T.Statement[],
+): T.Statement {
+  let test: T.Expression = t.unaryExpression("!", keyFlag(file, fn, "l"));
   if (guards.length > 0) test = t.logicalExpression("&&", test, rt(file, "prim", guards.map(id)));
   const sw = id(file.names.other("sw"));
-  const block: t.Statement[] = [];
+  const block: T.Statement[] = [];
   if (t.isForStatement(instrumented) && t.isForStatement(plain) && instrumented.init) {
     const init = instrumented.init;
     block.push(t.isVariableDeclaration(init) ? init : t.expressionStatement(init));
@@ -332,12 +333,12 @@ export function plainAndInstrumented(
 const CHUNK = 4096;
 
 /** A counted loop's plain copy (init hoisted), run in chunks with the flag tested between them (see plainAndInstrumented). */
-function chunked(file: FileContext, loop: t.ForStatement, interrupt: t.Expression, sw: t.Identifier): t.Statement {
-  const test = loop.test as t.BinaryExpression & { left: t.Identifier };
+function chunked(file: FileContext, loop: T.ForStatement, interrupt: T.Expression, sw: T.Identifier): T.Statement {
+  const test = loop.test as T.BinaryExpression & { left: T.Identifier };
   const i = test.left;
-  const bound = test.right as t.Identifier | t.NumericLiteral;
+  const bound = test.right as T.Identifier | T.NumericLiteral;
   const update = loop.update!;
-  const step = t.isAssignmentExpression(update) ? (update.right as t.NumericLiteral).value : 1;
+  const step = t.isAssignmentExpression(update) ? (update.right as T.NumericLiteral).value : 1;
   const up = test.operator === "<" || test.operator === "<=";
   const m = id(file.names.other("m"));
   // the end of this chunk: CHUNK steps on, or the bound if it comes first
@@ -360,7 +361,7 @@ function chunked(file: FileContext, loop: t.ForStatement, interrupt: t.Expressio
     ]),
   );
   // Other values than numbers (a bigint, a string) compare as written, without the check.
-  let numbers: t.Expression = t.binaryExpression("===", t.unaryExpression("typeof", t.cloneNode(i)), t.stringLiteral("number"));
+  let numbers: T.Expression = t.binaryExpression("===", t.unaryExpression("typeof", t.cloneNode(i)), t.stringLiteral("number"));
   if (t.isIdentifier(bound)) {
     numbers = t.logicalExpression(
       "&&",
@@ -372,7 +373,7 @@ function chunked(file: FileContext, loop: t.ForStatement, interrupt: t.Expressio
 }
 
 /** `if ($fo._d === 0) $d = $push($fo, 0, []);` — a resumable frame coming back after a suspension. */
-export function resume(file: FileContext): t.Statement {
+export function resume(file: FileContext): T.Statement {
   const n = file.names;
   return t.ifStatement(
     t.binaryExpression("===", t.memberExpression(id(n.frameObject), id("_d")), num(0)),
@@ -384,13 +385,13 @@ export function resume(file: FileContext): t.Statement {
  * `$exception($d, e, leaving);` at the start of a catch (the runtime puts the depth back to `$d`,
  * reporting first the frames above that the exception left: they have no handler of their own).
  */
-export function exceptionHook(file: FileContext, fn: FunctionContext, error: string, leaving: boolean): t.Statement[] {
+export function exceptionHook(file: FileContext, fn: FunctionContext, error: string, leaving: boolean): T.Statement[] {
   const hook = t.expressionStatement(rt(file, "exception", [id(file.names.depth), id(error), t.booleanLiteral(leaving)]));
   return fn.resumable ? [resume(file), hook] : [hook];
 }
 
 /** The exit of a function: `if ($k.r && $S[$d] !== $k.id) $leave($d, $r); else $R.sp = $d - 1;` */
-export function epilogue(file: FileContext, fn: FunctionContext, value: t.Expression): t.Statement[] {
+export function epilogue(file: FileContext, fn: FunctionContext, value: T.Expression): T.Statement[] {
   const n = file.names;
   if (fn.resumable) return [resume(file), t.expressionStatement(rt(file, "leave", [id(n.depth), value]))];
   const key = id(n.key(fn.index));
@@ -407,14 +408,14 @@ export function epilogue(file: FileContext, fn: FunctionContext, value: t.Expres
  * `$vs[0] = $vs[1] = void 0;`: a returned frame's values must not keep objects alive (the depth's
  * array is reused by the next call at that depth), and a `var` reads undefined until assigned.
  */
-function clearValues(file: FileContext, fn: FunctionContext): t.Statement[] {
+function clearValues(file: FileContext, fn: FunctionContext): T.Statement[] {
   const size = layoutOf(fn.path.node).size;
   if (size === 0) return [];
   const values = valuesOf(fn.path.node, file.names);
   const undef = () => t.unaryExpression("void", num(0));
   // (The runtime's `clear`, not the array's `fill`: a program may patch Array.prototype.)
   if (values.offset === null) return [t.expressionStatement(rt(file, "clear", [id(values.array), num(size)]))];
-  let chain: t.Expression = undef();
+  let chain: T.Expression = undef();
   for (let i = size - 1; i >= 0; i--) chain = t.assignmentExpression("=", slotOf(values, i), chain);
   return [t.expressionStatement(chain)];
 }
@@ -434,7 +435,7 @@ function clearValues(file: FileContext, fn: FunctionContext): t.Statement[] {
  * A generator or async function leaves and re-enters the stack, and its promise catches what it
  * throws: `try { body } catch ($e) { hook; throw $e } finally { epilogue }`.
  */
-export function wrapBody(file: FileContext, fn: FunctionContext, body: t.Statement[], handler: boolean): t.Statement[] {
+export function wrapBody(file: FileContext, fn: FunctionContext, body: T.Statement[], handler: boolean): T.Statement[] {
   const n = file.names;
   if (!fn.resumable) {
     const exit = epilogue(file, fn, id(n.returned));
@@ -460,14 +461,14 @@ function exitLabel(file: FileContext): string {
 }
 
 /** `return e` in a synchronous function: `$r = e; break $x;` (`break $x;` for `return;`). */
-export function exitStatements(file: FileContext, value: t.Expression | null | undefined): t.Statement[] {
+export function exitStatements(file: FileContext, value: T.Expression | null | undefined): T.Statement[] {
   const leave = t.breakStatement(id(exitLabel(file)));
   if (value == null) return [leave];
   return [assign(id(file.names.returned), value), leave];
 }
 
 /** `($v = await $suspend($fo, arg, false), $d = $push($fo, 0, []), $v)` and the same for yield. */
-export function suspension(file: FileContext, kind: "await" | "yield" | "yield*", arg: t.Expression | null): t.Expression {
+export function suspension(file: FileContext, kind: "await" | "yield" | "yield*", arg: T.Expression | null): T.Expression {
   const n = file.names;
   const value = arg ?? t.unaryExpression("void", num(0));
   const suspended = rt(file, "suspend", [id(n.frameObject), value, t.booleanLiteral(kind === "yield")]);

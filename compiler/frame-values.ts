@@ -19,7 +19,8 @@
  * Classification is done once, before the visitors change anything (`classify`).
  */
 import type { Binding, NodePath, Scope, Visitor } from "@babel/traverse";
-import * as t from "@babel/types";
+import type * as T from "@babel/types";
+import { t } from "./babel-types.js";
 import { VALUE_STRIDE_BITS } from "../contract/index.js";
 import type { Names } from "./generated-names.js";
 
@@ -74,17 +75,20 @@ const LAYOUT = Symbol("tsdb.layout");
 const DYNAMIC = Symbol("tsdb.dynamic");
 /** a sloppy function whose own code reads `arguments` */
 const READS_ARGUMENTS = Symbol("tsdb.readsArguments");
+/** a function or static block whose code reads `this` (in arrows and static blocks inside it too) */
+const READS_THIS = Symbol("tsdb.readsThis");
 type Noted = {
   [LOCATION]?: Location | null;
   [GROUPS]?: Group[];
   [LAYOUT]?: Layout;
   [DYNAMIC]?: boolean;
   [READS_ARGUMENTS]?: boolean;
+  [READS_THIS]?: boolean;
 };
 const noted = (x: object) => x as Noted;
 
 /** The node whose activation runs code at `path`: a function, a static block, a class field's value, or the program. */
-export function ownerOf(path: NodePath): t.Node {
+export function ownerOf(path: NodePath): T.Node {
   let child: NodePath = path;
   for (let p = path.parentPath; p; child = p, p = p.parentPath) {
     if (p.isFunction() || p.isStaticBlock()) {
@@ -97,22 +101,22 @@ export function ownerOf(path: NodePath): t.Node {
   return child.node;
 }
 
-function ownerOfScope(scope: Scope): t.Node {
+function ownerOfScope(scope: Scope): T.Node {
   const p = scope.path;
   if (p.isFunction() || p.isProgram() || p.isStaticBlock()) return p.node;
   return ownerOf(p);
 }
 
-export function layoutOf(owner: t.Node): Layout {
+export function layoutOf(owner: T.Node): Layout {
   return (noted(owner)[LAYOUT] ??= { mode: "auto", size: 0, thisSlot: -1, argumentsSlot: -1, newTargetSlot: -1, outerGroups: new Map() });
 }
 
-function newSlot(owner: t.Node): number {
+function newSlot(owner: T.Node): number {
   return layoutOf(owner).size++;
 }
 
 /** Does a direct `eval` or a `with` in this owner (or one inside it) make its bindings changeable behind the compiler's back? */
-function isDynamic(owner: t.Node): boolean {
+function isDynamic(owner: T.Node): boolean {
   return noted(owner)[DYNAMIC] === true;
 }
 
@@ -120,14 +124,14 @@ function isDynamic(owner: t.Node): boolean {
  * Decides where every binding of every function of the program lives. Runs before the visitors
  * change the tree: references are where the source put them.
  */
-export function classify(program: NodePath<t.Program>, prefix: string): void {
+export function classify(program: NodePath<T.Program>, prefix: string): void {
   const marks: NodePath[] = [];
   let groups = 0;
   const scopes: Scope[] = [];
   const seen = new Set<Scope>();
   // Statements per owner: each may get a site, and each site copies the writable slot bindings in
   // scope into their variables (see `bulky`).
-  const statements = new Map<t.Node, number>();
+  const statements = new Map<T.Node, number>();
   // One walk (a 9 MB file: a second one costs seconds).
   program.traverse({
     CallExpression(p) {
@@ -142,6 +146,20 @@ export function classify(program: NodePath<t.Program>, prefix: string): void {
         scopes.push(p.scope);
       }
     },
+    // (`readsThis`: every function and static block seen, and those a `this` is read in.)
+    Function(p) {
+      noted(p.node)[READS_THIS] ??= false;
+    },
+    StaticBlock(p) {
+      noted(p.node)[READS_THIS] ??= false;
+    },
+    ThisExpression(p) {
+      for (let q: NodePath | null = p.parentPath; q; q = q.parentPath) {
+        if (!q.isFunction() && !q.isStaticBlock()) continue;
+        noted(q.node)[READS_THIS] = true;
+        if (q.isFunction() && !q.isArrowFunctionExpression()) break;
+      }
+    },
     Statement(p) {
       if (Array.isArray(p.container)) {
         const owner = ownerOf(p);
@@ -153,14 +171,14 @@ export function classify(program: NodePath<t.Program>, prefix: string): void {
     // A direct eval or a with body can reach the bindings of every enclosing function.
     for (let q: NodePath | null = p; q; q = q.parentPath) if (q.isFunction() || q.isStaticBlock()) noted(q.node)[DYNAMIC] = true;
   }
-  const writables = new Map<t.Node, number>();
+  const writables = new Map<T.Node, number>();
   for (const scope of scopes) {
     if (scope.path.isProgram() || scope.path.isClass()) continue;
     const owner = ownerOfScope(scope);
     for (const b of Object.values(scope.bindings)) if (isWritable(b)) writables.set(owner, (writables.get(owner) ?? 0) + 1);
   }
-  const bulky = (owner: t.Node) => (statements.get(owner) ?? 0) * (writables.get(owner) ?? 0) > MAX_RELOADS;
-  const owners = new Set<t.Node>([program.node]);
+  const bulky = (owner: T.Node) => (statements.get(owner) ?? 0) * (writables.get(owner) ?? 0) > MAX_RELOADS;
+  const owners = new Set<T.Node>([program.node]);
   for (const scope of scopes) {
     if (scope.path.isFunction() || scope.path.isStaticBlock()) owners.add(scope.path.node);
     if (scope.path.isProgram() || scope.path.isClass()) continue;
@@ -203,19 +221,19 @@ export function classify(program: NodePath<t.Program>, prefix: string): void {
 }
 
 /** How many accessor groups the scopes around `owner` (its scope's ancestors) have. */
-function enclosingGroups(owner: t.Node, scopeOf: Map<t.Node, Scope>): number {
+function enclosingGroups(owner: T.Node, scopeOf: Map<T.Node, Scope>): number {
   let n = 0;
   for (let scope = scopeOf.get(owner)?.parent; scope; scope = scope.parent) n += groupsOf(scope).length;
   return n;
 }
 
-function hasTopLevelAwait(program: NodePath<t.Program>): boolean {
+function hasTopLevelAwait(program: NodePath<T.Program>): boolean {
   let found = false;
   const visitor: Visitor = {
     Function(p) {
       p.skip();
       // A method's computed key and decorators run in the code around the method (`ownerOf`).
-      const method = p.node as t.Node & { computed?: boolean; decorators?: t.Decorator[] | null };
+      const method = p.node as T.Node & { computed?: boolean; decorators?: T.Decorator[] | null };
       const outside: NodePath[] = [];
       if (method.computed) outside.push(p.get("key") as NodePath);
       if (method.decorators) outside.push(...(p.get("decorators") as NodePath[]));
@@ -239,6 +257,14 @@ function hasTopLevelAwait(program: NodePath<t.Program>): boolean {
   return found;
 }
 
+/**
+ * Does the code of a function or static block read `this` (in the arrows and static blocks inside
+ * it too, not in other functions)? Noted by `classify`; undefined for code it did not see.
+ */
+export function readsThis(node: T.Node): boolean | undefined {
+  return noted(node)[READS_THIS];
+}
+
 /** Decides the mode of a function the classification did not see, once its size is known. */
 export function settleMode(layout: Layout): void {
   if (layout.mode === "auto") layout.mode = layout.size <= 1 << VALUE_STRIDE_BITS ? "flat" : "array";
@@ -250,7 +276,7 @@ export interface Values {
   offset: string | null;
 }
 
-export function valuesOf(owner: t.Node, names: Names): Values {
+export function valuesOf(owner: T.Node, names: Names): Values {
   settleMode(layoutOf(owner));
   return layoutOf(owner).mode === "flat"
     ? { array: names.flatValues, offset: names.other("o") }
@@ -258,7 +284,7 @@ export function valuesOf(owner: t.Node, names: Names): Values {
 }
 
 /** A sloppy function's simple parameters change with `arguments[i] = v`. */
-function aliasedByArguments(binding: Binding, owner: t.Node): boolean {
+function aliasedByArguments(binding: Binding, owner: T.Node): boolean {
   if (binding.kind !== "param" || !t.isFunction(owner) || t.isArrowFunctionExpression(owner)) return false;
   const path = binding.scope.path;
   if (path.isInStrictMode()) return false;
@@ -306,25 +332,25 @@ const id = (name: string) => t.identifier(name);
 const num = (n: number) => t.numericLiteral(n);
 
 /** `$VS[$o + slot]` or `$vs[slot]` */
-export function slotOf(values: Values, slot: number): t.MemberExpression {
+export function slotOf(values: Values, slot: number): T.MemberExpression {
   const index = values.offset === null ? num(slot) : slot === 0 ? id(values.offset) : t.binaryExpression("+", id(values.offset), num(slot));
   return t.memberExpression(id(values.array), index, true);
 }
 
 /** `$vs[slot] = value;` */
-export function store(values: Values, slot: number, value: t.Expression): t.ExpressionStatement {
+export function store(values: Values, slot: number, value: T.Expression): T.ExpressionStatement {
   return t.expressionStatement(t.assignmentExpression("=", slotOf(values, slot), value));
 }
 
 /** The cases of an accessor's `switch (i)`: `case n: if (w) x = v; return x;` per binding. */
-function accessorCases(group: Group, own: boolean): t.SwitchCase[] {
+function accessorCases(group: Group, own: boolean): T.SwitchCase[] {
   const [w, v] = [id("w"), id("v")];
   return group.bindings.map((b, n) => {
     const name = b.identifier.name;
     // A function of its own has its own `arguments`: a binding of that name reads as unknown (a
     // throw is how an accessor says "absent"), never as the accessor's arguments.
     if (own && name === "arguments") return t.switchCase(num(n), [t.throwStatement(num(0))]);
-    const body: t.Statement[] = [];
+    const body: T.Statement[] = [];
     if (isWritable(b)) body.push(t.ifStatement(w, t.expressionStatement(t.assignmentExpression("=", id(name), v))));
     body.push(t.returnStatement(id(name)));
     return t.switchCase(num(n), body);
@@ -335,7 +361,7 @@ function accessorCases(group: Group, own: boolean): t.SwitchCase[] {
  * `const $a = (i, w, v) => { switch (i) { case 0: if (w) x = v; return x; ... } }; $vs[slot] = $a;`
  * A `const` binding is never assigned through it (the runtime refuses first).
  */
-export function groupStatements(values: Values, group: Group, generated: WeakSet<t.Node>): t.Statement[] {
+export function groupStatements(values: Values, group: Group, generated: WeakSet<T.Node>): T.Statement[] {
   const accessor = t.arrowFunctionExpression(
     [id("i"), id("w"), id("v")],
     t.blockStatement([t.switchStatement(id("i"), accessorCases(group, false))]),
@@ -353,10 +379,10 @@ export function groupStatements(values: Values, group: Group, generated: WeakSet
 export function switchEntry(
   values: Values,
   scope: Scope,
-  generated: WeakSet<t.Node>,
-): { declarations: t.Statement[]; stores: t.Statement[] } {
-  const declarations: t.Statement[] = [];
-  const stores: t.Statement[] = [];
+  generated: WeakSet<T.Node>,
+): { declarations: T.Statement[]; stores: T.Statement[] } {
+  const declarations: T.Statement[] = [];
+  const stores: T.Statement[] = [];
   for (const group of groupsOf(scope)) {
     const accessor = t.functionDeclaration(
       id(group.name),
@@ -371,8 +397,8 @@ export function switchEntry(
 }
 
 /** Stores of the direct bindings among `bindings` (the names they have now). */
-export function directStores(values: Values, bindings: Iterable<Binding>): t.Statement[] {
-  const out: t.Statement[] = [];
+export function directStores(values: Values, bindings: Iterable<Binding>): T.Statement[] {
+  const out: T.Statement[] = [];
   for (const b of bindings) {
     const loc = locationOf(b);
     if (loc !== null && loc.index === -1) out.push(store(values, loc.slot, id(b.identifier.name)));
@@ -381,7 +407,7 @@ export function directStores(values: Values, bindings: Iterable<Binding>): t.Sta
 }
 
 /** The bindings that the names of a pattern or declaration refer to at `path`. */
-export function bindingsNamed(path: NodePath, node: t.Node): Binding[] {
+export function bindingsNamed(path: NodePath, node: T.Node): Binding[] {
   const out: Binding[] = [];
   for (const name of Object.keys(t.getBindingIdentifiers(node))) {
     const b = path.scope.getBinding(name);
@@ -394,10 +420,10 @@ export function bindingsNamed(path: NodePath, node: t.Node): Binding[] {
 export function scopeEntry(
   values: Values,
   scope: Scope,
-  generated: WeakSet<t.Node>,
+  generated: WeakSet<T.Node>,
   which: (g: Group) => boolean = () => true,
-): t.Statement[] {
-  const out: t.Statement[] = [];
+): T.Statement[] {
+  const out: T.Statement[] = [];
   for (const group of groupsOf(scope)) if (which(group)) out.push(...groupStatements(values, group, generated));
   return out;
 }

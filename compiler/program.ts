@@ -6,7 +6,8 @@
 import { markRanges, originalRanges } from "./source-text.js";
 import { generate } from "@babel/generator";
 import type { NodePath } from "@babel/traverse";
-import * as t from "@babel/types";
+import type * as T from "@babel/types";
+import { t } from "./babel-types.js";
 import { CODE_FLAT_VALUES, RUNTIME_GLOBAL, runtimeMissing, VALUE_STRIDE_BITS } from "../contract/index.js";
 import type { FileContext, FunctionContext } from "./file-context.js";
 import { copyTopLevelFunctions } from "./early.js";
@@ -36,7 +37,7 @@ export interface ProgramOptions {
   compact: boolean;
 }
 
-export function instrumentProgram(program: NodePath<t.Program>, options: ProgramOptions): void {
+export function instrumentProgram(program: NodePath<T.Program>, options: ProgramOptions): void {
   if (!options.fresh) program.scope.crawl();
   const ranges = originalRanges(program, options.source);
   const file: FileContext = {
@@ -87,7 +88,7 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
 }
 
 /** Statements that may stand in a block without changing what their declarations mean. */
-function blockable(s: t.Statement): boolean {
+function blockable(s: T.Statement): boolean {
   if (t.isVariableDeclaration(s)) return s.kind === "var";
   return !(t.isDeclaration(s) || t.isImportDeclaration(s) || t.isExportDeclaration(s));
 }
@@ -101,9 +102,9 @@ function blockable(s: t.Statement): boolean {
  * computed just before it, in such a run: `let $i; try { $i = init; } catch ...; const x = $i;`. A
  * class declaration becomes `let A = $i` the same way, `$i` being the class as an expression.
  */
-function guardStatements(file: FileContext, fn: FunctionContext, body: t.Statement[], restore: t.Statement[]): t.Statement[] {
-  const out: t.Statement[] = [];
-  let run: t.Statement[] = [];
+function guardStatements(file: FileContext, fn: FunctionContext, body: T.Statement[], restore: T.Statement[]): T.Statement[] {
+  const out: T.Statement[] = [];
+  let run: T.Statement[] = [];
   const flush = () => {
     if (run.length === 0) return;
     const e = file.names.caught;
@@ -127,7 +128,7 @@ function guardStatements(file: FileContext, fn: FunctionContext, body: t.Stateme
     }
     const declaration = t.isExportNamedDeclaration(s) ? s.declaration : s;
     // Computes `value` in the run, into a temporary declared before it; returns the temporary.
-    const guard = (value: t.Expression) => {
+    const guard = (value: T.Expression) => {
       const temporary = file.names.other("i" + temporaries++);
       out.push(t.variableDeclaration("let", [t.variableDeclarator(t.identifier(temporary))]));
       const assignment = t.expressionStatement(t.assignmentExpression("=", t.identifier(temporary), value));
@@ -162,7 +163,7 @@ function guardStatements(file: FileContext, fn: FunctionContext, body: t.Stateme
  * `const a = f(), b = g(a);` as `const a = f(); const b = g(a);` (exported the same way): the same
  * bindings, initialized in the same order, so that each initializer can be guarded on its own.
  */
-function oneDeclaratorEach(s: t.Statement): t.Statement[] {
+function oneDeclaratorEach(s: T.Statement): T.Statement[] {
   const declaration = t.isExportNamedDeclaration(s) ? s.declaration : s;
   if (
     !t.isVariableDeclaration(declaration) ||
@@ -181,7 +182,7 @@ function oneDeclaratorEach(s: t.Statement): t.Statement[] {
  * Is an initializer worth guarding, and can it move to an assignment unchanged? Not a literal
  * (nothing to report), nor a function or class: it would take its name from the temporary.
  */
-function canGuard(init: t.Expression): boolean {
+function canGuard(init: T.Expression): boolean {
   if (t.isLiteral(init) && !t.isTemplateLiteral(init)) return false;
   return !(t.isFunction(init) || t.isClass(init));
 }
@@ -190,7 +191,7 @@ function canGuard(init: t.Expression): boolean {
  * `(name, value, write) => { switch (name) { case "a": if (write) a = value; return a; ... } }`:
  * how `frame.eval` reaches the module's own bindings from any frame of the file.
  */
-function moduleAccess(file: FileContext, program: NodePath<t.Program>): [t.Expression, t.Expression] {
+function moduleAccess(file: FileContext, program: NodePath<T.Program>): [T.Expression, T.Expression] {
   const id = (name: string) => t.identifier(name);
   const [name, value, write] = [file.names.other("an"), file.names.other("av"), file.names.other("aw")];
   const bindings = Object.values(program.scope.bindings).filter((b) => ["var", "let", "const", "hoisted", "module"].includes(b.kind));
@@ -203,7 +204,7 @@ function moduleAccess(file: FileContext, program: NodePath<t.Program>): [t.Expre
     for (const cjs of ["require", "module", "exports", "__filename", "__dirname"])
       if (!program.scope.hasBinding(cjs)) entries.push([cjs, true]);
   const cases = entries.map(([n, writable]) => {
-    const body: t.Statement[] = [];
+    const body: T.Statement[] = [];
     const refuse = t.throwStatement(t.newExpression(id("TypeError"), [t.stringLiteral("Assignment to constant variable.")]));
     body.push(t.ifStatement(id(write), writable ? t.expressionStatement(t.assignmentExpression("=", id(n), id(value))) : refuse));
     body.push(t.returnStatement(id(n)));
@@ -235,11 +236,11 @@ function moduleAccess(file: FileContext, program: NodePath<t.Program>): [t.Expre
  * script evaluates itself) keeps the outer one's depth, by its own, in `$t<key>$outer`, and gives
  * it back when it ends (`restoreOuter`).
  */
-function scriptBody(file: FileContext, runtime: t.Statement, constants: t.VariableDeclaration, code: t.Statement[]): t.Statement[] {
+function scriptBody(file: FileContext, runtime: T.Statement, constants: T.VariableDeclaration, code: T.Statement[]): T.Statement[] {
   const n = file.names;
   const prefix = n.other("");
-  const assigned: t.VariableDeclarator[] = [];
-  const body: t.Statement[] = [];
+  const assigned: T.VariableDeclarator[] = [];
+  const body: T.Statement[] = [];
   for (const statement of code) {
     const ours =
       t.isVariableDeclaration(statement) && statement.declarations.every((d) => t.isIdentifier(d.id) && d.id.name.startsWith(prefix));
@@ -248,7 +249,7 @@ function scriptBody(file: FileContext, runtime: t.Statement, constants: t.Variab
       continue;
     }
     for (const d of statement.declarations) {
-      const name = (d.id as t.Identifier).name;
+      const name = (d.id as T.Identifier).name;
       assigned.push(t.variableDeclarator(t.identifier(name)));
       // Saves the interrupted evaluation's depth (undefined when none) under this one's.
       if (name === n.depth)
@@ -274,7 +275,7 @@ function scriptBody(file: FileContext, runtime: t.Statement, constants: t.Variab
     comments: false,
     jsescOption: { minimal: false },
   }).code;
-  const runtimeExpression = (runtime as t.VariableDeclaration).declarations[0].init as t.Expression;
+  const runtimeExpression = (runtime as T.VariableDeclaration).declarations[0].init as T.Expression;
   const call = t.callExpression(t.memberExpression(runtimeExpression, t.identifier("script")), [
     t.stringLiteral(prefix),
     t.stringLiteral(text),
@@ -287,12 +288,12 @@ function scriptBody(file: FileContext, runtime: t.Statement, constants: t.Variab
  * `if (($d = $outer[$d]) !== void 0) $o = $d << 4;`: a script's evaluation, ending, gives back the
  * depth (and values) of the evaluation of the same script it interrupted, if any.
  */
-function restoreOuter(file: FileContext, program: NodePath<t.Program>): t.Statement[] {
+function restoreOuter(file: FileContext, program: NodePath<T.Program>): T.Statement[] {
   const n = file.names;
   const depth = t.identifier(n.depth);
   const back = t.assignmentExpression("=", depth, t.memberExpression(t.identifier(n.other("outer")), t.identifier(n.depth), true));
   const values = valuesOf(program.node, n);
-  const again: t.Statement[] = [];
+  const again: T.Statement[] = [];
   if (values.offset !== null)
     again.push(
       t.expressionStatement(
@@ -321,12 +322,12 @@ function restoreOuter(file: FileContext, program: NodePath<t.Program>): t.Statem
   return [again.length > 0 ? t.ifStatement(test, t.blockStatement(again)) : t.expressionStatement(back)];
 }
 
-function header(file: FileContext, program: NodePath<t.Program>, options: ProgramOptions): [t.Statement, t.VariableDeclaration] {
+function header(file: FileContext, program: NodePath<T.Program>, options: ProgramOptions): [T.Statement, T.VariableDeclaration] {
   const sourceType = program.node.sourceType;
   const n = file.names;
   const id = (name: string) => t.identifier(name);
   const T = id(n.runtime);
-  const member = (object: t.Expression, name: string) => t.memberExpression(object, id(name));
+  const member = (object: T.Expression, name: string) => t.memberExpression(object, id(name));
   const runtime =
     sourceType === "module"
       ? t.importDeclaration([t.importNamespaceSpecifier(T)], t.stringLiteral(options.runtime))
@@ -380,7 +381,7 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
     ),
     ...moduleAccess(file, program),
   ]);
-  const bindings: [string, t.Expression][] = [
+  const bindings: [string, T.Expression][] = [
     [n.file, registered],
     [n.slots, member(T, "slots")],
     [n.lines, member(T, "lines")],
@@ -391,11 +392,11 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
     [n.lineFlags, member(id(n.file), "lineFlags")],
     [n.interrupts, member(T, "interrupts")],
     // `keys` makes its array at each read: read once (a big file has tens of thousands of codes).
-    ...(file.codes.length > 0 ? [[n.keys, member(id(n.file), "keys")] as [string, t.Expression]] : []),
-    ...file.codes.map((_, i): [string, t.Expression] => [n.key(i), t.memberExpression(id(n.keys), t.numericLiteral(i), true)]),
+    ...(file.codes.length > 0 ? [[n.keys, member(id(n.file), "keys")] as [string, T.Expression]] : []),
+    ...file.codes.map((_, i): [string, T.Expression] => [n.key(i), t.memberExpression(id(n.keys), t.numericLiteral(i), true)]),
     // The id of the file's first code: code i's is `$b + i` (emit.ts `prologue`).
-    ...(file.codes.length > 0 ? [[n.other("b"), member(id(n.key(0)), "id")] as [string, t.Expression]] : []),
-    ...[...file.runtimeUsed].sort().map((fn): [string, t.Expression] => [n.runtimeFunction(fn), member(T, fn)]),
+    ...(file.codes.length > 0 ? [[n.other("b"), member(id(n.key(0)), "id")] as [string, T.Expression]] : []),
+    ...[...file.runtimeUsed].sort().map((fn): [string, T.Expression] => [n.runtimeFunction(fn), member(T, fn)]),
   ];
   // `const`: V8 folds the Keys' flags into the compiled code only through constant bindings.
   // (A top-level function of an ES module called through an import cycle before this module's
@@ -409,7 +410,7 @@ function header(file: FileContext, program: NodePath<t.Program>, options: Progra
   ];
 }
 
-function usesImportMeta(program: NodePath<t.Program>): boolean {
+function usesImportMeta(program: NodePath<T.Program>): boolean {
   let found = false;
   program.traverse({
     MetaProperty(p) {

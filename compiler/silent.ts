@@ -13,7 +13,8 @@
  * bindings.
  */
 import type { Binding, NodePath, Scope } from "@babel/traverse";
-import * as t from "@babel/types";
+import type * as T from "@babel/types";
+import { t } from "./babel-types.js";
 
 const SAFE_BINARY = new Set([
   "+",
@@ -42,7 +43,7 @@ const SAFE_ASSIGN = new Set(["=", "+=", "-=", "*=", "/=", "%=", "**=", "|=", "&=
 
 type Plain = (name: string) => boolean;
 
-function plainExpression(node: t.Node | null | undefined, plain: Plain): boolean {
+function plainExpression(node: T.Node | null | undefined, plain: Plain): boolean {
   if (!node) return false;
   if (t.isNumericLiteral(node) || t.isStringLiteral(node) || t.isBooleanLiteral(node) || t.isNullLiteral(node)) return true;
   if (t.isIdentifier(node)) return plain(node.name);
@@ -67,7 +68,7 @@ const COMPARISON = new Set(["==", "!=", "===", "!==", "<", "<=", ">", ">=", "in"
  * Is the *value* of `node` always a plain primitive (whatever it may run or throw on the way)?
  * Arithmetic with one plain (never BigInt) operand cannot give a BigInt: mixing throws.
  */
-function plainValue(node: t.Node | null | undefined, plain: Plain): boolean {
+function plainValue(node: T.Node | null | undefined, plain: Plain): boolean {
   if (!node) return true;
   if (plainExpression(node, plain) || t.isTemplateLiteral(node)) return true;
   if (t.isParenthesizedExpression(node)) return plainValue(node.expression, plain);
@@ -111,7 +112,7 @@ function plainBindings(fnPath: NodePath): Set<Binding> {
     };
     const next = new Set<Binding>();
     for (const b of plain) {
-      const declarator = b.path.node as t.VariableDeclarator;
+      const declarator = b.path.node as T.VariableDeclarator;
       const initOk = plainValue(declarator.init, isPlain(b.path.scope));
       const writesOk = b.constantViolations.every((v) => {
         if (v.isUpdateExpression()) return true;
@@ -135,11 +136,11 @@ function plainBindings(fnPath: NodePath): Set<Binding> {
 const PLAIN = Symbol("tsdb.plain");
 
 function plainOf(fnPath: NodePath): Set<Binding> {
-  const noted = fnPath.node as t.Node & { [PLAIN]?: Set<Binding> };
+  const noted = fnPath.node as T.Node & { [PLAIN]?: Set<Binding> };
   return (noted[PLAIN] ??= plainBindings(fnPath));
 }
 
-function silentStatement(node: t.Node, isPlain: Plain): boolean {
+function silentStatement(node: T.Node, isPlain: Plain): boolean {
   if (t.isExpressionStatement(node)) return plainExpression(node.expression, isPlain);
   if (!t.isVariableDeclaration(node)) return false;
   return node.declarations.every((d) => t.isIdentifier(d.id) && isPlain(d.id.name) && (d.init == null || plainExpression(d.init, isPlain)));
@@ -164,7 +165,7 @@ function inside(inner: NodePath, outer: NodePath): boolean {
  * returned — read in the loop, written nowhere in it, of unknown type — hold primitives when it
  * starts (checked at run time). Null when the loop is not such a loop.
  */
-export function plainLoop(loop: NodePath<t.Loop>, fnPath: NodePath): string[] | null {
+export function plainLoop(loop: NodePath<T.Loop>, fnPath: NodePath): string[] | null {
   if (!loop.isForStatement() && !loop.isWhileStatement()) return null;
   if (loop.parentPath.isLabeledStatement()) return null;
   const plain = plainOf(fnPath);
@@ -197,7 +198,7 @@ export function plainLoop(loop: NodePath<t.Loop>, fnPath: NodePath): string[] | 
  * every few thousand iterations, not at each (emit.ts `chunked`): on a loop of one arithmetic
  * statement a load per iteration costs as much as the statement (bench/FINDINGS.md §12).
  */
-export function countedLoop(loop: NodePath<t.Loop>): boolean {
+export function countedLoop(loop: NodePath<T.Loop>): boolean {
   const node = loop.node;
   if (!t.isForStatement(node) || !t.isVariableDeclaration(node.init) || node.init.kind !== "let") return false;
   if (node.init.declarations.length !== 1) return false;

@@ -4,15 +4,16 @@
  * without tsdb (runtime/source-text.ts). A comment: nothing runs, nothing else can see it.
  */
 import type { NodePath } from "@babel/traverse";
-import * as t from "@babel/types";
+import type * as T from "@babel/types";
+import { t } from "./babel-types.js";
 import { SOURCE_MARK, sourceFileKey } from "../contract/index.js";
 
-type Marked = [node: t.Function | t.Class, start: number, end: number];
+type Marked = [node: T.Function | T.Class, start: number, end: number];
 
 /** Before instrumenting: the original ranges (what V8's toString gives for each node of the source). */
-export function originalRanges(program: NodePath<t.Program>, source: string): Marked[] {
+export function originalRanges(program: NodePath<T.Program>, source: string): Marked[] {
   const found: Marked[] = [];
-  const note = (node: t.Function | t.Class) => {
+  const note = (node: T.Function | T.Class) => {
     if (node.start == null || node.end == null) return;
     let start = node.start;
     // V8's text of a static method leaves out `static`.

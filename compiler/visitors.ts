@@ -16,7 +16,8 @@
  *   can show them.
  */
 import type { NodePath, Visitor } from "@babel/traverse";
-import * as t from "@babel/types";
+import type * as T from "@babel/types";
+import { t } from "./babel-types.js";
 import { CODE_ASYNC, CODE_GENERATOR } from "../contract/index.js";
 import type { FileContext, FunctionContext, RowEntry, Site } from "./file-context.js";
 import { earlyCall } from "./early.js";
@@ -46,6 +47,7 @@ import {
   layoutOf,
   locationOf,
   ownerOf,
+  readsThis,
   scopeEntry,
   switchEntry,
   slotOf,
@@ -75,20 +77,20 @@ const RETURNS = Symbol("tsdb.returns");
 /** A with statement of an async generator whose body returns a value (`withBody`). */
 const RETURNS_AWAITED = Symbol("tsdb.returnsAwaited");
 /** Functions whose body ends with `$r = undefined` (an async generator's return in a with body: WithStatement). */
-const resetsReturned = new WeakSet<t.Node>();
-type Noted = t.Node & {
-  [SITES]?: t.Statement[];
-  [AFTER]?: t.Statement[];
+const resetsReturned = new WeakSet<T.Node>();
+type Noted = T.Node & {
+  [SITES]?: T.Statement[];
+  [AFTER]?: T.Statement[];
   [LABEL]?: string;
   [STORES_BEFORE]?: number;
-  [PLAIN_COPY]?: [t.Loop, string[], boolean];
+  [PLAIN_COPY]?: [T.Loop, string[], boolean];
   [TEMPORARY]?: boolean;
   [SUSPENDS]?: boolean;
   [RETURNS]?: boolean;
   [RETURNS_AWAITED]?: boolean;
   [DIRECT_ONLY]?: boolean;
 };
-const note = (node: t.Node) => node as Noted;
+const note = (node: T.Node) => node as Noted;
 
 const DIRECT_ONLY = Symbol("tsdb.directOnly");
 
@@ -100,11 +102,11 @@ const DIRECT_ONLY = Symbol("tsdb.directOnly");
  * function has an instrumented caller, so an exception that leaves it always reaches a frame with
  * a handler before anything else runs: it needs none of its own (emit.ts `wrapBody`).
  */
-export function markDirectOnly(program: NodePath<t.Program>, filename: string, commonjs: boolean): void {
+export function markDirectOnly(program: NodePath<T.Program>, filename: string, commonjs: boolean): void {
   if (program.scope.hasGlobal("eval")) return;
   // A plain script's top-level declarations are properties of the global object: anyone can call them.
   const globalScript = program.node.sourceType !== "module" && !commonjs && !/\.c[jt]s$/.test(filename);
-  const directOnly = (name: string, scope: NodePath["scope"], declaration: t.Node): boolean => {
+  const directOnly = (name: string, scope: NodePath["scope"], declaration: T.Node): boolean => {
     const binding = scope.getBinding(name);
     if (!binding || binding.constantViolations.length > 0 || binding.path.node !== declaration) return false;
     // (a sloppy block's function declaration outside any function is a global too: Annex B)
@@ -137,7 +139,7 @@ export function markDirectOnly(program: NodePath<t.Program>, filename: string, c
 }
 
 /** Does the function (or program) use the write-through temporary `$u` (its prologue declares it then)? */
-export function usesTemporary(node: t.Node): boolean {
+export function usesTemporary(node: T.Node): boolean {
   return note(node)[TEMPORARY] === true;
 }
 
@@ -204,7 +206,7 @@ export function openFunction(
   return fn;
 }
 
-function enterFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileContext): void {
+function enterFunction(path: NodePath<T.Function | T.StaticBlock>, file: FileContext): void {
   if (file.generated.has(path.node)) {
     path.skip();
     return;
@@ -219,7 +221,7 @@ function enterFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCon
   }
   let name: string;
   if (path.isStaticBlock()) name = "<static>";
-  else if (isFieldWrapper(path)) name = fieldName(path.parentPath!.parentPath! as NodePath<t.ClassProperty | t.ClassPrivateProperty>);
+  else if (isFieldWrapper(path)) name = fieldName(path.parentPath!.parentPath! as NodePath<T.ClassProperty | T.ClassPrivateProperty>);
   else name = inferredName(path) ?? "<anonymous>";
   const isArrow = path.isArrowFunctionExpression();
   const generator = t.isFunction(node) && node.generator === true;
@@ -241,26 +243,14 @@ function enterFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCon
 }
 
 /**
- * Does the function's code read `this` (in arrows inside it too, not in other functions)? A walk
- * over the nodes, not a traversal: it runs for every function, on every function inside it.
+ * Does the function's code read `this` (in arrows inside it too, not in other functions)? What
+ * `classify` noted: it saw every function the visitors ask about (field wrappers, made later, are not asked).
  */
 function usesThis(path: NodePath): boolean {
-  const reads = (node: t.Node): boolean => {
-    for (const key of t.VISITOR_KEYS[node.type] ?? []) {
-      const value = (node as unknown as Record<string, unknown>)[key];
-      for (const child of Array.isArray(value) ? value : [value]) {
-        if (child === null || typeof child !== "object" || typeof (child as t.Node).type !== "string") continue;
-        if (t.isThisExpression(child)) return true;
-        if (t.isFunction(child) && !t.isArrowFunctionExpression(child)) continue;
-        if (reads(child as t.Node)) return true;
-      }
-    }
-    return false;
-  };
-  return reads(path.node);
+  return readsThis(path.node) === true;
 }
 
-function fieldName(field: NodePath<t.ClassProperty | t.ClassPrivateProperty>): string {
+function fieldName(field: NodePath<T.ClassProperty | T.ClassPrivateProperty>): string {
   const key = field.node.key;
   if (t.isPrivateName(key)) return "#" + key.id.name;
   if (t.isIdentifier(key) && !(t.isClassProperty(field.node) && field.node.computed)) return key.name;
@@ -273,20 +263,20 @@ function fieldName(field: NodePath<t.ClassProperty | t.ClassPrivateProperty>): s
  * body's `let`/`const`, which the block keeps). A declaration whose name is also a `var` or a
  * parameter of the function must stay at the function's top level: in a block the two would clash.
  */
-function splitHoisted(path: NodePath, body: t.Statement[]): [t.FunctionDeclaration[], t.Statement[]] {
-  const hoisted: t.FunctionDeclaration[] = [];
-  const rest: t.Statement[] = [];
+function splitHoisted(path: NodePath, body: T.Statement[]): [T.FunctionDeclaration[], T.Statement[]] {
+  const hoisted: T.FunctionDeclaration[] = [];
+  const rest: T.Statement[] = [];
   for (const s of body) {
     const binding = t.isFunctionDeclaration(s) && s.id ? path.scope.getOwnBinding(s.id.name) : undefined;
     // Babel records the name as a `var` or a parameter when one is declared beside the function.
     const clashes =
       binding !== undefined && (binding.kind !== "hoisted" || binding.constantViolations.some((v) => v.isVariableDeclarator()));
-    (clashes ? hoisted : rest).push(s as t.FunctionDeclaration);
+    (clashes ? hoisted : rest).push(s as T.FunctionDeclaration);
   }
   return [hoisted, rest];
 }
 
-function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileContext): void {
+function exitFunction(path: NodePath<T.Function | T.StaticBlock>, file: FileContext): void {
   if (file.generated.has(path.node)) return;
   const fn = file.functions.pop()!;
   const node = path.node;
@@ -299,7 +289,7 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
   const groups = reachableGroups(fn);
   const values = valuesOf(node, file.names);
   if (layout.mode === "flat") row[4] |= CODE_FLAT_VALUES;
-  const stores: t.Statement[] = [];
+  const stores: T.Statement[] = [];
   if (fn.thisRead === "direct") stores.push(store(values, layout.thisSlot, t.thisExpression()));
   // `this` before `super()` is in its TDZ: a thunk reads it when asked.
   if (fn.thisRead === "tdz") stores.push(store(values, layout.thisSlot, t.arrowFunctionExpression([], t.thisExpression())));
@@ -316,7 +306,7 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
   for (const [group, slot] of groups) stores.push(store(values, slot, t.identifier(group.name)));
   // Function declarations are not in the call event's row: they live in the body's block.
   const hoistedNames = new Set(own.filter((b) => b.kind === "hoisted").map((b) => b.identifier.name));
-  const statements = t.isStaticBlock(node) ? node.body : (node.body as t.BlockStatement).body;
+  const statements = t.isStaticBlock(node) ? node.body : (node.body as T.BlockStatement).body;
   const [hoisted, rest] = splitHoisted(path, statements);
   const pro = prologue(
     file,
@@ -338,7 +328,7 @@ function exitFunction(path: NodePath<t.Function | t.StaticBlock>, file: FileCont
     ...wrapBody(file, fn, [...entry, ...rest], note(node)[DIRECT_ONLY] !== true || fn.usesArguments),
   ];
   if (t.isStaticBlock(node)) node.body = body;
-  else (node.body as t.BlockStatement).body = body;
+  else (node.body as T.BlockStatement).body = body;
   finishSites(file, fn);
   // Done: a traversal Babel requeues (replaceWithMultiple in its body) must not instrument it again.
   file.generated.add(node);
@@ -382,7 +372,7 @@ function insideWith(path: NodePath): boolean {
 }
 
 /** `x = expr` in a class body becomes `x = (() => { return expr; })()` so the initializer has a frame. */
-function wrapFieldInitializer(path: NodePath<t.ClassProperty | t.ClassPrivateProperty>, file: FileContext): void {
+function wrapFieldInitializer(path: NodePath<T.ClassProperty | T.ClassPrivateProperty>, file: FileContext): void {
   const value = path.node.value;
   if (!value || file.generated.has(path.node)) return;
   // Anonymous functions and classes take their name from the field: leave them where they are.
@@ -403,7 +393,7 @@ function wrapFieldInitializer(path: NodePath<t.ClassProperty | t.ClassPrivatePro
 // ----------------------------------------------------------------- statements
 
 /** Statements that run where they stand (function declarations and imports are hoisted; some are no-ops). */
-function runsInPlace(node: t.Statement): boolean {
+function runsInPlace(node: T.Statement): boolean {
   if (t.isFunctionDeclaration(node) || t.isEmptyStatement(node) || t.isBlockStatement(node)) return false;
   if (t.isImportDeclaration(node) || t.isExportAllDeclaration(node)) return false;
   if (t.isExportNamedDeclaration(node)) return node.declaration != null && runsInPlace(node.declaration);
@@ -423,9 +413,9 @@ function inStatementList(path: NodePath): boolean {
 
 /** The line of what runs just before the statement at `path`, or null when its line event always fires. */
 function previousLine(path: NodePath): number | null {
-  const list = path.container as t.Node[];
+  const list = path.container as T.Node[];
   for (let i = (path.key as number) - 1; i >= 0; i--) {
-    const prev = list[i] as t.Statement;
+    const prev = list[i] as T.Statement;
     if (runsInPlace(prev) || t.isBlockStatement(prev)) return prev.loc?.start.line ?? null;
   }
   const parent = path.parentPath!;
@@ -437,7 +427,7 @@ function previousLine(path: NodePath): number | null {
   return parent.node.loc?.start.line ?? owner.node.loc?.start.line ?? null;
 }
 
-function enterStatement(path: NodePath<t.Statement>, file: FileContext): void {
+function enterStatement(path: NodePath<T.Statement>, file: FileContext): void {
   if (file.generated.has(path.node)) {
     path.skip();
     return;
@@ -469,7 +459,7 @@ function addSite(
   before: NodePath | null,
   scopePath: NodePath = path,
   storeless = false,
-): t.Statement[] {
+): T.Statement[] {
   const fn = current(file);
   const silent = storeless || (before !== null && isSilent(before, fn.path));
   const entries = ownBindings(scopePath, fn);
@@ -489,8 +479,8 @@ function addSite(
 }
 
 /** Puts the pending sites of a statement list in front of their statements. */
-export function insertSites(list: t.Statement[]): t.Statement[] {
-  const out: t.Statement[] = [];
+export function insertSites(list: T.Statement[]): T.Statement[] {
+  const out: T.Statement[] = [];
   for (const s of list) {
     const sites = note(s)[SITES];
     if (sites) out.push(...sites);
@@ -506,11 +496,11 @@ export function insertSites(list: t.Statement[]): t.Statement[] {
  * may call out, first stores those before it (`let a = f(), b = ($vs[0] = a, g(a))`), and those are
  * not stored again after it.
  */
-function storeDeclared(path: NodePath<t.VariableDeclaration | t.ClassDeclaration>, file: FileContext): void {
+function storeDeclared(path: NodePath<T.VariableDeclaration | T.ClassDeclaration>, file: FileContext): void {
   if (!inStatementList(path) && !path.parentPath.isExportNamedDeclaration()) return;
   const values = valuesOf(current(file).path.node, file.names);
   const node = path.node;
-  const done: t.Statement[] = [];
+  const done: T.Statement[] = [];
   if (t.isVariableDeclaration(node)) {
     const fn = current(file);
     node.declarations.forEach((declarator, i) => {
@@ -520,7 +510,7 @@ function storeDeclared(path: NodePath<t.VariableDeclaration | t.ClassDeclaration
         const [site, made] = storeSite(file, path.node.loc?.start.line ?? 1, entries, insideWith(path));
         fn.sites.push(made);
         fn.lastRow = rowKey(entries);
-        const before = [...done, site].map((s) => (s as t.ExpressionStatement).expression);
+        const before = [...done, site].map((s) => (s as T.ExpressionStatement).expression);
         declarator.init = t.sequenceExpression([...before, declarator.init]);
         done.length = 0;
       }
@@ -533,24 +523,24 @@ function storeDeclared(path: NodePath<t.VariableDeclaration | t.ClassDeclaration
 }
 
 /** Takes its name from the binding it initializes: must stay the initializer itself. */
-function isAnonymousDefinition(node: t.Expression): boolean {
-  return (t.isFunction(node) && !(node as t.FunctionExpression).id) || (t.isClass(node) && !node.id) || t.isArrowFunctionExpression(node);
+function isAnonymousDefinition(node: T.Expression): boolean {
+  return (t.isFunction(node) && !(node as T.FunctionExpression).id) || (t.isClass(node) && !node.id) || t.isArrowFunctionExpression(node);
 }
 
 /**
  * `x = e` → `$vs[k] = x = e` for a binding whose slot holds its value (and the same for `+=`,
  * `++`, destructuring), so the copy is never behind the variable.
  */
-function writeThrough(path: NodePath<t.AssignmentExpression | t.UpdateExpression>, file: FileContext): void {
+function writeThrough(path: NodePath<T.AssignmentExpression | T.UpdateExpression>, file: FileContext): void {
   if (file.generated.has(path.node)) return;
-  const target = path.isAssignmentExpression() ? path.node.left : (path.node as t.UpdateExpression).argument;
+  const target = path.isAssignmentExpression() ? path.node.left : (path.node as T.UpdateExpression).argument;
   const direct = bindingsNamed(path, target).filter((b) => locationOf(b)?.index === -1);
   if (direct.length === 0) return;
   const values = valuesOf(current(file).path.node, file.names);
   const node = path.node;
   file.generated.add(node);
   const used = !(path.parentPath.isExpressionStatement() || (path.parentPath.isForStatement() && path.key === "update"));
-  if (t.isIdentifier(target) && (path.isAssignmentExpression() || !used || (path.node as t.UpdateExpression).prefix)) {
+  if (t.isIdentifier(target) && (path.isAssignmentExpression() || !used || (path.node as T.UpdateExpression).prefix)) {
     const inner = path.isUpdateExpression() ? t.updateExpression(node.operator as "++" | "--", target, true) : node;
     if (inner !== node) file.generated.add(inner);
     path.replaceWith(t.assignmentExpression("=", slotOf(values, locationOf(direct[0])!.slot), inner));
@@ -564,11 +554,11 @@ function writeThrough(path: NodePath<t.AssignmentExpression | t.UpdateExpression
 }
 
 /** Where a loop's iteration body starts: the loop scope's accessors, then its head bindings' values. */
-function loopEntry(loop: NodePath<t.Loop>, file: FileContext): t.Statement[] {
+function loopEntry(loop: NodePath<T.Loop>, file: FileContext): T.Statement[] {
   const values = valuesOf(current(file).path.node, file.names);
   const out = scopeEntry(values, loop.scope, file.generated);
   const node = loop.node;
-  let head: t.Node | null | undefined = null;
+  let head: T.Node | null | undefined = null;
   if (t.isForStatement(node)) head = node.init;
   else if (t.isForInStatement(node) || t.isForOfStatement(node)) head = node.left;
   if (head && (t.isVariableDeclaration(head) || t.isLVal(head))) {
@@ -578,7 +568,7 @@ function loopEntry(loop: NodePath<t.Loop>, file: FileContext): t.Statement[] {
   return out;
 }
 
-function asBlock(node: t.Statement): t.BlockStatement {
+function asBlock(node: T.Statement): T.BlockStatement {
   if (t.isBlockStatement(node)) return node;
   // Where the statement was (a site's bindings are found by position: snapshot.ts), but no line
   // of its own: the statement's line site compares with the line before the block (`previousLine`).
@@ -590,7 +580,7 @@ function asBlock(node: t.Statement): t.BlockStatement {
 
 // ---------------------------------------------------------------------- loops
 
-function loopBody(path: NodePath<t.Loop>, file: FileContext): void {
+function loopBody(path: NodePath<T.Loop>, file: FileContext): void {
   path.node.body = asBlock(path.node.body);
   // A loop that can observe nothing gets an uninstrumented copy to run while its lines are not traced.
   const guards = plainLoop(path, current(file).path);
@@ -598,17 +588,17 @@ function loopBody(path: NodePath<t.Loop>, file: FileContext): void {
 }
 
 /** After each iteration: the loop head's line again (a backward jump, as Python reports it). */
-function exitLoop(path: NodePath<t.Loop>, file: FileContext): void {
+function exitLoop(path: NodePath<T.Loop>, file: FileContext): void {
   const node = path.node;
   const fn = current(file);
   const headLine = (t.isDoWhileStatement(node) ? node.test.loc?.start.line : node.loc?.start.line) ?? 1;
   // A body that never stores a line of its own leaves the current line at the loop head's.
   const bodyStores = current(file).lineStores !== note(node)[STORES_BEFORE];
   const head = addSite(path, file, headLine, null, path.get("body") as NodePath, !bodyStores && !t.isDoWhileStatement(node));
-  let body: t.Statement = node.body;
+  let body: T.Statement = node.body;
   const label = note(node)[LABEL];
   if (label !== undefined) body = t.labeledStatement(t.identifier(label), body);
-  const iteration: t.Statement[] = [body, interruptCheck(file), ...head];
+  const iteration: T.Statement[] = [body, interruptCheck(file), ...head];
   if (t.isForOfStatement(node) && node.await && fn.resumable) {
     node.right = rt(file, "forAwait", [node.right, t.identifier(file.names.frameObject)]);
     iteration.unshift(resume(file));
@@ -635,12 +625,12 @@ function exitLoop(path: NodePath<t.Loop>, file: FileContext): void {
         return b ? [b] : [];
       }),
     );
-    const loops = [plain, node] as (t.ForStatement | t.WhileStatement)[];
+    const loops = [plain, node] as (T.ForStatement | T.WhileStatement)[];
     replaceStatement(path, plainAndInstrumented(file, fn, loops[0], loops[1], guards, counted, after), file);
   }
 }
 
-function rewriteContinue(path: NodePath<t.ContinueStatement>, file: FileContext): void {
+function rewriteContinue(path: NodePath<T.ContinueStatement>, file: FileContext): void {
   let target: NodePath | null = null;
   const label = path.node.label?.name;
   for (let p: NodePath | null = path.parentPath; p && !p.isFunction(); p = p.parentPath) {
@@ -662,14 +652,14 @@ function rewriteContinue(path: NodePath<t.ContinueStatement>, file: FileContext)
 
 // ----------------------------------------------------------------- exceptions
 
-function exitTry(path: NodePath<t.TryStatement>, file: FileContext): void {
+function exitTry(path: NodePath<T.TryStatement>, file: FileContext): void {
   const node = path.node;
   const fn = current(file);
   const e = file.names.caught;
   const handler = node.handler;
   if (handler) {
     const values = valuesOf(current(file).path.node, file.names);
-    const catchPath = path.get("handler") as NodePath<t.CatchClause>;
+    const catchPath = path.get("handler") as NodePath<T.CatchClause>;
     const params = handler.param ? bindingsNamed(catchPath, handler.param) : [];
     const entry = [...scopeEntry(values, catchPath.scope, file.generated), ...directStores(values, hoistedFunctions(catchPath.scope))];
     if (handler.param == null || t.isIdentifier(handler.param)) {
@@ -701,7 +691,7 @@ function exitTry(path: NodePath<t.TryStatement>, file: FileContext): void {
 }
 
 /** `return`: the value into `$r` and out through the function's one exit (resumable functions: their finally). */
-function exitReturn(path: NodePath<t.ReturnStatement>, file: FileContext): void {
+function exitReturn(path: NodePath<T.ReturnStatement>, file: FileContext): void {
   if (file.generated.has(path.node)) return;
   const fn = current(file);
   const value = path.node.argument ?? t.unaryExpression("void", t.numericLiteral(0));
@@ -727,7 +717,7 @@ function exitReturn(path: NodePath<t.ReturnStatement>, file: FileContext): void 
     path.replaceWithMultiple(exit);
     return;
   }
-  const fnNode = fn.path.node as t.Function;
+  const fnNode = fn.path.node as T.Function;
   if (fnNode.async && fnNode.generator) {
     // An async generator's `return value` awaits the value (`return;` does not): the frame
     // leaves the stack for that await (its catch and finally blocks, the generated ones too,
@@ -855,7 +845,7 @@ export const visitor: Visitor<FileContext> = {
       const returns = note(node)[RETURNS] === true;
       if ((!suspends && !returns) || file.generated.has(node)) return;
       file.generated.add(node);
-      let statement: t.Statement = node;
+      let statement: T.Statement = node;
       if (suspends) {
         node.object = rt(file, "suspend", [t.identifier(file.names.frameObject), node.object, t.booleanLiteral(false)]);
         statement = t.tryStatement(t.blockStatement([node]), null, t.blockStatement([resume(file)]));
@@ -900,7 +890,7 @@ export const visitor: Visitor<FileContext> = {
       const ret = t.returnStatement(t.memberExpression(caught, t.stringLiteral(file.names.returned), true));
       const handler = t.blockStatement([t.ifStatement(isReturnMark(caught.name, file), ret), t.throwStatement(caught)]);
       replaceStatement(path, t.tryStatement(t.blockStatement([statement]), t.catchClause(caught, handler)), file);
-      exitReturn(path.get("handler.body.body.0.consequent") as NodePath<t.ReturnStatement>, file);
+      exitReturn(path.get("handler.body.body.0.consequent") as NodePath<T.ReturnStatement>, file);
     },
   },
   Loop: {
@@ -1002,7 +992,7 @@ function markArguments(file: FileContext): void {
 }
 
 /** Replaces a statement by generated code, keeping the line site that was to go before it. */
-function replaceStatement(path: NodePath, node: t.Statement, file: FileContext): void {
+function replaceStatement(path: NodePath, node: T.Statement, file: FileContext): void {
   file.generated.add(node);
   note(node)[SITES] = note(path.node)[SITES];
   path.replaceWith(node);
@@ -1016,7 +1006,7 @@ interface WithState {
   returns: boolean;
   /** an async generator's return in the body leaves its value in the function's `$rv` */
   returnsAwaited: boolean;
-  statement: t.WithStatement;
+  statement: T.WithStatement;
 }
 
 /**
@@ -1028,7 +1018,7 @@ interface WithState {
  * pattern's defaults see what they saw: not the body's declarations, which cannot redeclare the
  * pattern's names).
  */
-function passMarks(path: NodePath, statement: t.WithStatement, file: FileContext): void {
+function passMarks(path: NodePath, statement: T.WithStatement, file: FileContext): void {
   for (let p: NodePath = path; p.parentPath !== null && p.parentPath.node !== statement; p = p.parentPath) {
     const parent = p.parentPath;
     if (!(parent.isTryStatement() && p.key === "block" && parent.node.handler != null)) continue;
@@ -1050,7 +1040,7 @@ function passMarks(path: NodePath, statement: t.WithStatement, file: FileContext
 }
 
 /** `typeof e === "object" && e !== null && "$r" in e`: `e` is a mark thrown by a return in a with body. */
-function isReturnMark(name: string, file: FileContext): t.Expression {
+function isReturnMark(name: string, file: FileContext): T.Expression {
   return t.logicalExpression(
     "&&",
     t.logicalExpression(

@@ -1,0 +1,10 @@
+/**
+ * @babel/types as one plain object, its functions read once. Through the module's namespace each
+ * `t.x` is a chain of getters (the CommonJS interop wrapper, then Babel's own two levels of
+ * re-exports), each on an object of 1,356 properties, too many for V8's fast properties: ~150 ns a
+ * read, ~3 s of the ~47 s that instrumenting typescript.js took (bench/FINDINGS.md §31). The compiler
+ * reads `t.x` millions of times on a big file; its types come from `import type * as T`.
+ */
+import * as types from "@babel/types";
+
+export const t: typeof types = { ...types };
