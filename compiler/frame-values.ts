@@ -75,6 +75,8 @@ const LAYOUT = Symbol("tsdb.layout");
 const DYNAMIC = Symbol("tsdb.dynamic");
 /** a sloppy function whose own code reads `arguments` */
 const READS_ARGUMENTS = Symbol("tsdb.readsArguments");
+/** the scope a node makes, as the classification met it */
+const SCOPE = Symbol("tsdb.scope");
 /** a function or static block whose code reads `this` (in arrows and static blocks inside it too) */
 const READS_THIS = Symbol("tsdb.readsThis");
 type Noted = {
@@ -84,6 +86,7 @@ type Noted = {
   [DYNAMIC]?: boolean;
   [READS_ARGUMENTS]?: boolean;
   [READS_THIS]?: boolean;
+  [SCOPE]?: Scope;
 };
 const noted = (x: object) => x as Noted;
 
@@ -141,6 +144,7 @@ export function classify(program: NodePath<T.Program>, prefix: string): void {
       marks.push(p);
     },
     Scopable(p) {
+      if (p.scope.block === p.node) noted(p.node)[SCOPE] = p.scope;
       if (p.scope.block === p.node && !seen.has(p.scope)) {
         seen.add(p.scope);
         scopes.push(p.scope);
@@ -255,6 +259,11 @@ function hasTopLevelAwait(program: NodePath<T.Program>): boolean {
   };
   program.traverse(visitor);
   return found;
+}
+
+/** The scope `node` makes, as `classify` met it (undefined for a node made since, or one that makes none). */
+export function scopeMadeBy(node: T.Node): Scope | undefined {
+  return noted(node)[SCOPE];
 }
 
 /**

@@ -15,6 +15,7 @@
 import type { Binding, NodePath, Scope } from "@babel/traverse";
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
+import { scopeMadeBy } from "./frame-values.js";
 
 const SAFE_BINARY = new Set([
   "+",
@@ -82,8 +83,72 @@ function plainValue(node: T.Node | null | undefined, plain: Plain): boolean {
   return false;
 }
 
-/** The plain bindings of a function (or program) scope's own block scopes. */
-function plainBindings(fnPath: NodePath): Set<Binding> {
+const CANDIDATE_KINDS = new Set(["let", "const", "var"]);
+
+/**
+ * The let/const/var bindings made by a declarator in the scopes of a function's own code (nested
+ * functions have theirs), in the order a traversal meets those scopes; a with statement drops those
+ * met before it. A walk over the nodes with the scopes `classify` met (a traversal per function
+ * cost as much as a traversal of the whole file: ~3 s of typescript.js's, bench/FINDINGS.md §31);
+ * null when a scope in it was made since (a node the visitors made or moved): then the traversal.
+ */
+function walkedCandidates(fnPath: NodePath): Binding[] | null {
+  const candidates: Binding[] = [];
+  const seen = new Set<Binding>();
+  const walk = (node: T.Node, parent: T.Node, scope: Scope): boolean => {
+    if (t.isFunction(node)) return true;
+    if (t.isWithStatement(node)) {
+      candidates.length = 0;
+      seen.clear();
+    }
+    if (t.isScopable(node)) {
+      // (a function's body block and a catch clause's are in the function's and the clause's scope)
+      if (t.isScope(node, parent)) {
+        const own = scopeMadeBy(node);
+        if (own !== undefined && own.path.parent !== parent) return false;
+        if (own === undefined) {
+          // A block the visitors put around a statement (`if (a) b;`): the scope a traversal makes for
+          // it would hold its declarations, and make again those of the scopes inside it.
+          if (!t.isBlockStatement(node) || declaresOrHoldsScopes(node)) return false;
+          return walkChildren(node, scope);
+        }
+        scope = own;
+      }
+      for (const binding of Object.values(scope.bindings)) {
+        if (!CANDIDATE_KINDS.has(binding.kind) || seen.has(binding) || !binding.path.isVariableDeclarator()) continue;
+        seen.add(binding);
+        candidates.push(binding);
+      }
+    }
+    return walkChildren(node, scope);
+  };
+  const walkChildren = (node: T.Node, scope: Scope) => everyChild(node, (child) => walk(child, node, scope));
+  return walkChildren(fnPath.node, fnPath.scope) ? candidates : null;
+}
+
+/** Does `test` hold for every child node of `node` (in traversal order; stops at the first that fails)? */
+function everyChild(node: T.Node, test: (child: T.Node) => boolean): boolean {
+  for (const key of t.VISITOR_KEYS[node.type] ?? []) {
+    const value = (node as unknown as Record<string, T.Node | T.Node[] | null | undefined>)[key];
+    if (Array.isArray(value)) {
+      for (const child of value) if (child && !test(child)) return false;
+    } else if (value && typeof value.type === "string" && !test(value)) return false;
+  }
+  return true;
+}
+
+/** Is there a declaration or a scope in the code under `node` (other than in functions)? */
+function declaresOrHoldsScopes(node: T.Node): boolean {
+  return !everyChild(
+    node,
+    (child) =>
+      (t.isFunction(child) && !t.isFunctionDeclaration(child)) ||
+      !(t.isDeclaration(child) || t.isScopable(child) || declaresOrHoldsScopes(child)),
+  );
+}
+
+/** The same as `walkedCandidates`, by a traversal (for code with scopes made since `classify`). */
+function traversedCandidates(fnPath: NodePath): Binding[] {
   const candidates: Binding[] = [];
   fnPath.traverse({
     Scopable(p) {
@@ -92,7 +157,7 @@ function plainBindings(fnPath: NodePath): Set<Binding> {
         return;
       }
       for (const binding of Object.values(p.scope.bindings)) {
-        if (!["let", "const", "var"].includes(binding.kind) || !binding.path.isVariableDeclarator()) continue;
+        if (!CANDIDATE_KINDS.has(binding.kind) || !binding.path.isVariableDeclarator()) continue;
         if (!candidates.includes(binding)) candidates.push(binding);
       }
     },
@@ -100,9 +165,17 @@ function plainBindings(fnPath: NodePath): Set<Binding> {
       candidates.length = 0;
     },
   });
-  if (fnPath.isFunction())
+  return candidates;
+}
+
+/** The plain bindings of a function (or program) scope's own block scopes. */
+function plainBindings(fnPath: NodePath): Set<Binding> {
+  const candidates = walkedCandidates(fnPath) ?? traversedCandidates(fnPath);
+  if (fnPath.isFunction()) {
+    const listed = new Set(candidates);
     for (const b of Object.values(fnPath.scope.bindings))
-      if (b.kind === "var" && b.path.isVariableDeclarator() && !candidates.includes(b)) candidates.push(b);
+      if (b.kind === "var" && b.path.isVariableDeclarator() && !listed.has(b)) candidates.push(b);
+  }
   let plain = new Set(candidates);
   for (;;) {
     const names = new Map<string, Binding>([...plain].map((b) => [b.identifier.name, b]));
