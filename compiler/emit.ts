@@ -8,6 +8,7 @@
  */
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
+import { id } from "./identifiers.js";
 import {
   type KeyFlag,
   ROW_HIDDEN,
@@ -20,7 +21,6 @@ import {
 import type { FileContext, FunctionContext, RowEntry, Site } from "./file-context.js";
 import { layoutOf, slotOf, type Values, valuesOf } from "./frame-values.js";
 
-const id = (name: string) => t.identifier(name);
 const num = (n: number) => t.numericLiteral(n);
 
 /** A call of runtime function `fn`, through a binding the file's header makes (a property read per call costs). */

@@ -21,6 +21,7 @@
 import type { Binding, NodePath, Scope, Visitor } from "@babel/traverse";
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
+import { id } from "./identifiers.js";
 import { VALUE_STRIDE_BITS } from "../contract/index.js";
 import type { Names } from "./generated-names.js";
 
@@ -337,7 +338,6 @@ export function isWritable(binding: Binding): boolean {
   }
 }
 
-const id = (name: string) => t.identifier(name);
 const num = (n: number) => t.numericLiteral(n);
 
 /** `$VS[$o + slot]` or `$vs[slot]` */

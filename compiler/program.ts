@@ -8,6 +8,7 @@ import { generate } from "@babel/generator";
 import type { NodePath } from "@babel/traverse";
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
+import { shareIdentifiers } from "./identifiers.js";
 import { CODE_FLAT_VALUES, RUNTIME_GLOBAL, runtimeMissing, VALUE_STRIDE_BITS } from "../contract/index.js";
 import type { FileContext, FunctionContext } from "./file-context.js";
 import { copyTopLevelFunctions } from "./early.js";
@@ -38,6 +39,15 @@ export interface ProgramOptions {
 }
 
 export function instrumentProgram(program: NodePath<T.Program>, options: ProgramOptions): void {
+  shareIdentifiers(options.fresh);
+  try {
+    instrumentTree(program, options);
+  } finally {
+    shareIdentifiers(false);
+  }
+}
+
+function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): void {
   if (!options.fresh) program.scope.crawl();
   const ranges = originalRanges(program, options.source);
   const file: FileContext = {

@@ -1,0 +1,24 @@
+/**
+ * The identifiers of the code tsdb generates. When nothing but tsdb works on the tree (`fresh`: no
+ * other plugin in the pass could rename, move or annotate one), each name is one node, used
+ * wherever the name is printed: a big file's generated code holds millions of identifiers, a third
+ * of its nodes (bench/FINDINGS.md §21, §31). Set for one program at a time (instrumenting is
+ * synchronous; each thread has its own).
+ */
+import type * as T from "@babel/types";
+import { t } from "./babel-types.js";
+
+let shared: Map<string, T.Identifier> | null = null;
+
+/** Shares one node per name (`fresh`) or not, until the next call; `false` lets the nodes go. */
+export function shareIdentifiers(share: boolean): void {
+  shared = share ? new Map() : null;
+}
+
+/** An identifier node for `name`: the shared one when sharing. */
+export function id(name: string): T.Identifier {
+  if (shared === null) return t.identifier(name);
+  let node = shared.get(name);
+  if (node === undefined) shared.set(name, (node = t.identifier(name)));
+  return node;
+}
