@@ -5,7 +5,7 @@
  */
 import { markRanges, originalRanges } from "./source-text.js";
 import { generate } from "@babel/generator";
-import type { NodePath } from "@babel/traverse";
+import traverse, { type NodePath } from "@babel/traverse";
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
 import { shareIdentifiers } from "./identifiers.js";
@@ -45,6 +45,9 @@ export function instrumentProgram(program: NodePath<T.Program>, options: Program
   } finally {
     shareIdentifiers(false);
   }
+  // Nothing else in the pass walks the tree after this: Babel's paths and scopes (a third of the
+  // heap on a big file) can go before the output is printed, not after (bench/FINDINGS.md §31).
+  if (options.fresh) traverse.default.cache.clearPath();
 }
 
 function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): void {
