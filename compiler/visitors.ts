@@ -544,6 +544,8 @@ function writeThrough(path: NodePath<T.AssignmentExpression | T.UpdateExpression
     const inner = path.isUpdateExpression() ? t.updateExpression(node.operator as "++" | "--", target, true) : node;
     if (inner !== node) file.generated.add(inner);
     path.replaceWith(t.assignmentExpression("=", slotOf(values, locationOf(direct[0])!.slot), inner));
+    // (Babel would visit the replacement, and the whole expression again: it is done.)
+    path.skip();
     return;
   }
   // ($u = <expression>, $vs[i] = a, $vs[j] = b, $u)
@@ -551,6 +553,7 @@ function writeThrough(path: NodePath<T.AssignmentExpression | T.UpdateExpression
   note(current(file).path.node)[TEMPORARY] = true;
   const stores = direct.map((b) => t.assignmentExpression("=", slotOf(values, locationOf(b)!.slot), t.identifier(b.identifier.name)));
   path.replaceWith(t.sequenceExpression([t.assignmentExpression("=", u, node), ...stores, t.identifier(u.name)]));
+  path.skip();
 }
 
 /** Where a loop's iteration body starts: the loop scope's accessors, then its head bindings' values. */
