@@ -426,7 +426,7 @@ function clearValues(file: FileContext, fn: FunctionContext): T.Statement[] {
  * A synchronous function: `$x: try { body } catch ($e) { $raise($d, $e); } epilogue; return $r;`,
  * each `return e` being `{ $r = e; break $x; }` (see `exitBlock`); `raise` reports the exception,
  * pops the frame and rethrows. One that only instrumented code can call (visitors.ts
- * `markDirectOnly`: `fib`, a parser's helpers) has no handler: `$x: { body } epilogue; return $r;`.
+ * `directOnlyMarker`: `fib`, a parser's helpers) has no handler: `$x: { body } epilogue; return $r;`.
  * An exception leaves it untouched and it stays on the shadow stack until the handler that stops
  * the exception — always in instrumented code, and reached before anything else runs — reports it
  * and puts the depth back (`exceptionHook`). A catch and rethrow per frame made a throw through 20

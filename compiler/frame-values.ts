@@ -18,7 +18,7 @@
  * Module-level bindings are neither: the file's module accessor reads them (program.ts).
  * Classification is done once, before the visitors change anything (`classify`).
  */
-import type { Binding, NodePath, Scope, Visitor } from "@babel/traverse";
+import { type Binding, type NodePath, type Scope, type Visitor, visitors } from "@babel/traverse";
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
 import { id } from "./identifiers.js";
@@ -126,9 +126,10 @@ function isDynamic(owner: T.Node): boolean {
 
 /**
  * Decides where every binding of every function of the program lives. Runs before the visitors
- * change the tree: references are where the source put them.
+ * change the tree: references are where the source put them. `also`: another visitor for the same
+ * traversal (a 9 MB file: a traversal costs seconds).
  */
-export function classify(program: NodePath<T.Program>, prefix: string): void {
+export function classify(program: NodePath<T.Program>, prefix: string, also: Visitor | null): void {
   const marks: NodePath[] = [];
   let groups = 0;
   const scopes: Scope[] = [];
@@ -136,8 +137,7 @@ export function classify(program: NodePath<T.Program>, prefix: string): void {
   // Statements per owner: each may get a site, and each site copies the writable slot bindings in
   // scope into their variables (see `bulky`).
   const statements = new Map<T.Node, number>();
-  // One walk (a 9 MB file: a second one costs seconds).
-  program.traverse({
+  const own: Visitor = {
     CallExpression(p) {
       if (t.isIdentifier(p.node.callee, { name: "eval" }) && !p.scope.getBinding("eval")) marks.push(p);
     },
@@ -171,7 +171,9 @@ export function classify(program: NodePath<T.Program>, prefix: string): void {
         statements.set(owner, (statements.get(owner) ?? 0) + 1);
       }
     },
-  });
+  };
+  // One walk (a 9 MB file: a second one costs seconds).
+  program.traverse(also === null ? own : visitors.merge([own, also]));
   for (const p of marks) {
     // A direct eval or a with body can reach the bindings of every enclosing function.
     for (let q: NodePath | null = p; q; q = q.parentPath) if (q.isFunction() || q.isStaticBlock()) noted(q.node)[DYNAMIC] = true;

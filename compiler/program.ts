@@ -17,7 +17,7 @@ import { chooseNames } from "./generated-names.js";
 import { classify, layoutOf, store, valuesOf } from "./frame-values.js";
 import { ownBindings } from "./snapshot.js";
 import { encodeCodes, encodeTables } from "./tables.js";
-import { finishSites, insertSites, markDirectOnly, openFunction, usesTemporary, visitor } from "./visitors.js";
+import { finishSites, insertSites, directOnlyMarker, openFunction, usesTemporary, visitor } from "./visitors.js";
 
 export interface ProgramOptions {
   /** absolute path of the original file, or `<string>` */
@@ -71,11 +71,10 @@ function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): 
   const moduleFn = openFunction(file, program, "<module>", "<module>", 0, false, "direct");
   file.codes[0][2] = 1;
   const copies = copyTopLevelFunctions(program, file);
-  classify(program, file.names.other(""));
+  classify(program, file.names.other(""), directOnlyMarker(program, options.filename, options.commonjs));
   const layout = layoutOf(program.node);
   layout.thisSlot = layout.size++;
   if (valuesOf(program.node, file.names).offset !== null) file.codes[0][4] |= CODE_FLAT_VALUES;
-  markDirectOnly(program, options.filename, options.commonjs);
   program.traverse(visitor, file);
   // A script's top level ends (normally or by an exception) by giving back the depth of the
   // evaluation it interrupted, if any (see scriptBody).

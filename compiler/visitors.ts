@@ -100,10 +100,11 @@ const DIRECT_ONLY = Symbol("tsdb.directOnly");
  * never assigned, exported or used other than as the callee of a call or `new` (no eval in the
  * file; in a script that may be a global one, not at the top level). Every activation of such a
  * function has an instrumented caller, so an exception that leaves it always reaches a frame with
- * a handler before anything else runs: it needs none of its own (emit.ts `wrapBody`).
+ * a handler before anything else runs: it needs none of its own (emit.ts `wrapBody`). The visitor
+ * that marks them (null: none can be, the file calls eval), for the traversal `classify` makes.
  */
-export function markDirectOnly(program: NodePath<T.Program>, filename: string, commonjs: boolean): void {
-  if (program.scope.hasGlobal("eval")) return;
+export function directOnlyMarker(program: NodePath<T.Program>, filename: string, commonjs: boolean): Visitor | null {
+  if (program.scope.hasGlobal("eval")) return null;
   // A plain script's top-level declarations are properties of the global object: anyone can call them.
   const globalScript = program.node.sourceType !== "module" && !commonjs && !/\.c[jt]s$/.test(filename);
   const directOnly = (name: string, scope: NodePath["scope"], declaration: T.Node): boolean => {
@@ -115,7 +116,7 @@ export function markDirectOnly(program: NodePath<T.Program>, filename: string, c
       (ref) => (ref.parentPath?.isCallExpression() || ref.parentPath?.isNewExpression()) && ref.key === "callee",
     );
   };
-  program.traverse({
+  return {
     Function(path) {
       const node = path.node;
       if (node.generator || node.async) return;
@@ -135,7 +136,7 @@ export function markDirectOnly(program: NodePath<T.Program>, filename: string, c
       }
       if (ok) note(node)[DIRECT_ONLY] = true;
     },
-  });
+  };
 }
 
 /** Does the function (or program) use the write-through temporary `$u` (its prologue declares it then)? */
