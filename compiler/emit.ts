@@ -105,11 +105,20 @@ function siteRow(file: FileContext, fn: FunctionContext, free: RowEntry[], site:
   const layout = layoutOf(fn.path.node);
   if (layout.newTargetSlot >= 0) entries.push({ name: "new.target", slot: layout.newTargetSlot, index: -1, writable: false });
   if (layout.thisSlot >= 0) entries.push({ name: "this", slot: layout.thisSlot, index: fn.thisRead === "tdz" ? -2 : -1, writable: false });
-  const row: ScopeRow = entries.map((e) => [e.name, e.slot, e.index, (e.writable ? ROW_WRITABLE : 0) | (e.hidden ? ROW_HIDDEN : 0)]);
+  const row: ScopeRow = entries.map(rowItem);
   const identity = entries.map((e) => e.at ?? -1).join(",");
   const made = { scope: scopeNumber(file, row, identity), reloaded: entries.filter((e) => e.writable && e.index === -1 && !e.hidden) };
   rows.set(site.inWith ? null : site.entries, made);
   return made;
+}
+
+/** An entry as the scope table holds it: one array per RowEntry (rows share them, and so their keys in tables.ts). */
+const ROW_ITEMS = new WeakMap<RowEntry, ScopeRow[number]>();
+function rowItem(e: RowEntry): ScopeRow[number] {
+  let item = ROW_ITEMS.get(e);
+  if (item === undefined)
+    ROW_ITEMS.set(e, (item = [e.name, e.slot, e.index, (e.writable ? ROW_WRITABLE : 0) | (e.hidden ? ROW_HIDDEN : 0)]));
+  return item;
 }
 
 /**

@@ -17,10 +17,26 @@ import { numbering } from "./numbering.js";
 
 const b36 = (n: number) => n.toString(36);
 
+const ENTRY_KEYS = new WeakMap<ScopeRow[number], string>();
+/** An entry's JSON text, made once per entry array (rows share them: emit.ts). */
+export function entryKey(entry: ScopeRow[number]): string {
+  let key = ENTRY_KEYS.get(entry);
+  if (key === undefined) ENTRY_KEYS.set(entry, (key = JSON.stringify(entry)));
+  return key;
+}
+
 /** `rows[0]` is the empty row; `sites` maps each site id to its row. */
 export function encodeTables(rows: ScopeRow[], sites: Map<number, number>): string {
   const entries = numbering();
-  const numbered = rows.map((row) => row.map((entry) => entries.number(JSON.stringify(entry))));
+  // the first entry array met with each number's text
+  const first: ScopeRow[number][] = [];
+  const numbered = rows.map((row) =>
+    row.map((entry) => {
+      const n = entries.number(entryKey(entry));
+      if (n === first.length) first.push(entry);
+      return n;
+    }),
+  );
   // Each row as the change from the row before: the entries between its first p and last q shared ones.
   const deltas: [number, number, number[]][] = [];
   for (let k = 1; k < numbered.length; k++) {
@@ -34,7 +50,7 @@ export function encodeTables(rows: ScopeRow[], sites: Map<number, number>): stri
   }
   // The entries most used by the rows, and the names most used by the entries, get the shortest numbers.
   const entryRank = byUse(deltas.flatMap(([, , added]) => added));
-  const items = entryRank.order.map((id) => JSON.parse(entries.list[id]) as ScopeRow[number]);
+  const items = entryRank.order.map((id) => first[id]);
   const nameRank = byUse(items.map(([name]) => name));
   const entryItems = items.map(([name, slot, index, flags]) =>
     [nameRank.rank.get(name)!, ((slot + 1) << ROW_FLAG_BITS) | flags, index + 3].map(b36).join(TABLE_FIELDS),
