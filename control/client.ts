@@ -151,23 +151,29 @@ function talk(pid: number, socket: string, key: string, retry: (why: string) => 
     connection.write(encode({ t: "hello", key }));
     if (isatty(0)) completer = remoteCompleter(socket, key);
   });
+  // Ctrl-C while the program runs (the terminal is ours, in cooked mode): stop it.
+  const interrupt = () => connection.write(encode({ t: "interrupt" }));
+  process.on("SIGINT", interrupt);
+  // Tried again with a new connection (a young program's stale files): this one's listener goes.
+  const again = (why: string) => {
+    process.removeListener("SIGINT", interrupt);
+    retry(why);
+  };
   connection.on("error", (error) => {
     done = true;
-    if (reader === null) retry(`${error.message} (is it still running with tsdb/register?)`);
+    if (reader === null) again(`${error.message} (is it still running with tsdb/register?)`);
     else fail(`${pid}: ${error.message} (is it still running with tsdb/register?)`);
   });
   connection.on("close", () => {
     if (!done) end(0, "\nThe program ended.\n");
   });
-  // Ctrl-C while the program runs (the terminal is ours, in cooked mode): stop it.
-  process.on("SIGINT", () => connection.write(encode({ t: "interrupt" })));
   connection.on(
     "data",
     messages<ToDebugger>((message) => {
       if (message.t === "refused") {
         done = true;
         connection.destroy();
-        if (reader === null) retry(message.s);
+        if (reader === null) again(message.s);
         else fail(`${pid}: ${message.s}`);
         return;
       }

@@ -2,13 +2,14 @@
 // `--require`), busy or idle; detaching leaves them running; refusals.
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { get } from "node:http";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fixtures, home, tsdb } from "./fixtures/debugger/session.mjs";
+import { keyPath, sessionPath, socketPath } from "../dist/control/paths.js";
 
 /** Starts a program (killed by the test) and resolves once its output shows `ready`. */
 async function start(args, ready, options = {}) {
@@ -242,6 +243,26 @@ test("a process not started with tsdb/register: attach says why", async () => {
   }
   const r = await attach(999999999, []);
   assert.ok(r.out.includes("no such process"), r.out);
+});
+
+test("a young program's stale files are tried again until it is 5 s old, each attempt's Ctrl-C listener let go", async () => {
+  // A process that has this pid's files from an earlier one (killed) but listens on none of them.
+  const temp = mkdtempSync(join(tmpdir(), "tsdb-stale-"));
+  const { child } = await start(["-e", "console.log('up'); setTimeout(() => {}, 20000)"], "up");
+  try {
+    const dir = join(temp, `tsdb-${process.getuid()}`);
+    mkdirSync(dir, { mode: 0o700 });
+    for (const file of [socketPath(dir, child.pid), sessionPath(dir, child.pid)]) writeFileSync(file, "");
+    writeFileSync(keyPath(dir, child.pid), "k", { mode: 0o600 });
+    const r = await attach(child.pid, ["q"], { env: { ...process.env, HOME: home, NO_COLOR: "1", TMPDIR: temp } });
+    // ~100 attempts, 50 ms apart: Node warns past 10 listeners of one event
+    assert.not.ok(r.out.includes("MaxListenersExceededWarning"), r.out);
+    assert.match(r.out, `tsdb: cannot attach to process ${child.pid}: `);
+    assert.is(r.status, 1);
+  } finally {
+    child.kill();
+    rmSync(temp, { recursive: true, force: true });
+  }
 });
 
 // Another user: the machine must let root run a process as another user (uid of `tsdbtest`, made with useradd).
