@@ -19,11 +19,20 @@ function main() {
   const dist = spec.dist;
   // --attach: what tsdb/register adds for `tsdb -p PID`, in every instrumented case. This process has
   // no module hooks thread: the doorbell goes on a control worker started now (more than a hooked
-  // program has before an attach: its doorbell is on the hooks thread, and no worker runs).
+  // program has before an attach: its doorbell is on the hooks thread, and no worker runs). The
+  // timed calls start once the doorbell listens (DOORBELL_DELAY_MS after its thread starts): they
+  // measure the program with the attach support in place; its start is bench/instructions.mjs's.
   if (spec.attach && instrumented) {
     const listen = require(path.join(dist, "control/listen.js"));
     const bell = listen.doorbellData();
-    if (bell !== null) listen.listenForDebuggers(bell, false);
+    if (bell === null) throw new Error("no attach support in this process (no private folder)");
+    listen.listenForDebuggers(bell, false);
+    const socket = require(path.join(dist, "control/paths.js")).socketPath(bell.dir, bell.pid);
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (let waited = 0; !fs.existsSync(socket); waited += 20) {
+      if (waited > 30_000) throw new Error(`the doorbell did not listen on ${socket}`);
+      Atomics.wait(pause, 0, 0, 20);
+    }
   }
   const workload = loadWorkload(spec.workload, instrumented);
   // (`entry`: another export of the workload, e.g. bench/floor.mjs's variants of floor.cjs)

@@ -23,8 +23,9 @@
 // --wall           compare wall-clock times instead of process CPU times (user + system)
 // --node-arg=X     pass X to every JavaScript child (e.g. --node-arg=--cpu-prof)
 // --attach         instrumented cases run with tsdb/register's attach support installed (the doorbell
-//                  for `tsdb -p PID`, here on a control worker started at once: a program started with
-//                  --import tsdb/register has it on the module hooks thread, and no worker)
+//                  for `tsdb -p PID`, here on a thread of its own as under --require: a program started
+//                  with --import tsdb/register has it on the module hooks thread), timed once it listens;
+//                  bench/instructions.mjs counts the same cases in instructions, and the start apart
 // --keep           keep bench/.work/run-<pid>/ (the dist snapshot and instrumented copies) for inspection
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
