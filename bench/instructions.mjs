@@ -8,7 +8,7 @@
 // thread, and when it does so depends on the mode (acorn's later calls still compile), so only a
 // case against itself with the attach support is like for like.
 //
-//   node bench/instructions.mjs [--only=fib,acorn] [--modes=plain,detached,...]
+//   node bench/instructions.mjs [--only=fib,acorn] [--modes=plain,detached,...] [--iters=N,M]
 //
 // Each case runs bench/child.cjs under `valgrind --tool=callgrind --separate-threads=yes` twice,
 // with `iters` and `iters + more` timed calls after the same warm-up: the difference divided by
@@ -41,6 +41,9 @@ const SIZES = {
   fib: { n: 25, iters: 20, more: 60, warm: { n: 15, iters: 10 } },
   acorn: { n: 1, iters: 2, more: 2, warm: { n: 0, iters: 2 } },
 };
+// --iters=N,M: every workload's counts after N and N + M calls (later calls: less of V8's compiling)
+const iters = list("iters", null);
+if (iters !== null) for (const size of Object.values(SIZES)) [size.iters, size.more] = iters.map(Number);
 
 const scratch = mkdtempSync(join(tmpdir(), "tsdb-instructions-"));
 process.on("exit", () => {
