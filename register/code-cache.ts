@@ -1,20 +1,21 @@
 /**
  * V8's code cache for the load hook's CommonJS entries. Node 20 compiles a CommonJS module from
  * its text at every load, and for a big instrumented file that compile is most of a warm start
- * (bench/FINDINGS.md §27: `tsc --version`). Here an entry's module is compiled as Node wraps it,
- * with V8's cached data of that same text (made at its first load, kept beside the entry), so V8
- * neither parses nor compiles what it compiled last time.
+ * (bench/FINDINGS.md §27: `tsc --version`). Here an entry's module is compiled as Node compiles it
+ * (a function of Node's five parameters, with the entry as its body: `vm.compileFunction`, which
+ * takes the text as it is where a wrapper written around it made V8 copy all of it into one flat
+ * string first, §35), with V8's cached data of that same text (made at its first load, kept beside
+ * the entry), so V8 neither parses nor compiles what it compiled last time.
  *
  * The module still runs with Node's own `exports`, `require`, `module`, `__filename`, `__dirname`
  * and `this`: Node's `_compile` runs a body that only returns its arguments (and names the entry's
  * source map, which Node then registers for the file, as it would have from the entry itself).
  */
-import { Script } from "node:vm";
+import { compileFunction } from "node:vm";
 import type { DiskCache } from "./cache.js";
 
-/** Node's CommonJS wrapper; the column offset puts the entry's first line back at column 0. */
-const HEAD = "(function (exports, require, module, __filename, __dirname) { ";
-const TAIL = "\n})";
+/** The parameters of Node's CommonJS wrapper. */
+const PARAMS = ["exports", "require", "module", "__filename", "__dirname"];
 /** The entry's last line, naming its source map. */
 const MAP_COMMENT = /^\n\/\/# sourceMappingURL=[^\n]*\n?$/;
 
@@ -41,10 +42,10 @@ export function runCommonJS(
   nodeCompile: (body: string) => unknown,
 ): unknown {
   const cachedData = cache.getCode(key) ?? undefined;
-  const script = new Script(HEAD + code + TAIL, { filename, columnOffset: -HEAD.length, cachedData });
   // Made before the module runs (a program may exit from its top level): what V8 compiled eagerly.
-  if (cachedData === undefined || script.cachedDataRejected === true) cache.setCode(key, script.createCachedData());
-  const wrapper = script.runInThisContext() as (...args: unknown[]) => unknown;
+  let wrapper = compileFunction(code, PARAMS, { filename, cachedData, produceCachedData: cachedData === undefined });
+  if (wrapper.cachedDataRejected === true) wrapper = compileFunction(code, PARAMS, { filename, produceCachedData: true });
+  if (wrapper.cachedData !== undefined) cache.setCode(key, wrapper.cachedData);
   const scope = nodeCompile(`return arguments;${mapComment(code)}`) as IArguments;
   return Reflect.apply(wrapper, scope[0], scope);
 }

@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { createHash } from "node:crypto";
 import { chmodSync, chownSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Script } from "node:vm";
+import { compileFunction } from "node:vm";
 import { cleanup, node, registerESM, sandbox } from "./fixtures/register/harness.mjs";
 import { cannot, otherUser } from "./helpers/system.mjs";
 
@@ -53,10 +53,10 @@ function codeFile(key, sum, data) {
   return Buffer.concat([Buffer.from(`tsdb-v8-1 ${key} ${sum} ${check}\n`, "latin1"), data]);
 }
 
-/** V8's code cache of `body` wrapped as the hook wraps a CommonJS entry. */
+/** V8's code cache of `body` compiled as the hook compiles a CommonJS entry. */
 function v8Data(body, filename) {
-  const head = "(function (exports, require, module, __filename, __dirname) { ";
-  return new Script(`${head}${body}\n})`, { filename, columnOffset: -head.length }).createCachedData();
+  const params = ["exports", "require", "module", "__filename", "__dirname"];
+  return compileFunction(body, params, { filename, produceCachedData: true }).cachedData;
 }
 
 test("a module run from V8's code cache behaves as Node runs it: its scope, stack positions, import()", () => {
