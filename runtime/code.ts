@@ -100,7 +100,12 @@ interface KeyRing {
   readonly keys: Key[];
   /** the file's `access`, if it has one */
   readonly access: ModuleAccess | null;
+  /** the file's scope and site tables (contract TABLE_PARTS), or the header's function returning them */
+  readonly tables: TableText;
 }
+
+/** The tables as `file()` gets them: the text, or (what the compiler emits) a function of the file returning it. */
+export type TableText = string | (() => string);
 
 /**
  * A Key made on a prototype of its own (a holder of the ring, itself without a prototype): an
@@ -131,10 +136,15 @@ export function keyOf(code: Code): Key | undefined {
   return code.file._ring.deref()?.keys[code._index];
 }
 
-/** From now on the epilogue of `code` calls `leave` when its slot holds no id: a frame of it was made. */
+/**
+ * From now on the epilogue of `code` calls `leave` when its slot holds no id: a frame of it was made.
+ * The first time, its file's tables are read too: a frame can show its bindings after none of the
+ * file's code can run any more (when the ring, and the function returning them, are gone).
+ */
 export function markLeaves(code: Code): void {
   if (code._leaves) return;
   code._leaves = true;
+  code.file._readTables();
   const key = keyOf(code);
   if (key !== undefined) key.r = 1;
 }
@@ -156,8 +166,8 @@ export class SourceFile {
     readonly filename: string,
     readonly module: string,
     rows: CodeRow[],
-    /** the scope and site tables, read when a frame first shows its bindings (contract TABLE_PARTS) */
-    private readonly tableText = "",
+    /** the scope and site tables (contract TABLE_PARTS): read when a first frame is made, decoded when one shows its bindings */
+    tables: TableText = "",
     /** module-level binding names `access` knows */
     readonly moduleNames: readonly string[] = [],
     access: ModuleAccess | null = null,
@@ -167,7 +177,7 @@ export class SourceFile {
     let firstlineno = 0;
     const prefixes = list<string>();
     const fileCodes = list<Code>();
-    const ring: KeyRing = { keys: list(), access };
+    const ring: KeyRing = { keys: list(), access, tables };
     const first = codes.length;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
@@ -200,11 +210,21 @@ export class SourceFile {
     this.lineFlags = new SafeUint8Array(maxLine + 2);
   }
 
+  /** the tables' text, once read (null: not yet) */
+  private tableText: string | null = null;
   private tables: Tables | null = null;
+
+  /** @internal Reads the tables' text (while the ring lives: a frame of the file is being made). */
+  _readTables(): void {
+    if (this.tableText !== null) return;
+    const text = this._ring.deref()?.tables ?? "";
+    this.tableText = typeof text === "string" ? text : text();
+  }
 
   /** The bindings shown at a site (none for a site the table does not know). */
   rowOf(site: number): ScopeRow {
-    this.tables ??= decodeTables(this.tableText);
+    this._readTables();
+    this.tables ??= decodeTables(this.tableText!);
     return this.tables.rows[this.tables.sites.get(site) ?? 0] ?? [];
   }
 

@@ -157,6 +157,19 @@ test("the key covers source, file, working directory, options and tsdb version",
   assert.is(cacheKey({ ...base, fingerprint: compilerFingerprint() }), key);
 });
 
+test("a source's hash, taken a slice at a time, is the sha256 of its UTF-8 text: surrogate pairs across a slice's end, lone halves", () => {
+  const hash = require(join(root, "dist/register/cache.js")).sha256;
+  const slice = 1 << 16;
+  const texts = [
+    "",
+    "x",
+    "a".repeat(slice - 1) + "😀" + "b".repeat(10),
+    "a".repeat(slice - 1) + "\ud83d",
+    "\ude00" + "é".repeat(slice) + "\ud83d" + "✓".repeat(2 * slice + 5) + "😀",
+  ];
+  for (const text of texts) assert.is(hash(text), sha256(text));
+});
+
 test("TSDB_CACHE_DIR moves the cache; an unwritable one warns once and the program runs", () => {
   const dir = sandbox("register/esm");
   const moved = runESM(dir, "main.mjs", { env: { TSDB_CACHE_DIR: "elsewhere" } });

@@ -143,6 +143,36 @@ module.children.length = 0;
   assert.is(r.stdout.trim(), "add 42 42");
 });
 
+test("a frame shows its bindings after none of its file's code can run any more (the tables are read when a frame is made)", () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, "package.json"), "{}");
+  writeFileSync(join(dir, "mod.cjs"), "function f(a) {\n  const b = a * 2;\n  throw new Error(String(b));\n}\nmodule.exports = { f };\n");
+  writeFileSync(
+    join(dir, "main.cjs"),
+    `const { settrace } = require(${JSON.stringify(runtimePath)});
+const path = require.resolve("./mod.cjs");
+let kept = null;
+settrace(() => (frame, event) => {
+  if (event === "exception" && frame.code.name === "f") kept = frame;
+});
+try {
+  require(path).f(20);
+} catch {}
+settrace(null);
+delete require.cache[path];
+module.children.length = 0;
+(async () => {
+  for (let i = 0; i < 5; i++) { await new Promise(setImmediate); gc(); }
+  // The module's functions are gone (its ring with them: no module bindings to show any more).
+  console.log(kept.code.file.access === null, JSON.stringify(kept.locals));
+})();
+`,
+  );
+  const r = node(["--expose-gc", "--require", registerCJS, "main.cjs"], { cwd: dir, env: { TSDB_CACHE_DIR: "cache" } });
+  ok(r);
+  assert.is(r.stdout.trim(), 'true {"a":20,"b":40}');
+});
+
 test("each Key has a hidden class of its own: one code's flags changing leaves another's tests compiled away", () => {
   const dir = sandbox();
   writeFileSync(join(dir, "package.json"), "{}");
