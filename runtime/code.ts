@@ -131,6 +131,12 @@ const dropCodes = new SafeFinalizationRegistry<readonly number[]>((range) => {
   for (let id = range[0]; id < range[1]; id++) codes[id] = undefined;
 });
 
+/** The Code of an id (what `slots` hold); undefined once none of its file's functions can run any more. */
+export function codeAt(id: number): Code | undefined {
+  const entry = codes[id];
+  return entry instanceof SourceFile ? entry.codes[id - entry._first] : entry;
+}
+
 /** A code's Key; undefined once none of the file's functions can run any more. */
 export function keyOf(code: Code): Key | undefined {
   return code.file._ring.deref()?.keys[code._index];
@@ -156,7 +162,11 @@ export function markLeaves(code: Code): void {
 export type ModuleAccess = (name: string, value?: unknown, write?: boolean) => unknown;
 
 export class SourceFile {
-  readonly codes: Code[];
+  /** the code table until the Codes are made (see `codes`) */
+  private rows: CodeRow[] | null;
+  private made: Code[] | null = null;
+  /** @internal the id of its first code (its codes' ids follow) */
+  readonly _first: number;
   /** @internal the file's Keys, held weakly (see `KeyRing`) */
   readonly _ring: WeakRef<KeyRing>;
   /** lineFlags[n] !== 0: a line event on line n may be dispatched. */
@@ -175,39 +185,63 @@ export class SourceFile {
     // Index loops and no array destructuring: see primordials.ts.
     let maxLine = 0;
     let firstlineno = 0;
-    const prefixes = list<string>();
-    const fileCodes = list<Code>();
     const ring: KeyRing = { keys: list(), access, tables };
     const first = codes.length;
+    for (let i = 0; i < rows.length; i++) {
+      // Steps (contract CodeRow).
+      firstlineno += rows[i][2];
+      const lastlineno = firstlineno + rows[i][3];
+      if (lastlineno > maxLine) maxLine = lastlineno;
+      // The Codes are made when first asked for (`codes`, `codeAt`): until then their ids lead here.
+      codes[first + i] = this;
+      ring.keys[i] = makeKey(first + i, ring);
+    }
+    this.rows = rows;
+    this._first = first;
+    this._ring = new SafeWeakRef(ring);
+    dropCodes.register(ring, [first, codes.length]);
+    this.lineFlags = new SafeUint8Array(maxLine + 2);
+  }
+
+  /**
+   * One Code per function and the top level, in the order of the code table. Made at the first
+   * read (a frame, a trace function installed, the debugger): a big file has tens of thousands,
+   * which most runs never look at (bench/FINDINGS.md §35).
+   */
+  get codes(): Code[] {
+    return this.made ?? this.makeCodes();
+  }
+
+  private makeCodes(): Code[] {
+    const rows = this.rows!;
+    const prefixes = list<string>();
+    const made = list<Code>();
+    let firstlineno = 0;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
       const flags = row[4];
       // Steps and a qualname prefix (contract CodeRow).
       firstlineno += row[2];
-      const lastlineno = firstlineno + row[3];
-      if (lastlineno > maxLine) maxLine = lastlineno;
       prefixes[i] = qualnamePrefix(rows, i, prefixes);
-      const code = new Code(
+      made[i] = new Code(
         this,
         i,
         (flags & CODE_FLAT_VALUES) !== 0,
-        filename,
-        module,
+        this.filename,
+        this.module,
         row[0],
         prefixes[i] + row[0],
         firstlineno,
-        lastlineno,
+        firstlineno + row[3],
         FLAGS[((flags & CODE_GENERATOR) !== 0 ? 1 : 0) | ((flags & CODE_ASYNC) !== 0 ? 2 : 0)],
         row[5],
       );
-      fileCodes[i] = code;
-      codes[first + i] = code;
-      ring.keys[i] = makeKey(first + i, ring);
+      // (Not when the file's entries were cleared: none of its code can run any more.)
+      if (codes[this._first + i] === this) codes[this._first + i] = made[i];
     }
-    this.codes = asArray(fileCodes);
-    this._ring = new SafeWeakRef(ring);
-    dropCodes.register(ring, [first, codes.length]);
-    this.lineFlags = new SafeUint8Array(maxLine + 2);
+    this.rows = null;
+    this.made = asArray(made);
+    return this.made;
   }
 
   /** the tables' text, once read (null: not yet) */

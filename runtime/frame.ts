@@ -18,9 +18,9 @@ import { append, contains, copyOf, dict, list, ObjectKeys, SafeProxy, SafeWeakMa
 import * as stack from "./stack.js";
 
 // Local bindings: the CommonJS build reads an import through a getter at each use.
-const { FRAME, codes, flat, frames, lines, slots, state, values, written } = stack;
+const { FRAME, flat, frames, lines, slots, state, values, written } = stack;
 const { ROW_HIDDEN, ROW_WRITABLE, SITE_LINE_MASK, VALUE_STRIDE_BITS } = contract;
-const { markLeaves } = codeModule;
+const { codeAt, markLeaves } = codeModule;
 
 export type TraceEvent = "call" | "line" | "return" | "exception";
 export type TraceFunction = (frame: Frame, event: TraceEvent, arg: unknown) => TraceFunction | null | undefined | void;
@@ -383,7 +383,7 @@ export function materialize(d: number): Frame {
 
 /** A Frame for the activation at depth d (its slot holds its code's id), whose caller's frame is `back`. */
 function make(d: number, back: Frame | null): Frame {
-  const code = codes[slots[d]]!;
+  const code = codeAt(slots[d])!;
   const made = new Frame(code);
   markLeaves(code);
   made.enter(d, back);

@@ -10,7 +10,7 @@
  * generated epilogue knows it must tell the runtime that the frame is leaving
  * (`slots[d] !== key.id`).
  */
-import type { Code } from "./code.js";
+import type { Code, SourceFile } from "./code.js";
 import type { Frame } from "./frame.js";
 import { list } from "./primordials.js";
 
@@ -57,11 +57,12 @@ export function vals(d: number): unknown[] {
 }
 
 /**
- * Every Code by id (`slots` holds ids). A file's entries are cleared once its Keys are collected
+ * Every Code by id (`slots` holds ids), or its SourceFile until the file's Codes are made (read
+ * through code.ts `codeAt`). A file's entries are cleared once its Keys are collected
  * (code.ts): no function of its code can run any more, and a module evaluated again and again (jest's
  * registry, hot reload) leaves its old Codes, and with them its scope, to the collector.
  */
-export const codes: (Code | undefined)[] = list();
+export const codes: (Code | SourceFile | undefined)[] = list();
 
 /** `sp` is the depth of the innermost running activation. */
 export const state = { sp: 0 };

@@ -38,10 +38,10 @@ import * as stack from "./stack.js";
 
 // Local bindings for what the event functions use on every call: the CommonJS build reads an
 // import through a getter at each use.
-const { FRAME, codes, flat, frames, interrupts, lines, slots, state, values } = stack;
+const { FRAME, flat, frames, interrupts, lines, slots, state, values } = stack;
 const { LINE_PENDING, LINE_TRACED, SITE_LINE_MASK, VALUE_STRIDE_BITS } = contract; // line table bits, site ids, value layout
 const { callerAt, Frame: FrameClass, materialize } = frameModule;
-const { keyOf, markLeaves } = codeModule;
+const { codeAt, keyOf, markLeaves } = codeModule;
 
 export interface Traceback {
   frame: Frame;
@@ -569,7 +569,7 @@ function report(d: number, error: unknown, leaving: boolean): void {
 
 /** The frame of a new generator/async activation: it keeps its identity across suspensions. */
 export function gen(key: Key): Frame {
-  const code = codes[key.id]!;
+  const code = codeAt(key.id)!;
   markLeaves(code);
   const frame = new FrameClass(code);
   frame._own = true;

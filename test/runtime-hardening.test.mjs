@@ -173,6 +173,27 @@ module.children.length = 0;
   assert.is(r.stdout.trim(), 'true {"a":20,"b":40}');
 });
 
+test("a file's Codes, made when first asked for, are the same objects whoever asks first", () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, "package.json"), "{}");
+  writeFileSync(
+    join(dir, "mod.cjs"),
+    `const { getframe } = require(${JSON.stringify(runtimePath)});\nfunction f() {\n  return getframe();\n}\nmodule.exports = { f };\n`,
+  );
+  writeFileSync(
+    join(dir, "main.cjs"),
+    `const { loadedfiles } = require(${JSON.stringify(runtimePath)});
+const frame = require("./mod.cjs").f();
+const file = loadedfiles().find((f) => f.filename.endsWith("mod.cjs"));
+const codes = file.codes;
+console.log(frame.code === codes[1], codes === file.codes, codes.map((c) => c.qualname + ":" + c.firstlineno).join());
+`,
+  );
+  const r = node(["--require", registerCJS, "main.cjs"], { cwd: dir, env: { TSDB_CACHE_DIR: "cache" } });
+  ok(r);
+  assert.is(r.stdout.trim(), "true true <module>:1,f:2");
+});
+
 test("each Key has a hidden class of its own: one code's flags changing leaves another's tests compiled away", () => {
   const dir = sandbox();
   writeFileSync(join(dir, "package.json"), "{}");
