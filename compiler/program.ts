@@ -388,13 +388,8 @@ function header(file: FileContext, program: NodePath<T.Program>, options: Progra
     t.stringLiteral(options.filename),
     t.stringLiteral(options.module),
     t.valueToNode(encodeCodes(file.codes)),
-    // A function returning the string: V8 compiles it when called, so the string is not in the code
-    // V8 compiles (and caches) at every load (contract TABLE_PARTS).
-    t.arrowFunctionExpression(
-      [],
-      t.stringLiteral(
-        encodeTables(file.scopes, new Map([...file.siteIds].map(([key, site]) => [site, Number(key.slice(key.indexOf(":") + 1))]))),
-      ),
+    t.stringLiteral(
+      encodeTables(file.scopes, new Map([...file.siteIds].map(([key, site]) => [site, Number(key.slice(key.indexOf(":") + 1))]))),
     ),
     ...moduleAccess(file, program),
   ]);

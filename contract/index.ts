@@ -51,10 +51,8 @@ export const ROW_FLAG_BITS = 2;
 
 /**
  * A file's scope and site tables travel as one string (a big file's tables as array literals cost
- * its load time and memory, and most runs never read a frame's bindings), which `file()` gets as a
- * function returning it (a string literal in the header would be in the code V8 compiles, and
- * keeps in its code cache, at every load): the runtime reads it when a first frame of the file is
- * made, and decodes it the first time it needs a row. Numbers are in base 36 (a `-` for negatives); four parts split by
+ * its load time and memory, and most runs never read a frame's bindings): the runtime decodes it
+ * the first time it needs a row. Numbers are in base 36 (a `-` for negatives); four parts split by
  * TABLE_PARTS, items by TABLE_ITEMS, fields by TABLE_FIELDS:
  * - the names, numbered from 0;
  * - the entries (a ScopeRow entry each, numbered from 0): `n,s,i`, name number n, slot

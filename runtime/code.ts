@@ -6,6 +6,7 @@
 
 import { CODE_ASYNC, CODE_FLAT_VALUES, CODE_GENERATOR, type CodeRow, type ScopeRow } from "../contract/index.js";
 import {
+  append,
   asArray,
   copyOf,
   dict,
@@ -100,12 +101,7 @@ interface KeyRing {
   readonly keys: Key[];
   /** the file's `access`, if it has one */
   readonly access: ModuleAccess | null;
-  /** the file's scope and site tables (contract TABLE_PARTS), or the header's function returning them */
-  readonly tables: TableText;
 }
-
-/** The tables as `file()` gets them: the text, or (what the compiler emits) a function of the file returning it. */
-export type TableText = string | (() => string);
 
 /**
  * A Key made on a prototype of its own (a holder of the ring, itself without a prototype): an
@@ -134,7 +130,7 @@ const dropCodes = new SafeFinalizationRegistry<readonly number[]>((range) => {
 /** The Code of an id (what `slots` hold); undefined once none of its file's functions can run any more. */
 export function codeAt(id: number): Code | undefined {
   const entry = codes[id];
-  return entry instanceof SourceFile ? entry.codes[id - entry._first] : entry;
+  return entry instanceof SourceFile ? entry._code(id - entry._first) : entry;
 }
 
 /** A code's Key; undefined once none of the file's functions can run any more. */
@@ -142,15 +138,10 @@ export function keyOf(code: Code): Key | undefined {
   return code.file._ring.deref()?.keys[code._index];
 }
 
-/**
- * From now on the epilogue of `code` calls `leave` when its slot holds no id: a frame of it was made.
- * The first time, its file's tables are read too: a frame can show its bindings after none of the
- * file's code can run any more (when the ring, and the function returning them, are gone).
- */
+/** From now on the epilogue of `code` calls `leave` when its slot holds no id: a frame of it was made. */
 export function markLeaves(code: Code): void {
   if (code._leaves) return;
   code._leaves = true;
-  code.file._readTables();
   const key = keyOf(code);
   if (key !== undefined) key.r = 1;
 }
@@ -162,9 +153,15 @@ export function markLeaves(code: Code): void {
 export type ModuleAccess = (name: string, value?: unknown, write?: boolean) => unknown;
 
 export class SourceFile {
-  /** the code table until the Codes are made (see `codes`) */
-  private rows: CodeRow[] | null;
-  private made: Code[] | null = null;
+  /** the code table, each row made into a Code when first asked for (see `codes`) */
+  private readonly rows: CodeRow[];
+  /** each code's firstlineno (the table holds steps) */
+  private readonly firsts = list<number>();
+  /** the qualname prefixes found so far (contract CodeRow) */
+  private readonly prefixes = list<string | undefined>();
+  /** the Codes made so far, by index */
+  private readonly made = list<Code | undefined>();
+  private all: Code[] | null = null;
   /** @internal the id of its first code (its codes' ids follow) */
   readonly _first: number;
   /** @internal the file's Keys, held weakly (see `KeyRing`) */
@@ -176,8 +173,8 @@ export class SourceFile {
     readonly filename: string,
     readonly module: string,
     rows: CodeRow[],
-    /** the scope and site tables (contract TABLE_PARTS): read when a first frame is made, decoded when one shows its bindings */
-    tables: TableText = "",
+    /** the scope and site tables, read when a frame first shows its bindings (contract TABLE_PARTS) */
+    private readonly tableText = "",
     /** module-level binding names `access` knows */
     readonly moduleNames: readonly string[] = [],
     access: ModuleAccess | null = null,
@@ -185,14 +182,15 @@ export class SourceFile {
     // Index loops and no array destructuring: see primordials.ts.
     let maxLine = 0;
     let firstlineno = 0;
-    const ring: KeyRing = { keys: list(), access, tables };
+    const ring: KeyRing = { keys: list(), access };
     const first = codes.length;
     for (let i = 0; i < rows.length; i++) {
       // Steps (contract CodeRow).
       firstlineno += rows[i][2];
+      this.firsts[i] = firstlineno;
       const lastlineno = firstlineno + rows[i][3];
       if (lastlineno > maxLine) maxLine = lastlineno;
-      // The Codes are made when first asked for (`codes`, `codeAt`): until then their ids lead here.
+      // Each Code is made when first asked for (`codes`, `codeAt`): until then its id leads here.
       codes[first + i] = this;
       ring.keys[i] = makeKey(first + i, ring);
     }
@@ -204,61 +202,70 @@ export class SourceFile {
   }
 
   /**
-   * One Code per function and the top level, in the order of the code table. Made at the first
-   * read (a frame, a trace function installed, the debugger): a big file has tens of thousands,
-   * which most runs never look at (bench/FINDINGS.md §35).
+   * One Code per function and the top level, in the order of the code table. Each is made when
+   * first asked for (a frame of it, a trace function installed, the debugger): a big file has tens
+   * of thousands, which most runs never look at (bench/FINDINGS.md §35).
    */
   get codes(): Code[] {
-    return this.made ?? this.makeCodes();
-  }
-
-  private makeCodes(): Code[] {
-    const rows = this.rows!;
-    const prefixes = list<string>();
-    const made = list<Code>();
-    let firstlineno = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      const flags = row[4];
-      // Steps and a qualname prefix (contract CodeRow).
-      firstlineno += row[2];
-      prefixes[i] = qualnamePrefix(rows, i, prefixes);
-      made[i] = new Code(
-        this,
-        i,
-        (flags & CODE_FLAT_VALUES) !== 0,
-        this.filename,
-        this.module,
-        row[0],
-        prefixes[i] + row[0],
-        firstlineno,
-        firstlineno + row[3],
-        FLAGS[((flags & CODE_GENERATOR) !== 0 ? 1 : 0) | ((flags & CODE_ASYNC) !== 0 ? 2 : 0)],
-        row[5],
-      );
-      // (Not when the file's entries were cleared: none of its code can run any more.)
-      if (codes[this._first + i] === this) codes[this._first + i] = made[i];
+    if (this.all === null) {
+      const all = list<Code>();
+      for (let i = 0; i < this.rows.length; i++) all[i] = this._code(i);
+      this.all = asArray(all);
     }
-    this.rows = null;
-    this.made = asArray(made);
-    return this.made;
+    return this.all;
   }
 
-  /** the tables' text, once read (null: not yet) */
-  private tableText: string | null = null;
+  /** @internal The file's code number i (its id is `_first + i`). */
+  _code(i: number): Code {
+    return this.made[i] ?? this.makeCode(i);
+  }
+
+  private makeCode(i: number): Code {
+    const row = this.rows[i];
+    const flags = row[4];
+    const firstlineno = this.firsts[i];
+    const code = new Code(
+      this,
+      i,
+      (flags & CODE_FLAT_VALUES) !== 0,
+      this.filename,
+      this.module,
+      row[0],
+      this.prefix(i) + row[0],
+      firstlineno,
+      firstlineno + row[3],
+      FLAGS[((flags & CODE_GENERATOR) !== 0 ? 1 : 0) | ((flags & CODE_ASYNC) !== 0 ? 2 : 0)],
+      row[5],
+    );
+    this.made[i] = code;
+    // (Not when the file's entries were cleared: none of its code can run any more.)
+    if (codes[this._first + i] === this) codes[this._first + i] = code;
+    return code;
+  }
+
+  /**
+   * Row i's qualname prefix. A row's prefix may be another's (contract CodeRow), which may be
+   * another's in turn: the rows on that path whose prefix is not known yet are resolved from the
+   * farthest, in a loop (a path can be long).
+   */
+  private prefix(i: number): string {
+    const { rows, prefixes } = this;
+    const path = list<number>();
+    for (let j = i; prefixes[j] === undefined; ) {
+      append(path, j);
+      const field = rows[j][1];
+      if (typeof field === "string" || field === 0) break;
+      j = field > 0 ? j - field : j + field;
+    }
+    for (let k = path.length - 1; k >= 0; k--) prefixes[path[k]] = qualnamePrefix(rows, path[k], prefixes as string[]);
+    return prefixes[i]!;
+  }
+
   private tables: Tables | null = null;
-
-  /** @internal Reads the tables' text (while the ring lives: a frame of the file is being made). */
-  _readTables(): void {
-    if (this.tableText !== null) return;
-    const text = this._ring.deref()?.tables ?? "";
-    this.tableText = typeof text === "string" ? text : text();
-  }
 
   /** The bindings shown at a site (none for a site the table does not know). */
   rowOf(site: number): ScopeRow {
-    this._readTables();
-    this.tables ??= decodeTables(this.tableText!);
+    this.tables ??= decodeTables(this.tableText);
     return this.tables.rows[this.tables.sites.get(site) ?? 0] ?? [];
   }
 

@@ -17,7 +17,7 @@
 import * as codeModule from "./code.js";
 import * as contract from "../contract/index.js";
 import type { CodeRow } from "../contract/index.js";
-import { type Code, type Key, type ModuleAccess, SourceFile, type TableText } from "./code.js";
+import { type Code, type Key, type ModuleAccess, SourceFile } from "./code.js";
 import * as frameModule from "./frame.js";
 import type { Frame, TraceFunction } from "./frame.js";
 import {
@@ -312,7 +312,7 @@ export function file(
   filename: string,
   module: string,
   codes: CodeRow[],
-  tables: TableText = "",
+  tables = "",
   names: string[] = [],
   access: ModuleAccess | null = null,
 ): SourceFile {
