@@ -56,11 +56,12 @@ export function lineSite(
   file: FileContext,
   fn: FunctionContext,
   line: number,
+  position: number,
   entries: RowEntry[],
   inWith: boolean,
   silent: boolean,
 ): [T.Statement[], Site] {
-  const site: Site = { entries, inWith, line, id: num(0), dispatch: null };
+  const site: Site = { entries, inWith, line, at: position, id: num(0), dispatch: null };
   const test = t.logicalExpression("&&", keyFlag(file, fn, "l"), t.memberExpression(id(file.names.lineFlags), num(line), true));
   const call = silent ? rt(file, "lineAt", [id(file.names.depth), site.id]) : rt(file, "line", [id(file.names.depth)]);
   site.dispatch = t.ifStatement(t.logicalExpression("&&", test, call), t.blockStatement([]));
@@ -69,7 +70,7 @@ export function lineSite(
 
 /** A statement that can call out but has no line site (its line is the one before): `$L[$d] = id;` for its row. */
 export function storeSite(file: FileContext, line: number, entries: RowEntry[], inWith: boolean): [T.Statement, Site] {
-  const site: Site = { entries, inWith, line, id: num(0), dispatch: null };
+  const site: Site = { entries, inWith, line, at: -Infinity, id: num(0), dispatch: null };
   return [assign(at(file.names.lines, file), site.id), site];
 }
 
@@ -82,7 +83,9 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: RowEn
   site.id.value = siteId(file, site.line, scope);
   if (site.dispatch === null) return;
   const values = valuesOf(fn.path.node, file.names);
-  const copies = reload(values.offset === null ? values : { array: file.names.written, offset: null }, reloaded, file.compact);
+  // Only what the code may still use from here: a write to any other binding changes nothing the program does.
+  const used = reloaded.filter((e) => !(site.at < (e.from ?? -Infinity) || site.at > (e.to ?? Infinity)));
+  const copies = reload(values.offset === null ? values : { array: file.names.written, offset: null }, used, file.compact);
   if (copies !== null) site.dispatch.consequent = copies;
 }
 
@@ -209,6 +212,7 @@ export function prologue(
   file: FileContext,
   fn: FunctionContext,
   first: number,
+  body: number,
   entries: RowEntry[],
   inWith: boolean,
   stores: T.Statement[],
@@ -218,7 +222,7 @@ export function prologue(
   const n = file.names;
   const key = id(n.key(fn.index));
   const values = valuesOf(fn.path.node, n);
-  const site: Site = { entries, inWith, line: first, id: num(0), dispatch: null };
+  const site: Site = { entries, inWith, line: first, at: body, id: num(0), dispatch: null };
   const enter: T.Statement[] = [];
   if (fn.resumable) {
     enter.push(

@@ -22,6 +22,9 @@ export interface RowEntry {
   hidden?: boolean;
   /** where the binding is declared: two bindings of one name are two different rows */
   at?: number;
+  /** a slot binding's uses in the source (frame-values.ts `usedBetween`): a site outside them does not reload it */
+  from?: number;
+  to?: number;
 }
 
 /** A place whose id the frame's line slot holds while the frame runs there: a line, and the bindings shown. */
@@ -31,6 +34,8 @@ export interface Site {
   /** inside a `with` body: only `this` is read */
   inWith: boolean;
   line: number;
+  /** where it is in the source (-Infinity: unknown): a reload copies only the bindings used at or after it */
+  at: number;
   /** the site id in the emitted code, filled in when the function is done */
   id: t.NumericLiteral;
   /** the `if` that dispatches, whose body copies values the runtime changed into the variables (null: the site cannot dispatch) */

@@ -40,6 +40,12 @@ export interface Location {
   /** -1: direct; otherwise the binding's number in its group's accessor */
   index: number;
   group: Group | null;
+  /**
+   * A slot binding's uses in the source (see `usedBetween`): a site before `from` or past `to` can
+   * reach no read of it before it is written again. Absent at a program's top level.
+   */
+  from?: number;
+  to?: number;
 }
 
 /**
@@ -203,7 +209,7 @@ export function classify(program: NodePath<T.Program>, prefix: string, also: Vis
         binding.constantViolations.some((v) => ownerOf(v) !== owner) ||
         aliasedByArguments(binding, owner);
       if (!captured) {
-        noted(binding)[LOCATION] = { slot: newSlot(owner), index: -1, group: null };
+        noted(binding)[LOCATION] = { slot: newSlot(owner), index: -1, group: null, ...usedBetween(binding, owner) };
         continue;
       }
       const outer = scope.path.isFunction() && (binding.kind === "param" || binding.kind === "var" || binding.kind === "local");
@@ -225,6 +231,42 @@ export function classify(program: NodePath<T.Program>, prefix: string, also: Vis
     // At most: this, arguments, new.target and one slot per group of the enclosing functions.
     else layout.mode = layout.size + 3 + enclosingGroups(owner, scopeOf) <= 1 << VALUE_STRIDE_BITS ? "flat" : "array";
   }
+}
+
+/**
+ * Where in the source a slot binding of a function may be read, as `[from, to]`: a debugger's write
+ * at a site outside it need not be copied into the variable (emit.ts `completeSite`), nothing would
+ * read it. Control goes only forward in a function's text but for loops, so
+ * - `to` is the end of the last use (declaration, read or write: the generated stores that read the
+ *   variable are at a declaration, a loop's head or after its plain copy, where a use is), or of
+ *   the outermost loop of the function around it (the loop runs it again after anything in it);
+ * - `from` is the end of a `var x = e` in the function body's own statement list that is the
+ *   binding's first use, nothing of it used in `e`: every way from a site before it goes through it
+ *   (or leaves the function) before any other use, and it writes the variable.
+ * A program's top level (exported, global, read by other modules) gets neither.
+ */
+function usedBetween(binding: Binding, owner: T.Node): { from?: number; to?: number } {
+  if (t.isProgram(owner)) return {};
+  let to = binding.identifier.end ?? Infinity;
+  for (const use of [...binding.referencePaths, ...binding.constantViolations]) {
+    let end = use.node.end ?? Infinity;
+    for (let p: NodePath | null = use.parentPath; p && p.node !== owner; p = p.parentPath) if (p.isLoop()) end = p.node.end ?? Infinity;
+    if (end > to) to = end;
+  }
+  const declarator = binding.path;
+  const inBody =
+    binding.kind === "var" &&
+    declarator.isVariableDeclarator() &&
+    declarator.node.init != null &&
+    declarator.node.id === binding.identifier &&
+    t.isFunction(owner) &&
+    declarator.parentPath.parent === owner.body;
+  if (!inBody) return { to };
+  const end = declarator.node.end ?? Infinity;
+  // Its first use: no use before the declarator, nor in its initializer.
+  for (const use of [...binding.referencePaths, ...binding.constantViolations])
+    if (use.node !== declarator.node && (use.node.start ?? -Infinity) < end) return { to };
+  return { from: end, to };
 }
 
 /** How many accessor groups the scopes around `owner` (its scope's ancestors) have. */

@@ -84,6 +84,7 @@ function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): 
     file,
     moduleFn,
     1,
+    -Infinity,
     ownBindings(program, moduleFn),
     false,
     [store(valuesOf(program.node, file.names), layout.thisSlot, t.thisExpression())],

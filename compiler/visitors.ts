@@ -313,6 +313,8 @@ function exitFunction(path: NodePath<T.Function | T.StaticBlock>, file: FileCont
     file,
     fn,
     row[2],
+    // (the call event is after the parameters: one used nowhere in the body is not copied back)
+    (t.isStaticBlock(node) ? node.start : node.body.start) ?? -Infinity,
     ownBindings(path, fn).filter((e) => e.hidden || !hoistedNames.has(e.name)),
     insideWith(path),
     stores,
@@ -464,7 +466,7 @@ function addSite(
   const fn = current(file);
   const silent = storeless || (before !== null && isSilent(before, fn.path));
   const entries = ownBindings(scopePath, fn);
-  const [statements, site] = lineSite(file, fn, line, entries, insideWith(path), silent);
+  const [statements, site] = lineSite(file, fn, line, path.node.start ?? -Infinity, entries, insideWith(path), silent);
   fn.sites.push(site as Site);
   fn.lines.add(line);
   if (!silent) {

@@ -389,4 +389,43 @@ export function main() {
   assert.equal(r, [false, 10, true, 500]);
 });
 
+test("a write to a binding the code uses no more stays in the frame; one the code reads again reaches it", async () => {
+  const seen = [];
+  const r = await stopAt(
+    `function look(n) {
+  return n;
+}
+export function main(spare) {
+  let gone = 2;
+  const kept = [gone];
+  let sum = 0;
+  for (let i = 0; i < 3; i++) {
+    look(i);
+    sum += i;
+    kept.push(sum);
+  }
+  look(-1);
+  var late = 7;
+  look(-2);
+  return [kept, sum, late];
+}
+`,
+    2,
+    (frame) => {
+      const caller = frame.back;
+      const n = frame.locals.n;
+      // gone and spare: nothing reads them from here on; sum: the loop does; late: its declaration comes first.
+      if (n === 0) Object.assign(caller.locals, { gone: 20, spare: 9, sum: 100 });
+      if (n === -1) caller.locals.late = 70;
+      if (n < 0) seen.push([n, caller.locals.gone, caller.locals.spare, caller.locals.late]);
+    },
+    { args: [1] },
+  );
+  assert.equal(r, [[2, 100, 101, 103], 103, 7]);
+  assert.equal(seen, [
+    [-1, 20, 9, 70],
+    [-2, 20, 9, 7],
+  ]);
+});
+
 test.run();
