@@ -38,8 +38,11 @@ export interface Site {
   at: number;
   /** the site id in the emitted code, filled in when the function is done */
   id: t.NumericLiteral;
-  /** the `if` that dispatches, whose body copies values the runtime changed into the variables (null: the site cannot dispatch) */
-  dispatch: t.IfStatement | null;
+  /**
+   * the test that dispatches, `$k.l && $B[n] && $line($d)`, to which `&& reload` is added: the copy
+   * of values the runtime changed into the variables (null: the site cannot dispatch)
+   */
+  dispatch: t.ExpressionStatement | null;
 }
 
 export interface FunctionContext {

@@ -395,7 +395,7 @@ export function store(values: Values, slot: number, value: T.Expression): T.Expr
   return t.expressionStatement(t.assignmentExpression("=", slotOf(values, slot), value));
 }
 
-/** The cases of an accessor's `switch (i)`: `case n: if (w) x = v; return x;` per binding. */
+/** The cases of an accessor's `switch (i)`: `case n: return w ? x = v : x;` per binding (`return x;` for a `const`). */
 function accessorCases(group: Group, own: boolean): T.SwitchCase[] {
   const [w, v] = [id("w"), id("v")];
   return group.bindings.map((b, n) => {
@@ -403,15 +403,13 @@ function accessorCases(group: Group, own: boolean): T.SwitchCase[] {
     // A function of its own has its own `arguments`: a binding of that name reads as unknown (a
     // throw is how an accessor says "absent"), never as the accessor's arguments.
     if (own && name === "arguments") return t.switchCase(num(n), [t.throwStatement(num(0))]);
-    const body: T.Statement[] = [];
-    if (isWritable(b)) body.push(t.ifStatement(w, t.expressionStatement(t.assignmentExpression("=", id(name), v))));
-    body.push(t.returnStatement(id(name)));
-    return t.switchCase(num(n), body);
+    const value = isWritable(b) ? t.conditionalExpression(w, t.assignmentExpression("=", id(name), v), id(name)) : id(name);
+    return t.switchCase(num(n), [t.returnStatement(value)]);
   });
 }
 
 /**
- * `const $a = (i, w, v) => { switch (i) { case 0: if (w) x = v; return x; ... } }; $vs[slot] = $a;`
+ * `const $a = (i, w, v) => { switch (i) { case 0: return w ? x = v : x; ... } }; $vs[slot] = $a;`
  * A `const` binding is never assigned through it (the runtime refuses first).
  */
 export function groupStatements(values: Values, group: Group, generated: WeakSet<T.Node>): T.Statement[] {

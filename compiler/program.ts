@@ -9,7 +9,7 @@ import traverse, { type NodePath } from "@babel/traverse";
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
 import { shareIdentifiers } from "./identifiers.js";
-import { CODE_FLAT_VALUES, RUNTIME_GLOBAL, runtimeMissing, VALUE_STRIDE_BITS } from "../contract/index.js";
+import { CODE_FLAT_VALUES, RUNTIME_GLOBAL, runtimeMissing, TABLES_MARK, VALUE_STRIDE_BITS } from "../contract/index.js";
 import type { FileContext, FunctionContext } from "./file-context.js";
 import { copyTopLevelFunctions } from "./early.js";
 import { epilogue, exceptionHook, prologue, rt } from "./emit.js";
@@ -297,6 +297,14 @@ function scriptBody(file: FileContext, runtime: T.Statement, constants: T.Variab
   return [t.expressionStatement(call), ...body];
 }
 
+/** The tables as the header passes them (contract TABLES_MARK): the comment of a function never called, or a string. */
+function tablesNode(text: string): T.Expression {
+  if (!/^[\x20-\x7e]*$/.test(text) || text.includes("*/")) return t.stringLiteral(text);
+  const body = t.blockStatement([]);
+  t.addComment(body, "inner", TABLES_MARK + text);
+  return t.arrowFunctionExpression([], body);
+}
+
 /**
  * `if (($d = $outer[$d]) !== void 0) $o = $d << 4;`: a script's evaluation, ending, gives back the
  * depth (and values) of the evaluation of the same script it interrupted, if any.
@@ -389,9 +397,7 @@ function header(file: FileContext, program: NodePath<T.Program>, options: Progra
     t.stringLiteral(options.filename),
     t.stringLiteral(options.module),
     t.valueToNode(encodeCodes(file.codes)),
-    t.stringLiteral(
-      encodeTables(file.scopes, new Map([...file.siteIds].map(([key, site]) => [site, Number(key.slice(key.indexOf(":") + 1))]))),
-    ),
+    tablesNode(encodeTables(file.scopes, new Map([...file.siteIds].map(([key, site]) => [site, Number(key.slice(key.indexOf(":") + 1))])))),
     ...moduleAccess(file, program),
   ]);
   const bindings: [string, T.Expression][] = [

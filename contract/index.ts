@@ -69,6 +69,15 @@ export const TABLE_ITEMS = ";";
 export const TABLE_FIELDS = ",";
 
 /**
+ * How the header passes the tables: an ASCII text as the comment of a function that is never
+ * called, `() => {/*tsdb-tables:<text>*\/}`, which the runtime reads through the engine's
+ * `Function.prototype.toString` when it first needs a row. A string literal would be kept twice
+ * (in the text and in V8's code cache of the file, which copies every literal of the top level:
+ * 1.3 MB of `_tsc.js`'s); a comment only in the text. Other text (a non-ASCII name) is a string.
+ */
+export const TABLES_MARK = "tsdb-tables:";
+
+/**
  * What generated code stores in `lines[d]`: a site id, `line + (variant << SITE_LINE_BITS)`, one per
  * line and row; the file's site table (see TABLE_PARTS) gives its row.
  */

@@ -33,6 +33,7 @@ export const SafeUint8Array = Uint8Array;
 const NumberParseInt = Number.parseInt;
 const stringIndexOf = String.prototype.indexOf;
 const stringSlice = String.prototype.slice;
+const functionToString = Function.prototype.toString;
 const typedArrayFill = (Object.getPrototypeOf(Uint8Array.prototype) as Uint8Array).fill;
 
 /** A null-prototype object for use as a dictionary. */
@@ -81,6 +82,11 @@ export function indexOf(text: string, part: string, from: number): number {
 
 export function slice(text: string, start: number, end: number): string {
   return apply(stringSlice, text, [start, end]) as string;
+}
+
+/** The engine's text of a function (the built-in as tsdb found it; runtime/source-text.ts replaces the program's). */
+export function functionText(fn: () => void): string {
+  return apply(functionToString, fn, []) as string;
 }
 
 /**

@@ -5,8 +5,17 @@
  * time a frame of the file shows its bindings: saved built-ins and index loops only (see
  * primordials.ts).
  */
-import { type CodeRow, QUALNAME_LOCALS, ROW_FLAG_BITS, type ScopeRow, TABLE_FIELDS, TABLE_ITEMS, TABLE_PARTS } from "../contract/index.js";
-import { append, list, parseBase36, SafeMap, split } from "./primordials.js";
+import {
+  type CodeRow,
+  QUALNAME_LOCALS,
+  ROW_FLAG_BITS,
+  type ScopeRow,
+  TABLE_FIELDS,
+  TABLE_ITEMS,
+  TABLE_PARTS,
+  TABLES_MARK,
+} from "../contract/index.js";
+import { append, functionText, indexOf, list, parseBase36, SafeMap, slice, split } from "./primordials.js";
 
 export interface Tables {
   rows: ScopeRow[];
@@ -14,7 +23,11 @@ export interface Tables {
   sites: Map<number, number>;
 }
 
-export function decodeTables(text: string): Tables {
+/** What the header passes: the text, or a function whose comment holds it (contract TABLES_MARK). */
+export type TableText = string | (() => void);
+
+export function decodeTables(table: TableText): Tables {
+  const text = typeof table === "string" ? table : commentText(functionText(table));
   const parts = split(text, TABLE_PARTS);
   const names = items(parts[0]);
   const entries = list<ScopeRow[number]>();
@@ -78,4 +91,11 @@ export function qualnamePrefix(rows: CodeRow[], i: number, prefixes: string[]): 
   if (field > 0) return prefixes[i - field];
   const outer = i + field;
   return prefixes[outer] + rows[outer][0] + QUALNAME_LOCALS;
+}
+
+/** `() => {/*<mark><text>*\/}` → `<text>` ("" when the function is not such: no rows but the empty one). */
+function commentText(source: string): string {
+  const open = indexOf(source, `/*${TABLES_MARK}`, 0);
+  const close = open < 0 ? -1 : indexOf(source, "*/", open);
+  return close < 0 ? "" : slice(source, open + 2 + TABLES_MARK.length, close);
 }

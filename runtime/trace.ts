@@ -18,6 +18,7 @@ import * as codeModule from "./code.js";
 import * as contract from "../contract/index.js";
 import type { CodeRow } from "../contract/index.js";
 import { type Code, type Key, type ModuleAccess, SourceFile } from "./code.js";
+import type { TableText } from "./tables.js";
 import * as frameModule from "./frame.js";
 import type { Frame, TraceFunction } from "./frame.js";
 import {
@@ -312,7 +313,7 @@ export function file(
   filename: string,
   module: string,
   codes: CodeRow[],
-  tables = "",
+  tables: TableText = "",
   names: string[] = [],
   access: ModuleAccess | null = null,
 ): SourceFile {

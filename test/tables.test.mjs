@@ -67,6 +67,30 @@ test("tables: read with String.prototype.split, Symbol.split and Number.parseInt
   assert.equal(new Map(decoded.sites), sites);
 });
 
+test("tables in the header: a comment of a function that never runs, read through the built-in toString (V8's code cache keeps no copy)", async () => {
+  const { instrument } = await import("../dist/compiler.mjs");
+  const source = "export function f(a) {\n  let b = a + 1;\n  return [a, b];\n}\n";
+  const { code } = instrument(source, { filename: "/a/t.mjs", compact: true, comments: false, sourceMaps: "none" });
+  const header = code.match(/\]\],\(\)=>\{\/\*tsdb-tables:([^*]*)\*\/\}/);
+  assert.ok(header, "the tables are a comment in the header");
+  const { rows, sites } = sample(11);
+  const text = encodeTables(rows, sites).replace(/[^\x20-\x7e]/g, "x");
+  const carrier = new Function(`return () => {/*tsdb-tables:${text}*/}`)();
+  const saved = Function.prototype.toString;
+  Function.prototype.toString = () => "patched";
+  let decoded;
+  try {
+    decoded = decodeTables(carrier);
+  } finally {
+    Function.prototype.toString = saved;
+  }
+  assert.equal(decoded, decodeTables(text));
+  // A name that is not ASCII keeps the string (an entry stays ASCII: register/cache.ts).
+  const other = instrument("export function f(\u00fc) {\n  return \u00fc;\n}\n", { filename: "/a/u.mjs", compact: true, comments: false, sourceMaps: "none" });
+  assert.not.match(other.code, /tsdb-tables:/);
+  assert.match(other.code, /\]\],"/);
+});
+
 test("a code's lines: decode(encode(lines)) is them, in order, from any first line", () => {
   for (const from of [0, 1, 9, 2 ** 20 + 5])
     for (const lines of [[], [1], [7, 3, 1000, 4, 2 ** 20 + 5], Array.from({ length: 500 }, (_, i) => 3 * i + 1)])
