@@ -297,9 +297,12 @@ function scriptBody(file: FileContext, runtime: T.Statement, constants: T.Variab
   return [t.expressionStatement(call), ...body];
 }
 
-/** The tables as the header passes them (contract TABLES_MARK): the comment of a function never called, or a string. */
-function tablesNode(text: string): T.Expression {
-  if (!/^[\x20-\x7e]*$/.test(text) || text.includes("*/")) return t.stringLiteral(text);
+/**
+ * The tables as the header passes them (contract TABLES_MARK): the comment of a function never
+ * called, or a string (a classic script's header is itself a string, evaluated by the runtime).
+ */
+function tablesNode(text: string, script: boolean): T.Expression {
+  if (script || !/^[\x20-\x7e]*$/.test(text) || text.includes("*/")) return t.stringLiteral(text);
   const body = t.blockStatement([]);
   t.addComment(body, "inner", TABLES_MARK + text);
   return t.arrowFunctionExpression([], body);
@@ -397,7 +400,10 @@ function header(file: FileContext, program: NodePath<T.Program>, options: Progra
     t.stringLiteral(options.filename),
     t.stringLiteral(options.module),
     t.valueToNode(encodeCodes(file.codes)),
-    tablesNode(encodeTables(file.scopes, new Map([...file.siteIds].map(([key, site]) => [site, Number(key.slice(key.indexOf(":") + 1))])))),
+    tablesNode(
+      encodeTables(file.scopes, new Map([...file.siteIds].map(([key, site]) => [site, Number(key.slice(key.indexOf(":") + 1))]))),
+      options.script === true,
+    ),
     ...moduleAccess(file, program),
   ]);
   const bindings: [string, T.Expression][] = [

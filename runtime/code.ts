@@ -19,7 +19,7 @@ import {
   SafeWeakRef,
 } from "./primordials.js";
 import { codes } from "./stack.js";
-import { decodeLines, decodeTables, qualnamePrefix, type TableText, type Tables } from "./tables.js";
+import { decodeLines, decodeTables, qualnamePrefix, type Tables } from "./tables.js";
 
 export interface CodeFlags {
   readonly generator: boolean;
@@ -174,7 +174,7 @@ export class SourceFile {
     readonly module: string,
     rows: CodeRow[],
     /** the scope and site tables, read when a frame first shows its bindings (contract TABLE_PARTS) */
-    private readonly tableText: TableText = "",
+    private readonly tableText = "",
     /** module-level binding names `access` knows */
     readonly moduleNames: readonly string[] = [],
     access: ModuleAccess | null = null,

@@ -23,11 +23,7 @@ export interface Tables {
   sites: Map<number, number>;
 }
 
-/** What the header passes: the text, or a function whose comment holds it (contract TABLES_MARK). */
-export type TableText = string | (() => void);
-
-export function decodeTables(table: TableText): Tables {
-  const text = typeof table === "string" ? table : commentText(functionText(table));
+export function decodeTables(text: string): Tables {
   const parts = split(text, TABLE_PARTS);
   const names = items(parts[0]);
   const entries = list<ScopeRow[number]>();
@@ -93,9 +89,19 @@ export function qualnamePrefix(rows: CodeRow[], i: number, prefixes: string[]): 
   return prefixes[outer] + rows[outer][0] + QUALNAME_LOCALS;
 }
 
-/** `() => {/*<mark><text>*\/}` → `<text>` ("" when the function is not such: no rows but the empty one). */
-function commentText(source: string): string {
+/** What the header passes: the text, or a function whose comment holds it (contract TABLES_MARK). */
+export type TableText = string | (() => void);
+
+/**
+ * The tables' text, at `file()`: the function is not kept (it would keep its module's scope alive,
+ * and with it the file's Keys). The engine's text of a function is a slice of its script's source,
+ * and so is this: nothing is copied. The empty table when the function is not such.
+ */
+export function tableString(table: TableText): string {
+  if (typeof table === "string") return table;
+  const source = functionText(table);
   const open = indexOf(source, `/*${TABLES_MARK}`, 0);
-  const close = open < 0 ? -1 : indexOf(source, "*/", open);
-  return close < 0 ? "" : slice(source, open + 2 + TABLES_MARK.length, close);
+  const close = source.length - 3;
+  if (open < 0 || indexOf(source, "*/}", close) !== close) return TABLE_PARTS + TABLE_PARTS + TABLE_PARTS;
+  return slice(source, open + 2 + TABLES_MARK.length, close);
 }

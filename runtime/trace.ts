@@ -18,7 +18,7 @@ import * as codeModule from "./code.js";
 import * as contract from "../contract/index.js";
 import type { CodeRow } from "../contract/index.js";
 import { type Code, type Key, type ModuleAccess, SourceFile } from "./code.js";
-import type { TableText } from "./tables.js";
+import { type TableText, tableString } from "./tables.js";
 import * as frameModule from "./frame.js";
 import type { Frame, TraceFunction } from "./frame.js";
 import {
@@ -317,7 +317,7 @@ export function file(
   names: string[] = [],
   access: ModuleAccess | null = null,
 ): SourceFile {
-  const f = new SourceFile(filename, module, codes, tables, names, access);
+  const f = new SourceFile(filename, module, codes, tableString(tables), names, access);
   append(files, new SafeWeakRef(f));
   if (files.length >= pruneAt) {
     const kept = list<WeakRef<SourceFile>>();

@@ -291,7 +291,7 @@ test("values live where the runtime reads them: slots written through, accessors
   assert.match(body, /\$VS\[\$o(?: \+ \d+)?\] = kept;/);
   assert.match(body, /\$VS\[\$o(?: \+ \d+)?\] = kept \+= 2;/);
   // a binding the closure assigns: an accessor made where its scope starts, nothing stored at writes
-  assert.match(body, /case 0:\s+if \(w\) shared = v;\s+return shared;/);
+  assert.match(body, /case 0:\s+return w \? shared = v : shared;/);
   assert.not.match(body, /\] = shared/);
   // sites hand the runtime nothing but the depth
   assert.not.match(code, /\$ln\(\$d, /);
