@@ -200,11 +200,11 @@ export function takeLineStore(file: FileContext, body: T.Statement[]): T.Numeric
 
 /**
  * Entry of a synchronous function (or module):
- *   const $d = $enter($b + index, site); const $vs = $V[$d] || $vals($d); let $r;
+ *   const $d = $enter($b + index, site), $vs = $V[$d] || $vals($d); let $r;
  *   (enter: ++$R.sp, $S[$d] = $k.id, $L[$d] = site: the body's first line store (`takeLineStore`),
  *   else the entry site)
  *   stores (parameters, this, arguments, accessors);
- *   $k.c && $call($d, id) && (reload); if ($I[0] !== 0) $interrupted($d, id);
+ *   $k.c && $call($d, id) && (reload); $I[0] && $interrupted($d, id);
  * Entry of a resumable one (its values are its frame's own):
  *   const $fo = $gen($k), $vs = $fo._v; stores; let $d = $push($fo, id), $r, $v;
  * (`$u`, a write-through's temporary, only where one is used)
@@ -251,16 +251,16 @@ export function prologue(
     // read where the function runs without feedback.
     const base = id(n.other("b"));
     const codeId = fn.index === 0 ? base : t.binaryExpression("+", base, num(fn.index));
-    enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(n.depth), rt(file, "enter", [codeId, stored]))]));
-    if (values.offset !== null) {
-      // const $o = $d << VALUE_STRIDE_BITS;
-      const offset = t.binaryExpression("<<", id(n.depth), num(VALUE_STRIDE_BITS));
-      enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(values.offset), offset)]));
-    } else {
-      // const $vs = $V[$d] || $vals($d);
-      const own = t.logicalExpression("||", t.memberExpression(id(n.values), id(n.depth), true), rt(file, "vals", [id(n.depth)]));
-      enter.push(t.variableDeclaration("const", [t.variableDeclarator(id(values.array), own)]));
-    }
+    const depth = t.variableDeclarator(id(n.depth), rt(file, "enter", [codeId, stored]));
+    // One declaration: `const $d = ..., $o = $d << VALUE_STRIDE_BITS;` or `..., $vs = $V[$d] || $vals($d);`
+    const where =
+      values.offset !== null
+        ? t.variableDeclarator(id(values.offset), t.binaryExpression("<<", id(n.depth), num(VALUE_STRIDE_BITS)))
+        : t.variableDeclarator(
+            id(values.array),
+            t.logicalExpression("||", t.memberExpression(id(n.values), id(n.depth), true), rt(file, "vals", [id(n.depth)])),
+          );
+    enter.push(t.variableDeclaration("const", [depth, where]));
     // `$r`: the value being returned (see `exitBlock`); `$u`: a write-through's temporary, where one is used.
     enter.push(
       t.variableDeclaration("let", [t.variableDeclarator(id(n.returned)), ...(temporary ? [t.variableDeclarator(id(n.other("u")))] : [])]),
@@ -273,25 +273,29 @@ export function prologue(
   return { enter, site };
 }
 
-/** `$I[0] !== 0`: somebody asks the program to stop (runtime/stack.ts `interrupts`). */
+/**
+ * `$I[0]`: somebody asks the program to stop (runtime/stack.ts `interrupts`, an Int32Array: 0 or
+ * not, tested as `!== 0` is, one comparison of the loaded integer; shorter at every function entry
+ * and loop head).
+ */
 export function interruptRequested(file: FileContext): T.Expression {
-  return t.binaryExpression("!==", t.memberExpression(id(file.names.interrupts), num(0), true), num(0));
+  return t.memberExpression(id(file.names.interrupts), num(0), true);
 }
 
 /**
- * `if ($I[0] !== 0) $interrupted($d);` at loop heads, `$interrupted($d, site)` at function entries
+ * `$I[0] && $interrupted($d);` at loop heads, `$interrupted($d, site)` at function entries
  * (resumable frames: in the runtime's `push`).
  */
 export function interruptCheck(file: FileContext, site?: T.NumericLiteral): T.Statement {
   const args: T.Expression[] = site ? [id(file.names.depth), site] : [id(file.names.depth)];
-  return t.ifStatement(interruptRequested(file), t.expressionStatement(rt(file, "interrupted", args)));
+  return t.expressionStatement(t.logicalExpression("&&", interruptRequested(file), rt(file, "interrupted", args)));
 }
 
 /**
  * A loop that can observe nothing, run plain while its lines are not traced, with its instrumented
  * copy to go on in when an interrupt request comes (the stop it asks for happens there):
  *   { init; let $sw = true;
- *     if (!$k.l && $prim(guards...)) { $sw = false; for (; $I[0] !== 0 && $interrupted($d) ? ($sw = true, false) : test; update) body; after }
+ *     if (!$k.l && $prim(guards...)) { $sw = false; for (; $I[0] && $interrupted($d) ? ($sw = true, false) : test; update) body; after }
  *     if ($sw) for (; test; update) instrumented body }
  * The loop's declarations move out of its head into the block: the body can make no closure (see
  * silent.ts), so one binding for all iterations is the same as one per iteration. The switch
@@ -299,7 +303,7 @@ export function interruptCheck(file: FileContext, site?: T.NumericLiteral): T.St
  * one stopped. A counted loop (`counted`, see silent.ts: `for (let i = a; i < n; i += s)`) tests
  * the flag once every CHUNK iterations, not in its test, when `i` and `n` are numbers:
  *     for (;;) { const $m = i + CHUNK * s < n ? i + CHUNK * s : n;  for (; i < $m; i += s) body;
- *                if (!(i < n)) break;  if ($I[0] !== 0 && $interrupted($d)) { $sw = true; break; } }
+ *                if (!(i < n)) break;  if ($I[0] && $interrupted($d)) { $sw = true; break; } }
  * (the inner loop's one comparison is the loop's own: the check costs nothing measurable per
  * iteration; counting down: `>` and the larger of the two); other values: the loop as written.
  * `after`: the stores of the values the plain copy assigned into their slots (it writes none itself).
@@ -401,7 +405,7 @@ export function exceptionHook(file: FileContext, fn: FunctionContext, error: str
   return fn.resumable ? [resume(file), hook] : [hook];
 }
 
-/** The exit of a function: `if ($k.r && $S[$d] !== $k.id) $leave($d, $r); else $R.sp = $d - 1;` */
+/** The exit of a function: `$k.r && $S[$d] !== $k.id ? $leave($d, $r) : $R.sp = $d - 1;` (an `if`'s jumps, shorter) */
 export function epilogue(file: FileContext, fn: FunctionContext, value: T.Expression): T.Statement[] {
   const n = file.names;
   if (fn.resumable) return [resume(file), t.expressionStatement(rt(file, "leave", [id(n.depth), value]))];
@@ -411,8 +415,8 @@ export function epilogue(file: FileContext, fn: FunctionContext, value: T.Expres
     keyFlag(file, fn, "r"),
     t.binaryExpression("!==", at(n.slots, file), t.memberExpression(key, id("id"))),
   );
-  const pop = assign(sp(file), t.binaryExpression("-", id(n.depth), num(1)));
-  return [t.ifStatement(test, t.expressionStatement(rt(file, "leave", [id(n.depth), value])), pop), ...clearValues(file, fn)];
+  const pop = t.assignmentExpression("=", sp(file), t.binaryExpression("-", id(n.depth), num(1)));
+  return [t.expressionStatement(t.conditionalExpression(test, rt(file, "leave", [id(n.depth), value]), pop)), ...clearValues(file, fn)];
 }
 
 /**

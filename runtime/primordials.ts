@@ -32,6 +32,7 @@ export const SafeProxy = Proxy;
 export const SafeUint8Array = Uint8Array;
 const NumberParseInt = Number.parseInt;
 const stringIndexOf = String.prototype.indexOf;
+const stringLastIndexOf = String.prototype.lastIndexOf;
 const stringSlice = String.prototype.slice;
 const functionToString = Function.prototype.toString;
 const typedArrayFill = (Object.getPrototypeOf(Uint8Array.prototype) as Uint8Array).fill;
@@ -78,6 +79,10 @@ export function fillBytes(table: Uint8Array, value: number): void {
 
 export function indexOf(text: string, part: string, from: number): number {
   return apply(stringIndexOf, text, [part, from]) as number;
+}
+
+export function lastIndexOf(text: string, part: string): number {
+  return apply(stringLastIndexOf, text, [part]) as number;
 }
 
 export function slice(text: string, start: number, end: number): string {

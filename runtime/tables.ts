@@ -15,7 +15,7 @@ import {
   TABLE_PARTS,
   TABLES_MARK,
 } from "../contract/index.js";
-import { append, functionText, indexOf, list, parseBase36, SafeMap, slice, split } from "./primordials.js";
+import { append, functionText, indexOf, lastIndexOf, list, parseBase36, SafeMap, slice, split } from "./primordials.js";
 
 export interface Tables {
   rows: ScopeRow[];
@@ -101,7 +101,8 @@ export function tableString(table: TableText): string {
   if (typeof table === "string") return table;
   const source = functionText(table);
   const open = indexOf(source, `/*${TABLES_MARK}`, 0);
-  const close = source.length - 3;
-  if (open < 0 || indexOf(source, "*/}", close) !== close) return TABLE_PARTS + TABLE_PARTS + TABLE_PARTS;
+  // (from the end: the comment is the function's body, the layout around it whatever the printer made)
+  const close = lastIndexOf(source, "*/");
+  if (open < 0 || close < open) return TABLE_PARTS + TABLE_PARTS + TABLE_PARTS;
   return slice(source, open + 2 + TABLES_MARK.length, close);
 }

@@ -85,6 +85,8 @@ test("tables in the header: a comment of a function that never runs, read throug
     Function.prototype.toString = saved;
   }
   assert.is(read, text);
+  // Printed with layout (instrument()'s default), the comment has whitespace around it.
+  assert.is(tableString(new Function(`return () => {\n  /*tsdb-tables:${text}*/\n}`)()), text);
   assert.is(tableString(text), text);
   assert.is(decodeTables(tableString(() => {})).rows.length, 1);
   // A name that is not ASCII keeps the string (an entry stays ASCII: register/cache.ts).
