@@ -98,7 +98,7 @@ export function run() {
 `,
     "firstline.mjs",
   );
-  assert.match(fnText(readFileSync(out, "utf8"), "thrower"), /\$en\(\$b \+ 1, 2\);/, "the body's first line store is the prologue's");
+  assert.match(fnText(readFileSync(out, "utf8"), "thrower"), /\$en\(\$b \+ 1, 2\),/, "the body's first line store is the prologue's");
   const { first, run } = await load(out);
   const here = () => rt.getframe(0).lineno;
   // No trace function: a callee looks at the frame.
