@@ -299,10 +299,13 @@ function scriptBody(file: FileContext, runtime: T.Statement, constants: T.Variab
 
 /**
  * The tables as the header passes them (contract TABLES_MARK): the comment of a function never
- * called, or a string (a classic script's header is itself a string, evaluated by the runtime).
+ * called when tsdb prints the output itself, compact (the hook's entries, `tsdb-instrument`), or a
+ * string: a classic script's header is itself a string, evaluated by the runtime, and what the
+ * Babel plugin or `instrument()` prints with layout goes on through a user's build, whose
+ * minifier may drop comments.
  */
-function tablesNode(text: string, script: boolean): T.Expression {
-  if (script || !/^[\x20-\x7e]*$/.test(text) || text.includes("*/")) return t.stringLiteral(text);
+function tablesNode(text: string, script: boolean, compact: boolean): T.Expression {
+  if (!compact || script || !/^[\x20-\x7e]*$/.test(text) || text.includes("*/")) return t.stringLiteral(text);
   const body = t.blockStatement([]);
   t.addComment(body, "inner", TABLES_MARK + text);
   return t.arrowFunctionExpression([], body);
@@ -403,6 +406,7 @@ function header(file: FileContext, program: NodePath<T.Program>, options: Progra
     tablesNode(
       encodeTables(file.scopes, new Map([...file.siteIds].map(([key, site]) => [site, Number(key.slice(key.indexOf(":") + 1))]))),
       options.script === true,
+      file.compact,
     ),
     ...moduleAccess(file, program),
   ]);

@@ -73,7 +73,10 @@ export const TABLE_FIELDS = ",";
  * called, `() => {/*tsdb-tables:<text>*\/}`, which the runtime reads through the engine's
  * `Function.prototype.toString` when it first needs a row. A string literal would be kept twice
  * (in the text and in V8's code cache of the file, which copies every literal of the top level:
- * 1.3 MB of `_tsc.js`'s); a comment only in the text. Other text (a non-ASCII name) is a string.
+ * 1.3 MB of `_tsc.js`'s); a comment only in the text. That is in compact output, which tsdb prints
+ * to run as it is (the hook's entries, `tsdb-instrument`); output printed with layout (the Babel
+ * plugin's, `instrument()`'s default: a user's minifier may drop comments) and other text (a
+ * non-ASCII name) have a string.
  */
 export const TABLES_MARK = "tsdb-tables:";
 

@@ -98,6 +98,10 @@ test("tables in the header: a comment of a function that never runs, read throug
   });
   assert.not.match(other.code, /tsdb-tables:/);
   assert.match(other.code, /\]\],"/);
+  // Printed with layout (the Babel plugin's and instrument()'s default: a user's minifier may come next), a string.
+  const readable = instrument(source, { filename: "/a/t.mjs", sourceMaps: "none" }).code;
+  assert.not.match(readable, /tsdb-tables:/);
+  assert.match(readable, /\]\],\s*"/);
 });
 
 test("a code's lines: decode(encode(lines)) is them, in order, from any first line", () => {
