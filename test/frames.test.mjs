@@ -428,4 +428,41 @@ export function main(spare) {
   ]);
 });
 
+// A site's reload skips what the code reads no more (compiler/frame-values.ts `usedBetween`): each
+// of these reads the variable again after the site by a way other than a later use in the text.
+const readAgain = {
+  "a closure made before the site": [
+    "mjs",
+    "export function main() {\n  let x = 1;\n  const get = () => x;\n  look(0);\n  return get();\n}\n",
+  ],
+  "a function declared after the site": [
+    "mjs",
+    "export function main() {\n  let x = 1;\n  look(0);\n  return g();\n  function g() {\n    return x;\n  }\n}\n",
+  ],
+  "a sloppy function's arguments": ["cjs", "function main(x) {\n  look(0);\n  return arguments[0];\n}\nexports.main = () => main(1);\n"],
+  "a direct eval": ["cjs", 'function main(x) {\n  look(0);\n  return eval("x");\n}\nexports.main = () => main(1);\n'],
+  "a generator resumed": [
+    "mjs",
+    "function* gen() {\n  let x = 1;\n  yield 0;\n  look(0);\n  yield x;\n}\nexport function main() {\n  const it = gen();\n  it.next();\n  return it.next().value;\n}\n",
+  ],
+  "the loop around the site": [
+    "mjs",
+    "export function main() {\n  let x = 1;\n  const out = [];\n  for (let i = 0; i < 2; i++) {\n    out.push(x);\n    look(i);\n  }\n  return out.join();\n}\n",
+  ],
+};
+for (const [label, [kind, body]] of Object.entries(readAgain)) {
+  test(`a debugger's write reaches a variable read again through ${label}`, async () => {
+    const source = `function look(n) {\n  return n;\n}\n${body}`;
+    const r = await stopAt(
+      source,
+      2,
+      (frame) => {
+        if (frame.locals.n === 0) frame.back.locals.x = 5;
+      },
+      { name: `again.${kind}` },
+    );
+    assert.is(String(r), label === "the loop around the site" ? "1,5" : "5");
+  });
+}
+
 test.run();
