@@ -36,6 +36,12 @@ export interface InstrumentOptions {
    * a file too deep for the caller's stack can still be instrumented in a thread with a bigger one.
    */
   transforms?: PluginItem[];
+  /**
+   * The load hook's cache: the scope and site tables (what frames show as bindings) are not put in
+   * the code but returned as `tables`, to be written deflated to this file, which the header names
+   * (contract TablesBeside). Ignored for a classic script.
+   */
+  tablesFile?: string;
 }
 
 export interface SourceMap {
@@ -52,6 +58,8 @@ export interface InstrumentResult {
   map: SourceMap | null;
   /** the code holds an `import()` expression (the load hook then leaves its compiling to Node: register/code-cache.ts) */
   dynamicImport?: boolean;
+  /** with `tablesFile`: the text that file must hold (deflated) */
+  tables?: string;
 }
 
 /** Notes in the file's metadata whether it has an `import()` expression. */
@@ -169,6 +177,7 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
                 commonjs: sourceType === "commonjs",
                 fresh: !isTS && !options.transforms?.length,
                 compact: options.compact ?? false,
+                tablesFile: options.tablesFile,
               },
             ],
           ]
@@ -179,14 +188,17 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
   }
   if (!result || result.code == null) throw new InstrumentError(filename, 1, 1, "nothing was generated", "");
   const map = result.map ? compactMap(result.map as SourceMap) : null;
-  const dynamicImport = (result.metadata as { dynamicImport?: boolean } | undefined)?.dynamicImport === true;
+  const metadata = result.metadata as { dynamicImport?: boolean; tsdbTables?: string } | undefined;
+  const dynamicImport = metadata?.dynamicImport === true;
+  const tables = metadata?.tsdbTables !== undefined ? { tables: metadata.tsdbTables } : {};
   if (sourceMaps === "inline" && map)
     return {
       code: `${result.code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}`,
       map,
       dynamicImport,
+      ...tables,
     };
-  return { code: result.code, map, dynamicImport };
+  return { code: result.code, map, dynamicImport, ...tables };
 }
 
 function toInstrumentError(error: unknown, code: string, filename: string): Error {

@@ -30,6 +30,12 @@ export interface PluginOptions {
   fresh?: boolean;
   /** the output is printed compact (Babel's `compact`): a site's reload is then written as an object pattern */
   compact?: boolean;
+  /**
+   * Keep the scope and site tables in this file instead of the header (not for a classic script):
+   * the header names it with the digest of what it must hold (contract TablesBeside), and the pass's
+   * `metadata.tsdbTables` is that text, for the caller to write there deflated (the load hook's cache).
+   */
+  tablesFile?: string;
 }
 
 export const DEFAULT_RUNTIME = "tsdb/runtime/internal";
@@ -47,7 +53,7 @@ export default function tsdbPlugin(_api: unknown, options: PluginOptions = {}): 
       Program: {
         exit(program, state) {
           const filename = options.filename ?? (state.filename ? path.resolve(state.filename) : "<string>");
-          instrumentProgram(program, {
+          const tables = instrumentProgram(program, {
             filename,
             module: moduleName(filename),
             runtime: options.runtime ?? DEFAULT_RUNTIME,
@@ -56,7 +62,9 @@ export default function tsdbPlugin(_api: unknown, options: PluginOptions = {}): 
             commonjs: options.commonjs === true,
             fresh: options.fresh === true,
             compact: options.compact === true,
+            tablesFile: options.tablesFile ?? null,
           });
+          if (tables !== null) (state.file.metadata as { tsdbTables?: string }).tsdbTables = tables;
         },
       },
     },

@@ -9,7 +9,8 @@ import traverse, { type NodePath } from "@babel/traverse";
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
 import { shareIdentifiers } from "./identifiers.js";
-import { CODE_FLAT_VALUES, RUNTIME_GLOBAL, runtimeMissing, TABLES_MARK, VALUE_STRIDE_BITS } from "../contract/index.js";
+import { createHash } from "node:crypto";
+import { CODE_FLAT_VALUES, RUNTIME_GLOBAL, runtimeMissing, TABLES_MARK, type TablesBeside, VALUE_STRIDE_BITS } from "../contract/index.js";
 import type { FileContext, FunctionContext } from "./file-context.js";
 import { copyTopLevelFunctions } from "./early.js";
 import { epilogue, exceptionHook, prologue, rt } from "./emit.js";
@@ -36,21 +37,26 @@ export interface ProgramOptions {
   fresh: boolean;
   /** the output is printed without layout (see emit.ts `reload`) */
   compact: boolean;
+  /** the tables go to this file, the header naming it (contract TablesBeside), or null: in the header */
+  tablesFile: string | null;
 }
 
-export function instrumentProgram(program: NodePath<T.Program>, options: ProgramOptions): void {
+/** Returns the tables' text when they go to `options.tablesFile` (what that file must hold, deflated), else null. */
+export function instrumentProgram(program: NodePath<T.Program>, options: ProgramOptions): string | null {
   shareIdentifiers(options.fresh);
+  let beside: string | null;
   try {
-    instrumentTree(program, options);
+    beside = instrumentTree(program, options);
   } finally {
     shareIdentifiers(false);
   }
   // Nothing else in the pass walks the tree after this: Babel's paths and scopes (a third of the
   // heap on a big file) can go before the output is printed, not after (bench/FINDINGS.md §31).
   if (options.fresh) traverse.default.cache.clearPath();
+  return beside;
 }
 
-function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): void {
+function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): string | null {
   if (!options.fresh) program.scope.crawl();
   const ranges = originalRanges(program, options.source);
   const file: FileContext = {
@@ -95,9 +101,20 @@ function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): 
   const end = epilogue(file, moduleFn, t.unaryExpression("void", t.numericLiteral(0)));
   const repair = t.expressionStatement(rt(file, "enterModule", []));
   const code = [repair, ...pro.enter, ...body, ...end, ...restore, ...copies];
-  const [runtime, constants] = header(file, program, options);
+  const tables = encodeTables(
+    file.scopes,
+    new Map([...file.siteIds].map(([key, site]) => [site, Number(key.slice(key.indexOf(":") + 1))])),
+  );
+  const beside = options.tablesFile !== null && !options.script ? options.tablesFile : null;
+  const [runtime, constants] = header(
+    file,
+    program,
+    options,
+    beside === null ? tablesNode(tables, options.script, file.compact) : besideNode(tables, beside),
+  );
   program.node.body = options.script ? scriptBody(file, runtime, constants, code) : [runtime, constants, ...code];
   markRanges(ranges, options.filename);
+  return beside === null ? null : tables;
 }
 
 /** Statements that may stand in a block without changing what their declarations mean. */
@@ -311,6 +328,12 @@ function tablesNode(text: string, script: boolean, compact: boolean): T.Expressi
   return t.arrowFunctionExpression([], body);
 }
 
+/** The tables kept in the file `path` (contract TablesBeside): `[path, sha256 of the text]`. */
+function besideNode(text: string, path: string): T.Expression {
+  const beside: TablesBeside = [path, createHash("sha256").update(text).digest("hex")];
+  return t.valueToNode(beside);
+}
+
 /**
  * `if (($d = $outer[$d]) !== void 0) $o = $d << 4;`: a script's evaluation, ending, gives back the
  * depth (and values) of the evaluation of the same script it interrupted, if any.
@@ -349,7 +372,12 @@ function restoreOuter(file: FileContext, program: NodePath<T.Program>): T.Statem
   return [again.length > 0 ? t.ifStatement(test, t.blockStatement(again)) : t.expressionStatement(back)];
 }
 
-function header(file: FileContext, program: NodePath<T.Program>, options: ProgramOptions): [T.Statement, T.VariableDeclaration] {
+function header(
+  file: FileContext,
+  program: NodePath<T.Program>,
+  options: ProgramOptions,
+  tables: T.Expression,
+): [T.Statement, T.VariableDeclaration] {
   const sourceType = program.node.sourceType;
   const n = file.names;
   const id = (name: string) => t.identifier(name);
@@ -403,11 +431,7 @@ function header(file: FileContext, program: NodePath<T.Program>, options: Progra
     t.stringLiteral(options.filename),
     t.stringLiteral(options.module),
     t.valueToNode(encodeCodes(file.codes)),
-    tablesNode(
-      encodeTables(file.scopes, new Map([...file.siteIds].map(([key, site]) => [site, Number(key.slice(key.indexOf(":") + 1))]))),
-      options.script === true,
-      file.compact,
-    ),
+    tables,
     ...moduleAccess(file, program),
   ]);
   const bindings: [string, T.Expression][] = [

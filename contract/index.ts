@@ -81,6 +81,16 @@ export const TABLE_FIELDS = ",";
 export const TABLES_MARK = "tsdb-tables:";
 
 /**
+ * The tables kept beside the code instead (the load hook's cache entries): the header passes
+ * `[path, digest]`, the file `path` holds the text deflated (raw deflate), and `digest` is the
+ * sha256 of the text in hex. The runtime reads the file the first time a frame of the file shows
+ * its bindings and uses it only if the digest matches: a file missing, damaged or replaced leaves
+ * the frames without bindings, never with another file's. The executed text (and what V8 reads
+ * and keeps of it at every load) is then without them: `_tsc.js`'s 1.34 MB, 0.51 MB deflated.
+ */
+export type TablesBeside = [path: string, digest: string];
+
+/**
  * What generated code stores in `lines[d]`: a site id, `line + (variant << SITE_LINE_BITS)`, one per
  * line and row; the file's site table (see TABLE_PARTS) gives its row.
  */

@@ -10,7 +10,9 @@
  * an entry copied under another key (made from another file) or cut short is
  * never used. An entry's source map is a file beside it (`<key>.map`, named by the
  * entry's last line): Node reads it, not V8's parser, and only while source maps
- * are on. Entries are written whole to a temporary file, flushed, and
+ * are on. The scope and site tables of an instrumented file (what its frames show as bindings) are
+ * another (`<key>.tables`, deflated), which the entry's header names with their digest: the runtime
+ * reads them when a frame first shows its bindings. Entries are written whole to a temporary file, flushed, and
  * renamed into place (0600, in 0700 folders), so a reader (another process
  * included) sees a whole entry or none. The total size is bounded: past it the
  * entries least recently used are removed. Beside an entry of CommonJS code, V8's code cache for it
@@ -22,6 +24,7 @@ import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
 import { WriteError, writeFileAtomic } from "../common/atomic-write.js";
 import { join } from "node:path";
+import { deflateRawSync } from "node:zlib";
 import { PACKAGE_ROOT, tsdbVersion } from "../common/package.js";
 import { prepareCacheDir, trustedEntry } from "./cache-dir.js";
 
@@ -211,6 +214,11 @@ export class DiskCache {
     return join(this.dir, key.slice(0, 2), key + ".map");
   }
 
+  /** Where the scope and site tables of the entry `key` go (deflated; runtime/tables.ts reads them). */
+  tablesPath(key: string): string {
+    return join(this.dir, key.slice(0, 2), key + ".tables");
+  }
+
   /** Where V8's code cache for the entry `key` goes. */
   private codePath(key: string): string {
     return join(this.dir, key.slice(0, 2), key + ".v8");
@@ -293,10 +301,11 @@ export class DiskCache {
   }
 
   /**
-   * Stores `text` under `key` (and `map` at `mapPath(key)`, first: an entry is never there without
-   * its map); on the first failure warns once (saying what failed) and stops using the cache.
+   * Stores `text` under `key` (and `map` at `mapPath(key)` and `tables` deflated at `tablesPath(key)`,
+   * first: an entry is never there without them); on the first failure warns once (saying what
+   * failed) and stops using the cache. (The tables need no checksum here: the entry's code holds theirs.)
    */
-  set(key: string, text: string, map?: string): void {
+  set(key: string, text: string, map?: string, tables?: string): void {
     if (this.disabled) return;
     const sub = join(this.dir, key.slice(0, 2));
     const problem = prepareCacheDir(sub);
@@ -307,6 +316,7 @@ export class DiskCache {
     const sum = entrySum(key, text);
     try {
       if (map !== undefined) writeFileAtomic(this.mapPath(key), map, 0o600);
+      if (tables !== undefined) writeFileAtomic(this.tablesPath(key), deflateRawSync(tables), 0o600);
       writeFileAtomic(this.path(key), headerOf(key, sum) + text, 0o600);
       this.sums.set(key, sum);
     } catch (error) {
@@ -325,7 +335,7 @@ export class DiskCache {
   /**
    * Once per process that writes: when the entries exceed the bound, removes the
    * least recently used (oldest modification time; a hit refreshes it) down to 3/4 of it, each
-   * with its map and code cache.
+   * with its map, tables and code cache.
    */
   evict(): void {
     const entries = new Map<string, { paths: string[]; size: number; time: number }>();
@@ -336,11 +346,11 @@ export class DiskCache {
         for (const name of readdirSync(join(this.dir, sub))) {
           const path = join(this.dir, sub, name);
           const st = statSync(path);
-          const stem = path.replace(/\.(js|map|v8)$/, "");
+          const stem = path.replace(/\.(js|map|v8|tables)$/, "");
           const entry = entries.get(stem) ?? { paths: [], size: 0, time: 0 };
           entry.paths.push(path);
           entry.size += st.size;
-          if (!path.endsWith(".map")) entry.time = st.mtimeMs;
+          if (path.endsWith(".js") || path.endsWith(".v8")) entry.time = st.mtimeMs;
           entries.set(stem, entry);
           total += st.size;
         }
@@ -351,7 +361,7 @@ export class DiskCache {
     if (total <= this.maxBytes) return;
     for (const entry of [...entries.values()].sort((a, b) => a.time - b.time)) {
       if (total <= (this.maxBytes * 3) / 4) break;
-      // The code first: a map without its entry is harmless, an entry without its map is not.
+      // The code first: a map or tables without their entry are harmless, an entry without them is not.
       for (const path of entry.paths.sort((a) => (a.endsWith(".js") ? -1 : 1))) rmSync(path, { force: true });
       total -= entry.size;
     }

@@ -90,7 +90,7 @@ export class Loader {
       const sourceHash = this.cache ? sha256(source) : "";
       for (const candidate of FORMATS) {
         const plan = this.plan(source, filename, candidate, sourceHash);
-        const hit = plan === null ? null : this.hit(plan.key);
+        const hit = plan === null ? null : this.hit(plan);
         if (hit !== null) {
           this.prefetcher?.warmed(source, filename);
           return { code: hit, key: plan!.key, format: candidate };
@@ -109,7 +109,7 @@ export class Loader {
   private transformKeyed(source: string, filename: string, format: Format): Transformed {
     const plan = this.plan(source, filename, format);
     if (plan === null) return { code: source };
-    const hit = this.hit(plan.key);
+    const hit = this.hit(plan);
     if (hit === null) return this.cold(source, filename, plan);
     // A file a thread instrumented: the files it imports are queued in turn.
     this.prefetcher?.warmed(source, filename);
@@ -125,7 +125,7 @@ export class Loader {
     const ahead = this.ahead();
     if (ahead === null) return this.compile(source, filename, plan);
     try {
-      const warmed = ahead.settle(filename) ? this.hit(plan.key) : null;
+      const warmed = ahead.settle(filename) ? this.hit(plan) : null;
       ahead.ahead(source, filename);
       if (warmed !== null) return { code: warmed, key: plan.key };
       ahead.compiling(filename);
@@ -192,11 +192,17 @@ export class Loader {
     return { options, instrumenting, key };
   }
 
-  /** The cached code of `key` (null: none, or its map is gone — removed by hand — and stack traces need it). */
-  private hit(key: string): string | null {
+  /**
+   * The cached code of `key` (null: none, or its map or its tables are gone — removed by hand — and
+   * stack traces or frames need them).
+   */
+  private hit(plan: Plan): string | null {
+    const { key } = plan;
     const cached = this.cache?.get(key);
-    if (cached != null && (!cached.endsWith(".map\n") || existsSync(this.cache!.mapPath(key)))) return cached;
-    return null;
+    if (cached == null) return null;
+    if (cached.endsWith(".map\n") && !existsSync(this.cache!.mapPath(key))) return null;
+    if (plan.instrumenting && !existsSync(this.cache!.tablesPath(key))) return null;
+    return cached;
   }
 
   private compile(source: string, filename: string, { options, instrumenting, key }: Plan): Transformed {
@@ -217,6 +223,8 @@ export class Loader {
         comments: false,
         compact: instrumenting,
         transforms,
+        // With a cache, the tables frames show go beside the entry, read only when a frame shows its bindings.
+        ...(this.cache && instrumenting ? { tablesFile: this.cache.tablesPath(key) } : {}),
       });
     } catch (error: unknown) {
       if (error instanceof InstrumentError) throw loadError(error.message);
@@ -230,7 +238,7 @@ export class Loader {
     // CommonJS without `import()` may run from V8's code cache (register/code-cache.ts): a last line says so.
     const text = options.sourceType !== "module" && !result.dynamicImport ? `${result.code}\n${CODE_CACHE_MARK}` : result.code;
     const code = map === undefined ? text : `${text}\n//# sourceMappingURL=${pathToFileURL(this.cache.mapPath(key)).pathname}\n`;
-    this.cache.set(key, code, map);
+    this.cache.set(key, code, map, result.tables);
     return { code, key };
   }
 }

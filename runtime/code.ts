@@ -4,7 +4,7 @@
  * `Key` — the small object whose fields the generated code tests inline.
  */
 
-import { CODE_ASYNC, CODE_FLAT_VALUES, CODE_GENERATOR, type CodeRow, type ScopeRow } from "../contract/index.js";
+import { CODE_ASYNC, CODE_FLAT_VALUES, CODE_GENERATOR, type CodeRow, type ScopeRow, type TablesBeside } from "../contract/index.js";
 import {
   append,
   asArray,
@@ -19,7 +19,7 @@ import {
   SafeWeakRef,
 } from "./primordials.js";
 import { codes } from "./stack.js";
-import { decodeLines, decodeTables, qualnamePrefix, type Tables } from "./tables.js";
+import { decodeLines, decodeTables, qualnamePrefix, type Tables, tablesText } from "./tables.js";
 
 export interface CodeFlags {
   readonly generator: boolean;
@@ -173,8 +173,8 @@ export class SourceFile {
     readonly filename: string,
     readonly module: string,
     rows: CodeRow[],
-    /** the scope and site tables, read when a frame first shows its bindings (contract TABLE_PARTS) */
-    private readonly tableText = "",
+    /** the scope and site tables, or where they are kept, read when a frame first shows its bindings (contract TABLE_PARTS) */
+    private readonly tableText: string | TablesBeside = "",
     /** module-level binding names `access` knows */
     readonly moduleNames: readonly string[] = [],
     access: ModuleAccess | null = null,
@@ -265,7 +265,7 @@ export class SourceFile {
 
   /** The bindings shown at a site (none for a site the table does not know). */
   rowOf(site: number): ScopeRow {
-    this.tables ??= decodeTables(this.tableText);
+    this.tables ??= decodeTables(tablesText(this.tableText, this.filename));
     return this.tables.rows[this.tables.sites.get(site) ?? 0] ?? [];
   }
 

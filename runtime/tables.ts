@@ -14,8 +14,12 @@ import {
   TABLE_ITEMS,
   TABLE_PARTS,
   TABLES_MARK,
+  type TablesBeside,
 } from "../contract/index.js";
-import { append, functionText, indexOf, lastIndexOf, list, parseBase36, SafeMap, slice, split } from "./primordials.js";
+import { createHash } from "node:crypto";
+import { readFileSync, writeSync } from "node:fs";
+import { inflateRawSync } from "node:zlib";
+import { append, apply, functionText, indexOf, isArray, lastIndexOf, list, parseBase36, SafeMap, slice, split } from "./primordials.js";
 
 export interface Tables {
   rows: ScopeRow[];
@@ -89,20 +93,68 @@ export function qualnamePrefix(rows: CodeRow[], i: number, prefixes: string[]): 
   return prefixes[outer] + rows[outer][0] + QUALNAME_LOCALS;
 }
 
-/** What the header passes: the text, or a function whose comment holds it (contract TABLES_MARK). */
-export type TableText = string | (() => void);
+/** What the header passes: the text, a function whose comment holds it (contract TABLES_MARK), or where it is kept (TablesBeside). */
+export type TableText = string | (() => void) | TablesBeside;
+
+/** The tables with no row: a file's frames show no bindings. */
+const EMPTY = TABLE_PARTS + TABLE_PARTS + TABLE_PARTS;
 
 /**
- * The tables' text, at `file()`: the function is not kept (it would keep its module's scope alive,
- * and with it the file's Keys). The engine's text of a function is a slice of its script's source,
- * and so is this: nothing is copied. The empty table when the function is not such.
+ * The tables' text, or where it is, at `file()`: the function is not kept (it would keep its
+ * module's scope alive, and with it the file's Keys). The engine's text of a function is a slice of
+ * its script's source, and so is this: nothing is copied. The empty table when the function is not such.
  */
-export function tableString(table: TableText): string {
-  if (typeof table === "string") return table;
+export function tableString(table: TableText): string | TablesBeside {
+  if (typeof table === "string" || isArray(table)) return table;
   const source = functionText(table);
   const open = indexOf(source, `/*${TABLES_MARK}`, 0);
   // (from the end: the comment is the function's body, the layout around it whatever the printer made)
   const close = lastIndexOf(source, "*/");
-  if (open < 0 || close < open) return TABLE_PARTS + TABLE_PARTS + TABLE_PARTS;
+  if (open < 0 || close < open) return EMPTY;
   return slice(source, open + 2 + TABLES_MARK.length, close);
+}
+
+/**
+ * The tables' text, when a frame first shows its bindings: read from their file if kept beside the
+ * code, and used only if it is what the header's digest says. A file gone (a cache removed while
+ * the program runs), damaged or replaced gives the empty table, and a warning on stderr once: its
+ * frames then show no bindings rather than wrong ones.
+ */
+export function tablesText(table: string | TablesBeside, filename: string): string {
+  if (typeof table === "string") return table;
+  const path = table[0];
+  let text: string;
+  try {
+    text = apply(decode, utf8, [inflate(readFile(path))]) as string;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    warn(
+      `tsdb: the scope tables of ${filename} cannot be read from ${path} (${typeof code === "string" ? code : "unreadable"}): its frames show no bindings\n`,
+    );
+    return EMPTY;
+  }
+  const hash = makeHash("sha256");
+  apply(hashUpdate, hash, [text]);
+  if (apply(hashDigest, hash, ["hex"]) !== table[1]) {
+    warn(`tsdb: the scope tables of ${filename} in ${path} are not the ones it was instrumented with: its frames show no bindings\n`);
+    return EMPTY;
+  }
+  return text;
+}
+
+// What `tablesText` calls, saved when tsdb loads (primordials.ts): a program may patch them.
+const readFile = readFileSync;
+const inflate = inflateRawSync;
+const makeHash = createHash;
+const hashUpdate = createHash("sha256").update;
+const hashDigest = createHash("sha256").digest;
+const utf8 = new TextDecoder();
+const decode = TextDecoder.prototype.decode;
+const write = writeSync;
+function warn(message: string): void {
+  try {
+    write(2, message);
+  } catch {
+    // no stderr: the frames' missing bindings say it
+  }
 }

@@ -17,6 +17,8 @@ import {
   writeFileSync,
 } from "node:fs";
 import { homedir } from "node:os";
+import { pathToFileURL } from "node:url";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { node, nodeAsync, registerCJS, registerESM, root, runESM, sandbox, cleanup } from "./fixtures/register/harness.mjs";
@@ -45,7 +47,7 @@ function entries(dir) {
   const out = [];
   for (const sub of readdirSync(dir)) {
     for (const name of readdirSync(join(dir, sub))) {
-      if (name.endsWith(".map") || name.endsWith(".v8")) continue;
+      if (name.endsWith(".map") || name.endsWith(".v8") || name.endsWith(".tables")) continue;
       const path = join(dir, sub, name);
       const raw = readFileSync(path, "utf8");
       const nl = raw.indexOf("\n");
@@ -116,6 +118,53 @@ test("second run is served from the cache; corrupt entries are rebuilt; changes 
   assert.not.match(changed.stdout, "LIB FROM CACHE");
   assert.ok(changed.calls.includes("lib.ts:add:9"));
   assert.is(entries(cache).length, count + 1);
+});
+
+test("an entry's scope tables are beside it, deflated, read when a frame shows bindings; replaced, they show none (and say so); gone, the entry is made again", () => {
+  const dir = sandbox(null);
+  const cache = join(dir, "node_modules/.cache/tsdb");
+  writeFileSync(join(dir, "package.json"), "{}\n");
+  writeFileSync(join(dir, "p.cjs"), "function f(a) {\n  let b = a * 2;\n  return b + 1;\n}\nconsole.log('RESULT', f(20));\n");
+  // A trace function that prints the bindings f's frame shows at its return line.
+  writeFileSync(
+    join(dir, "show.mjs"),
+    `import { settrace } from ${JSON.stringify(pathToFileURL(join(root, "dist/runtime.mjs")).href)};
+settrace((frame, event) => (frame.code.name === "f" ? (f, e) => (e === "line" && f.lineno === 3 && console.log("LOCALS", JSON.stringify(f.locals)), null) : null));
+`,
+  );
+  const run = () => node(["--require", registerCJS, "--import", "./show.mjs", "p.cjs"], { cwd: dir });
+  const first = run();
+  assert.is(first.status, 0, first.stderr);
+  assert.match(first.stdout, 'LOCALS {"a":20,"b":40}\nRESULT 41\n');
+  const entry = entryFor(entries(cache), join(dir, "p.cjs"));
+  const tablesFile = entry.path.replace(/\.js$/, ".tables");
+  const tables = inflateRawSync(readFileSync(tablesFile)).toString("utf8");
+  const parts = tables.split("|");
+  const names = parts[0].split(";");
+  assert.ok(names.includes("a") && names.includes("b"), "the names f's frames show");
+  // The code holds where they are and their digest, not them.
+  assert.ok(entry.body.includes(JSON.stringify([tablesFile, sha256(tables)])));
+  assert.not.match(entry.body, /tsdb-tables:/);
+  assert.is(statSync(tablesFile).mode & 0o777, 0o600);
+
+  // Another file's tables in their place: not used (no bindings, never another file's), and said once.
+  parts[0] = names.map((n) => (n === "a" ? "b" : n === "b" ? "a" : n)).join(";");
+  writeFileSync(tablesFile, deflateRawSync(parts.join("|")));
+  const replaced = run();
+  assert.is(replaced.status, 0, replaced.stderr);
+  assert.match(replaced.stdout, "LOCALS {}\nRESULT 41\n");
+  assert.is(replaced.stderr.split("scope tables of").length - 1, 1, replaced.stderr);
+  assert.match(
+    replaced.stderr,
+    `tsdb: the scope tables of ${join(dir, "p.cjs")} in ${tablesFile} are not the ones it was instrumented with`,
+  );
+
+  // Gone (removed by hand): a miss, the entry and its tables are made again.
+  rmSync(tablesFile);
+  const again = run();
+  assert.is(again.status, 0, again.stderr);
+  assert.match(again.stdout, 'LOCALS {"a":20,"b":40}\n');
+  assert.is(inflateRawSync(readFileSync(tablesFile)).toString("utf8"), tables);
 });
 
 test("a file whose syntax decides its format is served from the cache without parsing it again", () => {
