@@ -227,9 +227,10 @@ if (selected.some((c) => c.id === "tsc-version")) {
   const entries = dirSize(cacheDir);
   const maps = dirSize(cacheDir, ".map");
   const codeCaches = dirSize(cacheDir, ".v8");
+  const tables = dirSize(cacheDir, ".tables");
   const part = (bytes) => `${(bytes / input).toFixed(2)}×`;
   rows.push([
-    `register cache: entries / input (_tsc.js; the small workloads add little): code ${part(entries - maps - codeCaches)}, map beside it ${part(maps)}, V8's code cache ${part(codeCaches)}`,
+    `register cache: entries / input (_tsc.js; the small workloads add little): code ${part(entries - maps - codeCaches - tables)}, map beside it ${part(maps)}, V8's code cache ${part(codeCaches)}, scope tables ${part(tables)}`,
     `${(input / 1e6).toFixed(1)} MB`,
     `${(entries / 1e6).toFixed(1)} MB`,
     fmtRatio([entries / input]),

@@ -10,7 +10,15 @@ import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
 import { shareIdentifiers } from "./identifiers.js";
 import { createHash } from "node:crypto";
-import { CODE_FLAT_VALUES, RUNTIME_GLOBAL, runtimeMissing, TABLES_MARK, type TablesBeside, VALUE_STRIDE_BITS } from "../contract/index.js";
+import {
+  CODE_FLAT_VALUES,
+  CODES_MARK,
+  RUNTIME_GLOBAL,
+  runtimeMissing,
+  TABLES_MARK,
+  type TablesBeside,
+  VALUE_STRIDE_BITS,
+} from "../contract/index.js";
 import type { FileContext, FunctionContext } from "./file-context.js";
 import { copyTopLevelFunctions } from "./early.js";
 import { epilogue, exceptionHook, prologue, rt } from "./emit.js";
@@ -110,7 +118,7 @@ function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): 
     file,
     program,
     options,
-    beside === null ? tablesNode(tables, options.script, file.compact) : besideNode(tables, beside),
+    beside === null ? textNode(TABLES_MARK, tables, options.script, file.compact) : besideNode(tables, beside),
   );
   program.node.body = options.script ? scriptBody(file, runtime, constants, code) : [runtime, constants, ...code];
   markRanges(ranges, options.filename);
@@ -315,16 +323,16 @@ function scriptBody(file: FileContext, runtime: T.Statement, constants: T.Variab
 }
 
 /**
- * The tables as the header passes them (contract TABLES_MARK): the comment of a function never
- * called when tsdb prints the output itself, compact (the hook's entries, `tsdb-instrument`), or a
- * string: a classic script's header is itself a string, evaluated by the runtime, and what the
+ * A table as the header passes it (contract TABLES_MARK, CODES_MARK): the comment of a function
+ * never called when tsdb prints the output itself, compact (the hook's entries, `tsdb-instrument`),
+ * or a string: a classic script's header is itself a string, evaluated by the runtime, and what the
  * Babel plugin or `instrument()` prints with layout goes on through a user's build, whose
  * minifier may drop comments.
  */
-function tablesNode(text: string, script: boolean, compact: boolean): T.Expression {
+function textNode(mark: string, text: string, script: boolean, compact: boolean): T.Expression {
   if (!compact || script || !/^[\x20-\x7e]*$/.test(text) || text.includes("*/")) return t.stringLiteral(text);
   const body = t.blockStatement([]);
-  t.addComment(body, "inner", TABLES_MARK + text);
+  t.addComment(body, "inner", mark + text);
   return t.arrowFunctionExpression([], body);
 }
 
@@ -430,7 +438,9 @@ function header(
   const registered = t.callExpression(member(T, "file"), [
     t.stringLiteral(options.filename),
     t.stringLiteral(options.module),
-    t.valueToNode(encodeCodes(file.codes)),
+    t.numericLiteral(file.codes.length),
+    t.numericLiteral(file.codes.reduce((last, code) => Math.max(last, code[3]), 0)),
+    textNode(CODES_MARK, JSON.stringify(encodeCodes(file.codes)), options.script, file.compact),
     tables,
     ...moduleAccess(file, program),
   ]);

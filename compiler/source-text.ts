@@ -6,7 +6,7 @@
 import type { NodePath } from "@babel/traverse";
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
-import { SOURCE_MARK, sourceFileKey, TABLES_MARK } from "../contract/index.js";
+import { CODES_MARK, SOURCE_MARK, sourceFileKey, TABLES_MARK } from "../contract/index.js";
 
 type Marked = [node: T.Function | T.Class, start: number, end: number];
 
@@ -36,7 +36,7 @@ export function markRanges(ranges: Marked[], filename: string): void {
   for (const [node, start, end] of ranges) t.addComment(node.body, "leading", `${SOURCE_MARK}${file}:${start}:${end}`);
 }
 
-/** Babel's `shouldPrintComment` that keeps the marks (and the header's tables, contract TABLES_MARK) when the other comments go. */
+/** Babel's `shouldPrintComment` that keeps the marks (and the header's tables, contract TABLES_MARK, CODES_MARK) when the other comments go. */
 export function keepMarks(comments: boolean): (value: string) => boolean {
-  return (value) => comments || value.startsWith(SOURCE_MARK) || value.startsWith(TABLES_MARK);
+  return (value) => comments || value.startsWith(SOURCE_MARK) || value.startsWith(TABLES_MARK) || value.startsWith(CODES_MARK);
 }

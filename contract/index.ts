@@ -16,8 +16,11 @@
 export type CodeFields = [name: string, qualname: string, firstlineno: number, lastlineno: number, flags: number, lines: number[]];
 
 /**
- * One row of the code table, a CodeFields written short (a big file has tens of thousands; the
- * table is part of the text V8 compiles at every load):
+ * One row of the code table, a CodeFields written short (a big file has tens of thousands). The
+ * header passes the table as JSON text the way it passes the scope tables (CODES_MARK: a comment,
+ * or a string), with the number of codes and the last line of any: the runtime reads the rows the
+ * first time a Code of the file is asked for (a frame, a trace function installed). As an array
+ * literal, `_tsc.js`'s was 1.1 MB of V8's code cache and ~40 ms of every warm load (bench/FINDINGS.md §39).
  * - `qualname` as the part before the name (every qualname is that part followed by the name):
  *   0, none (the qualname is the name); a string, that part; k > 0, the same part as row i - k's;
  *   -k < 0, row i - k's qualname followed by QUALNAME_LOCALS (a function nested in that code);
@@ -79,6 +82,9 @@ export const TABLE_FIELDS = ",";
  * non-ASCII name) have a string.
  */
 export const TABLES_MARK = "tsdb-tables:";
+
+/** The mark of the code table's comment, as TABLES_MARK's for the scope tables. */
+export const CODES_MARK = "tsdb-codes:";
 
 /**
  * The tables kept beside the code instead (the load hook's cache entries): the header passes

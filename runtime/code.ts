@@ -19,7 +19,7 @@ import {
   SafeWeakRef,
 } from "./primordials.js";
 import { codes } from "./stack.js";
-import { decodeLines, decodeTables, qualnamePrefix, type Tables, tablesText } from "./tables.js";
+import { decodeCodes, decodeLines, decodeTables, qualnamePrefix, type Tables, tablesText } from "./tables.js";
 
 export interface CodeFlags {
   readonly generator: boolean;
@@ -153,8 +153,10 @@ export function markLeaves(code: Code): void {
 export type ModuleAccess = (name: string, value?: unknown, write?: boolean) => unknown;
 
 export class SourceFile {
-  /** the code table, each row made into a Code when first asked for (see `codes`) */
-  private readonly rows: CodeRow[];
+  /** the code table's text (contract CODES_MARK), until its rows are read */
+  private codesText: string | null;
+  /** the code table, read when a Code is first asked for; each row made into a Code then (see `codes`) */
+  private rowList: CodeRow[] | null = null;
   /** each code's firstlineno (the table holds steps) */
   private readonly firsts = list<number>();
   /** the qualname prefixes found so far (contract CodeRow) */
@@ -172,7 +174,11 @@ export class SourceFile {
   constructor(
     readonly filename: string,
     readonly module: string,
-    rows: CodeRow[],
+    /** how many codes the file has */
+    private readonly count: number,
+    /** the last line of any of them */
+    maxLine: number,
+    codesText: string,
     /** the scope and site tables, or where they are kept, read when a frame first shows its bindings (contract TABLE_PARTS) */
     private readonly tableText: string | TablesBeside = "",
     /** module-level binding names `access` knows */
@@ -180,21 +186,14 @@ export class SourceFile {
     access: ModuleAccess | null = null,
   ) {
     // Index loops and no array destructuring: see primordials.ts.
-    let maxLine = 0;
-    let firstlineno = 0;
     const ring: KeyRing = { keys: list(), access };
     const first = codes.length;
-    for (let i = 0; i < rows.length; i++) {
-      // Steps (contract CodeRow).
-      firstlineno += rows[i][2];
-      this.firsts[i] = firstlineno;
-      const lastlineno = firstlineno + rows[i][3];
-      if (lastlineno > maxLine) maxLine = lastlineno;
+    for (let i = 0; i < count; i++) {
       // Each Code is made when first asked for (`codes`, `codeAt`): until then its id leads here.
       codes[first + i] = this;
       ring.keys[i] = makeKey(first + i, ring);
     }
-    this.rows = rows;
+    this.codesText = codesText;
     this._first = first;
     this._ring = new SafeWeakRef(ring);
     dropCodes.register(ring, [first, codes.length]);
@@ -209,7 +208,7 @@ export class SourceFile {
   get codes(): Code[] {
     if (this.all === null) {
       const all = list<Code>();
-      for (let i = 0; i < this.rows.length; i++) all[i] = this._code(i);
+      for (let i = 0; i < this.count; i++) all[i] = this._code(i);
       this.all = asArray(all);
     }
     return this.all;
@@ -218,6 +217,20 @@ export class SourceFile {
   /** @internal The file's code number i (its id is `_first + i`). */
   _code(i: number): Code {
     return this.made[i] ?? this.makeCode(i);
+  }
+
+  /** The code table's rows, read the first time (with each code's firstlineno: the table holds steps). */
+  private get rows(): CodeRow[] {
+    if (this.rowList === null) {
+      const rows = decodeCodes(this.codesText!);
+      if (rows.length !== this.count)
+        throw new Error(`tsdb: the code table of ${this.filename} is missing (were comments removed from its instrumented code?)`);
+      let firstlineno = 0;
+      for (let i = 0; i < rows.length; i++) this.firsts[i] = firstlineno += rows[i][2];
+      this.rowList = rows;
+      this.codesText = null;
+    }
+    return this.rowList;
   }
 
   private makeCode(i: number): Code {

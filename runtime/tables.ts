@@ -16,10 +16,24 @@ import {
   TABLES_MARK,
   type TablesBeside,
 } from "../contract/index.js";
+import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { readFileSync, writeSync } from "node:fs";
 import { inflateRawSync } from "node:zlib";
-import { append, apply, functionText, indexOf, isArray, lastIndexOf, list, parseBase36, SafeMap, slice, split } from "./primordials.js";
+import {
+  append,
+  apply,
+  functionText,
+  indexOf,
+  isArray,
+  jsonParse,
+  lastIndexOf,
+  list,
+  parseBase36,
+  SafeMap,
+  slice,
+  split,
+} from "./primordials.js";
 
 export interface Tables {
   rows: ScopeRow[];
@@ -93,25 +107,35 @@ export function qualnamePrefix(rows: CodeRow[], i: number, prefixes: string[]): 
   return prefixes[outer] + rows[outer][0] + QUALNAME_LOCALS;
 }
 
-/** What the header passes: the text, a function whose comment holds it (contract TABLES_MARK), or where it is kept (TablesBeside). */
-export type TableText = string | (() => void) | TablesBeside;
+/** What the header passes for a table: the text, or a function whose comment holds it (contract TABLES_MARK, CODES_MARK). */
+export type TableText = string | (() => void);
 
 /** The tables with no row: a file's frames show no bindings. */
 const EMPTY = TABLE_PARTS + TABLE_PARTS + TABLE_PARTS;
 
 /**
- * The tables' text, or where it is, at `file()`: the function is not kept (it would keep its
- * module's scope alive, and with it the file's Keys). The engine's text of a function is a slice of
- * its script's source, and so is this: nothing is copied. The empty table when the function is not such.
+ * A table's text at `file()`: the function is not kept (it would keep its module's scope alive, and
+ * with it the file's Keys). The engine's text of a function is a slice of its script's source, and
+ * so is this: nothing is copied. `empty` when the function is not such.
  */
-export function tableString(table: TableText): string | TablesBeside {
-  if (typeof table === "string" || isArray(table)) return table;
+export function tableString(table: TableText, mark: string, empty: string): string {
+  if (typeof table === "string") return table;
   const source = functionText(table);
-  const open = indexOf(source, `/*${TABLES_MARK}`, 0);
+  const open = indexOf(source, `/*${mark}`, 0);
   // (from the end: the comment is the function's body, the layout around it whatever the printer made)
   const close = lastIndexOf(source, "*/");
-  if (open < 0 || close < open) return EMPTY;
-  return slice(source, open + 2 + TABLES_MARK.length, close);
+  if (open < 0 || close < open) return empty;
+  return slice(source, open + 2 + mark.length, close);
+}
+
+/** The scope tables' text, or where they are kept (TablesBeside), at `file()`. */
+export function scopeTables(table: TableText | TablesBeside): string | TablesBeside {
+  return isArray(table) ? table : tableString(table, TABLES_MARK, EMPTY);
+}
+
+/** The code table (contract CodeRow), from the text its header passed (CODES_MARK), when a Code is first asked for. */
+export function decodeCodes(text: string): CodeRow[] {
+  return jsonParse(text) as CodeRow[];
 }
 
 /**
@@ -125,7 +149,7 @@ export function tablesText(table: string | TablesBeside, filename: string): stri
   const path = table[0];
   let text: string;
   try {
-    text = apply(decode, utf8, [inflate(readFile(path))]) as string;
+    text = apply(bufferText, inflate(readFile(path)), ["utf8"]) as string;
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     warn(
@@ -148,8 +172,7 @@ const inflate = inflateRawSync;
 const makeHash = createHash;
 const hashUpdate = createHash("sha256").update;
 const hashDigest = createHash("sha256").digest;
-const utf8 = new TextDecoder();
-const decode = TextDecoder.prototype.decode;
+const bufferText = Buffer.prototype.toString;
 const write = writeSync;
 function warn(message: string): void {
   try {

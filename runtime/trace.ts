@@ -16,9 +16,9 @@
  */
 import * as codeModule from "./code.js";
 import * as contract from "../contract/index.js";
-import type { CodeRow } from "../contract/index.js";
 import { type Code, type Key, type ModuleAccess, SourceFile } from "./code.js";
-import { type TableText, tableString } from "./tables.js";
+import { CODES_MARK, type TablesBeside } from "../contract/index.js";
+import { scopeTables, type TableText, tableString } from "./tables.js";
 import * as frameModule from "./frame.js";
 import type { Frame, TraceFunction } from "./frame.js";
 import {
@@ -312,12 +312,14 @@ function setFlags(code: Code, c: number, l: number): void {
 export function file(
   filename: string,
   module: string,
-  codes: CodeRow[],
-  tables: TableText = "",
+  count: number,
+  maxLine: number,
+  codes: TableText,
+  tables: TableText | TablesBeside = "",
   names: string[] = [],
   access: ModuleAccess | null = null,
 ): SourceFile {
-  const f = new SourceFile(filename, module, codes, tableString(tables), names, access);
+  const f = new SourceFile(filename, module, count, maxLine, tableString(codes, CODES_MARK, "[]"), scopeTables(tables), names, access);
   append(files, new SafeWeakRef(f));
   if (files.length >= pruneAt) {
     const kept = list<WeakRef<SourceFile>>();

@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 
 const require = createRequire(import.meta.url);
 const { encodeCodes, encodeLines, encodeTables } = require("../dist/compiler/tables.js");
-const { decodeLines, decodeTables, tableString } = require("../dist/runtime/tables.js");
+const { decodeLines, decodeTables, scopeTables } = require("../dist/runtime/tables.js");
 const { SourceFile } = require("../dist/runtime/code.js");
 
 /** A table like a file's: rows that grow and shrink by a binding or two, shadowing, every index kind. */
@@ -71,8 +71,14 @@ test("tables in the header: a comment of a function that never runs, read throug
   const { instrument } = await import("../dist/compiler.mjs");
   const source = "export function f(a) {\n  let b = a + 1;\n  return [a, b];\n}\n";
   const { code } = instrument(source, { filename: "/a/t.mjs", compact: true, comments: false, sourceMaps: "none" });
-  const header = code.match(/\]\],\(\)=>\{\/\*tsdb-tables:([^*]*)\*\/\}/);
-  assert.ok(header, "the tables are a comment in the header");
+  const header = code.match(
+    /\$T\.file\("\/a\/t\.mjs","[^"]*",2,5,\(\)=>\{\/\*tsdb-codes:(\[\[[^*]*\]\])\*\/\},\(\)=>\{\/\*tsdb-tables:([^*]*)\*\/\}/,
+  );
+  assert.ok(header, "the code table and the tables are comments in the header, after the number of codes and their last line");
+  assert.equal(
+    JSON.parse(header[1]).map((row) => row[0]),
+    ["<module>", "f"],
+  );
   const { rows, sites } = sample(11);
   const text = encodeTables(rows, sites).replace(/[^\x20-\x7e]/g, "x");
   const carrier = new Function(`return () => {/*tsdb-tables:${text}*/}`)();
@@ -80,15 +86,15 @@ test("tables in the header: a comment of a function that never runs, read throug
   Function.prototype.toString = () => "patched";
   let read;
   try {
-    read = tableString(carrier);
+    read = scopeTables(carrier);
   } finally {
     Function.prototype.toString = saved;
   }
   assert.is(read, text);
   // Printed with layout (instrument()'s default), the comment has whitespace around it.
-  assert.is(tableString(new Function(`return () => {\n  /*tsdb-tables:${text}*/\n}`)()), text);
-  assert.is(tableString(text), text);
-  assert.is(decodeTables(tableString(() => {})).rows.length, 1);
+  assert.is(scopeTables(new Function(`return () => {\n  /*tsdb-tables:${text}*/\n}`)()), text);
+  assert.is(scopeTables(text), text);
+  assert.is(decodeTables(scopeTables(() => {})).rows.length, 1);
   // A name that is not ASCII keeps the string (an entry stays ASCII: register/cache.ts).
   const other = instrument("export function f(\u00fc) {\n  return \u00fc;\n}\n", {
     filename: "/a/u.mjs",
@@ -97,11 +103,11 @@ test("tables in the header: a comment of a function that never runs, read throug
     sourceMaps: "none",
   });
   assert.not.match(other.code, /tsdb-tables:/);
-  assert.match(other.code, /\]\],"/);
+  assert.match(other.code, /tsdb-codes:[^*]*\*\/\},"/);
   // Printed with layout (the Babel plugin's and instrument()'s default: a user's minifier may come next), a string.
   const readable = instrument(source, { filename: "/a/t.mjs", sourceMaps: "none" }).code;
-  assert.not.match(readable, /tsdb-tables:/);
-  assert.match(readable, /\]\],\s*"/);
+  assert.not.match(readable, /tsdb-tables:|tsdb-codes:/);
+  assert.match(readable, /2,\s*5,\s*"\[\[/);
 });
 
 test("a code's lines: decode(encode(lines)) is them, in order, from any first line", () => {
@@ -130,8 +136,8 @@ test("the code table: each code's name, qualname, lines and flags as the compile
     ["m2", "outer.<locals>.C.m2", 313, 314, 0, [313]],
   ];
   const rows = encodeCodes(fields);
-  // Structurally cloned as in the header: numbers and strings only.
-  const file = new SourceFile("/x.js", "x.js", JSON.parse(JSON.stringify(rows)));
+  // As JSON text in the header (contract CODES_MARK), read when a Code is first asked for.
+  const file = new SourceFile("/x.js", "x.js", fields.length, 400, JSON.stringify(rows));
   assert.equal(
     file.codes.map((c) => [
       c.name,
@@ -149,6 +155,9 @@ test("the code table: each code's name, qualname, lines and flags as the compile
     [0, 0, -1, -1, 2, "outer.<locals>.C.", 1, 4, 0, 5, "o.", 5],
   );
   assert.ok(file.lineFlags.length >= 402);
+  // A code table that is not there (comments stripped from compact output after tsdb): said, not guessed.
+  const stripped = new SourceFile("/y.js", "y.js", 2, 10, "[]");
+  assert.throws(() => stripped.codes, /the code table of \/y\.js is missing/);
 });
 
 test.run();
