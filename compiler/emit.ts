@@ -14,12 +14,13 @@ import {
   ROW_HIDDEN,
   VALUE_STRIDE_BITS,
   ROW_WRITABLE,
+  reloadable,
   type RuntimeFunction,
   SITE_LINE_MASK,
   type ScopeRow,
 } from "../contract/index.js";
 import type { FileContext, FunctionContext, RowEntry, Site } from "./file-context.js";
-import { layoutOf, slotOf, type Values, valuesOf } from "./frame-values.js";
+import { layoutOf, slotOf, valuesOf } from "./frame-values.js";
 
 const num = (n: number) => t.numericLiteral(n);
 
@@ -83,10 +84,9 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: RowEn
   const { scope, reloaded } = siteRow(file, fn, free, site);
   site.id.value = siteId(file, site.line, scope);
   if (site.dispatch === null) return;
-  const values = valuesOf(fn.path.node, file.names);
   // Only what the code may still use from here: a write to any other binding changes nothing the program does.
   const used = reloaded.filter((e) => !(site.at < (e.from ?? -Infinity) || site.at > (e.to ?? Infinity)));
-  const copies = reload(values.offset === null ? values : { array: file.names.written, offset: null }, used, file.compact);
+  const copies = reload(file.names.written, used, file.compact);
   if (copies !== null) site.dispatch.expression = t.logicalExpression("&&", site.dispatch.expression, copies);
 }
 
@@ -111,7 +111,8 @@ function siteRow(file: FileContext, fn: FunctionContext, free: RowEntry[], site:
   if (layout.thisSlot >= 0) entries.push({ name: "this", slot: layout.thisSlot, index: fn.thisRead === "tdz" ? -2 : -1, writable: false });
   const row: ScopeRow = entries.map(rowItem);
   const identity = entries.map((e) => e.at ?? -1).join(",");
-  const made = { scope: scopeNumber(file, row, identity), reloaded: entries.filter((e) => e.writable && e.index === -1 && !e.hidden) };
+  // (What the runtime's written copy holds at this site: contract `reloadable`.)
+  const made = { scope: scopeNumber(file, row, identity), reloaded: entries.filter((_, i) => reloadable(row[i])) };
   rows.set(site.inWith ? null : site.entries, made);
   return made;
 }
@@ -126,24 +127,25 @@ function rowItem(e: RowEntry): ScopeRow[number] {
 }
 
 /**
- * The copy of written slots into their variables, one statement on the line of its `if`:
- * `a = $vs[0], b = $vs[2];` (flat values: from `$W`, the copy the runtime made of them when it
- * returned true, runtime/stack.ts `written`); null when no binding in scope is writable. A site
- * has one for every binding a debugger could write, so its size counts (it runs only after a
- * write): in compact output, for more than one binding, an object pattern `({0:a,2:b}=$vs)`, 4
- * bytes per binding shorter (printed with layout, a pattern takes a line per binding: as multi-line
- * destructurings the reloads were 40 % of acorn's output). Both read the slots as properties, never
- * through an iterator a program may have patched (and value arrays have no prototype).
+ * The copy of written slots into their variables, one expression after the site's test: from
+ * `$W`, the runtime's `written` (runtime/stack.ts), which the runtime fills by name, when it returns
+ * true, with every writable binding of the site's row whose slot holds its value (`reloaded` in
+ * `siteRow`: the same row, the same test), so every name read here is there. Null when there is
+ * nothing to copy. A site has one for every binding a debugger could write, so its size counts (it
+ * runs only after a write): in compact output, for more than one binding, an object pattern
+ * `({a,b}=$W)` (a name per binding: shorter than the slot numbers `({0:a,2:b}=$W)` it replaces);
+ * else `a = $W.a, b = $W.b` (printed with layout a pattern takes a line per binding: as multi-line
+ * destructurings the reloads were 40 % of acorn's output). `$W` has no prototype: a pattern reads
+ * own properties only, `__proto__` included.
  */
-function reload(values: Values, entries: RowEntry[], compact: boolean): T.Expression | null {
+function reload(written: string, entries: RowEntry[], compact: boolean): T.Expression | null {
   if (entries.length === 0) return null;
   if (!compact || entries.length === 1) {
-    const copies = entries.map((e) => t.assignmentExpression("=", id(e.name), slotOf(values, e.slot)));
+    const copies = entries.map((e) => t.assignmentExpression("=", id(e.name), t.memberExpression(id(written), id(e.name))));
     return copies.length === 1 ? copies[0] : t.sequenceExpression(copies);
   }
-  // (`values` has no offset here: a frame's own array, or the written copy.)
-  const pattern = t.objectPattern(entries.map((e) => t.objectProperty(num(e.slot), id(e.name))));
-  return t.assignmentExpression("=", pattern, id(values.array));
+  const pattern = t.objectPattern(entries.map((e) => t.objectProperty(id(e.name), id(e.name), false, true)));
+  return t.assignmentExpression("=", pattern, id(written));
 }
 
 /** The id of the site of `line` showing row `row` (see contract SITE_LINE_BITS). */

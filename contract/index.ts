@@ -49,6 +49,18 @@ export const CODE_FLAT_VALUES = 4;
 export type ScopeRow = [name: string, slot: number, index: number, flags: number][];
 export const ROW_WRITABLE = 1;
 export const ROW_HIDDEN = 2;
+
+/**
+ * The entries of a site's row a debugger's write reaches through the site's reload: writable,
+ * in a slot that holds the value, not in its TDZ. When the site's call (`call`, `line`, `lineAt`)
+ * returns true, the runtime's `written` (the header's `$W`, an object without a prototype) holds
+ * each of them by name, and the reload copies into the variables those the code may still read:
+ * `({a, b} = $W)`, `a = $W.a` (a name is always there: the compiler reloads only such entries of
+ * the same row). Emptied at the next event.
+ */
+export function reloadable(entry: ScopeRow[number]): boolean {
+  return entry[2] === -1 && (entry[3] & (ROW_WRITABLE | ROW_HIDDEN)) === ROW_WRITABLE;
+}
 /** How many bits the flags take in a table entry (see TABLE_PARTS). */
 export const ROW_FLAG_BITS = 2;
 

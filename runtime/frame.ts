@@ -19,7 +19,7 @@ import * as stack from "./stack.js";
 
 // Local bindings: the CommonJS build reads an import through a getter at each use.
 const { FRAME, flat, frames, lines, slots, state, values, written } = stack;
-const { ROW_HIDDEN, ROW_WRITABLE, SITE_LINE_MASK, VALUE_STRIDE_BITS } = contract;
+const { ROW_HIDDEN, ROW_WRITABLE, SITE_LINE_MASK, VALUE_STRIDE_BITS, reloadable } = contract;
 const { codeAt, markLeaves } = codeModule;
 
 export type TraceEvent = "call" | "line" | "return" | "exception";
@@ -294,24 +294,33 @@ export class Frame {
     return out;
   }
 
-  /** @internal true once when values were written since the frame's last site: the site copies them into the variables. */
-  takeWrites(): boolean {
-    if (holding) release();
+  /**
+   * @internal true once when values were written since the frame's last site: then `written` holds,
+   * by name, every `reloadable` entry of `site`'s row (contract), which the site's reload copies
+   * into the variables.
+   */
+  takeWrites(site: number): boolean {
+    if (held.length !== 0) release();
     if (!this._written) return false;
     this._written = false;
     onWrite?.(this);
-    if (!this._own && this.code._flat) {
-      // The site's reload reads them from `written` (see stack.ts).
-      const at = this._d << VALUE_STRIDE_BITS;
-      for (let k = 0; k < 1 << VALUE_STRIDE_BITS; k++) written[k] = flat[at + k];
-      holding = true;
+    const vals = this.vals();
+    // (never null on the stack; the reload would read nothing)
+    if (vals === null) return false;
+    const at = this.at();
+    const row = this.code.file.rowOf(site);
+    for (let i = 0; i < row.length; i++) {
+      const entry = row[i];
+      if (!reloadable(entry)) continue;
+      written[entry[0]] = vals[at + entry[1]];
+      append(held, entry[0]);
     }
     return true;
   }
 
   /** @internal the frame comes off the stack (returns, or suspends at yield/await); its LEAVING_EXC bit is cleared. */
   freeze(): void {
-    if (holding) release();
+    if (held.length !== 0) release();
     const d = this._d;
     this._site = lines[d];
     // (The bits are read directly: this runs at every return of a traced frame.)
@@ -350,12 +359,13 @@ export class Frame {
 /**
  * `written` holds a frame's values until the next event, or until that frame leaves (it has a Frame,
  * so its exit calls in): nothing stays reachable from there that the frame itself no longer holds.
+ * `held`: the names it has now.
  */
-let holding = false;
+const held = list<string>();
 
 function release(): void {
-  for (let k = 0; k < 1 << VALUE_STRIDE_BITS; k++) written[k] = undefined;
-  holding = false;
+  for (let i = 0; i < held.length; i++) delete written[held[i]];
+  held.length = 0;
 }
 
 let onWrite: ((frame: Frame) => void) | null = null;

@@ -12,7 +12,7 @@
  */
 import type { Code, SourceFile } from "./code.js";
 import type { Frame } from "./frame.js";
-import { list } from "./primordials.js";
+import { dict, list } from "./primordials.js";
 
 /**
  * More than V8's own stack can hold even with a large `--stack-size` (typed arrays are zeroed
@@ -45,11 +45,13 @@ export const values: unknown[][] = list();
 export const flat: unknown[] = list();
 
 /**
- * A copy of the flat values of the frame whose site is copying a debugger's writes into its
- * variables: `takeWrites` fills it, the site's reload reads it at once (`a = $W[0], b = $W[2]`:
- * shorter than `$VS[$o + 0]` at every site), and the runtime empties it at the next event.
+ * The values of the frame whose site is copying a debugger's writes into its variables, by name:
+ * `takeWrites` fills it with every writable binding of the site's row whose slot holds its value,
+ * the site's reload reads it at once (`({a, b} = $W)`: a name is shorter than a slot number and
+ * the `$VS[$o + k]` it stands for), and the runtime empties it at the next event. No prototype: a
+ * binding named `__proto__` or `constructor` is an own property like any other.
  */
-export const written: unknown[] = list();
+export const written: Record<string, unknown> = dict();
 
 /** The value array for depth d, made the first time the stack is that deep. */
 export function vals(d: number): unknown[] {

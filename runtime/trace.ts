@@ -395,7 +395,7 @@ export function call(d: number, site: number): boolean {
   const frame = materialize(d);
   callEvent(frame);
   lines[d] = first;
-  return frame.takeWrites();
+  return frame.takeWrites(site);
 }
 
 /** `line` event at depth d; `lines[d]` already holds the site. True when values were written. */
@@ -407,7 +407,7 @@ export function line(d: number): boolean {
     const next = dispatch(frame, trace, "line", undefined);
     if (next != null && next !== trace) frame.trace = next;
   }
-  return frame.takeWrites();
+  return frame.takeWrites(lines[d]);
 }
 
 /** `line` event of a statement whose site the fast path does not store (it can observe nothing). */

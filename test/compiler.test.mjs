@@ -1,9 +1,13 @@
 // The compiler (SPEC §4): languages in, source maps out, errors that say where.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { instrument, InstrumentError } from "../dist/compiler.mjs";
 import { traceRun } from "./helpers/run.mjs";
+
+const require = createRequire(import.meta.url);
 
 const calls = (events) => events.filter((e) => e[0] === "call").map((e) => `${e[1]}:${e[2]}`);
 const lines = (events, name) => events.filter((e) => e[0] === "line" && e[1] === name).map((e) => e[2]);
@@ -124,7 +128,7 @@ test("names tsdb adds never clash with the program's own, and are as short as th
   assert.is(exports.r, 42);
 });
 
-test("compact output: a debugger's writes land through one object pattern per site (flat and own value arrays)", async () => {
+test("compact output: a debugger's writes land through one object pattern per site, by name (flat values and a depth's array)", async () => {
   const many = Array.from({ length: 20 }, (_, i) => `w${i}`);
   const source = `export function small(a, b) {
   const c = 1;
@@ -137,10 +141,10 @@ export function big(${many.join(", ")}) {
 export const r = [small(1, 2), big(${many.map((_, i) => i).join(", ")})];
 `;
   const { code } = instrument(source, { filename: "/a/compact.mjs", compact: true, sourceMaps: "none" });
-  assert.match(code, /\(\{0:a,1:b\}=\$W\)/);
+  assert.match(code, /\(\{a,b\}=\$W\)/);
   // (only what the function still reads: w1...w18 are never read, z not before its declaration)
-  assert.match(code, /\(\{0:w0,19:w19\}=\$vs\);\s*let z=0;/);
-  assert.match(code, /\(\{0:w0,19:w19,20:z\}=\$vs\)/);
+  assert.match(code, /\(\{w0,w19\}=\$W\);\s*let z=0;/);
+  assert.match(code, /\(\{w0,w19,z\}=\$W\)/);
   const { exports } = await traceRun(source, "compact.mjs", {
     options: { compact: true },
     local(frame, event) {
@@ -153,6 +157,113 @@ export const r = [small(1, 2), big(${many.map((_, i) => i).join(", ")})];
     [10, 20, 1],
     [100, 119, 7],
   ]);
+});
+
+/**
+ * Every reload of `code` (compact, prefix `$`) with the names it reads, and the site whose row the
+ * runtime fills `$W` from when it returns true: `$cl`/`$la`'s argument, else (`$ln`) the site the
+ * line slot was last given before it in the text (`$L[$d]=N`, or `$en`'s when the body's first
+ * statement's store went into the entry).
+ */
+function reloads(code) {
+  const out = [];
+  let stored = -1;
+  const re = /\$L\[\$d\]=(\d+)|\$en\([^,()]+,(\d+)\)|\$(ln|la|cl)\(\$d(?:,(\d+))?\)&&\((?:\{([\w$,]+)\}=\$W|([\w$]+)=\$W\.([\w$]+))\)/g;
+  for (const m of code.matchAll(re)) {
+    if (m[1] !== undefined || m[2] !== undefined) stored = Number(m[1] ?? m[2]);
+    else {
+      const names = m[5] !== undefined ? m[5].split(",") : [m[6]];
+      if (m[6] !== undefined) assert.is(m[7], m[6]);
+      out.push({ site: m[3] === "ln" ? stored : Number(m[4]), names, text: m[0] });
+    }
+  }
+  return out;
+}
+
+test("compact output: every name a site's reload reads is one the runtime's written copy has at that site", () => {
+  const { decodeTables, tableString } = require("../dist/runtime/tables.js");
+  const { reloadable } = require("../dist/contract/index.js");
+  const sources = [
+    ["acorn.js", readFileSync(join(require.resolve("acorn"), "..", "acorn.js"), "utf8")],
+    [
+      "names.mjs",
+      `export function f(__proto__, constructor, a) {
+  let toString = 1;
+  { let a = 2; g(a, toString); }
+  for (let i = 0; i < 2; i++) g(i, __proto__);
+  return [constructor, a];
+}
+export function* gen(valueOf, hasOwnProperty) {
+  yield valueOf;
+  var b = hasOwnProperty;
+  yield b;
+  return valueOf + b;
+}
+function g() {}
+`,
+    ],
+  ];
+  for (const [name, source] of sources) {
+    const { code } = instrument(source, { filename: `/a/${name}`, compact: true, comments: false, sourceMaps: "none" });
+    const comment = /\(\)=>\{\/\*tsdb-tables:[\s\S]*?\*\/\}/.exec(code);
+    const { rows, sites } = decodeTables(tableString(new Function(`return ${comment[0]}`)()));
+    const found = reloads(code);
+    assert.ok(found.length > (name === "acorn.js" ? 2000 : 5), `${name}: reloads found`);
+    for (const { site, names, text } of found) {
+      const row = rows[sites.get(site)];
+      assert.ok(row !== undefined, `${name}: site ${site} of ${text} has a row`);
+      const filled = new Set(
+        Array.from(row)
+          .filter(reloadable)
+          .map((e) => e[0]),
+      );
+      for (const n of names) assert.ok(filled.has(n), `${name}: ${text} reads ${n}, which site ${site}'s row does not fill`);
+    }
+  }
+});
+
+test("a debugger's writes reach bindings named __proto__, constructor, toString (flat, own and a depth's values; compact and with layout)", async () => {
+  const many = Array.from({ length: 20 }, (_, i) => `w${i}`);
+  const source = `function look() {}
+export function flat(__proto__, constructor) {
+  let toString = 3;
+  look();
+  return [__proto__, constructor, toString];
+}
+export function one(__proto__) {
+  look();
+  return __proto__;
+}
+export function* gen(__proto__, valueOf) {
+  yield 0;
+  look();
+  return [__proto__, valueOf];
+}
+export function big(__proto__, ${many.join(", ")}) {
+  look();
+  return [__proto__, w0, w19];
+}
+const it = gen(1, 2);
+it.next();
+export const r = [flat(1, 2), one(1), it.next().value, big(1, ${many.map((_, i) => i).join(", ")})];
+`;
+  for (const compact of [true, false]) {
+    const { exports, error } = await traceRun(source, `proto-${compact}.mjs`, {
+      options: { compact },
+      local(frame, event) {
+        if (event !== "call" || frame.code.name !== "look") return;
+        const caller = frame.back.locals;
+        for (const name of ["__proto__", "constructor", "toString", "valueOf", "w19"]) if (name in caller) caller[name] = `${name}!`;
+      },
+    });
+    assert.is(error, undefined);
+    assert.equal(exports.r, [
+      ["__proto__!", "constructor!", "toString!"],
+      "__proto__!",
+      ["__proto__!", "valueOf!"],
+      ["__proto__!", 0, "w19!"],
+    ]);
+  }
 });
 
 test("inferred names, function length and name are those of the original", async () => {
