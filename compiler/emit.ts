@@ -20,7 +20,7 @@ import {
   type ScopeRow,
 } from "../contract/index.js";
 import type { FileContext, FunctionContext, RowEntry, Site } from "./file-context.js";
-import { layoutOf, slotOf, valuesOf } from "./frame-values.js";
+import { layoutOf, readAfter, slotOf, valuesOf } from "./frame-values.js";
 
 const num = (n: number) => t.numericLiteral(n);
 
@@ -84,8 +84,10 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: RowEn
   const { scope, reloaded } = siteRow(file, fn, free, site);
   site.id.value = siteId(file, site.line, scope);
   if (site.dispatch === null) return;
-  // Only what the code may still use from here: a write to any other binding changes nothing the program does.
-  const used = reloaded.filter((e) => !(site.at < (e.from ?? -Infinity) || site.at > (e.to ?? Infinity)));
+  // Only what the code may still read from here (frame-values.ts `readAfter`): a write to any
+  // other binding changes nothing the program does, and stays in the slot (the frame shows it).
+  const owner = fn.path.node;
+  const used = reloaded.filter((e) => readAfter(owner, site.at, e.at ?? -Infinity));
   const copies = reload(file.names.written, used, file.compact);
   if (copies !== null) site.dispatch.expression = t.logicalExpression("&&", site.dispatch.expression, copies);
 }

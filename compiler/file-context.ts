@@ -22,9 +22,6 @@ export interface RowEntry {
   hidden?: boolean;
   /** where the binding is declared: two bindings of one name are two different rows */
   at?: number;
-  /** a slot binding's uses in the source (frame-values.ts `usedBetween`): a site outside them does not reload it */
-  from?: number;
-  to?: number;
 }
 
 /** A place whose id the frame's line slot holds while the frame runs there: a line, and the bindings shown. */
@@ -34,7 +31,7 @@ export interface Site {
   /** inside a `with` body: only `this` is read */
   inWith: boolean;
   line: number;
-  /** where it is in the source (-Infinity: unknown): a reload copies only the bindings used at or after it */
+  /** where it is in the source (-Infinity: unknown): a reload copies only the bindings the code may read after it */
   at: number;
   /** the site id in the emitted code, filled in when the function is done */
   id: t.NumericLiteral;

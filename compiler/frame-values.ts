@@ -24,6 +24,7 @@ import { t } from "./babel-types.js";
 import { id } from "./identifiers.js";
 import { VALUE_STRIDE_BITS } from "../contract/index.js";
 import type { Names } from "./generated-names.js";
+import { type Liveness, liveAt, liveness } from "./liveness.js";
 
 /** A scope's accessor closure: its slot, the generated name it is bound to, and its bindings by number. */
 export interface Group {
@@ -40,12 +41,6 @@ export interface Location {
   /** -1: direct; otherwise the binding's number in its group's accessor */
   index: number;
   group: Group | null;
-  /**
-   * A slot binding's uses in the source (see `usedBetween`): a site before `from` or past `to` can
-   * reach no read of it before it is written again. Absent at a program's top level.
-   */
-  from?: number;
-  to?: number;
 }
 
 /**
@@ -86,7 +81,10 @@ const READS_ARGUMENTS = Symbol("tsdb.readsArguments");
 const SCOPE = Symbol("tsdb.scope");
 /** a function or static block whose code reads `this` (in arrows and static blocks inside it too) */
 const READS_THIS = Symbol("tsdb.readsThis");
+/** a function's liveness of its slot bindings */
+const LIVE = Symbol("tsdb.live");
 type Noted = {
+  [LIVE]?: Liveness;
   [LOCATION]?: Location | null;
   [GROUPS]?: Group[];
   [LAYOUT]?: Layout;
@@ -192,6 +190,8 @@ export function classify(program: NodePath<T.Program>, prefix: string, also: Vis
   }
   const bulky = (owner: T.Node) => (statements.get(owner) ?? 0) * (writables.get(owner) ?? 0) > MAX_RELOADS;
   const owners = new Set<T.Node>([program.node]);
+  // Each function's bindings whose slot holds the value: where each is live (liveness.ts).
+  const direct = new Map<T.Function | T.StaticBlock, Binding[]>();
   for (const scope of scopes) {
     if (scope.path.isFunction() || scope.path.isStaticBlock()) owners.add(scope.path.node);
     if (scope.path.isProgram() || scope.path.isClass()) continue;
@@ -209,7 +209,12 @@ export function classify(program: NodePath<T.Program>, prefix: string, also: Vis
         binding.constantViolations.some((v) => ownerOf(v) !== owner) ||
         aliasedByArguments(binding, owner);
       if (!captured) {
-        noted(binding)[LOCATION] = { slot: newSlot(owner), index: -1, group: null, ...usedBetween(binding, owner) };
+        noted(binding)[LOCATION] = { slot: newSlot(owner), index: -1, group: null };
+        if (t.isFunction(owner) || t.isStaticBlock(owner)) {
+          let list = direct.get(owner);
+          if (list === undefined) direct.set(owner, (list = []));
+          list.push(binding);
+        }
         continue;
       }
       const outer = scope.path.isFunction() && (binding.kind === "param" || binding.kind === "var" || binding.kind === "local");
@@ -223,6 +228,7 @@ export function classify(program: NodePath<T.Program>, prefix: string, also: Vis
       group.bindings.push(binding);
     }
   }
+  for (const [owner, bindings] of direct) noted(owner)[LIVE] = liveness(owner, bindings);
   const topLevelAwait = hasTopLevelAwait(program);
   const scopeOf = new Map(scopes.map((scope) => [scope.block, scope]));
   for (const owner of owners) {
@@ -234,39 +240,12 @@ export function classify(program: NodePath<T.Program>, prefix: string, also: Vis
 }
 
 /**
- * Where in the source a slot binding of a function may be read, as `[from, to]`: a debugger's write
- * at a site outside it need not be copied into the variable (emit.ts `completeSite`), nothing would
- * read it. Control goes only forward in a function's text but for loops, so
- * - `to` is the end of the last use (declaration, read or write: the generated stores that read the
- *   variable are at a declaration, a loop's head or after its plain copy, where a use is), or of
- *   the outermost loop of the function around it (the loop runs it again after anything in it);
- * - `from` is the end of a `var x = e` in the function body's own statement list that is the
- *   binding's first use, nothing of it used in `e`: every way from a site before it goes through it
- *   (or leaves the function) before any other use, and it writes the variable.
- * A program's top level (exported, global, read by other modules) gets neither.
+ * May the code of `owner` read the slot binding declared at `declared` after a site at `position`
+ * (liveness.ts)? True when not known (code the classification did not see).
  */
-function usedBetween(binding: Binding, owner: T.Node): { from?: number; to?: number } {
-  if (t.isProgram(owner)) return {};
-  let to = binding.identifier.end ?? Infinity;
-  for (const use of [...binding.referencePaths, ...binding.constantViolations]) {
-    let end = use.node.end ?? Infinity;
-    for (let p: NodePath | null = use.parentPath; p && p.node !== owner; p = p.parentPath) if (p.isLoop()) end = p.node.end ?? Infinity;
-    if (end > to) to = end;
-  }
-  const declarator = binding.path;
-  const inBody =
-    binding.kind === "var" &&
-    declarator.isVariableDeclarator() &&
-    declarator.node.init != null &&
-    declarator.node.id === binding.identifier &&
-    t.isFunction(owner) &&
-    declarator.parentPath.parent === owner.body;
-  if (!inBody) return { to };
-  const end = declarator.node.end ?? Infinity;
-  // Its first use: no use before the declarator, nor in its initializer.
-  for (const use of [...binding.referencePaths, ...binding.constantViolations])
-    if (use.node !== declarator.node && (use.node.start ?? -Infinity) < end) return { to };
-  return { from: end, to };
+export function readAfter(owner: T.Node, position: number, declared: number): boolean {
+  const live = noted(owner)[LIVE];
+  return live === undefined || liveAt(live, position, declared);
 }
 
 /** How many accessor groups the scopes around `owner` (its scope's ancestors) have. */
@@ -395,9 +374,23 @@ export function store(values: Values, slot: number, value: T.Expression): T.Expr
   return t.expressionStatement(t.assignmentExpression("=", slotOf(values, slot), value));
 }
 
+/**
+ * The names of an accessor's parameters, `(i, w, v)`: the case, read or write, the value. Its body
+ * names only its group's bindings, so any other names do; one of the group's (a captured `i`)
+ * would be shadowed, and the accessor would read and assign its own parameter: `i0`, `i1`...
+ */
+function accessorParams(group: Group): [T.Identifier, T.Identifier, T.Identifier] {
+  const taken = new Set(group.bindings.map((b) => b.identifier.name));
+  const free = (name: string) => {
+    let n = name;
+    for (let k = 0; taken.has(n); k++) n = `${name}${k}`;
+    return id(n);
+  };
+  return [free("i"), free("w"), free("v")];
+}
+
 /** The cases of an accessor's `switch (i)`: `case n: return w ? x = v : x;` per binding (`return x;` for a `const`). */
-function accessorCases(group: Group, own: boolean): T.SwitchCase[] {
-  const [w, v] = [id("w"), id("v")];
+function accessorCases(group: Group, own: boolean, [, w, v]: T.Identifier[]): T.SwitchCase[] {
   return group.bindings.map((b, n) => {
     const name = b.identifier.name;
     // A function of its own has its own `arguments`: a binding of that name reads as unknown (a
@@ -413,10 +406,8 @@ function accessorCases(group: Group, own: boolean): T.SwitchCase[] {
  * A `const` binding is never assigned through it (the runtime refuses first).
  */
 export function groupStatements(values: Values, group: Group, generated: WeakSet<T.Node>): T.Statement[] {
-  const accessor = t.arrowFunctionExpression(
-    [id("i"), id("w"), id("v")],
-    t.blockStatement([t.switchStatement(id("i"), accessorCases(group, false))]),
-  );
+  const params = accessorParams(group);
+  const accessor = t.arrowFunctionExpression(params, t.blockStatement([t.switchStatement(params[0], accessorCases(group, false, params))]));
   generated.add(accessor);
   return [t.variableDeclaration("const", [t.variableDeclarator(id(group.name), accessor)]), store(values, group.slot, id(group.name))];
 }
@@ -435,10 +426,11 @@ export function switchEntry(
   const declarations: T.Statement[] = [];
   const stores: T.Statement[] = [];
   for (const group of groupsOf(scope)) {
+    const params = accessorParams(group);
     const accessor = t.functionDeclaration(
       id(group.name),
-      [id("i"), id("w"), id("v")],
-      t.blockStatement([t.switchStatement(id("i"), accessorCases(group, true))]),
+      params,
+      t.blockStatement([t.switchStatement(params[0], accessorCases(group, true, params))]),
     );
     generated.add(accessor);
     declarations.push(accessor);

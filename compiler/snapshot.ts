@@ -81,8 +81,6 @@ function makeChain(start: Scope, fn: FunctionContext): Chain {
           writable: isWritable(binding),
           at: binding.identifier.start ?? -1,
         };
-        if (loc.from !== undefined) shown.from = loc.from;
-        if (loc.to !== undefined) shown.to = loc.to;
         if (binding.kind === "let" || binding.kind === "const") {
           // Declared before the site in straight-line code: initialized by the time control gets here,
           // except in a switch, where a jump to a later case skips the declaration (its bindings are read
