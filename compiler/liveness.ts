@@ -11,11 +11,10 @@
  * `continue` it cannot resolve makes everything live.
  *
  * The generated code reads some variables where the source does not, and those count as reads
- * here (else a stale variable would be copied over a written slot): the store after a `var x;`
- * without initializer, the stores of a loop head's bindings at the start of each iteration, and
- * the stores after a loop's plain copy of what the loop assigns (compiler/visitors.ts `loopEntry`,
- * `storeDeclared`, `exitLoop`), at the loop's exit and at its head (where an interrupt request
- * ends the plain copy).
+ * here (else a stale variable would be copied over a written slot): the stores of a loop head's
+ * bindings at the start of each iteration, and the stores after a loop's plain copy of what the
+ * loop assigns (compiler/visitors.ts `loopEntry`, `exitLoop`), at the loop's exit and at its head
+ * (where an interrupt request ends the plain copy).
  */
 import type { Binding } from "@babel/traverse";
 import type * as T from "@babel/types";
@@ -69,7 +68,7 @@ class Analysis {
   private readonly reads = new Map<T.Node, number>();
   /** identifiers that write a binding (declarations, assignment and loop-head targets) */
   private readonly writes = new Map<T.Node, number>();
-  /** every binding of a name (a generated store found by name: the after-stores of a plain loop, `var x;`) */
+  /** every binding of a name (generated stores found by name: a loop head's, a plain loop's after-stores) */
   private readonly named = new Map<string, Bits>();
   private readonly declared = new Map<number, number>();
   private readonly records = new Map<number, Bits>();
@@ -263,9 +262,8 @@ class Analysis {
       const d = node.declarations[i];
       const pattern = this.effect(d.id).reads;
       if (d.init != null) live = this.or(this.expression(d.init, this.minus(live, this.targets(d.id))), pattern);
-      // `let x;` sets it to undefined; `var x;` leaves it, and the store after the declaration reads it.
+      // `let x;` sets it to undefined; `var x;` leaves it.
       else if (node.kind !== "var") live = this.minus(live, this.targets(d.id));
-      else live = this.or(live, this.byName(d.id));
     }
     return live;
   }

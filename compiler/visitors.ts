@@ -517,7 +517,8 @@ function storeDeclared(path: NodePath<T.VariableDeclaration | T.ClassDeclaration
         declarator.init = t.sequenceExpression([...before, declarator.init]);
         done.length = 0;
       }
-      done.push(...directStores(values, bindingsNamed(path, declarator.id)));
+      // (`var x;` leaves x as it was, and its slot with it; a store would undo a debugger's write.)
+      if (declarator.init != null || node.kind !== "var") done.push(...directStores(values, bindingsNamed(path, declarator.id)));
     });
   }
   const target = path.parentPath.isExportNamedDeclaration() ? path.parentPath.node : node;

@@ -3,6 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Bdb, Breakpoint, settrace } from "../dist/index.mjs";
+import { instrument } from "../dist/compiler.mjs";
 import { instrumentToFile, load, readEveryFrame, rt, traceRun } from "./helpers/run.mjs";
 
 /**
@@ -449,7 +450,41 @@ const readAgain = {
     "mjs",
     "export function main() {\n  let x = 1;\n  const out = [];\n  for (let i = 0; i < 2; i++) {\n    out.push(x);\n    look(i);\n  }\n  return out.join();\n}\n",
   ],
+  // (compiler/liveness.ts: each of these reads x again only by the way named, and writes it first on every other)
+  "one arm of a branch": [
+    "mjs",
+    "export function main(c = true) {\n  let x = 1;\n  look(0);\n  if (c) return x;\n  x = 2;\n  return x;\n}\n",
+  ],
+  "the next iteration of a loop": [
+    "mjs",
+    "export function main() {\n  let x = 1;\n  const out = [];\n  for (let i = 0; i < 2; i++) {\n    out.push(x);\n    x = i + 10;\n    look(i);\n  }\n  return out.join();\n}\n",
+  ],
+  "a catch after a throw": [
+    "mjs",
+    "function boom() {\n  throw new Error();\n}\nexport function main() {\n  let x = 1;\n  try {\n    look(0);\n    x = boom();\n  } catch {\n    return x;\n  }\n  return 0;\n}\n",
+  ],
+  "a finally after a throw": [
+    "mjs",
+    "function boom() {\n  throw new Error();\n}\nexport function main() {\n  let x = 1, r = 0;\n  try {\n    try {\n      look(0);\n      x = boom();\n    } finally {\n      r = x;\n    }\n  } catch {}\n  return r;\n}\n",
+  ],
+  "a finally a return goes through": [
+    "mjs",
+    "let seen = 0;\nfunction inner() {\n  let x = 1;\n  try {\n    look(0);\n    return 0;\n  } finally {\n    seen = x;\n  }\n}\nexport function main() {\n  inner();\n  return seen;\n}\n",
+  ],
+  "a labeled continue": [
+    "mjs",
+    "export function main() {\n  let x = 1;\n  const out = [];\n  outer: for (let i = 0; i < 2; i++) {\n    out.push(x);\n    for (let j = 0; j < 1; j++) {\n      look(i);\n      if (i === 0) continue outer;\n      x = 7;\n    }\n  }\n  return out.join();\n}\n",
+  ],
+  "a switch's fall-through": [
+    "mjs",
+    "export function main(c = 0) {\n  let x = 1;\n  switch (c) {\n    case 0:\n      look(0);\n      c = 1;\n    case 1:\n      return x;\n  }\n  x = 2;\n  return x;\n}\n",
+  ],
+  "a finally a break goes through": [
+    "mjs",
+    "export function main() {\n  let x = 1;\n  for (;;) {\n    try {\n      look(0);\n      break;\n    } finally {\n      c();\n    }\n    x = 2;\n  }\n  return x;\n}\nfunction c() {}\n",
+  ],
 };
+const readAgainResult = { "the loop around the site": "1,5", "the next iteration of a loop": "1,5", "a labeled continue": "1,5" };
 for (const [label, [kind, body]] of Object.entries(readAgain)) {
   test(`a debugger's write reaches a variable read again through ${label}`, async () => {
     const source = `function look(n) {\n  return n;\n}\n${body}`;
@@ -461,8 +496,335 @@ for (const [label, [kind, body]] of Object.entries(readAgain)) {
       },
       { name: `again.${kind}` },
     );
-    assert.is(String(r), label === "the loop around the site" ? "1,5" : "5");
+    assert.is(String(r), readAgainResult[label] ?? "5");
   });
 }
+
+test("a write to a binding the loop body writes before it reads it stays in the frame until the program writes it", async () => {
+  const source = `function look(n) {
+  return n;
+}
+export function main() {
+  const out = [];
+  for (let i = 0; i < 2; i++) {
+    look(i);
+    var elt = i * 2;
+    out.push(elt);
+  }
+  return out;
+}
+`;
+  // The site of line 8 does not copy elt (written there before any read): the reload is dropped.
+  const { code } = instrument(source, { filename: "/a/elt.mjs", compact: true, sourceMaps: "none" });
+  const site = /\$B\[8\]&&\$l[na]\(\$d(,8)?\)(&&\([^)]*\))?;/.exec(code);
+  assert.ok(site !== null && !site[0].includes("elt"), site?.[0]);
+  const seen = [];
+  let result;
+  const { error } = await traceRun(source, "elt.mjs", {
+    local(frame, event) {
+      if (frame.code.name === "look" && event === "call" && frame.locals.n === 0) frame.back.locals.elt = 50;
+      if (frame.code.name === "main" && event === "line" && frame.lineno >= 8) seen.push([frame.lineno, frame.locals.elt]);
+    },
+    after: (m) => {
+      result = m.main();
+    },
+  });
+  assert.is(error, undefined);
+  // The frame shows the write until the program assigns elt, which never reads it.
+  assert.equal(result, [0, 2]);
+  assert.equal(seen.slice(0, 2), [
+    [8, 50],
+    [9, 0],
+  ]);
+});
+
+// The generated code reads some variables where the source does not (compiler/liveness.ts): the
+// store after a `var x;`, a plain loop copy's stores of what it assigns. A write the program never
+// reads must stay in the frame, not be replaced there by the variable's older value.
+const shownUntilAssigned = {
+  "a var declaration without initializer": `function look(n) {
+  return n;
+}
+export function main() {
+  for (let i = 0; i < 2; i++) {
+    look(i);
+    var x;
+    look(-1 - i);
+    x = i;
+  }
+  return 0;
+}
+`,
+  "a plain loop that does not run": `function look(n) {
+  return n;
+}
+export function main(n = 0) {
+  let x = 0;
+  look(0);
+  for (let i = 0; i < n; i++) x = i;
+  look(-1);
+  return 0;
+}
+`,
+};
+for (const [label, source] of Object.entries(shownUntilAssigned))
+  test(`a write the program never reads stays in the frame after ${label}`, async () => {
+    const seen = [];
+    const r = await stopAt(source, 2, (frame) => {
+      const n = frame.locals.n;
+      if (n === 0) frame.back.locals.x = 50;
+      if (n < 0) seen.push(frame.back.locals.x);
+    });
+    assert.is(r, 0);
+    assert.is(seen[0], 50);
+  });
+
+test("a binding a closure captures, named as an accessor's parameters (i, w, v), shows its value and takes writes", async () => {
+  const seen = [];
+  const r = await stopAt(
+    `function look(n) {
+  return n;
+}
+export function main() {
+  let i = 1, w = 2, v = 3, i0 = 4;
+  const get = () => [i, w, v, i0];
+  look(0);
+  return get();
+}
+`,
+    2,
+    (frame) => {
+      const caller = frame.back.locals;
+      seen.push([caller.i, caller.w, caller.v, caller.i0]);
+      Object.assign(caller, { i: 10, w: 20, v: 30, i0: 40 });
+    },
+  );
+  assert.equal(seen, [[1, 2, 3, 4]]);
+  assert.equal(r, [10, 20, 30, 40]);
+});
+
+// Every event of each program, every writable binding of its frame written there: the program's
+// result is the same as with the same program's functions each holding a direct eval (in a nested
+// function that never runs), which gives every binding an accessor: a write lands at once, and
+// nothing decides whether the program reads it again. A reload dropped where the code reads the
+// variable again makes them differ.
+const liveness = {
+  branches: `function id(v) { return v; /*E*/ }
+export function main() {
+  let a = 1, b = 2, c = 3;
+  const out = [];
+  let d = 1;
+  id(0);
+  if (d > 100) out.push("d");
+  d = 2;
+  if (out.length === 0) {
+    out.push(a);
+    a = 10;
+  } else {
+    b = 20;
+  }
+  out.push(id(a), b);
+  c = 4;
+  out.push(c);
+  return out;
+/*E*/ }`,
+  loops: `function id(v) { return v; /*E*/ }
+export function main() {
+  let sum = 0, last = -1, elt, acc = "";
+  for (let i = 0; i < 3; i++) {
+    var t = void 0;
+    elt = id(i);
+    t = elt * 2;
+    sum += t;
+    last = id(elt);
+  }
+  let j = 0;
+  while (j < 3) {
+    acc += id(j);
+    j++;
+  }
+  let k = 0;
+  do {
+    k = id(k) + 1;
+  } while (k < 2);
+  for (const key in { p: 1, q: 2 }) acc += id(key);
+  let dflt = 1;
+  for (let [v, u = dflt] of [[5], [6, 7]]) { v = id(v) + u; acc += v; }
+  dflt = 0;
+  return [sum, last, elt, acc, j, k, dflt];
+/*E*/ }`,
+  "labels and switches": `function id(v) { return v; /*E*/ }
+export function main() {
+  let n = 0, m = 0, seen = "";
+  outer: for (let i = 0; i < 3; i++) {
+    let x = id(i), y = 1;
+    for (let j = 0; j < 3; j++) {
+      if (j === 1) continue outer;
+      if (i === 2) break outer;
+      switch (id(j)) {
+        case 0:
+          y = id(2);
+        case 1:
+          n += x + j + y;
+          break;
+        default:
+          continue;
+      }
+      m = id(m) + 1;
+    }
+    seen += x;
+  }
+  block: {
+    if (id(n) > 0) break block;
+    seen += "never";
+  }
+  return [n, m, seen];
+/*E*/ }`,
+  "finally and jumps": `function id(v) { return v; /*E*/ }
+export function main() {
+  let y = 1, z = 0, w = 5, q = 0;
+  outer: for (let i = 0; i < 3; i++) {
+    for (let j = 0; j < 2; j++) {
+      try {
+        id(i);
+        if (i === 1) continue outer;
+        if (i === 2) break outer;
+      } finally {
+        z++;
+      }
+      y = id(i);
+      w = id(j);
+    }
+    q = w;
+  }
+  return [y, z, q, w];
+/*E*/ }`,
+  "switch fall-through": `function id(v) { return v; /*E*/ }
+export function main() {
+  const out = [];
+  for (let s = 0; s < 4; s++) {
+    let x = id(s), y = 100, z = 7;
+    switch (x) {
+      case 0:
+        y = id(1);
+      case 1:
+        out.push(y);
+        break;
+      case 2:
+        z = id(z) + 1;
+        out.push(z);
+      default:
+        out.push(x, z);
+    }
+    out.push(y);
+  }
+  return out;
+/*E*/ }`,
+  exceptions: `function boom(v) { if (v > 1) throw new Error("b" + v); return v; /*E*/ }
+const out = [];
+function inner(n) {
+  let t = 0, u = 0, y = 1;
+  for (let i = 0; i < 2; i++) {
+    try {
+      try {
+        boom(i);
+        if (n > 0) return 1;
+        if (i > 0) break;
+        t = boom(n + 2);
+        u = boom(3);
+      } finally {
+        out.push(t);
+      }
+    } catch (e) {
+      out.push(e.message, u);
+    } finally {
+      out.push(y);
+    }
+    y = boom(0);
+  }
+  return 0;
+/*E*/ }
+export function main() {
+  out.length = 0;
+  out.push(inner(0), inner(1));
+  return out;
+/*E*/ }`,
+  generators: `function id(v) { return v; /*E*/ }
+function* gen(n) {
+  let x = 0, y = 5;
+  try {
+    for (let i = 0; i < n; i++) {
+      x = id(x) + i;
+      yield x;
+    }
+    y = id(6);
+  } finally {
+    yield y + x;
+  }
+/*E*/ }
+export function main() {
+  const out = [];
+  for (const v of gen(3)) out.push(v);
+  const g = gen(5);
+  out.push(g.next().value, g.return(9).value, g.next().done);
+  return out;
+/*E*/ }`,
+  "plain loops and declarations": `function id(v) { return v; /*E*/ }
+export function main(a, b = 3) {
+  let s = 0, p = 1, last = 0;
+  for (let i = 0; i < 5 && i < a + 4; i++) { s += i; last = i; }
+  id(s);
+  while (p < 8) p = p * 2;
+  var x = id(1), y = x + 1;
+  let [q, r = y] = [id(a)];
+  for (let k = 0; k < 2; k++) { var u; u = id(k) + r; }
+  b += id(q);
+  let z = (x = 9, x + 1);
+  return [s, p, last, a, b, x, y, z, u];
+/*E*/ }`,
+};
+
+/** Each event's writes (the k-th line or call event of the file: every writable binding of its frame changed). */
+function writesAt(original, k) {
+  let n = 0;
+  const bump = (v) => (typeof v === "number" ? v + 1000 + k : typeof v === "string" ? `${v}!` : v === undefined ? 700 + k : v);
+  const tracer = (frame, event) => {
+    if (frame.code.filename !== original || (event !== "line" && event !== "call")) return tracer;
+    if (n++ === k) {
+      const locals = frame.locals;
+      for (const name of Object.keys(locals).sort()) {
+        if (name === "this" || name === "arguments" || name === "ev_") continue;
+        try {
+          locals[name] = bump(locals[name]);
+        } catch {}
+      }
+    }
+    return tracer;
+  };
+  return { tracer, count: () => n };
+}
+
+function runWith(m, original, k, main = m.main) {
+  const { tracer, count } = writesAt(original, k);
+  rt.settrace(tracer);
+  try {
+    return [JSON.stringify(main()), count()];
+  } catch (e) {
+    return [`threw ${e}`, count()];
+  } finally {
+    rt.settrace(null);
+  }
+}
+
+for (const [label, source] of Object.entries(liveness))
+  for (const compact of [true, false])
+    test(`${label}${compact ? "" : " (printed with layout)"}: a debugger's write at any event changes the program as a write that lands at once does`, async () => {
+      const slots = instrumentToFile(source.replaceAll("/*E*/", ""), "live.mjs", { compact });
+      const accessors = instrumentToFile(source.replaceAll("/*E*/", 'function ev_() { eval(""); }'), "live.mjs", { compact });
+      const [a, b] = [await load(slots.out), await load(accessors.out)];
+      const [, events] = runWith(a, slots.original, -1);
+      assert.ok(events > 10);
+      for (let k = 0; k < events; k++) assert.is(runWith(a, slots.original, k)[0], runWith(b, accessors.original, k)[0], `event ${k}`);
+    });
 
 test.run();
