@@ -73,6 +73,7 @@ class Analysis {
   private readonly declared = new Map<number, number>();
   private readonly records = new Map<number, Bits>();
   private readonly effects = new Map<T.Node, { reads: Bits; defs: Bits }>();
+  private readonly plain = new Map<T.Node, Bits>();
 
   constructor(bindings: Binding[]) {
     this.words = Math.max(1, Math.ceil(bindings.length / 32));
@@ -148,10 +149,10 @@ class Analysis {
   private effect(node: T.Node): { reads: Bits; defs: Bits } {
     let known = this.effects.get(node);
     if (known === undefined) {
-      let reads = this.none;
+      const reads = new Uint32Array(this.words);
       t.traverseFast(node, (n) => {
         const bit = this.reads.get(n);
-        if (bit !== undefined) reads = this.or(reads, this.one(bit));
+        if (bit !== undefined) reads[bit >>> 5] |= 1 << (bit & 31);
       });
       known = { reads, defs: this.defs(node) };
       this.effects.set(node, known);
@@ -174,12 +175,12 @@ class Analysis {
 
   /** The bindings a target (an identifier or a pattern) names. */
   private targets(target: T.Node): Bits {
-    let s = this.none;
+    const s = new Uint32Array(this.words);
     const ids = t.getBindingIdentifiers(target, true) as Record<string, T.Identifier[]>;
     for (const name of Object.keys(ids))
       for (const id of ids[name]) {
         const bit = this.writes.get(id);
-        if (bit !== undefined) s = this.or(s, this.one(bit));
+        if (bit !== undefined) s[bit >>> 5] |= 1 << (bit & 31);
       }
     return s;
   }
@@ -290,7 +291,7 @@ class Analysis {
 
   private loop(node: T.Loop, out: Bits, ctx: Context, labels: string[]): Bits {
     // A plain copy's stores read what the loop assigns, after it and where an interrupt ends it.
-    const after = this.mayBePlain(node) ? this.or(out, this.assigned(node)) : out;
+    const after = this.or(out, this.plainReads(node));
     const inner = (cont: Bits): Context => ({
       ...ctx,
       jumps: [...ctx.jumps, { labels, loop: true, switch: false, brk: after, cont }],
@@ -333,24 +334,25 @@ class Analysis {
     return entry;
   }
 
-  /** A loop that may get a plain copy (compiler/silent.ts `plainLoop`: `for` and `while` with nothing that calls). */
-  private mayBePlain(node: T.Loop): boolean {
-    if (!t.isForStatement(node) && !t.isWhileStatement(node)) return false;
+  /**
+   * What the stores after a loop's plain copy read: what assignments and updates in it name (by
+   * name, as those stores find them), when it may have one (compiler/silent.ts `plainLoop`: a
+   * `for` or `while` with nothing that calls). Once per loop (an outer loop's fixpoint meets it again).
+   */
+  private plainReads(node: T.Loop): Bits {
+    const known = this.plain.get(node);
+    if (known !== undefined) return known;
     let calls = false;
-    t.traverseFast(node, (n) => {
-      if (t.isCallExpression(n) || t.isNewExpression(n) || t.isOptionalCallExpression(n) || t.isTaggedTemplateExpression(n)) calls = true;
-    });
-    return !calls;
-  }
-
-  /** What assignments and updates in the loop name (by name, as the plain copy's stores find them). */
-  private assigned(node: T.Node): Bits {
-    let s = this.none;
-    t.traverseFast(node, (n) => {
-      if (t.isAssignmentExpression(n)) s = this.or(s, this.byName(n.left));
-      if (t.isUpdateExpression(n) && t.isIdentifier(n.argument)) s = this.or(s, this.named.get(n.argument.name) ?? this.none);
-    });
-    return s;
+    let reads = this.none;
+    if (t.isForStatement(node) || t.isWhileStatement(node))
+      t.traverseFast(node, (n) => {
+        if (t.isCallExpression(n) || t.isNewExpression(n) || t.isOptionalCallExpression(n) || t.isTaggedTemplateExpression(n)) calls = true;
+        if (t.isAssignmentExpression(n)) reads = this.or(reads, this.byName(n.left));
+        if (t.isUpdateExpression(n) && t.isIdentifier(n.argument)) reads = this.or(reads, this.named.get(n.argument.name) ?? this.none);
+      });
+    if (calls) reads = this.none;
+    this.plain.set(node, reads);
+    return reads;
   }
 
   private switchStatement(node: T.SwitchStatement, out: Bits, ctx: Context, labels: string[]): Bits {
