@@ -216,6 +216,9 @@ class Analysis {
       case "FunctionDeclaration":
       case "EmptyStatement":
       case "DebuggerStatement":
+      case "TSTypeAliasDeclaration":
+      case "TSInterfaceDeclaration":
+      case "TSDeclareFunction":
         return out;
       case "ClassDeclaration":
         return this.or(out, this.effect(node).reads);

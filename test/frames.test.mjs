@@ -782,6 +782,23 @@ export function main(a, b = 3) {
   let z = (x = 9, x + 1);
   return [s, p, last, a, b, x, y, z, u];
 /*E*/ }`,
+  "TypeScript: parameter properties, local types": `function id<T>(v: T): T { return v; /*E*/ }
+class P {
+  constructor(private x: number, public y = 2) {
+    id(0);
+  /*E*/ }
+  sum(): number { return this.x + this.y; /*E*/ }
+}
+export function main() {
+  type Pair = [number, number];
+  let a = 1, b = 2;
+  id(a);
+  interface Box { v: number }
+  const box: Box = { v: b };
+  const p: Pair = [new P(a, b).sum(), box.v];
+  a = id(3);
+  return [p, a];
+/*E*/ }`,
 };
 
 /** Each event's writes (the k-th line or call event of the file: every writable binding of its frame changed). */
@@ -819,8 +836,9 @@ function runWith(m, original, k, main = m.main) {
 for (const [label, source] of Object.entries(liveness))
   for (const compact of [true, false])
     test(`${label}${compact ? "" : " (printed with layout)"}: a debugger's write at any event changes the program as a write that lands at once does`, async () => {
-      const slots = instrumentToFile(source.replaceAll("/*E*/", ""), "live.mjs", { compact });
-      const accessors = instrumentToFile(source.replaceAll("/*E*/", 'function ev_() { eval(""); }'), "live.mjs", { compact });
+      const name = label.startsWith("TypeScript") ? "live.ts" : "live.mjs";
+      const slots = instrumentToFile(source.replaceAll("/*E*/", ""), name, { compact });
+      const accessors = instrumentToFile(source.replaceAll("/*E*/", 'function ev_() { eval(""); }'), name, { compact });
       const [a, b] = [await load(slots.out), await load(accessors.out)];
       const [, events] = runWith(a, slots.original, -1);
       assert.ok(events > 10);
