@@ -181,7 +181,7 @@ function reloads(code) {
 }
 
 test("compact output: every name a site's reload reads is one the runtime's written copy has at that site", () => {
-  const { decodeTables, tableString } = require("../dist/runtime/tables.js");
+  const { decodeTables, scopeTables } = require("../dist/runtime/tables.js");
   const { reloadable } = require("../dist/contract/index.js");
   const sources = [
     ["acorn.js", readFileSync(join(require.resolve("acorn"), "..", "acorn.js"), "utf8")],
@@ -206,7 +206,7 @@ function g() {}
   for (const [name, source] of sources) {
     const { code } = instrument(source, { filename: `/a/${name}`, compact: true, comments: false, sourceMaps: "none" });
     const comment = /\(\)=>\{\/\*tsdb-tables:[\s\S]*?\*\/\}/.exec(code);
-    const { rows, sites } = decodeTables(tableString(new Function(`return ${comment[0]}`)()));
+    const { rows, sites } = decodeTables(scopeTables(new Function(`return ${comment[0]}`)()));
     const found = reloads(code);
     assert.ok(found.length > (name === "acorn.js" ? 2000 : 5), `${name}: reloads found`);
     for (const { site, names, text } of found) {
