@@ -409,16 +409,15 @@ export function exceptionHook(file: FileContext, fn: FunctionContext, error: str
   return fn.resumable ? [resume(file), hook] : [hook];
 }
 
-/** The exit of a function: `$k.r && $S[$d] !== $k.id ? $leave($d, $r) : $R.sp = $d - 1;` (an `if`'s jumps, shorter) */
+/**
+ * The exit of a function: `$k.r && $S[$d] < 0 ? $leave($d, $r) : $R.sp = $d - 1;` (an `if`'s
+ * jumps, shorter). `$S[$d]` holds the code's id (≥ 0) until the runtime makes the frame and stores
+ * FRAME (-1) there (runtime/stack.ts).
+ */
 export function epilogue(file: FileContext, fn: FunctionContext, value: T.Expression): T.Statement[] {
   const n = file.names;
   if (fn.resumable) return [resume(file), t.expressionStatement(rt(file, "leave", [id(n.depth), value]))];
-  const key = id(n.key(fn.index));
-  const test = t.logicalExpression(
-    "&&",
-    keyFlag(file, fn, "r"),
-    t.binaryExpression("!==", at(n.slots, file), t.memberExpression(key, id("id"))),
-  );
+  const test = t.logicalExpression("&&", keyFlag(file, fn, "r"), t.binaryExpression("<", at(n.slots, file), num(0)));
   const pop = t.assignmentExpression("=", sp(file), t.binaryExpression("-", id(n.depth), num(1)));
   return [t.expressionStatement(t.conditionalExpression(test, rt(file, "leave", [id(n.depth), value]), pop)), ...clearValues(file, fn)];
 }

@@ -30,10 +30,11 @@ export function originalRanges(program: NodePath<T.Program>, source: string): Ma
   return found;
 }
 
-/** After instrumenting: each mark as a comment before the function's body (a class's: its class body). */
+/** After instrumenting: each mark as a comment before the function's body (a class's: its class body); numbers in base 36. */
 export function markRanges(ranges: Marked[], filename: string): void {
   const file = sourceFileKey(filename);
-  for (const [node, start, end] of ranges) t.addComment(node.body, "leading", `${SOURCE_MARK}${file}:${start}:${end}`);
+  for (const [node, start, end] of ranges)
+    t.addComment(node.body, "leading", `${SOURCE_MARK}${file}:${start.toString(36)}:${(end - start).toString(36)}`);
 }
 
 /** Babel's `shouldPrintComment` that keeps the marks (and the header's tables, contract TABLES_MARK, CODES_MARK) when the other comments go. */

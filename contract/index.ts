@@ -125,7 +125,8 @@ export const SITE_LINE_MASK = (1 << SITE_LINE_BITS) - 1;
 /**
  * The fields of a code's Key that generated code tests before calling the runtime:
  * `c` dispatch `call` events; `l` some line of the code may dispatch a `line` event (the line
- * table says which); `r` a frame of the code was made, so the epilogue must call `leave`.
+ * table says which); `r` a frame of the code was made, so the epilogue must call `leave` (it tests
+ * `slots[d] < 0`: FRAME, the code's id otherwise).
  */
 export type KeyFlag = "c" | "l" | "r";
 
@@ -210,10 +211,11 @@ export function isInstrumented(source: string): boolean {
 
 /**
  * The mark every instrumented function and class carries inside its own text, a comment
- * `/*tsdb:<file>:<start>:<end>*\/`: `<file>` is `sourceFileKey(Code.filename)`, `<start>`–`<end>`
- * the offsets of its original text in the source that was instrumented. The runtime's
+ * `/*tsdb:<file>:<start>:<length>*\/`: `<file>` is `sourceFileKey(Code.filename)`, `<start>` and
+ * `<length>` (both in base 36, lowercase) the offset and length of its original text in the source
+ * that was instrumented. The runtime's
  * `Function.prototype.toString` answers that text (runtime/source-text.ts): a function's own mark
- * is the one of the widest range in its text (the others are those of functions nested in it).
+ * is the one of the longest range in its text (the others are those of functions nested in it).
  */
 export const SOURCE_MARK = "tsdb:";
 

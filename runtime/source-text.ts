@@ -36,14 +36,15 @@ function filenameOf(key: string, files: () => readonly SourceFile[]): string | u
   return name;
 }
 
-/** A decimal number in `text` from `at` up to `stop`; -1 when there is none. */
+/** A number in base 36 (digits, lowercase letters) in `text` from `at` up to `stop`; -1 when there is none. */
 function readNumber(text: string, at: number, stop: number): number {
   if (at >= stop) return -1;
   let n = 0;
   for (let i = at; i < stop; i++) {
-    const c = text.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
+    const c = text.charCodeAt(i);
+    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 122 ? c - 87 : -1;
+    if (digit < 0) return -1;
+    n = n * 36 + digit;
   }
   return n;
 }
@@ -62,12 +63,12 @@ function originalText(text: string, files: () => readonly SourceFile[]): string 
     const startEnd = keyEnd < 0 ? -1 : indexOf(text, ":", keyEnd + 1);
     if (startEnd > 0 && startEnd < close) {
       const s = readNumber(text, keyEnd + 1, startEnd);
-      const e = readNumber(text, startEnd + 1, close);
-      // The function's own mark is the widest: the others are those of functions nested in it.
-      if (s >= 0 && e > s && e - s > end - start) {
+      const length = readNumber(text, startEnd + 1, close);
+      // The function's own mark is the longest: the others are those of functions nested in it.
+      if (s >= 0 && length > end - start) {
         key = slice(text, at + OPEN.length, keyEnd);
         start = s;
-        end = e;
+        end = s + length;
       }
     }
     at = indexOf(text, OPEN, close);

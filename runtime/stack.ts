@@ -8,7 +8,7 @@
  * function, `getframe`, a traceback) the runtime "materializes" it: it keeps
  * the Frame in `frames[d]` and sets the slot to FRAME, which is how the
  * generated epilogue knows it must tell the runtime that the frame is leaving
- * (`slots[d] !== key.id`).
+ * (`slots[d] < 0`).
  */
 import type { Code, SourceFile } from "./code.js";
 import type { Frame } from "./frame.js";

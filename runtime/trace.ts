@@ -8,7 +8,7 @@
  *           then `if (key.c && call(d)) reload;`
  *   line    `lines[d] = site;`  then `if (key.l && file.lineFlags[n] && line(d)) reload;`
  *           (a statement that can observe nothing: `if (key.l && file.lineFlags[n] && lineAt(d, site)) reload;`)
- *   exit    `if (key.r && slots[d] !== key.id) leave(d, value); else state.sp = d - 1;` then clear vs
+ *   exit    `if (key.r && slots[d] < 0) leave(d, value); else state.sp = d - 1;` then clear vs
  *   catch   `exception(d, error, leaving)` (synchronous functions have no handler: the catch that
  *           stops an exception reports the frames above it first)
  * Generators, async functions and modules with top-level await use
