@@ -14,9 +14,9 @@ const nested = (n, body) => `${Array.from({ length: n }, (_, i) => `function f${
 test("400 nested functions: instrumented (in a thread with a bigger stack), every function registered", () => {
   // (as CommonJS: a classic script has its header, with these rows, in a string)
   const { code, map } = instrument(nested(400, "return 1;\n"), { filename: "/deep/nested.js", sourceType: "commonjs" });
-  // The code table the header passes to the runtime, read as the runtime reads it.
-  const rows = JSON.parse(code.slice(code.indexOf("[["), code.indexOf("]]") + 2));
-  const codes = new SourceFile("/deep/nested.js", "deep/nested.js", rows).codes;
+  // The code table the header passes to the runtime (its count, last line and text), read as the runtime reads it.
+  const [, count, last, text] = /\.file\("\/deep\/nested\.js", "[^"]*", (\d+), (\d+), ("(?:[^"\\]|\\.)*")/.exec(code);
+  const codes = new SourceFile("/deep/nested.js", "deep/nested.js", Number(count), Number(last), JSON.parse(text)).codes;
   assert.is(codes.length, 401);
   for (const i of [0, 1, 200, 399]) {
     const qualname = Array.from({ length: i + 1 }, (_, k) => `f${k}`).join(".<locals>.");
