@@ -17,7 +17,7 @@
 import * as codeModule from "./code.js";
 import * as contract from "../contract/index.js";
 import { type Code, type Key, type ModuleAccess, SourceFile } from "./code.js";
-import { CODES_MARK, type TablesBeside } from "../contract/index.js";
+import type { TablesBeside } from "../contract/index.js";
 import { scopeTables, type TableText, tableString } from "./tables.js";
 import * as frameModule from "./frame.js";
 import type { Frame, TraceFunction } from "./frame.js";
@@ -319,7 +319,16 @@ export function file(
   names: string[] = [],
   access: ModuleAccess | null = null,
 ): SourceFile {
-  const f = new SourceFile(filename, module, count, maxLine, tableString(codes, CODES_MARK, "[]"), scopeTables(tables), names, access);
+  const f = new SourceFile(
+    filename,
+    module,
+    count,
+    maxLine,
+    tableString(codes, contract.CODES_MARK, "[]"),
+    scopeTables(tables),
+    names,
+    access,
+  );
   append(files, new SafeWeakRef(f));
   if (files.length >= pruneAt) {
     const kept = list<WeakRef<SourceFile>>();
