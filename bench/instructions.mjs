@@ -8,7 +8,7 @@
 // thread, and when it does so depends on the mode (acorn's later calls still compile), so only a
 // case against itself with the attach support is like for like.
 //
-//   node bench/instructions.mjs [--only=fib,acorn] [--modes=plain,detached,...] [--iters=N,M]
+//   node bench/instructions.mjs [--only=fib,fibin,acorn] [--modes=plain,detached,...] [--iters=N,M] [--attach=no]
 //
 // Each case runs bench/child.cjs under `valgrind --tool=callgrind --separate-threads=yes` twice,
 // with `iters` and `iters + more` timed calls after the same warm-up: the difference divided by
@@ -36,9 +36,13 @@ const list = (name, dflt) =>
     .split(",") ?? dflt;
 const workloads = list("only", ["fib", "acorn"]);
 const modes = list("modes", ["plain", "detached", "bdb-other", "bdb-same"]);
+// --attach=no: without the rows with the attach support (each case is counted once instead of twice)
+const attachRows = list("attach", ["yes"])[0] !== "no";
 
 const SIZES = {
   fib: { n: 25, iters: 20, more: 60, warm: { n: 15, iters: 10 } },
+  // fib with its breakpoint (bdb-same) on a line of fib that never runs (workloads/fibin.cjs)
+  fibin: { n: 25, iters: 20, more: 60, warm: { n: 15, iters: 10 } },
   acorn: { n: 1, iters: 2, more: 2, warm: { n: 0, iters: 2 } },
 };
 // --iters=N,M: every workload's counts after N and N + M calls (later calls: less of V8's compiling)
@@ -92,13 +96,13 @@ function count(spec) {
   return { main, others };
 }
 
-const M = (x) => (x / 1e6).toFixed(1);
+const M = (x, digits = 1) => (x / 1e6).toFixed(digits);
 const rows = [];
 for (const workload of workloads) {
   const size = SIZES[workload];
   for (const mode of modes) {
     let without = 0; // the same case's count without the attach support
-    for (const attach of mode === "plain" ? [false] : [false, true]) {
+    for (const attach of mode === "plain" || !attachRows ? [false] : [false, true]) {
       const spec = { ...common, workload, mode, n: size.n, warm: size.warm, attach };
       if (breakpoint[mode]) spec.breakpoint = breakpoint[mode](workload);
       const a = count({ ...spec, iters: size.iters });
@@ -107,7 +111,7 @@ for (const workload of workloads) {
       if (!attach) without = perCall;
       const start = a.main - size.iters * perCall;
       const ratio = attach ? `${(perCall / without).toFixed(4)}×` : "";
-      rows.push([workload, mode + (attach ? ", attach support" : ""), M(perCall), ratio, M(start), M(a.others)]);
+      rows.push([workload, mode + (attach ? ", attach support" : ""), M(perCall, 3), ratio, M(start), M(a.others)]);
       process.stderr.write(`${rows.at(-1).join("  ")}\n`);
     }
   }
@@ -116,5 +120,5 @@ console.log(
   `\n${table(["workload", "case", "M instructions per call (main thread)", "× without attach support", "M at start (main)", "M on other threads"], rows)}\n`,
 );
 console.log(
-  `fib(${SIZES.fib.n}) and acorn parsing lodash.js; per call = (count after ${SIZES.fib.iters}+${SIZES.fib.more} calls − after ${SIZES.fib.iters}) / ${SIZES.fib.more} for fib, ${SIZES.acorn.iters}+${SIZES.acorn.more} for acorn; node --predictable under callgrind`,
+  `fib(${SIZES.fib.n}) (fibin: fib with its bdb-same breakpoint on a line of fib that never runs) and acorn parsing lodash.js; per call = (count after ${SIZES.fib.iters}+${SIZES.fib.more} calls − after ${SIZES.fib.iters}) / ${SIZES.fib.more} for fib, ${SIZES.acorn.iters}+${SIZES.acorn.more} for acorn; node --predictable under callgrind`,
 );

@@ -2,7 +2,7 @@
  * The code tsdb inserts, built as Babel nodes. The shapes here are the
  * hot-path contract of contract/index.ts, described in docs/generated-code.md.
  * In the comments, `$x` is the file's generated name for x (prefix + letter, see
- * generated-names.ts): `$S` slots, `$L` lines, `$R` state, `$B` lineFlags,
+ * generated-names.ts): `$S` slots, `$L` lines, `$R` state,
  * `$I` interrupts, `$V` values, `$d` depth, `$k` the code's Key, `$line(...)`
  * the runtime's `line` bound by the header.
  */
@@ -48,11 +48,13 @@ function assign(target: T.LVal, value: T.Expression): T.ExpressionStatement {
 }
 
 /**
- * A line site: `$L[$d] = id; $k.l && $B[line] && $line($d) && (reload);`; a silent statement's
- * (see silent.ts) stores its id only when it dispatches: `$k.l && $B[line] && $lineAt($d, id) && (reload);`.
- * The id and the reload are filled in by `completeSite`. An expression statement, not an `if`:
- * the same bytecode (a jump per test), 2 to 5 bytes shorter per site in compact output. (`if ($B[$L[$d] = id] && $k.l && …)`, one
- * statement, is shorter but loads the line table first: detached fib 10 % slower, FINDINGS §20.)
+ * A line site: `$L[$d] = id; $k.l && $line($d) && (reload);`; a silent statement's (see silent.ts)
+ * stores its id only when it dispatches: `$k.l && $lineAt($d, id) && (reload);`. `$k.l` says some
+ * line of the code may dispatch; the runtime's `line` then tests the line table itself (this
+ * line's entry: traced, or a frame with a pending write), so the site does not name it: ~9 bytes
+ * less per site, and a call per statement only in a code with a traced line or a pending write
+ * (bench/FINDINGS.md §40). The id and the reload are filled in by `completeSite`. An expression
+ * statement, not an `if`: the same bytecode (a jump per test), shorter in compact output.
  */
 export function lineSite(
   file: FileContext,
@@ -64,7 +66,7 @@ export function lineSite(
   silent: boolean,
 ): [T.Statement[], Site] {
   const site: Site = { entries, inWith, line, at: position, id: num(0), dispatch: null };
-  const test = t.logicalExpression("&&", keyFlag(file, fn, "l"), t.memberExpression(id(file.names.lineFlags), num(line), true));
+  const test = keyFlag(file, fn, "l");
   const call = silent ? rt(file, "lineAt", [id(file.names.depth), site.id]) : rt(file, "line", [id(file.names.depth)]);
   site.dispatch = t.expressionStatement(t.logicalExpression("&&", test, call));
   return [silent ? [site.dispatch] : [assign(at(file.names.lines, file), site.id), site.dispatch], site];

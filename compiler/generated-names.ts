@@ -12,7 +12,6 @@ export interface Names {
   /** the runtime's `slots`: the code id of the activation at each depth */ slots: string;
   /** the runtime's `lines`: the site id each activation last passed */ lines: string;
   /** the runtime's `state` (`state.sp` is the depth of the innermost activation) */ state: string;
-  /** this file's `lineFlags`: the line table (lines with a breakpoint or a stop) */ lineFlags: string;
   /** the runtime's `interrupts`: the interrupt request flag (shared memory) */ interrupts: string;
   /** the runtime's `values`: per-depth arrays of an activation's bindings */ values: string;
   /** the runtime's `flat`: one array holding small activations' bindings, by depth */ flatValues: string;
@@ -42,7 +41,6 @@ export function chooseNames(source: string, script?: string): Names {
     slots: n("S"),
     lines: n("L"),
     state: n("R"),
-    lineFlags: n("B"),
     interrupts: n("I"),
     values: n("V"),
     flatValues: n("VS"),

@@ -452,7 +452,6 @@ function header(
     [n.values, member(T, "values")],
     [n.flatValues, member(T, "flat")],
     [n.written, member(T, "written")],
-    [n.lineFlags, member(id(n.file), "lineFlags")],
     [n.interrupts, member(T, "interrupts")],
     // `keys` makes its array at each read: read once (a big file has tens of thousands of codes).
     ...(file.codes.length > 0 ? [[n.keys, member(id(n.file), "keys")] as [string, T.Expression]] : []),

@@ -6,8 +6,8 @@
  * Hot-path contract with the compiler (see compiler/emit.ts):
  *   entry   `d = enter(id, site);` (`++state.sp; slots[d] = id; lines[d] = site`), `vs = values[d] || vals(d);` stores;
  *           then `if (key.c && call(d)) reload;`
- *   line    `lines[d] = site;`  then `if (key.l && file.lineFlags[n] && line(d)) reload;`
- *           (a statement that can observe nothing: `if (key.l && file.lineFlags[n] && lineAt(d, site)) reload;`)
+ *   line    `lines[d] = site;`  then `key.l && line(d) && (reload);` (`line` tests the file's line table)
+ *           (a statement that can observe nothing: `key.l && lineAt(d, site) && (reload);`)
  *   exit    `if (key.r && slots[d] < 0) leave(d, value); else state.sp = d - 1;` then clear vs
  *   catch   `exception(d, error, leaving)` (synchronous functions have no handler: the catch that
  *           stops an exception reports the frames above it first)
@@ -39,7 +39,7 @@ import * as stack from "./stack.js";
 
 // Local bindings for what the event functions use on every call: the CommonJS build reads an
 // import through a getter at each use.
-const { FRAME, flat, frames, interrupts, lines, slots, state, values } = stack;
+const { FRAME, codes, flat, frames, interrupts, lines, slots, state, values } = stack;
 const { LINE_PENDING, LINE_TRACED, SITE_LINE_MASK, VALUE_STRIDE_BITS } = contract; // line table bits, site ids, value layout
 const { callerAt, Frame: FrameClass, materialize } = frameModule;
 const { codeAt, keyOf, markLeaves } = codeModule;
@@ -407,22 +407,44 @@ export function call(d: number, site: number): boolean {
   return frame.takeWrites(site);
 }
 
-/** `line` event at depth d; `lines[d]` already holds the site. True when values were written. */
+/**
+ * `line` event at depth d; `lines[d]` already holds the site. True when values were written.
+ * Called by every statement of a code whose Key has `l` (some line of it may dispatch): the site's
+ * own line's entry in the file's line table says whether this one does. Only a frame that was made
+ * can have a trace function or a written value.
+ */
 export function line(d: number): boolean {
   if (slots[d] !== FRAME) return false;
   const frame = frames[d]!;
+  return frame.code.file.lineFlags[lines[d] & SITE_LINE_MASK] !== 0 && lineEvent(frame, d);
+}
+
+/**
+ * `line` event of a statement whose site the fast path does not store (it can observe nothing):
+ * stored only when its line's entry is set, as when the site tested the table itself.
+ */
+export function lineAt(d: number, site: number): boolean {
+  const slot = slots[d];
+  const frame = slot === FRAME ? frames[d]! : null;
+  if ((frame !== null ? frame.code.file : fileOf(slot)).lineFlags[site & SITE_LINE_MASK] === 0) return false;
+  lines[d] = site;
+  return frame !== null && lineEvent(frame, d);
+}
+
+/** The file of the code whose id a slot holds, without making its Code (code.ts `codes`). */
+function fileOf(id: number): SourceFile {
+  const entry = codes[id]!;
+  return entry instanceof SourceFile ? entry : entry.file;
+}
+
+/** A `line` event on a line whose entry is set: dispatched when the frame is traced; true when values were written. */
+function lineEvent(frame: Frame, d: number): boolean {
   const trace = frame.trace;
   if (trace !== null && globalTrace !== null && !inTrace) {
     const next = dispatch(frame, trace, "line", undefined);
     if (next != null && next !== trace) frame.trace = next;
   }
   return frame.takeWrites(lines[d]);
-}
-
-/** `line` event of a statement whose site the fast path does not store (it can observe nothing). */
-export function lineAt(d: number, site: number): boolean {
-  lines[d] = site;
-  return line(d);
 }
 
 /**

@@ -516,7 +516,7 @@ export function main() {
 `;
   // The site of line 8 does not copy elt (written there before any read): the reload is dropped.
   const { code } = instrument(source, { filename: "/a/elt.mjs", compact: true, sourceMaps: "none" });
-  const site = /\$B\[8\]&&\$l[na]\(\$d(,8)?\)(&&\([^)]*\))?;/.exec(code);
+  const site = /(\$L\[\$d\]=8;\$k\w+\.l&&\$ln\(\$d\)|\$k\w+\.l&&\$la\(\$d,8\))(&&\([^)]*\))?;/.exec(code);
   assert.ok(site !== null && !site[0].includes("elt"), site?.[0]);
   const seen = [];
   let result;
