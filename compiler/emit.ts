@@ -21,6 +21,7 @@ import {
 } from "../contract/index.js";
 import type { FileContext, FunctionContext, RowEntry, Site } from "./file-context.js";
 import { layoutOf, readAfter, slotOf, valuesOf } from "./frame-values.js";
+import { onward, ownTry } from "./onward.js";
 
 const num = (n: number) => t.numericLiteral(n);
 
@@ -89,9 +90,63 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: RowEn
   // Only what the code may still read from here (frame-values.ts `readAfter`): a write to any
   // other binding changes nothing the program does, and stays in the slot (the frame shows it).
   const owner = fn.path.node;
-  const used = reloaded.filter((e) => readAfter(owner, site.at, e.at ?? -Infinity));
+  let used = reloaded.filter((e) => readAfter(owner, site.at, e.at ?? -Infinity));
+  // Of those, only what the code reads before the next site, when that site copies the rest: the
+  // site then calls the runtime's `…Part` function, which keeps the write pending for it.
+  const next = onwardSite(file, fn, site);
+  const now = next === undefined ? used : used.filter((e) => next.reads.has(e.name));
+  if (next !== undefined && now.length < used.length) {
+    if (next.next === null) {
+      // The function leaves before it reads the others: they are as any binding no longer read.
+      used = now;
+    } else {
+      const later = siteRow(file, fn, free, next.next).reloaded.map(entryKey);
+      if (used.every((e) => now.includes(e) || later.includes(entryKey(e)))) {
+        const call = (site.dispatch.expression as T.LogicalExpression).right as T.CallExpression;
+        const name = (call.callee as T.Identifier).name;
+        call.callee = rt(file, PARTS.find(([whole]) => file.names.runtimeFunction(whole) === name)![1], []).callee;
+        used = now;
+      }
+    }
+  }
   const copies = reload(file.names.written, used, file.compact);
   if (copies !== null) site.dispatch.expression = t.logicalExpression("&&", site.dispatch.expression, copies);
+}
+
+/** A site's runtime function, and the one that leaves a write pending for the next site. */
+const PARTS: [RuntimeFunction, RuntimeFunction][] = [
+  ["line", "linePart"],
+  ["lineAt", "lineAtPart"],
+  ["call", "callPart"],
+];
+
+/** What the site rows' entries are compared by (rows of one function share their RowEntry objects only per scope). */
+function entryKey(e: RowEntry): string {
+  return `${e.name}:${e.slot}:${e.at ?? -1}`;
+}
+
+/** Each function's sites' way on (onward.ts), found once its body is done: the first site completed asks. */
+const ONWARD = new WeakMap<FunctionContext, Map<T.Statement, { reads: Set<string>; next: Site | null } | null>>();
+
+/**
+ * What follows a site: the names read before the next site (`next`, null: the function's exit).
+ * Undefined when that is not certain, and in a program's top level: its bindings are the module's
+ * (another module reads an export, any script a global), so a write must land at its site.
+ */
+function onwardSite(file: FileContext, fn: FunctionContext, site: Site): { reads: Set<string>; next: Site | null } | undefined {
+  const node = fn.path.node;
+  if (t.isProgram(node)) return undefined;
+  let known = ONWARD.get(fn);
+  if (known === undefined) {
+    const sites = new Map<T.Statement, Site>();
+    for (const s of fn.sites) if (s.dispatch !== null) sites.set(s.dispatch, s);
+    const body = t.isStaticBlock(node) ? node.body : t.isFunction(node) && t.isBlockStatement(node.body) ? node.body.body : [];
+    known = new Map();
+    for (const [statement, found] of onward(body, new Set(sites.keys()), exitLabel(file)))
+      known.set(statement, found === null ? null : { reads: found.reads, next: found.next === null ? null : sites.get(found.next)! });
+    ONWARD.set(fn, known);
+  }
+  return known.get(site.dispatch!) ?? undefined;
 }
 
 /** A function's sites with the same own entries (snapshot.ts shares their list) have the same row: made once, by `free` (one per function). */
@@ -467,13 +522,16 @@ export function wrapBody(file: FileContext, fn: FunctionContext, body: T.Stateme
     // The label is the try's own: `$x: try { body } catch ...` (one level of nesting, not two).
     const raise = t.expressionStatement(rt(file, "raise", [id(n.depth), id(n.caught)]));
     const guarded = t.tryStatement(t.blockStatement(body), t.catchClause(id(n.caught), t.blockStatement([raise])));
+    ownTry.add(guarded);
     return [t.labeledStatement(label, guarded), ...exit];
   }
   const caught = t.catchClause(
     id(n.caught),
     t.blockStatement([...exceptionHook(file, fn, n.caught, true), t.throwStatement(id(n.caught))]),
   );
-  return [t.tryStatement(t.blockStatement(body), caught, t.blockStatement(epilogue(file, fn, id(n.returned))))];
+  const guarded = t.tryStatement(t.blockStatement(body), caught, t.blockStatement(epilogue(file, fn, id(n.returned))));
+  ownTry.add(guarded);
+  return [guarded];
 }
 
 function exitLabel(file: FileContext): string {

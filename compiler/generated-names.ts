@@ -66,5 +66,8 @@ const SHORT_RUNTIME_NAMES: Partial<Record<RuntimeFunction, string>> = {
   leave: "lv",
   line: "ln",
   lineAt: "la",
+  linePart: "lp",
+  lineAtPart: "lq",
+  callPart: "cp",
   raise: "rs",
 };

@@ -56,7 +56,10 @@ export const ROW_HIDDEN = 2;
  * returns true, the runtime's `written` (the header's `$W`, an object without a prototype) holds
  * each of them by name, and the reload copies into the variables those the code may still read:
  * `({a, b} = $W)`, `a = $W.a` (a name is always there: the compiler reloads only such entries of
- * the same row). Emptied at the next event.
+ * the same row). Emptied at the next event. A site whose reload copies only what the code reads
+ * before the next site calls `linePart`, `lineAtPart` or `callPart` instead: the same, but the
+ * write stays pending, so that the next site (whose row has every entry this one leaves) copies
+ * the rest.
  */
 export function reloadable(entry: ScopeRow[number]): boolean {
   return entry[2] === -1 && (entry[3] & (ROW_WRITABLE | ROW_HIDDEN)) === ROW_WRITABLE;
@@ -141,6 +144,7 @@ export const LINE_PENDING = 2;
 /** The runtime functions generated code calls (exports of `tsdb/runtime/internal`). */
 export type RuntimeFunction =
   | "call"
+  | "callPart"
   | "clear"
   | "debuggerStatement"
   | "enter"
@@ -152,6 +156,8 @@ export type RuntimeFunction =
   | "leave"
   | "line"
   | "lineAt"
+  | "lineAtPart"
+  | "linePart"
   | "prim"
   | "push"
   | "raise"

@@ -297,13 +297,16 @@ export class Frame {
   /**
    * @internal true once when values were written since the frame's last site: then `written` holds,
    * by name, every `reloadable` entry of `site`'s row (contract), which the site's reload copies
-   * into the variables.
+   * into the variables. `keep`: the site copies only part of them (what the code reads before the
+   * next site): the write stays pending for the next site.
    */
-  takeWrites(site: number): boolean {
+  takeWrites(site: number, keep: boolean): boolean {
     if (held.length !== 0) release();
     if (!this._written) return false;
-    this._written = false;
-    onWrite?.(this);
+    if (!keep) {
+      this._written = false;
+      onWrite?.(this);
+    }
     const vals = this.vals();
     // (never null on the stack; the reload would read nothing)
     if (vals === null) return false;

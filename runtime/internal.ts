@@ -16,6 +16,7 @@ export { script, scriptRealm } from "./script-header.js";
 export { flat, interrupts, lines, slots, state, vals, values, written } from "./stack.js";
 export {
   call,
+  callPart,
   clear,
   debuggerStatement,
   enter,
@@ -28,6 +29,8 @@ export {
   leave,
   line,
   lineAt,
+  lineAtPart,
+  linePart,
   loadedfiles,
   prim,
   push,
@@ -46,6 +49,7 @@ const forScripts: Readonly<
   Record<RuntimeFunction | "file" | "script" | "slots" | "lines" | "state" | "values" | "flat" | "written" | "interrupts", unknown>
 > = Object.freeze({
   call: trace.call,
+  callPart: trace.callPart,
   clear: trace.clear,
   debuggerStatement: trace.debuggerStatement,
   enter: trace.enter,
@@ -58,6 +62,8 @@ const forScripts: Readonly<
   leave: trace.leave,
   line: trace.line,
   lineAt: trace.lineAt,
+  lineAtPart: trace.lineAtPart,
+  linePart: trace.linePart,
   prim: trace.prim,
   push: trace.push,
   raise: trace.raise,

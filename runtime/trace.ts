@@ -398,13 +398,25 @@ export function enter(id: number, site: number): number {
  * back once the event is dispatched.
  */
 export function call(d: number, site: number): boolean {
+  return callAt(d, site, false);
+}
+
+/**
+ * `call` at an entry whose reload copies only what the code reads before the body's first site
+ * (often nothing: its reload is gone): a write stays pending for that site, which copies it.
+ */
+export function callPart(d: number, site: number): boolean {
+  return callAt(d, site, true);
+}
+
+function callAt(d: number, site: number, keep: boolean): boolean {
   if (globalTrace === null || inTrace) return false;
   const first = lines[d];
   lines[d] = site;
   const frame = materialize(d);
   callEvent(frame);
   lines[d] = first;
-  return frame.takeWrites(site);
+  return frame.takeWrites(site, keep);
 }
 
 /**
@@ -414,9 +426,21 @@ export function call(d: number, site: number): boolean {
  * can have a trace function or a written value.
  */
 export function line(d: number): boolean {
+  return lineIn(d, false);
+}
+
+/**
+ * `line` at a site whose reload copies only what the code reads before the next site (emit.ts
+ * `completeSite`): a write stays pending for that site, which copies the rest.
+ */
+export function linePart(d: number): boolean {
+  return lineIn(d, true);
+}
+
+function lineIn(d: number, keep: boolean): boolean {
   if (slots[d] !== FRAME) return false;
   const frame = frames[d]!;
-  return frame.code.file.lineFlags[lines[d] & SITE_LINE_MASK] !== 0 && lineEvent(frame, d);
+  return frame.code.file.lineFlags[lines[d] & SITE_LINE_MASK] !== 0 && lineEvent(frame, d, keep);
 }
 
 /**
@@ -424,11 +448,20 @@ export function line(d: number): boolean {
  * stored only when its line's entry is set, as when the site tested the table itself.
  */
 export function lineAt(d: number, site: number): boolean {
+  return lineAtIn(d, site, false);
+}
+
+/** `lineAt` at a site whose reload copies only part of a write (see `linePart`). */
+export function lineAtPart(d: number, site: number): boolean {
+  return lineAtIn(d, site, true);
+}
+
+function lineAtIn(d: number, site: number, keep: boolean): boolean {
   const slot = slots[d];
   const frame = slot === FRAME ? frames[d]! : null;
   if ((frame !== null ? frame.code.file : fileOf(slot)).lineFlags[site & SITE_LINE_MASK] === 0) return false;
   lines[d] = site;
-  return frame !== null && lineEvent(frame, d);
+  return frame !== null && lineEvent(frame, d, keep);
 }
 
 /** The file of the code whose id a slot holds, without making its Code (code.ts `codes`). */
@@ -438,13 +471,13 @@ function fileOf(id: number): SourceFile {
 }
 
 /** A `line` event on a line whose entry is set: dispatched when the frame is traced; true when values were written. */
-function lineEvent(frame: Frame, d: number): boolean {
+function lineEvent(frame: Frame, d: number, keep: boolean): boolean {
   const trace = frame.trace;
   if (trace !== null && globalTrace !== null && !inTrace) {
     const next = dispatch(frame, trace, "line", undefined);
     if (next != null && next !== trace) frame.trace = next;
   }
-  return frame.takeWrites(lines[d]);
+  return frame.takeWrites(lines[d], keep);
 }
 
 /**

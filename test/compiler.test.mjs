@@ -142,8 +142,9 @@ export const r = [small(1, 2), big(${many.map((_, i) => i).join(", ")})];
 `;
   const { code } = instrument(source, { filename: "/a/compact.mjs", compact: true, sourceMaps: "none" });
   assert.match(code, /\(\{a,b\}=\$W\)/);
-  // (only what the function still reads: w1...w18 are never read, z not before its declaration)
-  assert.match(code, /\(\{w0,w19\}=\$W\);\s*let z=0;/);
+  // (only what the function still reads: w1...w18 are never read, z not before its declaration;
+  // the site before `let z = 0`, which reads none of them, leaves w0 and w19 to the next site)
+  assert.match(code, /\$l[pq]\(\$d(,6)?\);\s*let z=0;/);
   assert.match(code, /\(\{w0,w19,z\}=\$W\)/);
   const { exports } = await traceRun(source, "compact.mjs", {
     options: { compact: true },
@@ -161,20 +162,20 @@ export const r = [small(1, 2), big(${many.map((_, i) => i).join(", ")})];
 
 /**
  * Every reload of `code` (compact, prefix `$`) with the names it reads, and the site whose row the
- * runtime fills `$W` from when it returns true: `$cl`/`$la`'s argument, else (`$ln`) the site the
- * line slot was last given before it in the text (`$L[$d]=N`, or `$en`'s when the body's first
- * statement's store went into the entry).
+ * runtime fills `$W` from when it returns true: `$cl`/`$la`'s argument (`$cp`/`$lq`'s), else
+ * (`$ln`, `$lp`) the site the line slot was last given before it in the text (`$L[$d]=N`, or `$en`'s
+ * when the body's first statement's store went into the entry).
  */
 function reloads(code) {
   const out = [];
   let stored = -1;
-  const re = /\$L\[\$d\]=(\d+)|\$en\([^,()]+,(\d+)\)|\$(ln|la|cl)\(\$d(?:,(\d+))?\)&&\((?:\{([\w$,]+)\}=\$W|([\w$]+)=\$W\.([\w$]+))\)/g;
+  const re = /\$L\[\$d\]=(\d+)|\$en\([^,()]+,(\d+)\)|\$(ln|la|cl|lp|lq|cp)\(\$d(?:,(\d+))?\)&&\((?:\{([\w$,]+)\}=\$W|([\w$]+)=\$W\.([\w$]+))\)/g;
   for (const m of code.matchAll(re)) {
     if (m[1] !== undefined || m[2] !== undefined) stored = Number(m[1] ?? m[2]);
     else {
       const names = m[5] !== undefined ? m[5].split(",") : [m[6]];
       if (m[6] !== undefined) assert.is(m[7], m[6]);
-      out.push({ site: m[3] === "ln" ? stored : Number(m[4]), names, text: m[0] });
+      out.push({ site: m[3] === "ln" || m[3] === "lp" ? stored : Number(m[4]), names, text: m[0] });
     }
   }
   return out;
@@ -364,7 +365,7 @@ test("a statement that can neither throw nor call stores no line on the fast pat
   // the loop statement (3), `s = s + o.x` (6), return (7): not line 2, nor 4, nor the loop head
   // again after each iteration, nor the prologues (their call event and interrupt check get the site)
   assert.equal(stores, [3, 6, 7]);
-  assert.match(code, /\$cl\(\$d, 1\)/);
+  assert.match(code, /\$c[lp]\(\$d, 1\)/);
   const { events, exports } = await traceRun(
     `export function f(n, o) {
   let s = 0;

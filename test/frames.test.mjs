@@ -782,6 +782,41 @@ export function main(a, b = 3) {
   let z = (x = 9, x + 1);
   return [s, p, last, a, b, x, y, z, u];
 /*E*/ }`,
+  // (sites whose reload leaves what the code does not read yet to the next site: compiler/onward.ts)
+  "straight lines": `function id(v) { return v; /*E*/ }
+function* gen(a, b) {
+  let c = a;
+  yield c;
+  id(0);
+  c = c + b;
+  yield c;
+  return a + b + c;
+/*E*/ }
+export function main(p, q = 2) {
+  let a = 1, b = 2, c = 3;
+  id(0);
+  id(1);
+  if (a > 0) {
+    id(2);
+  }
+  b = b + a;
+  lbl: {
+    id(3);
+    if (c > 100) break lbl;
+    id(4);
+  }
+  {
+    let a = 7;
+    id(a);
+  }
+  try {
+    id(5);
+    c = c + a;
+  } catch {}
+  id(6);
+  const out = [...gen(a, b)];
+  return [a, b, c, p, q, out];
+/*E*/ }`,
   "TypeScript: parameter properties, local types": `function id<T>(v: T): T { return v; /*E*/ }
 class P {
   constructor(private x: number, public y = 2) {
