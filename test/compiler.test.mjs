@@ -169,7 +169,8 @@ export const r = [small(1, 2), big(${many.map((_, i) => i).join(", ")})];
 function reloads(code) {
   const out = [];
   let stored = -1;
-  const re = /\$L\[\$d\]=(\d+)|\$en\([^,()]+,(\d+)\)|\$(ln|la|cl|lp|lq|cp)\(\$d(?:,(\d+))?\)&&\((?:\{([\w$,]+)\}=\$W|([\w$]+)=\$W\.([\w$]+))\)/g;
+  const re =
+    /\$L\[\$d\]=(\d+)|\$en\([^,()]+,(\d+)\)|\$(ln|la|cl|lp|lq|cp)\(\$d(?:,(\d+))?\)&&\((?:\{([\w$,]+)\}=\$W|([\w$]+)=\$W\.([\w$]+))\)/g;
   for (const m of code.matchAll(re)) {
     if (m[1] !== undefined || m[2] !== undefined) stored = Number(m[1] ?? m[2]);
     else {
