@@ -36,7 +36,7 @@ export interface Site {
   /** the site id in the emitted code, filled in when the function is done */
   id: t.NumericLiteral;
   /**
-   * the test that dispatches, `$k.l && $B[n] && $line($d)`, to which `&& reload` is added: the copy
+   * the test that dispatches, `$k.l && $line($d)`, to which `&& reload` is added: the copy
    * of values the runtime changed into the variables (null: the site cannot dispatch)
    */
   dispatch: t.ExpressionStatement | null;
