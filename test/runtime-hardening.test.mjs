@@ -27,6 +27,7 @@ console.log(globalThis[Symbol.for("tsdb.runtime")] === g);
   const [keys, kinds, same] = r.stdout.trim().split("\n");
   assert.equal(JSON.parse(keys), [
     "call",
+    "callPart",
     "clear",
     "debuggerStatement",
     "enter",
@@ -41,6 +42,8 @@ console.log(globalThis[Symbol.for("tsdb.runtime")] === g);
     "leave",
     "line",
     "lineAt",
+    "lineAtPart",
+    "linePart",
     "lines",
     "prim",
     "push",
