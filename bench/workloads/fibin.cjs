@@ -2,7 +2,7 @@
 // the breakpoint in the hot function itself (bench/instructions.mjs --only=fibin). Every statement of
 // a code with a traced line asks the runtime whether its own line is traced (FINDINGS §40); Python's
 // bdb calls its trace function at every line of such a frame.
-// biome-ignore format: `return 42` on a line of its own (the breakpoint's)
+// biome-ignore format: the never-run statement on a line of its own (the breakpoint's)
 function fib(n) {
   if (n < 0)
     return 42;
