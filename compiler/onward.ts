@@ -118,7 +118,8 @@ function blockOf(s: T.Statement): T.Statement[] | null {
 function readsOf(node: T.Node, reads: Set<string>): boolean {
   let suspends = false;
   const walk = (n: T.Node): void => {
-    if (t.isIdentifier(n)) {
+    // (a JSX name too, where JSX is still there: `<Comp />` reads Comp)
+    if (t.isIdentifier(n) || t.isJSXIdentifier(n)) {
       reads.add(n.name);
       return;
     }

@@ -129,6 +129,13 @@ test("the call event leaves its reload to the body's first site where nothing re
   assert.match(body("later"), /\$cp\(\$d,\d+\);.*\$lp\(\$d\);\s*look\(\);.*\$lp\(\$d\)&&\(a=\$W\.a\)/s);
   // empty(a): nothing reads a again
   assert.match(body("empty"), /\$cl\(\$d,\d+\);/);
+  // JSX (left for another tool: tsdb does not compile it): `<Comp />` reads Comp
+  const jsx = instrument("function g() {}\nexport function f(Comp, x) {\n  g();\n  return <Comp a={x} />;\n}\n", {
+    filename: "/a/view.jsx",
+    compact: true,
+    sourceMaps: "none",
+  }).code;
+  assert.match(jsx, /\(\{Comp,x\}=\$W\);\s*\$r=\s*<Comp/);
   // shadow(a): the next line's row has the block's `a`, not the parameter: this site copies it
   assert.match(body("shadow"), /\$ln\(\$d\)&&\(a=\$W\.a\);\s*look\(\);\s*\{/);
 });
