@@ -32,15 +32,20 @@ await build({
 writeFileSync("dist/package.json", JSON.stringify({ type: "commonjs" }, null, 2) + "\n");
 
 // The `tsdb` command as one file: Node reads and compiles one file instead of some fifty at each
-// start (bench/FINDINGS.md §19). The runtime stays outside (the one instance instrumented code
-// reports to), and so does the compiler (loaded on use only). Paths built from `__dirname` in the
-// bundled modules go through `dist/` (`join(__dirname, "..", "register", ...)`): the bundle sits
-// one folder deep, as the files do.
+// start (bench/FINDINGS.md §19), and it runs from V8's code cache (debugger/start.ts, §42). The
+// runtime stays outside (the one instance instrumented code reports to), and so does the compiler
+// (loaded on use only), and the code that compiles code which may `import()` (Node 20 loses the
+// import callback of a script run from a code cache: bdb/exec.ts's `new Function` of the `debug`
+// command's code, debugger/dynamic-import.ts). Paths built from `__dirname` in the bundled modules go
+// through `dist/` (`join(__dirname, "..", "register", ...)`): the bundle sits one folder deep, as the files do.
+const OUTSIDE = /^(?:(?:runtime|compiler)\/[\w-]+|bdb\/exec|debugger\/dynamic-import)\.js$/;
 const shared = {
   name: "shared-files",
   setup(b) {
-    b.onResolve({ filter: /\/(?:runtime|compiler)\/[\w-]+\.js$/ }, (args) => {
-      const file = relative(resolve("dist", "debugger"), resolve("dist", relative(resolve("."), resolve(args.resolveDir, args.path))));
+    b.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
+      const source = relative(resolve("."), resolve(args.resolveDir, args.path));
+      if (!OUTSIDE.test(source)) return undefined;
+      const file = relative(resolve("dist", "debugger"), resolve("dist", source));
       return { path: file.startsWith(".") ? file : `./${file}`, external: true };
     });
   },
@@ -69,7 +74,9 @@ const esm = {
 for (const [file, text] of Object.entries(esm)) writeFileSync(join("dist", file), text);
 
 mkdirSync("dist/bin", { recursive: true });
-for (const [bin, target] of Object.entries({ "tsdb.js": "../debugger/bundle.js", "tsdb-instrument.js": "../cli/main.js" })) {
+// (`tsdb` runs the bundle through debugger/start.ts: from V8's code cache)
+const starts = { "tsdb.js": 'require("../debugger/start.js").start', "tsdb-instrument.js": 'require("../cli/main.js").main' };
+for (const [bin, start] of Object.entries(starts)) {
   const file = join("dist/bin", bin);
   // The Node version is checked before anything else loads: a clear message, not a half-working run.
   // (The debugger's process is marked: tsdb/register, loaded for its API, does not listen for `tsdb -p`.)
@@ -82,7 +89,7 @@ if (problem) {
   process.stderr.write(problem + "\\n");
   process.exit(1);
 }
-${mark}require(${JSON.stringify(target)}).main(process.argv.slice(2));
+${mark}${start}(process.argv.slice(2));
 `,
   );
   chmodSync(file, 0o755);

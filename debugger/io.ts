@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import { StringDecoder } from "node:string_decoder";
-import * as tty from "node:tty";
+import type * as Tty from "node:tty";
 import { columnize } from "./format.js";
 import { History } from "./user-files.js";
 
@@ -132,7 +132,7 @@ export class TerminalReader implements LineReader {
   /** rows of the current input below its first one, where the cursor is */
   private cursorRow = 0;
   private readonly readFd: number;
-  private readonly control: tty.ReadStream;
+  private readonly control: Tty.ReadStream;
   private raw = false;
   /** keeps a UTF-8 sequence split between two reads whole */
   private readonly decoder = new StringDecoder("utf8");
@@ -143,7 +143,7 @@ export class TerminalReader implements LineReader {
     // makes non-blocking) switches raw mode while another one, opened apart
     // and left blocking, is read.
     const controlFd = fs.openSync("/dev/tty", "r");
-    this.control = new tty.ReadStream(controlFd);
+    this.control = new (require("node:tty") as typeof Tty).ReadStream(controlFd);
     this.readFd = fs.openSync("/dev/tty", "r");
   }
 
@@ -352,9 +352,22 @@ export class TerminalReader implements LineReader {
   }
 }
 
+/**
+ * True when `fd` is a terminal. A terminal is a character device: a pipe or a file is told so
+ * without loading node:tty (and node:net, which it loads: ~5 % of the first prompt, bench/FINDINGS.md §42).
+ */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fs.fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false; // closed: not a terminal either
+  }
+  return (require("node:tty") as typeof Tty).isatty(fd);
+}
+
 /** The reader for standard input: a line editor on a terminal, a plain reader otherwise. */
 export function openReader(out: Output): LineReader {
-  if (tty.isatty(0)) {
+  if (isTerminal(0)) {
     try {
       return new TerminalReader(out);
     } catch {

@@ -2,14 +2,14 @@
  * Loads the debugged script instrumented, through tsdb/register
  * (register/), then runs it as `node script args...` would.
  */
-import { readFileSync } from "node:fs";
 import * as Module from "node:module";
 import { pathToFileURL } from "node:url";
-import { detectFormat } from "../common/source-kinds.js";
 import { loadedcodes } from "../runtime/index.js";
+import { dynamicImport } from "./dynamic-import.js";
 import {
   defaultCacheDir,
   deferModuleHooks,
+  expectModule,
   filterConfigured,
   instruments,
   loadedAsModule,
@@ -20,9 +20,6 @@ import {
 
 /** The options the hook was installed with (null: not installed yet). */
 let options: RegisterOptions | null = null;
-
-// A real `import()` (the bundler would turn a literal one into `require`).
-const dynamicImport = new Function("url", "return import(url);") as (url: string) => Promise<unknown>;
 
 /**
  * tsdb/register, configured for the debugger: every source file outside
@@ -63,19 +60,16 @@ export function loadedUninstrumented(filename: string): string | null {
 /** True when the settings are the user's (`TSDB_INCLUDE`/`TSDB_EXCLUDE` or package.json), not the debugger's default. */
 export { filterConfigured };
 
-/** True when `filename` runs as an ES module. */
-export function isModule(filename: string): boolean {
-  return detectFormat(filename, readFileSync(filename, "utf8")) === "module";
-}
-
 /**
- * Installs the load-time hooks (once). For a CommonJS script (`esm` false), the ES module hooks
- * thread is started by `moduleHooks()` only, before any of the program runs: until then
- * nothing can import an ES module.
+ * Installs the load-time hooks (once) for the script `mainFile`. For a CommonJS script (`esm` false),
+ * the ES module hooks thread is started by `moduleHooks()` only, before any of the program runs:
+ * until then nothing can import an ES module. An ES module script's code is made on this thread
+ * and handed to the hooks (register/index.ts `expectModule`).
  */
-export function installHooks(esm: boolean): void {
+export function installHooks(mainFile: string, esm: boolean): void {
   if (options !== null) return;
-  if (!esm) deferModuleHooks();
+  if (esm) expectModule(mainFile);
+  else deferModuleHooks();
   registerForDebugging();
   // Stack traces of the program show original positions.
   (process as unknown as { setSourceMapsEnabled?: (on: boolean) => void }).setSourceMapsEnabled?.(true);

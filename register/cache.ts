@@ -227,10 +227,10 @@ export class DiskCache {
   /**
    * V8's code cache for the entry `key` as this process read or wrote it, or null (missing, not this
    * user's, made for another entry or another text of it, or damaged). V8 itself checks only its
-   * version, its flags and the length of the text.
+   * version, its flags and the length of the text. `sum`: the checksum of the text the code cache
+   * goes with; the entry's by default, given for code that is not an entry (tsdb's own, debugger/start.ts).
    */
-  getCode(key: string): Buffer | null {
-    const sum = this.sums.get(key);
+  getCode(key: string, sum = this.sums.get(key)): Buffer | null {
     if (this.disabled || sum === undefined) return null;
     let raw: Buffer;
     try {
@@ -250,10 +250,11 @@ export class DiskCache {
     return raw.toString("latin1", 0, nl + 1) === codeHeaderOf(key, sum, data) ? data : null;
   }
 
-  /** Stores V8's code cache for the entry `key`; a failure only means the next load compiles again. */
-  setCode(key: string, data: Buffer): void {
-    const sum = this.sums.get(key);
+  /** Stores V8's code cache for the entry `key` (`sum`: as `getCode`'s); a failure only means the next load compiles again. */
+  setCode(key: string, data: Buffer, sum = this.sums.get(key)): void {
     if (this.disabled || sum === undefined) return;
+    // (the folder of code that is not an entry may not be there yet)
+    if (prepareCacheDir(join(this.dir, key.slice(0, 2))) !== null) return;
     try {
       writeFileAtomic(this.codePath(key), Buffer.concat([Buffer.from(codeHeaderOf(key, sum, data), "latin1"), data]), 0o600);
     } catch {

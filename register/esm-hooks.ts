@@ -32,6 +32,15 @@ export interface HooksData {
   doorbell: DoorbellData | null;
   /** An ES module is about to load: load the loader at once (otherwise on the first file that needs it). */
   eager: boolean;
+  /** The code of the first ES module to load, made by the main thread (index.ts `expectModule`), or null. */
+  first: FirstModule | null;
+}
+
+/** An ES module's code made by the main thread from `source` with the configuration the hooks start with. */
+export interface FirstModule {
+  filename: string;
+  source: string;
+  code: string;
 }
 
 const HEADER = 12;
@@ -87,11 +96,15 @@ let generation = -1;
 let config: LoaderConfig | null = null;
 let matcher: ((filename: string) => boolean) | null = null;
 let loader: Loader | null = null;
+/** `HooksData.first` until it is served (or the configuration changes). */
+let first: FirstModule | null = null;
 
 function sync(): void {
   if (!shared) return;
   const current = Atomics.load(new Int32Array(shared, 0, 1), 0);
   if (current === generation) return;
+  // The first module's code was made with the configuration the hooks start with, and only that.
+  if (generation !== -1) first = null;
   generation = current;
   config = readState(shared);
   matcher = null;
@@ -126,9 +139,12 @@ function theLoader(): Loader {
 export function initialize(data: HooksData): void {
   shared = data.shared;
   loadedLog = data.loaded;
+  sync(); // (the configuration the first module's code was made with: a later one drops it)
+  first = data.first;
   // `module.register()` waits for this function: what takes time is done after it returns, while
-  // the main thread goes on (an import waits for it if it is not ready).
-  if (data.eager) {
+  // the main thread goes on (an import waits for it if it is not ready). Not with the first module's
+  // code at hand: the loader would be loaded while the main thread waits for that module.
+  if (data.eager && first === null) {
     setImmediate(() => {
       sync();
       if (config !== null) theLoader();
@@ -188,6 +204,16 @@ function text(source: string | ArrayBuffer | Uint8Array): string {
   return typeof source === "string" ? source : new TextDecoder().decode(source);
 }
 
+/** The ES module code for `source` of `filename`: the main thread's when it made it from this text, else the loader's. */
+function moduleCode(source: string, filename: string): string {
+  if (first !== null && first.filename === filename && first.source === source) {
+    const { code } = first;
+    first = null;
+    return code;
+  }
+  return theLoader().transform(source, filename, "module");
+}
+
 export async function load(
   url: string,
   context: LoadContext,
@@ -201,11 +227,11 @@ export async function load(
     const source = readFileSync(filename, "utf8");
     // CommonJS TypeScript (and JSX) goes to Node's CommonJS loader, where tsdb's require hook has it.
     if (detectFormat(filename, source) === "commonjs") return { format: "commonjs", shortCircuit: true };
-    return { format: "module", source: theLoader().transform(source, filename, "module"), shortCircuit: true };
+    return { format: "module", source: moduleCode(source, filename), shortCircuit: true };
   }
   if (!matches(filename)) return nextLoad(url, context);
   const result = await nextLoad(url, context);
   // Only ES modules are instrumented here; CommonJS (source null) is the require hook's.
   if (result.format !== "module" || result.source == null) return result;
-  return { ...result, source: theLoader().transform(text(result.source), filename, "module") };
+  return { ...result, source: moduleCode(text(result.source), filename) };
 }

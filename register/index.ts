@@ -14,6 +14,7 @@
  * hooks thread). Both use the same filter and the same on-disk cache.
  */
 import Module from "node:module";
+import { readFileSync } from "node:fs";
 import { unsupportedNode } from "../common/node-version.js";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -26,7 +27,7 @@ export { filterConfigured } from "./config.js";
 /** Where the on-disk cache goes by default: `$TSDB_CACHE_DIR`, or `node_modules/.cache/tsdb` under the working directory. */
 export { defaultCacheDir } from "./cache.js";
 import { shareWarningLatch } from "./cache.js";
-import { type HooksData, type HooksState, LOADED_BYTES, loadedFiles, warningLatch, writeState } from "./esm-hooks.js";
+import { type FirstModule, type HooksData, type HooksState, LOADED_BYTES, loadedFiles, warningLatch, writeState } from "./esm-hooks.js";
 import { addRequireHook } from "./require-hook.js";
 import { runCommonJS } from "./code-cache.js";
 import { codeCacheAllowed } from "./code-cache-mark.js";
@@ -35,6 +36,7 @@ import { Loader, type LoaderConfig } from "./loader.js";
 import { modulesAtStart, startBeforeModuleCode } from "./module-start.js";
 import { DEBUGGER_PROCESS, RUNTIME_PATH } from "../common/package.js";
 import type * as Listen from "../control/listen.js";
+import { asHooksThread, HOOKS_THREAD } from "./hooks-thread.js";
 import type { DoorbellData } from "../control/doorbell.js";
 
 export interface RegisterOptions extends FilterOptions {
@@ -95,7 +97,6 @@ function patchResolver(): void {
 
 let hooksState: SharedArrayBuffer | null = null;
 let hooksLoaded: SharedArrayBuffer | null = null;
-const HOOKS_THREAD = "TSDB_REGISTER_HOOKS_THREAD";
 /** `tsdb -p PID`'s doorbell (control/doorbell.ts), carried by the hooks thread; null: none. */
 let doorbell: DoorbellData | null = null;
 /** Set by `deferModuleHooks()`: the state the hooks thread starts with when `startModuleHooks()` starts it. */
@@ -103,9 +104,10 @@ let deferred: { state: HooksState } | null = null;
 
 /**
  * Publishes `state` to the hooks thread, starting it if needed; `eager`: an ES module is about to
- * load (the thread loads its loader at once rather than on first use).
+ * load (the thread loads its loader at once rather than on first use); `first`: that module's code,
+ * made here (`expectModule`).
  */
-function postToHooks(state: HooksState, eager = true): void {
+function postToHooks(state: HooksState, eager = true, first: FirstModule | null = null): void {
   if (hooksState) {
     writeState(hooksState, state);
     return;
@@ -121,16 +123,9 @@ function postToHooks(state: HooksState, eager = true): void {
   shareWarningLatch(warningLatch(hooksState));
   writeState(hooksState, state);
   hooksLoaded = new SharedArrayBuffer(LOADED_BYTES);
-  const data: HooksData = { shared: hooksState, loaded: hooksLoaded, doorbell, eager };
-  // The hooks thread runs `--require` preloads too: this marks it (its environment
-  // is a copy taken when it starts) so that it does not register hooks of its own.
-  process.env[HOOKS_THREAD] = "1";
-  try {
-    // (from dist/: the `tsdb` command runs this code from a bundle, build.mjs)
-    register(pathToFileURL(join(__dirname, "..", "register", "esm-hooks.js")).href, { data });
-  } finally {
-    delete process.env[HOOKS_THREAD];
-  }
+  const data: HooksData = { shared: hooksState, loaded: hooksLoaded, doorbell, eager, first };
+  // (from dist/: the `tsdb` command runs this code from a bundle, build.mjs)
+  asHooksThread(() => register(pathToFileURL(join(__dirname, "..", "register", "esm-hooks.js")).href, { data }));
 }
 
 /**
@@ -149,6 +144,37 @@ export function startModuleHooks(): void {
   const { state } = deferred;
   deferred = null;
   postToHooks(state, false);
+}
+
+/** The ES module this process loads first, when it is known before `register()` (`expectModule`). */
+let expected: string | null = null;
+
+/**
+ * Names the ES module this process loads first (the `tsdb` command's script), before `register()`.
+ * `register()` then makes its code on this thread and hands it to the hooks thread, which serves it
+ * if the file still holds the text it was made from and the configuration is still that one. The
+ * hooks would otherwise start on it (load their loader, key and read its entry) only once they run,
+ * while the main thread waits for the module; made here, it is made while Node's hooks thread boots
+ * (hooks-thread.ts; bench/FINDINGS.md §42).
+ */
+export function expectModule(filename: string): void {
+  expected = filename;
+}
+
+/** The code of the `expectModule` file, made by `loader` (null: none, or it could not be made: the hooks make it, and report what fails). */
+function firstModule(loader: Loader): FirstModule | null {
+  const filename = expected;
+  expected = null;
+  if (filename === null || hooksState !== null || deferred !== null || !loader.handles(filename)) return null;
+  busy = true;
+  try {
+    const source = readFileSync(filename, "utf8");
+    return { filename, source, code: loader.transform(source, filename, "module") };
+  } catch {
+    return null;
+  } finally {
+    busy = false;
+  }
 }
 
 /**
@@ -220,7 +246,7 @@ export function register(options: RegisterOptions = {}): () => void {
       ),
   );
   patchResolver();
-  postToHooks(config);
+  postToHooks(config, true, firstModule(loader));
   // Stack traces show original positions without --enable-source-maps, as with tsx and @babel/register.
   if (config.sourceMaps !== "none") process.setSourceMapsEnabled(true);
   const token = {};
