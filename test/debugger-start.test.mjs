@@ -24,9 +24,15 @@ function ownCode() {
   const dir = sandbox();
   const file = join(dir, "own.js");
   writeFileSync(join(dir, "near.cjs"), "module.exports = 'near';\n");
-  writeFileSync(file, 'exports.word = "genuine";\nexports.where = [__filename === __dirname + "/own.js", this === module.exports, require("./near.cjs"), typeof require.resolve];\n');
+  writeFileSync(
+    file,
+    'exports.word = "genuine";\nexports.where = [__filename === __dirname + "/own.js", this === module.exports, require("./near.cjs"), typeof require.resolve];\n',
+  );
   const cache = join(dir, "cache");
-  const run = () => node(["-e", `const m = require(${JSON.stringify(start)}).load(${JSON.stringify(file)}); console.log(m.word, m.where.join())`], { env: { TSDB_CACHE_DIR: cache } });
+  const run = () =>
+    node(["-e", `const m = require(${JSON.stringify(start)}).load(${JSON.stringify(file)}); console.log(m.word, m.where.join())`], {
+      env: { TSDB_CACHE_DIR: cache },
+    });
   // As start.ts names it: one code cache per file and Node, its checksum of the text.
   const key = sha256(`tsdb own code\n${file}\n${process.version}\n${process.arch}`);
   const code = join(cache, key.slice(0, 2), `${key}.v8`);
@@ -63,7 +69,11 @@ test("only a code cache this user wrote for that very text is run", () => {
   assert.is(planted.length, text.length);
   const data = new Script(require_("node:module").wrap(planted), { filename: own.file }).createCachedData();
   writeFileSync(own.code, codeFile(own.key, own.sum, data), { mode: 0o600 });
-  assert.match(own.run().stdout, "PLANTED", "a code cache of ours, made for this text, runs (so the checks below are what stop the others)");
+  assert.match(
+    own.run().stdout,
+    "PLANTED",
+    "a code cache of ours, made for this text, runs (so the checks below are what stop the others)",
+  );
   writeFileSync(own.code, codeFile(own.key, "0".repeat(64), data));
   assert.match(own.run().stdout, "genuine", "made for another text: not run");
   assert.ok(readFileSync(own.code, "latin1").startsWith(`tsdb-v8-1 ${own.key} ${own.sum} `), "and replaced by one made for it");
@@ -93,7 +103,10 @@ test("from the code cache, code typed at the prompt still imports (`debug`, and 
   const env = { TSDB_CACHE_DIR: join(dir, "cache") };
   const commands = ['debug import("node:os").then((m) => console.log("imported", typeof m.cpus))', "c", "c"];
   const runs = [session(join(dir, "app.ts"), commands, { cwd: dir, env }), session(join(dir, "app.ts"), commands, { cwd: dir, env })];
-  assert.ok(readdirSync(join(dir, "cache"), { recursive: true }).some((f) => String(f).endsWith(".v8")), "the second run had a code cache");
+  assert.ok(
+    readdirSync(join(dir, "cache"), { recursive: true }).some((f) => String(f).endsWith(".v8")),
+    "the second run had a code cache",
+  );
   for (const r of runs) {
     assert.ok(r.out.startsWith(`> ${dir}/app.ts(1)<module>()\n`), r.out);
     assert.ok(r.out.includes("imported function\n"), r.out);
@@ -134,7 +147,13 @@ test("the hooks serve the main thread's code of a module only for the text it wa
   const shared = new SharedArrayBuffer(1 << 16);
   hooks.writeState(shared, { cwd: dir, include: ["**/*"], cacheDir: null });
   const handed = "export const handed = 1;\n";
-  hooks.initialize({ shared, loaded: new SharedArrayBuffer(hooks.LOADED_BYTES), doorbell: null, eager: false, first: { filename: file, source: text, code: handed } });
+  hooks.initialize({
+    shared,
+    loaded: new SharedArrayBuffer(hooks.LOADED_BYTES),
+    doorbell: null,
+    eager: false,
+    first: { filename: file, source: text, code: handed },
+  });
   const nextLoad = async () => ({ format: "module", source: readFileSync(file) });
   const load = async () => String((await hooks.load(pathToFileURL(file).href, { conditions: [] }, nextLoad)).source);
   writeFileSync(file, "export const x = 2;\n");
