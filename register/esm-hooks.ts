@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { RUNTIME_URL } from "../common/package.js";
 import { detectFormat, isJsx, isTypeScript, typeScriptAlternatives } from "../common/source-kinds.js";
 import type * as Doorbell from "../control/doorbell.js";
 import type * as Protocol from "../control/protocol.js";
@@ -223,6 +224,9 @@ export async function load(
   if (config === null || !url.startsWith("file:")) return nextLoad(url, context);
   const filename = fileURLToPath(url);
   noteLoaded(loadedLog!, filename);
+  // The runtime, which every instrumented module imports, is tsdb's own (never instrumented): no
+  // filter is loaded for it (on the way to a debugger's first prompt, bench/FINDINGS.md §42).
+  if (url === RUNTIME_URL) return nextLoad(url, context);
   if (isTypeScript(filename) || isJsx(filename)) {
     const source = readFileSync(filename, "utf8");
     // CommonJS TypeScript (and JSX) goes to Node's CommonJS loader, where tsdb's require hook has it.
