@@ -1,7 +1,7 @@
 /**
  * Node's ES module hooks thread (Node 20: `module.register()` runs hooks on a thread of their own).
  * `module.register()` makes the thread, then waits for it to boot (Node's bootstrap of a worker,
- * 40–60 ms of CPU) before it returns: nothing else runs on the main thread meanwhile.
+ * 40–100 ms of CPU) before it returns: nothing else runs on the main thread meanwhile.
  * `startHooksThread()` has Node make the thread without waiting for it, so that it boots while the
  * main thread loads what it needs; the `register()` that installs tsdb's hooks later waits only for
  * what is left of the boot (bench/FINDINGS.md §42).

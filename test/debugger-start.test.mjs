@@ -166,4 +166,24 @@ test("the hooks serve the main thread's code of a module only for the text it wa
   cleanup();
 });
 
+test("the hooks thread started ahead: made at once, and the hooks registered later run on it", () => {
+  if (!existsSync("/proc/self/task")) return cannot("the hooks thread started ahead", "no /proc/self/task to count threads in");
+  const dir = sandbox();
+  writeFileSync(
+    join(dir, "hooks.mjs"),
+    'export async function load(url, context, next) { const r = await next(url, context); return url.endsWith("value.mjs") ? { ...r, source: "export default 42;" } : r; }\n',
+  );
+  writeFileSync(join(dir, "value.mjs"), "export default 1;\n");
+  const script = `const threads = () => require("node:fs").readdirSync("/proc/self/task").length;
+const before = threads();
+require(${JSON.stringify(join(root, "dist/register/hooks-thread.js"))}).startHooksThread();
+const after = threads();
+require("node:module").register(${JSON.stringify(pathToFileURL(join(dir, "hooks.mjs")).href)});
+import(${JSON.stringify(pathToFileURL(join(dir, "value.mjs")).href)}).then((m) => console.log(after - before, m.default));`;
+  const r = node(["-e", script], { cwd: dir });
+  assert.is(r.stderr, "");
+  assert.is(r.stdout, "1 42\n", "one thread more before any hook is registered; the hook registered after it loads the module");
+  cleanup();
+});
+
 test.run();
