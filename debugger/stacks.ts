@@ -43,14 +43,32 @@ export interface AsyncCaller {
   lineno: number;
 }
 
-/** The stack trace of this point of the program, whole (the trace function's own frames included). */
+/**
+ * The stack trace of this point of the program, whole (the trace function's own frames included),
+ * when it has async frames (what `asyncCallers` reads); "" when it has none. Whether it has is asked
+ * of V8's call sites: a stack formatted as text goes through Node's source maps (the first stop read
+ * and parsed the script's map for it, bench/FINDINGS.md §42).
+ */
 export function currentStack(): string {
-  const limit = Error.stackTraceLimit;
+  const { stackTraceLimit } = Error;
   Error.stackTraceLimit = Infinity;
   try {
-    return new Error().stack ?? "";
+    return awaiting() ? (new Error().stack ?? "") : "";
   } finally {
-    Error.stackTraceLimit = limit;
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+/** False when no frame of this point's stack is async; true when one is, or when the program's `Error.prepareStackTrace` is not a plain property (not touched). */
+function awaiting(): boolean {
+  const own = Object.getOwnPropertyDescriptor(Error, "prepareStackTrace");
+  if (own !== undefined && !(own.writable && own.configurable)) return true;
+  try {
+    Error.prepareStackTrace = (_error, sites) => sites.some((site) => site.isAsync());
+    return new Error().stack as unknown as boolean;
+  } finally {
+    if (own === undefined) delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
+    else Object.defineProperty(Error, "prepareStackTrace", own);
   }
 }
 
