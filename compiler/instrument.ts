@@ -37,9 +37,9 @@ export interface InstrumentOptions {
    */
   transforms?: PluginItem[];
   /**
-   * The load hook's cache: the scope and site tables (what frames show as bindings) are not put in
-   * the code but returned as `tables`, to be written deflated to this file, which the header names
-   * (contract TablesBeside). Ignored for a classic script.
+   * The load hook's cache: the code table and the scope and site tables (what frames show as
+   * bindings) are not put in the code but returned as `tables`, to be written to this file, which
+   * the header names (contract TablesBeside). Ignored for a classic script.
    */
   tablesFile?: string;
 }
@@ -58,8 +58,8 @@ export interface InstrumentResult {
   map: SourceMap | null;
   /** the code holds an `import()` expression (the load hook then leaves its compiling to Node: register/code-cache.ts) */
   dynamicImport?: boolean;
-  /** with `tablesFile`: the text that file must hold (deflated) */
-  tables?: string;
+  /** with `tablesFile`: what that file must hold */
+  tables?: Uint8Array;
 }
 
 /** Notes in the file's metadata whether it has an `import()` expression. */
@@ -188,7 +188,7 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
   }
   if (!result || result.code == null) throw new InstrumentError(filename, 1, 1, "nothing was generated", "");
   const map = result.map ? compactMap(result.map as SourceMap) : null;
-  const metadata = result.metadata as { dynamicImport?: boolean; tsdbTables?: string } | undefined;
+  const metadata = result.metadata as { dynamicImport?: boolean; tsdbTables?: Uint8Array } | undefined;
   const dynamicImport = metadata?.dynamicImport === true;
   const tables = metadata?.tsdbTables !== undefined ? { tables: metadata.tsdbTables } : {};
   if (sourceMaps === "inline" && map)

@@ -31,9 +31,9 @@ export interface PluginOptions {
   /** the output is printed compact (Babel's `compact`): a site's reload is then written as an object pattern */
   compact?: boolean;
   /**
-   * Keep the scope and site tables in this file instead of the header (not for a classic script):
-   * the header names it with the digest of what it must hold (contract TablesBeside), and the pass's
-   * `metadata.tsdbTables` is that text, for the caller to write there deflated (the load hook's cache).
+   * Keep the code table and the scope and site tables in this file instead of the header (not for a
+   * classic script): the header names it with the digests of what it must hold (contract
+   * TablesBeside), and the pass's `metadata.tsdbTables` is that, for the caller to write there (the load hook's cache).
    */
   tablesFile?: string;
 }
@@ -64,7 +64,7 @@ export default function tsdbPlugin(_api: unknown, options: PluginOptions = {}): 
             compact: options.compact === true,
             tablesFile: options.tablesFile ?? null,
           });
-          if (tables !== null) (state.file.metadata as { tsdbTables?: string }).tsdbTables = tables;
+          if (tables !== null) (state.file.metadata as { tsdbTables?: Uint8Array }).tsdbTables = tables;
         },
       },
     },

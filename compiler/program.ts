@@ -9,7 +9,9 @@ import traverse, { type NodePath } from "@babel/traverse";
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
 import { shareIdentifiers } from "./identifiers.js";
+import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
+import { deflateRawSync } from "node:zlib";
 import {
   CODE_FLAT_VALUES,
   CODES_MARK,
@@ -49,10 +51,10 @@ export interface ProgramOptions {
   tablesFile: string | null;
 }
 
-/** Returns the tables' text when they go to `options.tablesFile` (what that file must hold, deflated), else null. */
-export function instrumentProgram(program: NodePath<T.Program>, options: ProgramOptions): string | null {
+/** Returns what `options.tablesFile` must hold when the tables go there (contract TablesBeside), else null. */
+export function instrumentProgram(program: NodePath<T.Program>, options: ProgramOptions): Uint8Array | null {
   shareIdentifiers(options.fresh);
-  let beside: string | null;
+  let beside: Uint8Array | null;
   try {
     beside = instrumentTree(program, options);
   } finally {
@@ -64,7 +66,7 @@ export function instrumentProgram(program: NodePath<T.Program>, options: Program
   return beside;
 }
 
-function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): string | null {
+function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): Uint8Array | null {
   if (!options.fresh) program.scope.crawl();
   const ranges = originalRanges(program, options.source);
   const file: FileContext = {
@@ -113,16 +115,20 @@ function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): 
     file.scopes,
     new Map([...file.siteIds].map(([key, site]) => [site, Number(key.slice(key.indexOf(":") + 1))])),
   );
-  const beside = options.tablesFile !== null && !options.script ? options.tablesFile : null;
+  const codes = JSON.stringify(encodeCodes(file.codes));
+  const path = options.tablesFile !== null && !options.script ? options.tablesFile : null;
+  const beside = path === null ? null : besideFile(path, codes, tables);
   const [runtime, constants] = header(
     file,
     program,
     options,
-    beside === null ? textNode(TABLES_MARK, tables, options.script, file.compact) : besideNode(tables, beside),
+    beside === null
+      ? [textNode(CODES_MARK, codes, options.script, file.compact), textNode(TABLES_MARK, tables, options.script, file.compact)]
+      : [t.numericLiteral(0), t.valueToNode(beside.header)],
   );
   program.node.body = options.script ? scriptBody(file, runtime, constants, code) : [runtime, constants, ...code];
   markRanges(ranges, options.filename);
-  return beside === null ? null : tables;
+  return beside === null ? null : beside.bytes;
 }
 
 /** Statements that may stand in a block without changing what their declarations mean. */
@@ -336,10 +342,11 @@ function textNode(mark: string, text: string, script: boolean, compact: boolean)
   return t.arrowFunctionExpression([], body);
 }
 
-/** The tables kept in the file `path` (contract TablesBeside): `[path, sha256 of the text]`. */
-function besideNode(text: string, path: string): T.Expression {
-  const beside: TablesBeside = [path, createHash("sha256").update(text).digest("hex")];
-  return t.valueToNode(beside);
+/** The tables kept in the file `path` (contract TablesBeside): what it holds, and what the header passes. */
+function besideFile(path: string, codes: string, tables: string): { bytes: Uint8Array; header: TablesBeside } {
+  const parts = [deflateRawSync(codes), deflateRawSync(tables)];
+  const digest = (part: Uint8Array) => createHash("sha256").update(part).digest("hex");
+  return { bytes: Buffer.concat(parts), header: [path, parts[0].length, digest(parts[0]), digest(parts[1])] };
 }
 
 /**
@@ -384,7 +391,8 @@ function header(
   file: FileContext,
   program: NodePath<T.Program>,
   options: ProgramOptions,
-  tables: T.Expression,
+  /** the code table and the scope tables as `file()` takes them */
+  tables: [T.Expression, T.Expression],
 ): [T.Statement, T.VariableDeclaration] {
   const sourceType = program.node.sourceType;
   const n = file.names;
@@ -440,8 +448,7 @@ function header(
     t.stringLiteral(options.module),
     t.numericLiteral(file.codes.length),
     t.numericLiteral(file.codes.reduce((last, code) => Math.max(last, code[3]), 0)),
-    textNode(CODES_MARK, JSON.stringify(encodeCodes(file.codes)), options.script, file.compact),
-    tables,
+    ...tables,
     ...moduleAccess(file, program),
   ]);
   const bindings: [string, T.Expression][] = [

@@ -103,13 +103,18 @@ export const CODES_MARK = "tsdb-codes:";
 
 /**
  * The tables kept beside the code instead (the load hook's cache entries): the header passes
- * `[path, digest]`, the file `path` holds the text deflated (raw deflate), and `digest` is the
- * sha256 of the text in hex. The runtime reads the file the first time a frame of the file shows
- * its bindings and uses it only if the digest matches: a file missing, damaged or replaced leaves
- * the frames without bindings, never with another file's. The executed text (and what V8 reads
- * and keeps of it at every load) is then without them: `_tsc.js`'s 1.34 MB, 0.51 MB deflated.
+ * `[path, n, codesDigest, tablesDigest]` in place of the scope tables (and 0 in place of the code
+ * table). The file `path` holds the code table's text raw-deflated in its first `n` bytes, then the
+ * scope tables' text raw-deflated; each digest is the sha256 (hex) of its part's deflated bytes. The
+ * runtime reads the code part the first time a Code of the file is asked for, the scope part the
+ * first time a frame shows its bindings, each alone (reading a Code does not inflate the scope
+ * tables: 7 ms against 14 ms for `_tsc.js`'s, bench/FINDINGS.md §45), and uses a part only if its
+ * digest matches: scope tables missing, damaged or replaced leave the frames without bindings (said
+ * once on stderr), a code table so is an error naming the file when a Code is asked for — never
+ * another file's. The executed text (and what V8 reads and keeps of it at every load) is then
+ * without them: `_tsc.js`'s 1.34 MB and 0.54 MB, 0.51 MB and 0.11 MB deflated.
  */
-export type TablesBeside = [path: string, digest: string];
+export type TablesBeside = [path: string, n: number, codesDigest: string, tablesDigest: string];
 
 /**
  * What generated code stores in `lines[d]`: a site id, `line + (variant << SITE_LINE_BITS)`, one per

@@ -10,9 +10,9 @@
  * an entry copied under another key (made from another file) or cut short is
  * never used. An entry's source map is a file beside it (`<key>.map`, named by the
  * entry's last line): Node reads it, not V8's parser, and only while source maps
- * are on. The scope and site tables of an instrumented file (what its frames show as bindings) are
- * another (`<key>.tables`, deflated), which the entry's header names with their digest: the runtime
- * reads them when a frame first shows its bindings. Entries are written whole to a temporary file, flushed, and
+ * are on. The code table and the scope and site tables of an instrumented file (what its Codes
+ * and frames show) are another (`<key>.tables`, deflated), which the entry's header names with their
+ * digests: the runtime reads each part when a Code is first asked for, or a frame first shows its bindings. Entries are written whole to a temporary file, flushed, and
  * renamed into place (0600, in 0700 folders), so a reader (another process
  * included) sees a whole entry or none. The total size is bounded: past it the
  * entries least recently used are removed. Beside an entry of CommonJS code, V8's code cache for it
@@ -24,7 +24,6 @@ import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
 import { WriteError, writeFileAtomic } from "../common/atomic-write.js";
 import { join } from "node:path";
-import { deflateRawSync } from "node:zlib";
 import { PACKAGE_ROOT, tsdbVersion } from "../common/package.js";
 import { prepareCacheDir, trustedEntry } from "./cache-dir.js";
 
@@ -191,6 +190,11 @@ export function shareWarningLatch(latch: Int32Array): void {
 
 export class DiskCache {
   private disabled = false;
+
+  /** False once the cache is not used any more (a write failed). */
+  get usable(): boolean {
+    return !this.disabled;
+  }
   private evicted = false;
   /** The checksums of the entries this process read or wrote, by key: what a code cache is checked against. */
   private readonly sums = new Map<string, string>();
@@ -214,7 +218,7 @@ export class DiskCache {
     return join(this.dir, key.slice(0, 2), key + ".map");
   }
 
-  /** Where the scope and site tables of the entry `key` go (deflated; runtime/tables.ts reads them). */
+  /** Where the code table and scope tables of the entry `key` go (contract TablesBeside; runtime/tables.ts reads them). */
   tablesPath(key: string): string {
     return join(this.dir, key.slice(0, 2), key + ".tables");
   }
@@ -302,35 +306,37 @@ export class DiskCache {
   }
 
   /**
-   * Stores `text` under `key` (and `map` at `mapPath(key)` and `tables` deflated at `tablesPath(key)`,
+   * Stores `text` under `key` (and `map` at `mapPath(key)` and `tables` at `tablesPath(key)`,
    * first: an entry is never there without them); on the first failure warns once (saying what
    * failed) and stops using the cache. (The tables need no checksum here: the entry's code holds theirs.)
+   * False when the entry is not stored (its code then names files that may not be there).
    */
-  set(key: string, text: string, map?: string, tables?: string): void {
-    if (this.disabled) return;
+  set(key: string, text: string, map?: string, tables?: Uint8Array): boolean {
+    if (this.disabled) return false;
     const sub = join(this.dir, key.slice(0, 2));
     const problem = prepareCacheDir(sub);
     if (problem) {
       this.disable(problem);
-      return;
+      return false;
     }
     const sum = entrySum(key, text);
     try {
       if (map !== undefined) writeFileAtomic(this.mapPath(key), map, 0o600);
-      if (tables !== undefined) writeFileAtomic(this.tablesPath(key), deflateRawSync(tables), 0o600);
+      if (tables !== undefined) writeFileAtomic(this.tablesPath(key), tables, 0o600);
       writeFileAtomic(this.path(key), headerOf(key, sum) + text, 0o600);
       this.sums.set(key, sum);
     } catch (error) {
       // Another process that wrote the same entry first (a rename can fail on
       // Windows while the target is open) is no reason to give up the cache.
-      if (this.get(key) === text) return;
+      if (this.get(key) === text) return true;
       this.disable(error instanceof WriteError ? error.message : String(error));
-      return;
+      return false;
     }
     if (!this.evicted) {
       this.evicted = true;
       this.evict();
     }
+    return true;
   }
 
   /**

@@ -205,7 +205,8 @@ export class Loader {
     return cached;
   }
 
-  private compile(source: string, filename: string, { options, instrumenting, key }: Plan): Transformed {
+  private compile(source: string, filename: string, plan: Plan, cache = this.cache?.usable ? this.cache : null): Transformed {
+    const { options, instrumenting, key } = plan;
     const { instrument, stripTypes, InstrumentError } = loadCompiler();
     const transforms: PluginItem[] = [];
     // By path: a file too deep for this thread's stack is instrumented in another thread, with them.
@@ -224,7 +225,7 @@ export class Loader {
         compact: instrumenting,
         transforms,
         // With a cache, the tables frames show go beside the entry, read only when a frame shows its bindings.
-        ...(this.cache && instrumenting ? { tablesFile: this.cache.tablesPath(key) } : {}),
+        ...(cache && instrumenting ? { tablesFile: cache.tablesPath(key) } : {}),
       });
     } catch (error: unknown) {
       if (error instanceof InstrumentError) throw loadError(error.message);
@@ -233,12 +234,14 @@ export class Loader {
     }
     // With a cache, the map is a file beside the entry: V8 never parses it as part of the code.
     // (A URL's path, no scheme: Node 20 reads only data: URLs and paths resolved against the file's URL.)
-    if (!this.cache) return { code: withInlineMap(result.code, result.map) };
+    if (!cache) return { code: withInlineMap(result.code, result.map) };
     const map = mapText(result.map);
     // CommonJS without `import()` may run from V8's code cache (register/code-cache.ts): a last line says so.
     const text = options.sourceType !== "module" && !result.dynamicImport ? `${result.code}\n${CODE_CACHE_MARK}` : result.code;
-    const code = map === undefined ? text : `${text}\n//# sourceMappingURL=${pathToFileURL(this.cache.mapPath(key)).pathname}\n`;
-    this.cache.set(key, code, map, result.tables);
+    const code = map === undefined ? text : `${text}\n//# sourceMappingURL=${pathToFileURL(cache.mapPath(key)).pathname}\n`;
+    // Not stored (a full disk): the code names files that may not be there, its code table's among
+    // them. Made again without the cache, everything inline.
+    if (!cache.set(key, code, map, result.tables)) return this.compile(source, filename, plan, null);
     return { code, key };
   }
 }

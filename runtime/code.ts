@@ -19,7 +19,7 @@ import {
   SafeWeakRef,
 } from "./primordials.js";
 import { codes } from "./stack.js";
-import { decodeCodes, decodeLines, decodeTables, qualnamePrefix, type Tables, tablesText } from "./tables.js";
+import { codesText, decodeCodes, decodeLines, decodeTables, qualnamePrefix, type Tables, tablesText } from "./tables.js";
 
 export interface CodeFlags {
   readonly generator: boolean;
@@ -153,8 +153,8 @@ export function markLeaves(code: Code): void {
 export type ModuleAccess = (name: string, value?: unknown, write?: boolean) => unknown;
 
 export class SourceFile {
-  /** the code table's text (contract CODES_MARK), until its rows are read */
-  private codesText: string | null;
+  /** the code table's text (contract CODES_MARK), or where it is kept (TablesBeside), until its rows are read */
+  private codesText: string | TablesBeside | null;
   /** the code table, read when a Code is first asked for; each row made into a Code then (see `codes`) */
   private rowList: CodeRow[] | null = null;
   /** each code's firstlineno (the table holds steps) */
@@ -178,7 +178,7 @@ export class SourceFile {
     private readonly count: number,
     /** the last line of any of them */
     maxLine: number,
-    codesText: string,
+    codesText: string | TablesBeside,
     /** the scope and site tables, or where they are kept, read when a frame first shows its bindings (contract TABLE_PARTS) */
     private readonly tableText: string | TablesBeside = "",
     /** module-level binding names `access` knows */
@@ -222,7 +222,7 @@ export class SourceFile {
   /** The code table's rows, read the first time (with each code's firstlineno: the table holds steps). */
   private get rows(): CodeRow[] {
     if (this.rowList === null) {
-      const rows = decodeCodes(this.codesText!);
+      const rows = decodeCodes(codesText(this.codesText!, this.filename));
       if (rows.length !== this.count)
         throw new Error(`tsdb: the code table of ${this.filename} is missing (were comments removed from its instrumented code?)`);
       let firstlineno = 0;

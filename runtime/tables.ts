@@ -13,6 +13,7 @@ import {
   TABLE_FIELDS,
   TABLE_ITEMS,
   TABLE_PARTS,
+  CODES_MARK,
   TABLES_MARK,
   type TablesBeside,
 } from "../contract/index.js";
@@ -128,6 +129,12 @@ export function tableString(table: TableText, mark: string, empty: string): stri
   return slice(source, open + 2 + mark.length, close);
 }
 
+/** The code table's text, or where it is kept (`codes` 0: in the file the scope tables' TablesBeside names), at `file()`. */
+export function codeTable(codes: TableText | 0, tables: TableText | TablesBeside): string | TablesBeside {
+  if (codes !== 0) return tableString(codes, CODES_MARK, "[]");
+  return isArray(tables) ? tables : "[]";
+}
+
 /** The scope tables' text, or where they are kept (TablesBeside), at `file()`. */
 export function scopeTables(table: TableText | TablesBeside): string | TablesBeside {
   return isArray(table) ? table : tableString(table, TABLES_MARK, EMPTY);
@@ -139,6 +146,20 @@ export function decodeCodes(text: string): CodeRow[] {
 }
 
 /**
+ * The code table's text, when a Code is first asked for: read from the tables' file if kept beside
+ * the code. A code table that cannot be read or is not the one the header's digest names is an
+ * error naming the file: no Code can be made without it, and none is guessed.
+ */
+export function codesText(table: string | TablesBeside, filename: string): string {
+  if (typeof table === "string") return table;
+  const part = besidePart(table, 0);
+  if (typeof part === "string") return part;
+  throw new Error(
+    `tsdb: the code table of ${filename} ${part[0] === "" ? `in ${table[0]} is not the one it was instrumented with` : `cannot be read from ${table[0]} (${part[0]})`}`,
+  );
+}
+
+/**
  * The tables' text, when a frame first shows its bindings: read from their file if kept beside the
  * code, and used only if it is what the header's digest says. A file gone (a cache removed while
  * the program runs), damaged or replaced gives the empty table, and a warning on stderr once: its
@@ -146,33 +167,48 @@ export function decodeCodes(text: string): CodeRow[] {
  */
 export function tablesText(table: string | TablesBeside, filename: string): string {
   if (typeof table === "string") return table;
-  const path = table[0];
-  let text: string;
-  try {
-    text = apply(bufferText, inflate(readFile(path)), ["utf8"]) as string;
-  } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    warn(
-      `tsdb: the scope tables of ${filename} cannot be read from ${path} (${typeof code === "string" ? code : "unreadable"}): its frames show no bindings\n`,
-    );
-    return EMPTY;
-  }
-  const hash = makeHash("sha256");
-  apply(hashUpdate, hash, [text]);
-  if (apply(hashDigest, hash, ["hex"]) !== table[1]) {
-    warn(`tsdb: the scope tables of ${filename} in ${path} are not the ones it was instrumented with: its frames show no bindings\n`);
-    return EMPTY;
-  }
-  return text;
+  const part = besidePart(table, 1);
+  if (typeof part === "string") return part;
+  warn(
+    part[0] === ""
+      ? `tsdb: the scope tables of ${filename} in ${table[0]} are not the ones it was instrumented with: its frames show no bindings\n`
+      : `tsdb: the scope tables of ${filename} cannot be read from ${table[0]} (${part[0]}): its frames show no bindings\n`,
+  );
+  return EMPTY;
 }
 
-// What `tablesText` calls, saved when tsdb loads (primordials.ts): a program may patch them.
+/**
+ * Part `i` of a tables file (contract TablesBeside: 0 the code table, 1 the scope tables) as text,
+ * only if its bytes are the ones the header's digest names; else `[why]`: an error's code (the file
+ * cannot be read) or "" (another file's tables, or damaged).
+ */
+function besidePart(table: TablesBeside, i: 0 | 1): string | [string] {
+  let bytes: Uint8Array;
+  try {
+    const file = readFile(table[0]);
+    bytes = apply(subarray, file, i === 0 ? [0, table[1]] : [table[1]]) as Uint8Array;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    return [typeof code === "string" ? code : "unreadable"];
+  }
+  const hash = makeHash("sha256");
+  apply(hashUpdate, hash, [bytes]);
+  if (apply(hashDigest, hash, ["hex"]) !== table[2 + i]) return [""];
+  try {
+    return apply(bufferText, inflate(bytes), ["utf8"]) as string;
+  } catch {
+    return [""]; // (the digest matched: the tables were written so)
+  }
+}
+
+// What `besidePart` calls, saved when tsdb loads (primordials.ts): a program may patch them.
 const readFile = readFileSync;
 const inflate = inflateRawSync;
 const makeHash = createHash;
 const hashUpdate = createHash("sha256").update;
 const hashDigest = createHash("sha256").digest;
 const bufferText = Buffer.prototype.toString;
+const subarray = Uint8Array.prototype.subarray;
 const write = writeSync;
 function warn(message: string): void {
   try {

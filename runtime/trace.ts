@@ -18,7 +18,7 @@ import * as codeModule from "./code.js";
 import * as contract from "../contract/index.js";
 import { type Code, type Key, type ModuleAccess, SourceFile } from "./code.js";
 import type { TablesBeside } from "../contract/index.js";
-import { scopeTables, type TableText, tableString } from "./tables.js";
+import { codeTable, scopeTables, type TableText } from "./tables.js";
 import * as frameModule from "./frame.js";
 import type { Frame, TraceFunction } from "./frame.js";
 import {
@@ -314,21 +314,13 @@ export function file(
   module: string,
   count: number,
   maxLine: number,
-  codes: TableText,
+  /** 0: in the file `tables` names (contract TablesBeside) */
+  codes: TableText | 0,
   tables: TableText | TablesBeside = "",
   names: string[] = [],
   access: ModuleAccess | null = null,
 ): SourceFile {
-  const f = new SourceFile(
-    filename,
-    module,
-    count,
-    maxLine,
-    tableString(codes, contract.CODES_MARK, "[]"),
-    scopeTables(tables),
-    names,
-    access,
-  );
+  const f = new SourceFile(filename, module, count, maxLine, codeTable(codes, tables), scopeTables(tables), names, access);
   append(files, new SafeWeakRef(f));
   if (files.length >= pruneAt) {
     const kept = list<WeakRef<SourceFile>>();

@@ -120,7 +120,7 @@ test("second run is served from the cache; corrupt entries are rebuilt; changes 
   assert.is(entries(cache).length, count + 1);
 });
 
-test("an entry's scope tables are beside it, deflated, read when a frame shows bindings; replaced, they show none (and say so); gone, the entry is made again", () => {
+test("an entry's code table and scope tables are beside it, deflated, each read when needed; replaced, the frames show no bindings (and say so), the code table is an error naming the file; gone, the entry is made again", () => {
   const dir = sandbox(null);
   const cache = join(dir, "node_modules/.cache/tsdb");
   writeFileSync(join(dir, "package.json"), "{}\n");
@@ -138,18 +138,28 @@ settrace((frame, event) => (frame.code.name === "f" ? (f, e) => (e === "line" &&
   assert.match(first.stdout, 'LOCALS {"a":20,"b":40}\nRESULT 41\n');
   const entry = entryFor(entries(cache), join(dir, "p.cjs"));
   const tablesFile = entry.path.replace(/\.js$/, ".tables");
-  const tables = inflateRawSync(readFileSync(tablesFile)).toString("utf8");
+  const file = readFileSync(tablesFile);
+  // The header names the file, the length of its first part (the code table) and each part's digest.
+  const beside = JSON.parse(/,0,(\["[^"]*",\d+,"[0-9a-f]{64}","[0-9a-f]{64}"\])/.exec(entry.body)[1]);
+  assert.is(beside[0], tablesFile);
+  const [codePart, scopePart] = [file.subarray(0, beside[1]), file.subarray(beside[1])];
+  assert.equal([sha256(codePart), sha256(scopePart)], beside.slice(2));
+  const codes = JSON.parse(inflateRawSync(codePart).toString("utf8"));
+  assert.equal(
+    codes.map((row) => row[0]),
+    ["<module>", "f"],
+  );
+  const tables = inflateRawSync(scopePart).toString("utf8");
   const parts = tables.split("|");
   const names = parts[0].split(";");
   assert.ok(names.includes("a") && names.includes("b"), "the names f's frames show");
-  // The code holds where they are and their digest, not them.
-  assert.ok(entry.body.includes(JSON.stringify([tablesFile, sha256(tables)])));
-  assert.not.match(entry.body, /tsdb-tables:/);
+  // The code holds where they are and their digests, not them.
+  assert.not.match(entry.body, /tsdb-tables:|tsdb-codes:/);
   assert.is(statSync(tablesFile).mode & 0o777, 0o600);
 
-  // Another file's tables in their place: not used (no bindings, never another file's), and said once.
+  // Another file's scope tables in their place: not used (no bindings, never another file's), and said once.
   parts[0] = names.map((n) => (n === "a" ? "b" : n === "b" ? "a" : n)).join(";");
-  writeFileSync(tablesFile, deflateRawSync(parts.join("|")));
+  writeFileSync(tablesFile, Buffer.concat([codePart, deflateRawSync(parts.join("|"))]));
   const replaced = run();
   assert.is(replaced.status, 0, replaced.stderr);
   assert.match(replaced.stdout, "LOCALS {}\nRESULT 41\n");
@@ -159,12 +169,37 @@ settrace((frame, event) => (frame.code.name === "f" ? (f, e) => (e === "line" &&
     `tsdb: the scope tables of ${join(dir, "p.cjs")} in ${tablesFile} are not the ones it was instrumented with`,
   );
 
+  // Another code table (the names swapped): no Code is made from it; the error names the file.
+  codes[1][0] = "g";
+  const otherCodes = deflateRawSync(JSON.stringify(codes));
+  writeFileSync(tablesFile, Buffer.concat([otherCodes, file.subarray(otherCodes.length)]));
+  const wrong = run();
+  assert.is.not(wrong.status, 0);
+  assert.not.match(wrong.stdout, /LOCALS|RESULT/);
+  assert.match(wrong.stderr, `tsdb: the code table of ${join(dir, "p.cjs")} in ${tablesFile} is not the one it was instrumented with`);
+
+  // Gone while a process runs (removed after the load hook found it), then a Code asked for: the same error, with the reason.
+  writeFileSync(tablesFile, file);
+  writeFileSync(
+    join(dir, "late.mjs"),
+    `import { createRequire } from "node:module";
+import { rmSync } from "node:fs";
+import { settrace } from ${JSON.stringify(pathToFileURL(join(root, "dist/runtime.mjs")).href)};
+createRequire(import.meta.url)("./p.cjs");
+rmSync(${JSON.stringify(tablesFile)});
+try { settrace(() => null); } catch (error) { console.log("ERROR", error.message); }
+`,
+  );
+  const gone = node(["--require", registerCJS, "late.mjs"], { cwd: dir });
+  assert.is(gone.status, 0, gone.stderr);
+  assert.match(gone.stdout, `RESULT 41\nERROR tsdb: the code table of ${join(dir, "p.cjs")} cannot be read from ${tablesFile} (ENOENT)\n`);
+
   // Gone (removed by hand): a miss, the entry and its tables are made again.
-  rmSync(tablesFile);
+  assert.not.ok(existsSync(tablesFile));
   const again = run();
   assert.is(again.status, 0, again.stderr);
   assert.match(again.stdout, 'LOCALS {"a":20,"b":40}\n');
-  assert.is(inflateRawSync(readFileSync(tablesFile)).toString("utf8"), tables);
+  assert.equal(readFileSync(tablesFile), file);
 });
 
 test("a file whose syntax decides its format is served from the cache without parsing it again", () => {
