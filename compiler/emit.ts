@@ -265,7 +265,7 @@ export function takeLineStore(file: FileContext, body: T.Statement[]): T.Numeric
  *   (enter: ++$R.sp, $S[$d] = $k.id, $L[$d] = site: the body's first line store (`takeLineStore`),
  *   else the entry site)
  *   stores (parameters, this, arguments, accessors);
- *   $k.c && $call($d, id) && (reload); $I[0] && $interrupted($d, id);
+ *   ($k.c || $I[0]) && $call($d, id) && (reload);   (the call event, then a pending interrupt request)
  * Entry of a resumable one (its values are its frame's own):
  *   const $fo = $gen($k), $vs = $fo._v; stores; let $d = $push($fo, id), $r, $v;
  * (`$u`, a write-through's temporary, only where one is used)
@@ -327,9 +327,11 @@ export function prologue(
       t.variableDeclaration("let", [t.variableDeclarator(id(n.returned)), ...(temporary ? [t.variableDeclarator(id(n.other("u")))] : [])]),
     );
     enter.push(...stores);
-    site.dispatch = t.expressionStatement(t.logicalExpression("&&", keyFlag(file, fn, "c"), rt(file, "call", [id(n.depth), site.id])));
+    // `($k.c || $I[0]) && $call($d, site)`: the call event and the interrupt check in one test (the
+    // runtime's `call` takes a pending interrupt request after the event).
+    const wanted = t.logicalExpression("||", keyFlag(file, fn, "c"), interruptRequested(file));
+    site.dispatch = t.expressionStatement(t.logicalExpression("&&", wanted, rt(file, "call", [id(n.depth), site.id])));
     enter.push(site.dispatch);
-    enter.push(interruptCheck(file, site.id));
   }
   return { enter, site };
 }
@@ -344,12 +346,11 @@ export function interruptRequested(file: FileContext): T.Expression {
 }
 
 /**
- * `$I[0] && $interrupted($d);` at loop heads, `$interrupted($d, site)` at function entries
- * (resumable frames: in the runtime's `push`).
+ * `$I[0] && $interrupted($d);` at loop heads (function entries: in the call event's test, see
+ * `prologue`; resumable frames: in the runtime's `push`).
  */
-export function interruptCheck(file: FileContext, site?: T.NumericLiteral): T.Statement {
-  const args: T.Expression[] = site ? [id(file.names.depth), site] : [id(file.names.depth)];
-  return t.expressionStatement(t.logicalExpression("&&", interruptRequested(file), rt(file, "interrupted", args)));
+export function interruptCheck(file: FileContext): T.Statement {
+  return t.expressionStatement(t.logicalExpression("&&", interruptRequested(file), rt(file, "interrupted", [id(file.names.depth)])));
 }
 
 /**

@@ -385,9 +385,10 @@ export function enter(id: number, site: number): number {
 }
 
 /**
- * `call` event of the activation at depth d, at its entry site; true when values were written (the
- * site copies them into the variables). `lines[d]` holds its body's first site (see `enter`): put
- * back once the event is dispatched.
+ * `call` event of the activation at depth d, at its entry site, then the interrupt request if one
+ * is pending (generated code calls in when its Key's `c` is set or the request flag is: the one
+ * test for both); true when values were written (the site copies them into the variables).
+ * `lines[d]` holds its body's first site (see `enter`): put back once both are done.
  */
 export function call(d: number, site: number): boolean {
   return callAt(d, site, false);
@@ -402,13 +403,16 @@ export function callPart(d: number, site: number): boolean {
 }
 
 function callAt(d: number, site: number, keep: boolean): boolean {
-  if (globalTrace === null || inTrace) return false;
+  const interrupt = interrupts[0] !== 0;
+  // Called for the request alone: only where the code's `call` events are wanted (`_calls` is its Key's `c`).
+  const event = globalTrace !== null && !inTrace && (!interrupt || codeAt(slots[d])!._calls !== 0);
+  if (!event && !interrupt) return false;
   const first = lines[d];
   lines[d] = site;
-  const frame = materialize(d);
-  callEvent(frame);
+  if (event) callEvent(materialize(d));
+  if (interrupt) interrupted(d);
   lines[d] = first;
-  return frame.takeWrites(site, keep);
+  return slots[d] === FRAME && frames[d]!.takeWrites(site, keep);
 }
 
 /**
@@ -727,17 +731,13 @@ export function enterModule(): void {
 }
 
 /**
- * Generated code found the interrupt flag set at depth d (a loop head, a function entry). Returns
- * true when the handler ran: a plain loop copy then goes on in its instrumented copy, so that the
- * stop it asked for can happen there.
+ * Generated code found the interrupt flag set at depth d (a loop head; a function entry: `call`).
+ * Returns true when the handler ran: a plain loop copy then goes on in its instrumented copy, so
+ * that the stop it asked for can happen there.
  */
-export function interrupted(d: number, site = 0): boolean {
+export function interrupted(d: number): boolean {
   if (interruptHandler === null || inTrace || Atomics.exchange(interrupts, 0, 0) === 0) return false;
-  // At a function entry the frame stops at its entry site; `lines[d]` holds its body's first (see `enter`).
-  const first = lines[d];
-  if (site !== 0) lines[d] = site;
   runInterruptHandler(materialize(d));
-  if (site !== 0) lines[d] = first;
   return true;
 }
 
