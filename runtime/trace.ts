@@ -404,8 +404,9 @@ export function callPart(d: number, site: number): boolean {
 
 function callAt(d: number, site: number, keep: boolean): boolean {
   const interrupt = interrupts[0] !== 0;
-  // Called for the request alone: only where the code's `call` events are wanted (`_calls` is its Key's `c`).
-  const event = globalTrace !== null && !inTrace && (!interrupt || codeAt(slots[d])!._calls !== 0);
+  // Called for the request alone: the event only where the code's `call` events are wanted (`_calls`
+  // is its Key's `c`; the slot holds the code's id, or FRAME when a frame of it was made already).
+  const event = globalTrace !== null && !inTrace && (!interrupt || (slots[d] === FRAME ? frames[d]!.code : codeAt(slots[d])!)._calls !== 0);
   if (!event && !interrupt) return false;
   const first = lines[d];
   lines[d] = site;

@@ -137,6 +137,26 @@ export function run() {
     rt.setinterrupthandler(null);
   }
   assert.equal(stops, ["first 4"]);
+  // One test at the entry for both (`($k.c||$I[0])&&call(...)`): traced, an interrupt there comes after
+  // the call event; where the code's call events are not wanted, the request alone dispatches none.
+  for (const wanted of [true, false]) {
+    const seen = [];
+    const tracing = (frame, event) => {
+      if (frame.code.name === "first") seen.push(`${event} ${frame.lineno}`);
+      return wanted ? tracing : null;
+    };
+    rt.settrace(tracing);
+    rt.setwatch({ calls: (code) => wanted && code.name === "first", lines: () => false });
+    rt.setinterrupthandler((frame) => seen.push(`stop ${frame.code.name} ${frame.lineno}`));
+    try {
+      Atomics.store(new Int32Array(rt.interruptbuffer()), 0, 1);
+      assert.is(first(here), 5);
+    } finally {
+      rt.setinterrupthandler(null);
+      rt.settrace(null);
+    }
+    assert.equal(seen, wanted ? ["call 4", "stop first 4", "return 5"] : ["stop first 4"]);
+  }
   assert.is(rt.state.sp, 0);
 });
 
