@@ -322,10 +322,16 @@ export function prologue(
             t.logicalExpression("||", t.memberExpression(id(n.values), id(n.depth), true), rt(file, "vals", [id(n.depth)])),
           );
     enter.push(t.variableDeclaration("const", [depth, where]));
-    // `$r`: the value being returned (see `exitBlock`); `$u`: a write-through's temporary, where one is used.
-    enter.push(
-      t.variableDeclaration("let", [t.variableDeclarator(id(n.returned)), ...(temporary ? [t.variableDeclarator(id(n.other("u")))] : [])]),
-    );
+    // `$r`: the value being returned (see `exitStatements`), where a `return value` is; `$u`: a
+    // write-through's temporary, where one is used.
+    const locals = [...(keepsReturned(fn) ? [n.returned] : []), ...(temporary ? [n.other("u")] : [])];
+    if (locals.length > 0)
+      enter.push(
+        t.variableDeclaration(
+          "let",
+          locals.map((name) => t.variableDeclarator(id(name))),
+        ),
+      );
     enter.push(...stores);
     // `($k.c || $I[0]) && $call($d, site)`: the call event and the interrupt check in one test (the
     // runtime's `call` takes a pending interrupt request after the event).
@@ -470,14 +476,15 @@ export function exceptionHook(file: FileContext, fn: FunctionContext, error: str
 /**
  * The exit of a function: `$k.r && $S[$d] < 0 ? $leave($d, $r) : $R.sp = $d - 1;` (an `if`'s
  * jumps, shorter). `$S[$d]` holds the code's id (≥ 0) until the runtime makes the frame and stores
- * FRAME (-1) there (runtime/stack.ts).
+ * FRAME (-1) there (runtime/stack.ts). `value` null: `$leave($d)`, the value undefined.
  */
-export function epilogue(file: FileContext, fn: FunctionContext, value: T.Expression): T.Statement[] {
+export function epilogue(file: FileContext, fn: FunctionContext, value: T.Expression | null): T.Statement[] {
   const n = file.names;
-  if (fn.resumable) return [resume(file), t.expressionStatement(rt(file, "leave", [id(n.depth), value]))];
+  const leave = rt(file, "leave", value === null ? [id(n.depth)] : [id(n.depth), value]);
+  if (fn.resumable) return [resume(file), t.expressionStatement(leave)];
   const test = t.logicalExpression("&&", keyFlag(file, fn, "r"), t.binaryExpression("<", at(n.slots, file), num(0)));
   const pop = t.assignmentExpression("=", sp(file), t.binaryExpression("-", id(n.depth), num(1)));
-  return [t.expressionStatement(t.conditionalExpression(test, rt(file, "leave", [id(n.depth), value]), pop)), ...clearValues(file, fn)];
+  return [t.expressionStatement(t.conditionalExpression(test, leave, pop)), ...clearValues(file, fn)];
 }
 
 /**
@@ -514,9 +521,12 @@ function clearValues(file: FileContext, fn: FunctionContext): T.Statement[] {
 export function wrapBody(file: FileContext, fn: FunctionContext, body: T.Statement[], handler: boolean): T.Statement[] {
   const n = file.names;
   if (!fn.resumable) {
-    const exit = epilogue(file, fn, id(n.returned));
-    // A class static block has no `return` (nor a value).
-    if (!t.isStaticBlock(fn.path.node)) exit.push(t.returnStatement(id(n.returned)));
+    // `$r` and `return $r;` only where a `return value` is: another function returns undefined by
+    // falling off its end, and its return event's value is undefined (`leave($d)`), as `$r` never
+    // assigned gave. (A class static block has no `return`, nor a value.)
+    const returns = keepsReturned(fn);
+    const exit = epilogue(file, fn, returns ? id(n.returned) : null);
+    if (returns) exit.push(t.returnStatement(id(n.returned)));
     const label = id(exitLabel(file));
     if (!handler) return [t.labeledStatement(label, t.blockStatement(body)), ...exit];
     // `raise` reports, pops and rethrows: a throw from its small frame costs less than one here.
@@ -543,7 +553,13 @@ function exitLabel(file: FileContext): string {
 export function exitStatements(file: FileContext, value: T.Expression | null | undefined): T.Statement[] {
   const leave = t.breakStatement(id(exitLabel(file)));
   if (value == null) return [leave];
+  file.functions[file.functions.length - 1].returnsValue = true;
   return [assign(id(file.names.returned), value), leave];
+}
+
+/** Does the function keep the value it returns in `$r` (see FunctionContext `returnsValue`)? */
+function keepsReturned(fn: FunctionContext): boolean {
+  return fn.resumable || fn.isProgram || fn.returnsValue === true;
 }
 
 /** `($v = await $suspend($fo, arg, false), $d = $push($fo, 0, []), $v)` and the same for yield. */

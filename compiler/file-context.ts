@@ -64,6 +64,11 @@ export interface FunctionContext {
   lines: Set<number>;
   /** the own entries of the last site made (a statement without a line site gets one of its own when they differ) */
   lastRow: string;
+  /**
+   * a synchronous function with a `return value` (a concise arrow's body is one): only it keeps the
+   * value in `$r` (emit.ts `exitStatements`); others exit with `leave($d)` and fall off their end
+   */
+  returnsValue?: true;
 }
 
 export interface FileContext {

@@ -108,7 +108,7 @@ function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): 
   );
   moduleFn.sites.push(pro.site);
   finishSites(file, moduleFn);
-  const end = epilogue(file, moduleFn, t.unaryExpression("void", t.numericLiteral(0)));
+  const end = epilogue(file, moduleFn, null);
   const repair = t.expressionStatement(rt(file, "enterModule", []));
   const code = [repair, ...pro.enter, ...body, ...end, ...restore, ...copies];
   const tables = encodeTables(
@@ -156,7 +156,7 @@ function guardStatements(file: FileContext, fn: FunctionContext, body: T.Stateme
       t.identifier(e),
       t.blockStatement([
         ...exceptionHook(file, fn, e, true),
-        ...epilogue(file, fn, t.unaryExpression("void", t.numericLiteral(0))),
+        ...epilogue(file, fn, null),
         ...restore.map((r) => t.cloneNode(r, true)),
         t.throwStatement(t.identifier(e)),
       ]),

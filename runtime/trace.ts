@@ -495,8 +495,11 @@ export function clear(values: unknown[], size: number): void {
   for (let i = 0; i < size; i++) values[i] = undefined;
 }
 
-/** A materialized frame returns (or unwinds) at depth d: `return` event, then off the stack. */
-export function leave(d: number, value: unknown): void {
+/**
+ * A materialized frame returns (or unwinds) at depth d: `return` event, then off the stack. (No
+ * `value`: a function without a `return value`, which returns undefined.)
+ */
+export function leave(d: number, value?: unknown): void {
   // Frames above that an exception left and code outside tsdb's caught: gone without an event.
   if (state.sp > d) discard(d);
   const frame = frames[d]!;

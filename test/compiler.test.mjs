@@ -410,4 +410,48 @@ test("values live where the runtime reads them: slots written through, accessors
   assert.not.match(code, /\$ln\(\$d, /);
 });
 
+test("`$r` only in functions with a `return value`: the others return undefined, and their return events carry undefined", async () => {
+  const source = `export function falls(x) { x++; }
+export function bare(x) { if (x) return; x++; }
+export function valued(x) { if (x) return; return x * 2; }
+export const arrow = (x) => x + 1;
+export function thrower() { throw new Error("no"); }
+export class K { static s = 0; static { K.s = 1; } }
+export function viaFinally() { try { return; } finally { K.s++; } }
+`;
+  const returns = [];
+  const { exports, error } = await traceRun(source, "returned.mjs", {
+    local: (frame, event, arg) => event === "return" && returns.push([frame.code.name, arg]),
+    after: (m) => {
+      returns.push(["results", m.falls(1), m.bare(1), m.bare(0), m.valued(0), m.valued(1), m.arrow(1), m.viaFinally()]);
+      try {
+        m.thrower();
+      } catch {}
+    },
+  });
+  assert.is(error, undefined);
+  assert.is(exports.K.s, 2);
+  assert.equal(returns.slice(returns.findIndex((r) => r[0] === "<module>") + 1), [
+    ["falls", undefined],
+    ["bare", undefined],
+    ["bare", undefined],
+    ["valued", 0],
+    ["valued", undefined],
+    ["arrow", 2],
+    ["viaFinally", undefined],
+    ["results", undefined, undefined, undefined, 0, undefined, 2, undefined],
+    ["thrower", undefined],
+  ]);
+  assert.equal(
+    returns.find((r) => r[0] === "<static>"),
+    ["<static>", undefined],
+  );
+  const code = instrument(source, { filename: "/r.mjs", compact: true, comments: false, sourceMaps: "none" }).code;
+  // A function's text, to the end of its exit (`…$R.sp=$d-1;` then its clear and `return $r;` if any).
+  const text = (name) =>
+    /^[^]*?\$R\.sp=\$d-1;(?:\$VS\[\$o\]=void 0;)?(?:return \$r;)?/.exec(code.slice(code.indexOf(`function ${name}(`)))[0];
+  for (const name of ["falls", "bare", "thrower", "viaFinally"]) assert.not.match(text(name), /\$r\b/, name);
+  assert.match(text("valued"), /let \$r;[^]*\$r=x\*2[^]*\$lv\(\$d,\$r\)[^]*return \$r;/);
+});
+
 test.run();
