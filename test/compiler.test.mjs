@@ -449,9 +449,9 @@ export function viaFinally() { try { return; } finally { K.s++; } }
   const code = instrument(source, { filename: "/r.mjs", compact: true, comments: false, sourceMaps: "none" }).code;
   // A function's text, to the end of its exit (`…$R.sp=$d-1;` then its clear and `return $r;` if any).
   const text = (name) =>
-    /^[^]*?\$R\.sp=\$d-1;(?:\$VS\[\$o\]=void 0;)?(?:return \$r;)?/.exec(code.slice(code.indexOf(`function ${name}(`)))[0];
+    /^[\s\S]*?\$R\.sp=\$d-1;(?:\$VS\[\$o\]=void 0;)?(?:return \$r;)?/.exec(code.slice(code.indexOf(`function ${name}(`)))[0];
   for (const name of ["falls", "bare", "thrower", "viaFinally"]) assert.not.match(text(name), /\$r\b/, name);
-  assert.match(text("valued"), /let \$r;[^]*\$r=x\*2[^]*\$lv\(\$d,\$r\)[^]*return \$r;/);
+  assert.match(text("valued"), /let \$r;[\s\S]*\$r=x\*2[\s\S]*\$lv\(\$d,\$r\)[\s\S]*return \$r;/);
 });
 
 test.run();
