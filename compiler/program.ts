@@ -232,12 +232,15 @@ function canGuard(init: T.Expression): boolean {
 }
 
 /**
- * `(name, value, write) => { switch (name) { case "a": if (write) a = value; return a; ... } }`:
- * how `frame.eval` reaches the module's own bindings from any frame of the file.
+ * `(i, value, write) => { switch (i) { case 0: return write ? a = value : a; ... case 7: return K; } }`:
+ * how `frame.eval` reaches the module's own bindings from any frame of the file, by their number in
+ * the names list that goes with it. The writable ones come first, and how many they are: the
+ * runtime raises the engine's TypeError for an assignment to any other (a `const`, a class, an
+ * import), which is then just read.
  */
-function moduleAccess(file: FileContext, program: NodePath<T.Program>): [T.Expression, T.Expression] {
+function moduleAccess(file: FileContext, program: NodePath<T.Program>): [T.Expression, T.Expression, T.Expression] {
   const id = (name: string) => t.identifier(name);
-  const [name, value, write] = [file.names.other("an"), file.names.other("av"), file.names.other("aw")];
+  const [index, value, write] = [file.names.other("n"), file.names.other("a"), file.names.other("w")];
   const bindings = Object.values(program.scope.bindings).filter((b) => ["var", "let", "const", "hoisted", "module"].includes(b.kind));
   const entries: [string, boolean][] = bindings.map((b) => [
     b.identifier.name,
@@ -247,21 +250,21 @@ function moduleAccess(file: FileContext, program: NodePath<T.Program>): [T.Expre
   if (program.node.sourceType !== "module")
     for (const cjs of ["require", "module", "exports", "__filename", "__dirname"])
       if (!program.scope.hasBinding(cjs)) entries.push([cjs, true]);
-  const cases = entries.map(([n, writable]) => {
-    const body: T.Statement[] = [];
-    const refuse = t.throwStatement(t.newExpression(id("TypeError"), [t.stringLiteral("Assignment to constant variable.")]));
-    body.push(t.ifStatement(id(write), writable ? t.expressionStatement(t.assignmentExpression("=", id(n), id(value))) : refuse));
-    body.push(t.returnStatement(id(n)));
-    return t.switchCase(t.stringLiteral(n), body);
+  const names = [...entries.filter(([, writable]) => writable), ...entries.filter(([, writable]) => !writable)].map(([n]) => n);
+  const writable = entries.filter(([, w]) => w).length;
+  const cases = names.map((n, i) => {
+    const read = id(n);
+    const assigned = i < writable ? t.conditionalExpression(id(write), t.assignmentExpression("=", id(n), id(value)), read) : read;
+    return t.switchCase(t.numericLiteral(i), [t.returnStatement(assigned)]);
   });
   // An ES module's `import.meta`, for frame.eval, where the module uses it (a module compiled to
   // CommonJS after tsdb, as the load hook does for TypeScript in a CommonJS package, has none).
   if (program.node.sourceType === "module" && usesImportMeta(program)) {
-    entries.push(["import.meta", false]);
-    cases.push(t.switchCase(t.stringLiteral("import.meta"), [t.returnStatement(t.metaProperty(id("import"), id("meta")))]));
+    cases.push(t.switchCase(t.numericLiteral(names.length), [t.returnStatement(t.metaProperty(id("import"), id("meta")))]));
+    names.push("import.meta");
   }
-  const access = t.arrowFunctionExpression([id(name), id(value), id(write)], t.blockStatement([t.switchStatement(id(name), cases)]));
-  return [t.valueToNode(entries.map(([n]) => n)), access];
+  const access = t.arrowFunctionExpression([id(index), id(value), id(write)], t.blockStatement([t.switchStatement(id(index), cases)]));
+  return [t.valueToNode(names), t.numericLiteral(writable), access];
 }
 
 /**

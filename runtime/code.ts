@@ -14,6 +14,7 @@ import {
   ObjectAssign,
   ObjectCreate,
   ObjectFreeze,
+  position,
   SafeFinalizationRegistry,
   SafeUint8Array,
   SafeWeakRef,
@@ -99,8 +100,8 @@ export interface Key {
  */
 interface KeyRing {
   readonly keys: Key[];
-  /** the file's `access`, if it has one */
-  readonly access: ModuleAccess | null;
+  /** the file's module accessor, if it has one */
+  readonly access: ModuleAccessor | null;
 }
 
 /**
@@ -152,6 +153,12 @@ export function markLeaves(code: Code): void {
  */
 export type ModuleAccess = (name: string, value?: unknown, write?: boolean) => unknown;
 
+/**
+ * What the header passes for it: the same, given the binding's number in `moduleNames`
+ * (compiler/program.ts `moduleAccess` writes it).
+ */
+export type ModuleAccessor = (index: number, value: unknown, write: boolean) => unknown;
+
 export class SourceFile {
   /** the code table's text (contract CODES_MARK), or where it is kept (TablesBeside), until its rows are read */
   private codesText: string | TablesBeside | null;
@@ -181,9 +188,11 @@ export class SourceFile {
     codesText: string | TablesBeside,
     /** the scope and site tables, or where they are kept, read when a frame first shows its bindings (contract TABLE_PARTS) */
     private readonly tableText: string | TablesBeside = "",
-    /** module-level binding names `access` knows */
+    /** module-level binding names `access` knows, the writable ones first */
     readonly moduleNames: readonly string[] = [],
-    access: ModuleAccess | null = null,
+    /** how many of `moduleNames` are writable (the others are constants) */
+    private readonly writable = 0,
+    access: ModuleAccessor | null = null,
   ) {
     // Index loops and no array destructuring: see primordials.ts.
     const ring: KeyRing = { keys: list(), access };
@@ -294,6 +303,14 @@ export class SourceFile {
 
   /** Reads (and assigns) the file's module-level bindings; null when it has none or none of its code can run any more. */
   get access(): ModuleAccess | null {
-    return this._ring.deref()?.access ?? null;
+    const accessor = this._ring.deref()?.access ?? null;
+    if (accessor === null) return null;
+    const { moduleNames, writable } = this;
+    return (name, value, write = false) => {
+      const index = position(moduleNames, name);
+      // (What the engine raises for an assignment to a const in the program.)
+      if (write && index >= writable) throw new TypeError("Assignment to constant variable.");
+      return accessor(index, value, write);
+    };
   }
 }

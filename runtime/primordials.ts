@@ -63,8 +63,13 @@ export function append<T>(items: T[], item: T): void {
 
 /** `items.includes(item)` (SameValueZero as `includes`, for the strings and numbers tsdb compares). */
 export function contains<T>(items: readonly T[], item: T): boolean {
-  for (let i = 0; i < items.length; i++) if (items[i] === item) return true;
-  return false;
+  return position(items, item) >= 0;
+}
+
+/** The index of `item` in `items`, -1 when it is not there. */
+export function position<T>(items: readonly T[], item: T): number {
+  for (let i = 0; i < items.length; i++) if (items[i] === item) return i;
+  return -1;
 }
 
 /** A copy of `items[from, to)` as a `list()`. */

@@ -16,7 +16,7 @@
  */
 import * as codeModule from "./code.js";
 import * as contract from "../contract/index.js";
-import { type Code, type Key, type ModuleAccess, SourceFile } from "./code.js";
+import { type Code, type Key, type ModuleAccessor, SourceFile } from "./code.js";
 import type { TablesBeside } from "../contract/index.js";
 import { codeTable, scopeTables, type TableText } from "./tables.js";
 import * as frameModule from "./frame.js";
@@ -318,9 +318,10 @@ export function file(
   codes: TableText | 0,
   tables: TableText | TablesBeside = "",
   names: string[] = [],
-  access: ModuleAccess | null = null,
+  writable = 0,
+  access: ModuleAccessor | null = null,
 ): SourceFile {
-  const f = new SourceFile(filename, module, count, maxLine, codeTable(codes, tables), scopeTables(tables), names, access);
+  const f = new SourceFile(filename, module, count, maxLine, codeTable(codes, tables), scopeTables(tables), names, writable, access);
   append(files, new SafeWeakRef(f));
   if (files.length >= pruneAt) {
     const kept = list<WeakRef<SourceFile>>();

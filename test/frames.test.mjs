@@ -218,6 +218,49 @@ export function main() {
   assert.equal(r, [500, 17, 7]);
 });
 
+test("the module's bindings from a function's frame: read, written where writable, the engine's TypeError for the others", async () => {
+  const seen = [];
+  const r = await stopAt(
+    `import { sep } from "node:path";
+var v = 1;
+let l = 2;
+const c = 3;
+class K {}
+function fn() {
+  return 0;
+}
+export function main() {
+  fn();
+  return [v, l, c, typeof K, typeof fn, sep, import.meta.url.endsWith(".mjs")];
+}
+`,
+    7,
+    (frame) => {
+      seen.push(frame.eval("[v, l, c, typeof K, typeof fn, sep, typeof import.meta.url]"));
+      frame.eval("v = 10");
+      frame.eval("l = 20");
+      for (const name of ["c", "K", "sep"]) {
+        let error;
+        try {
+          frame.eval(`${name} = 1`);
+        } catch (e) {
+          error = e;
+        }
+        seen.push([name, error?.name, error?.message]);
+      }
+      seen.push(frame.eval("[v, l, c, typeof K]"));
+    },
+  );
+  assert.equal(seen, [
+    [1, 2, 3, "function", "function", "/", "string"],
+    ["c", "TypeError", "Assignment to constant variable."],
+    ["K", "TypeError", "Assignment to constant variable."],
+    ["sep", "TypeError", "Assignment to constant variable."],
+    [10, 20, 3, "function"],
+  ]);
+  assert.equal(r, [10, 20, 3, "function", "function", "/", true]);
+});
+
 test("no caps: every binding of a frame with many is shown and can be written", async () => {
   const names = Array.from({ length: 40 }, (_, i) => `v${i}`);
   const r = await stopAt(
