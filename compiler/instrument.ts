@@ -187,7 +187,9 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
     throw toInstrumentError(error, code, filename);
   }
   if (!result || result.code == null) throw new InstrumentError(filename, 1, 1, "nothing was generated", "");
-  const map = result.map ? compactMap(result.map as SourceMap) : null;
+  // The map's source is `code` unless Babel composed it with one the file named (`inputSourceMap`).
+  const raw = result.map as SourceMap | null | undefined;
+  const map = raw ? compactMap(raw, result.code, raw.sources.length === 1 && raw.sources[0] === filename ? code : undefined) : null;
   const metadata = result.metadata as { dynamicImport?: boolean; tsdbTables?: Uint8Array } | undefined;
   const dynamicImport = metadata?.dynamicImport === true;
   const tables = metadata?.tsdbTables !== undefined ? { tables: metadata.tsdbTables } : {};
