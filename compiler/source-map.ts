@@ -16,7 +16,7 @@
  *   (the `(` of `(0, f)()`) gets a segment of its own on its original token. What else follows up
  *   to the next segment is tsdb's code (a line site, a function's exit): it maps to the original
  *   token after the dropped one — a line site to the statement it stands for, the `$r = x` of
- *   `return x` to the `return`, an exit to the closing brace.
+ *   `return x` to the `return` —, unless that is a `}` (an exit stays on the last statement).
  * - A segment that maps to the same original position as the kept one before it on its line is
  *   dropped (tsdb's tokens inherit the position of the code around them).
  * - No names. tsdb renames nothing, so the names V8 gives functions are the program's; Node's
@@ -69,7 +69,7 @@ export function compactMap(map: SourceMap, generated: string, original?: string)
     const next = all[i + 1];
     const mapped = (column: number, to: SourceMapSegment = segment) => [column, ...to.slice(1)] as SourceMapSegment;
     if (!quiet(code[line] ?? "", segment[0])) {
-      push(kept[line], own[i] ? segment : mapped(segment[0], onward[i]));
+      push(kept[line], own[i] ? segment : mapped(segment[0], opening(onward[i], source) ?? segment));
       continue;
     }
     const found = firstReported(code, line, segment[0], next?.line ?? code.length, next?.segment[0] ?? 0);
@@ -82,14 +82,23 @@ export function compactMap(map: SourceMap, generated: string, original?: string)
     // A token Babel printed at this one's position, with no segment of its own: the `(` of `(0, f)()`.
     const inherited = onToken(mapped(column), code[at], source, next?.segment);
     if (inherited && !blank(source, inherited)) push(kept[at], inherited);
-    else if (!own[i]) push(kept[at], mapped(column, onward[i]));
+    else if (!own[i]) push(kept[at], mapped(column, opening(onward[i], source) ?? segment));
     // tsdb's code after one of the program's `;` `)` `}` …: the token after it in the source.
     else if (source[segment[2] as number].charCodeAt(segment[3] as number) === code[line].charCodeAt(segment[0]))
-      push(kept[at], mapped(column, after(segment, source)));
+      push(kept[at], mapped(column, opening(after(segment, source), source) ?? segment));
     // tsdb's own `;` `,` `:`, at the position of the code around.
     else push(kept[at], mapped(column));
   }
   return { ...map, names: [], mappings: encode(kept) };
+}
+
+/**
+ * `to` unless it maps to a `}`: tsdb's code before a statement (a line site) maps to it, its code
+ * before a closing brace (a function's exit, the catch of its body) stays at the end of what ran
+ * last, the line Python's bdb gives a frame at its return event.
+ */
+function opening(to: SourceMapSegment | undefined, source: string[] | undefined): SourceMapSegment | undefined {
+  return to && source?.[to[2] as number]?.charCodeAt(to[3] as number) !== 125 ? to : undefined;
 }
 
 /**
