@@ -41,54 +41,69 @@ export function compactMap(map: SourceMap, generated: string, original?: string)
   const code = generated.split("\n");
   const source = original?.split(LINE_BREAK);
   const lines = decode(map.mappings);
-  const all: { line: number; segment: SourceMapSegment }[] = [];
-  lines.forEach((segments, line) => {
-    for (const segment of segments) all.push({ line, segment });
-  });
+  // Segments are numbered in generated order (each one's text runs to the next one's); `first[l]`:
+  // the number of line l's first. (No flat copy: copying this many segments costs more than the rest.)
+  const first = new Int32Array(lines.length + 1);
+  for (let l = 0; l < lines.length; l++) first[l + 1] = first[l] + lines[l].length;
+  const count = first[lines.length];
+  const lineOf = (i: number) => {
+    let [low, high] = [0, lines.length - 1];
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (first[middle] <= i) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  };
+  const segmentAt = (i: number): SourceMapSegment | undefined => (i < count ? lines[lineOf(i)][i - first[lineOf(i)]] : undefined);
+  const after = (line: number, j: number) => (j + 1 < lines[line].length ? lines[line][j + 1] : segmentAt(first[line] + j + 1));
   // On their original tokens; `own`: the program's token, not tsdb's code after a node's end.
-  const own: boolean[] = new Array(all.length);
-  for (let i = 0; i < all.length; i++) {
-    const { line, segment } = all[i];
-    if (!source || segment.length === 1 || quiet(code[line], segment[0])) {
+  const own = new Uint8Array(count);
+  for (let line = 0, i = 0; line < lines.length; line++)
+    for (let j = 0; j < lines[line].length; j++, i++) {
+      const segment = lines[line][j];
+      if (!source || segment.length === 1) own[i] = 1;
       // (A space before a token maps where the token does: Babel marks it once the token's position is set.)
-      own[i] = !source || segment.length === 1 || !blank(source, segment);
-      continue;
+      else if (quiet(code[line], segment[0])) own[i] = blank(source, segment) ? 0 : 1;
+      else {
+        lines[line][j] = onToken(segment, code[line], source, after(line, j)) ?? segment;
+        own[i] = blank(source, lines[line][j]) ? 0 : 1;
+      }
     }
-    all[i].segment = onToken(segment, code[line], source, all[i + 1]?.segment) ?? segment;
-    own[i] = !blank(source, all[i].segment);
-  }
   // Where tsdb's code after a node's end maps: the program's next token.
-  const onward: (SourceMapSegment | undefined)[] = new Array(all.length);
-  for (let i = all.length - 1, to: SourceMapSegment | undefined; i >= 0; i--) {
-    onward[i] = to;
-    if (own[i]) to = all[i].segment;
+  const next = new Int32Array(count);
+  for (let i = count - 1, to = -1; i >= 0; i--) {
+    next[i] = to;
+    if (own[i]) to = i;
   }
+  const onward = (i: number) => (next[i] < 0 ? undefined : segmentAt(next[i]));
   const kept: SourceMapSegment[][] = lines.map(() => []);
-  for (let i = 0; i < all.length; i++) {
-    const { line, segment } = all[i];
-    const next = all[i + 1];
-    const mapped = (column: number, to: SourceMapSegment = segment) => [column, ...to.slice(1)] as SourceMapSegment;
-    if (!quiet(code[line] ?? "", segment[0])) {
-      push(kept[line], own[i] ? segment : mapped(segment[0], opening(onward[i], source) ?? segment));
-      continue;
+  const mapped = (column: number, to: SourceMapSegment) => [column, ...to.slice(1)] as SourceMapSegment;
+  for (let line = 0, i = 0; line < lines.length; line++)
+    for (let j = 0; j < lines[line].length; j++, i++) {
+      const segment = lines[line][j];
+      if (!quiet(code[line] ?? "", segment[0])) {
+        push(kept[line], own[i] ? segment : mapped(segment[0], opening(onward(i), source) ?? segment));
+        continue;
+      }
+      const following = after(line, j);
+      const found = firstReported(code, line, segment[0], following ? lineOf(i + 1) : code.length, following?.[0] ?? 0);
+      if (!found) continue;
+      const [at, column] = found;
+      if (!source) {
+        push(kept[at], mapped(column, segment));
+        continue;
+      }
+      // A token Babel printed at this one's position, with no segment of its own: the `(` of `(0, f)()`.
+      const inherited = onToken(mapped(column, segment), code[at], source, following);
+      if (inherited && !blank(source, inherited)) push(kept[at], inherited);
+      else if (!own[i]) push(kept[at], mapped(column, opening(onward(i), source) ?? segment));
+      // tsdb's code after one of the program's `;` `)` `}` …: the token after it in the source.
+      else if (source[segment[2] as number].charCodeAt(segment[3] as number) === code[line].charCodeAt(segment[0]))
+        push(kept[at], mapped(column, opening(nextToken(segment, source), source) ?? segment));
+      // tsdb's own `;` `,` `:`, at the position of the code around.
+      else push(kept[at], mapped(column, segment));
     }
-    const found = firstReported(code, line, segment[0], next?.line ?? code.length, next?.segment[0] ?? 0);
-    if (!found) continue;
-    const [at, column] = found;
-    if (!source) {
-      push(kept[at], mapped(column));
-      continue;
-    }
-    // A token Babel printed at this one's position, with no segment of its own: the `(` of `(0, f)()`.
-    const inherited = onToken(mapped(column), code[at], source, next?.segment);
-    if (inherited && !blank(source, inherited)) push(kept[at], inherited);
-    else if (!own[i]) push(kept[at], mapped(column, opening(onward[i], source) ?? segment));
-    // tsdb's code after one of the program's `;` `)` `}` …: the token after it in the source.
-    else if (source[segment[2] as number].charCodeAt(segment[3] as number) === code[line].charCodeAt(segment[0]))
-      push(kept[at], mapped(column, opening(after(segment, source), source) ?? segment));
-    // tsdb's own `;` `,` `:`, at the position of the code around.
-    else push(kept[at], mapped(column));
-  }
   return { ...map, names: [], mappings: encode(kept) };
 }
 
@@ -180,7 +195,7 @@ const IDENTIFIER_PART = /[\w$]/;
 const OPERATOR = /[=<>!&|?*+\-/%^~]/;
 
 /** How far on from a node's end the original token of a generated one is looked for. */
-const REACH = 4000;
+const REACH = 256;
 
 /**
  * `segment` on the original token that is its generated token (the same first character): where it
@@ -190,17 +205,18 @@ const REACH = 4000;
  */
 function onToken(segment: SourceMapSegment, text: string, source: string[], bound?: SourceMapSegment): SourceMapSegment | null {
   const token = text.charCodeAt(segment[0]);
-  IDENTIFIER.lastIndex = segment[0];
-  const word = IDENTIFIER.exec(text)?.[0];
-  // The token itself there (a word: whole, not the end of a longer one).
-  const is = (at: string, column: number) =>
-    word === undefined ? at.charCodeAt(column) === token : at.startsWith(word, column) && !IDENTIFIER_PART.test(at[column - 1] ?? "");
   let line = segment[2] as number;
   let column = segment[3] as number;
   let at = source[line];
   if (at === undefined) return null;
   if (at.charCodeAt(column) === token) return segment;
-  const [endLine, endColumn] = bound !== undefined && bound.length > 1 && bound[1] === segment[1] ? [bound[2] as number, bound[3] as number] : [-1, -1];
+  IDENTIFIER.lastIndex = segment[0];
+  const word = IDENTIFIER.exec(text)?.[0];
+  // The token itself there (a word: whole, not the end of a longer one).
+  const is = (at: string, column: number) =>
+    word === undefined ? at.charCodeAt(column) === token : at.startsWith(word, column) && !IDENTIFIER_PART.test(at[column - 1] ?? "");
+  const [endLine, endColumn] =
+    bound !== undefined && bound.length > 1 && bound[1] === segment[1] ? [bound[2] as number, bound[3] as number] : [-1, -1];
   const bounded = endLine > line || (endLine === line && endColumn > column);
   let last: SourceMapSegment | null = null;
   for (let budget = REACH; budget > 0; budget--) {
@@ -239,7 +255,7 @@ function onToken(segment: SourceMapSegment, text: string, source: string[], boun
  * The original position of the token after a segment's one-character token: what tsdb's code
  * printed after it stands for (a line site's statement, even one tsdb rewrote).
  */
-function after(segment: SourceMapSegment, source: string[]): SourceMapSegment {
+function nextToken(segment: SourceMapSegment, source: string[]): SourceMapSegment {
   let line = segment[2] as number;
   let column = (segment[3] as number) + 1;
   for (let budget = REACH; budget > 0 && line < source.length; budget--) {

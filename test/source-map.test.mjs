@@ -61,7 +61,10 @@ for (const compact of [true, false])
     assert.ok(count(small) * 2 < count(raw), `${count(small)} of ${count(raw)} segments`);
     const code = result.code.split("\n");
     const at = decode(small.mappings).flatMap((segments, line) => segments.map((s) => code[line][s[0]] ?? "end of line"));
-    assert.equal(at.filter((c) => ",)];}.: ".includes(c) || c === "end of line"), []);
+    assert.equal(
+      at.filter((c) => ",)];}.: ".includes(c) || c === "end of line"),
+      [],
+    );
     // Babel marks `+` at the end of `fib(n - 1)`, the space before it.
     const plus = code.findIndex((l) => l.includes(")+fib(") || l.includes(") + fib("));
     const column = code[plus].indexOf("+fib(") >= 0 ? code[plus].indexOf("+fib(") : code[plus].indexOf("+ fib(");

@@ -4,7 +4,6 @@
 // (compiler/source-map.ts): every construct below throws or calls from such a position.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +11,6 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const require = createRequire(import.meta.url);
 
 // Each case runs alone; what it throws is printed as the frames of this directory's files.
 const CASES = String.raw`
@@ -80,9 +78,9 @@ const cases = {
   superCall() { class D extends Base { constructor() { super(); } } return new D(); },
   superMethod() { class D extends Base { m() { return super.m(); } } return new D().m(); },
   noSuper() { class D extends Base { constructor() { } } return new D(); },
-  tagged() { return tag${"`"}a${"${1}"}b${"`"}; },
+  tagged() { return tag${"`"}a${"$"}{1}b${"`"}; },
   taggedSpaced() { return tag ${"`"}a${"`"}; },
-  template() { return ${"`"}a${"${o}"}${"`"}; },
+  template() { return ${"`"}a${"$"}{o}${"`"}; },
   newTarget() { function N() { if (new.target) boom(); } return new N(); },
   defaultParam() { function d(a = boom()) { return a; } return d(); },
   classField() { class C { x = boom(); } return new C(); },
@@ -152,7 +150,7 @@ const t«: any» = { m: (x«: number») => fail(), valueOf() { return fail(); } 
 function add(a«: number», b«: any»)«: number» { return a + b; }
 function call(x«: any»)«: void» { x«!».m(1); }
 function cast«<T>»(v«: T»)«: number» { return (v «as any»).m(2); }
-function generic«<T extends object>»(v«: T»)«: string» { return ${"`"}${"${v}"}${"`"}; }
+function generic«<T extends object>»(v«: T»)«: string» { return ${"`"}${"$"}{v}${"`"}; }
 function optional(x«?: any») { return x«!».n?.m() ?? x.m(); }
 class Box«<T>» { value«: T»; constructor(v«: T») { this.value = v; } get twice()«: number» { return (this.value «as any») * 2; } }
 «type Unused = { a: string };»
@@ -168,7 +166,10 @@ function sandbox() {
   writeFileSync(join(dir, "main.cjs"), cjs);
   writeFileSync(join(dir, "main.mjs"), esm);
   writeFileSync(join(dir, "typed.ts"), TYPED.replace(/«([^»]*)»/g, "$1"));
-  writeFileSync(join(dir, "typed.cjs"), TYPED.replace(/«([^»]*)»/g, (_, t) => " ".repeat(t.length)));
+  writeFileSync(
+    join(dir, "typed.cjs"),
+    TYPED.replace(/«([^»]*)»/g, (_, t) => " ".repeat(t.length)),
+  );
   return dir;
 }
 
