@@ -62,11 +62,12 @@ export function compactMap(map: SourceMap, generated: string, original?: string)
   for (let line = 0, i = 0; line < lines.length; line++)
     for (let j = 0; j < lines[line].length; j++, i++) {
       const segment = lines[line][j];
+      const text = code[line] ?? "";
       if (!source || segment.length === 1) own[i] = 1;
       // (A space before a token maps where the token does: Babel marks it once the token's position is set.)
-      else if (quiet(code[line], segment[0])) own[i] = blank(source, segment) ? 0 : 1;
+      else if (quiet(text, segment[0])) own[i] = blank(source, segment) ? 0 : 1;
       else {
-        lines[line][j] = onToken(segment, code[line], source, after(line, j)) ?? segment;
+        lines[line][j] = onToken(segment, text, source, after(line, j)) ?? segment;
         own[i] = blank(source, lines[line][j]) ? 0 : 1;
       }
     }
@@ -77,12 +78,14 @@ export function compactMap(map: SourceMap, generated: string, original?: string)
     if (own[i]) to = i;
   }
   const onward = (i: number) => (next[i] < 0 ? undefined : segmentAt(next[i]));
-  const kept: SourceMapSegment[][] = lines.map(() => []);
+  // (Lines past the map's last one too: tsdb's code after the program's last token gets a segment there.)
+  const kept: SourceMapSegment[][] = Array.from({ length: Math.max(lines.length, code.length) }, () => []);
   const mapped = (column: number, to: SourceMapSegment) => [column, ...to.slice(1)] as SourceMapSegment;
   for (let line = 0, i = 0; line < lines.length; line++)
     for (let j = 0; j < lines[line].length; j++, i++) {
       const segment = lines[line][j];
-      if (!quiet(code[line] ?? "", segment[0])) {
+      // An unmapped segment (none of Babel's so far) stays where it is.
+      if (segment.length === 1 || !quiet(code[line] ?? "", segment[0])) {
         push(kept[line], own[i] ? segment : mapped(segment[0], opening(onward(i), source) ?? segment));
         continue;
       }
@@ -94,16 +97,18 @@ export function compactMap(map: SourceMap, generated: string, original?: string)
         push(kept[at], mapped(column, segment));
         continue;
       }
+      const text = code[line] ?? "";
       // A token Babel printed at this one's position, with no segment of its own: the `(` of `(0, f)()`.
       const inherited = onToken(mapped(column, segment), code[at], source, following);
       if (inherited && !blank(source, inherited)) push(kept[at], inherited);
       else if (!own[i]) push(kept[at], mapped(column, opening(onward(i), source) ?? segment));
       // tsdb's code after one of the program's `;` `)` `}` …: the token after it in the source.
-      else if (source[segment[2] as number].charCodeAt(segment[3] as number) === code[line].charCodeAt(segment[0]))
+      else if (source[segment[2] as number]?.charCodeAt(segment[3] as number) === text.charCodeAt(segment[0]))
         push(kept[at], mapped(column, opening(nextToken(segment, source), source) ?? segment));
       // tsdb's own `;` `,` `:`, at the position of the code around.
       else push(kept[at], mapped(column, segment));
     }
+  while (kept.length > 0 && kept[kept.length - 1].length === 0) kept.pop();
   return { ...map, names: [], mappings: encode(kept) };
 }
 
@@ -252,12 +257,13 @@ function onToken(segment: SourceMapSegment, text: string, source: string[], boun
 }
 
 /**
- * The original position of the token after a segment's one-character token: what tsdb's code
- * printed after it stands for (a line site's statement, even one tsdb rewrote).
+ * The original position of the token after a segment's token (one V8 never reports: `;`, `&&`, a
+ * string …): what tsdb's code printed after it stands for (a line site's statement, even one tsdb
+ * rewrote).
  */
 function nextToken(segment: SourceMapSegment, source: string[]): SourceMapSegment {
   let line = segment[2] as number;
-  let column = (segment[3] as number) + 1;
+  let column = (segment[3] as number) + Math.max(1, quiet(source[line], segment[3] as number));
   for (let budget = REACH; budget > 0 && line < source.length; budget--) {
     const at = source[line];
     if (column >= at.length) {

@@ -934,7 +934,13 @@ export const visitor: Visitor<FileContext> = {
     exit(path, file) {
       if (file.generated.has(path.node)) return;
       evaluating(path, file).resumable = true;
-      path.replaceWith(suspension(file, "await", path.node.argument));
+      const replacement = suspension(file, "await", path.node.argument);
+      // Its `await` at the original's position: V8 reports an async frame (`at async f`) there.
+      const { loc } = path.node;
+      t.traverseFast(replacement, (node) => {
+        if (t.isAwaitExpression(node)) node.loc = loc;
+      });
+      path.replaceWith(replacement);
     },
   },
   ForOfStatement(path, file) {

@@ -1,7 +1,7 @@
 // The instrumented code's source map: segments only at tokens V8 reports a frame at, on the
 // original token (test/stack-columns runs the programs), no names.
 import { transformSync } from "@babel/core";
-import { decode } from "@jridgewell/sourcemap-codec";
+import { decode, encode } from "@jridgewell/sourcemap-codec";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -73,6 +73,14 @@ for (const compact of [true, false])
     assert.equal(small.names, []);
     assert.ok(decode(small.mappings).every((segments) => segments.every((s) => s.length !== 5)));
   });
+
+test("compactMap: tsdb's code on lines past the map's last segment gets a segment there", () => {
+  // `f();` then generated code on two more lines; the last segment is the `;` (nothing after it in the source).
+  const code = "f();\n$exit(\n1)";
+  const map = { version: 3, sources: ["x.js"], names: [], mappings: encode([[[0, 0, 0, 0], [3, 0, 0, 3]]]) };
+  const small = compactMap(map, code, "f();\n");
+  assert.equal(decode(small.mappings), [[[0, 0, 0, 0]], [[0, 0, 0, 3]]]);
+});
 
 test("stack traces through the hook name functions as without it (the map has no names for Node to print instead)", () => {
   const dir = mkdtempSync(join(tmpdir(), "tsdb-names-"));

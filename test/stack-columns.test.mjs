@@ -137,6 +137,10 @@ async function run() {
   async function awaiting() { await later(); }
   async function outer() { await awaiting(); }
   try { await outer(); } catch (e) { console.log("async", frames(e)); }
+  async function assigned() { const v = 1 + await later(); return v; }
+  try { await assigned(); } catch (e) { console.log("awaitAssigned", frames(e)); }
+  async function inCall() { return Math.max(0, await later()); }
+  try { await inCall(); } catch (e) { console.log("awaitInCall", frames(e)); }
   async function* ag() { yield 1; await later(); }
   try { for await (const x of ag()) void x; } catch (e) { console.log("asyncGenerator", frames(e)); }
 }
