@@ -77,7 +77,17 @@ for (const compact of [true, false])
 test("compactMap: tsdb's code on lines past the map's last segment gets a segment there", () => {
   // `f();` then generated code on two more lines; the last segment is the `;` (nothing after it in the source).
   const code = "f();\n$exit(\n1)";
-  const map = { version: 3, sources: ["x.js"], names: [], mappings: encode([[[0, 0, 0, 0], [3, 0, 0, 3]]]) };
+  const map = {
+    version: 3,
+    sources: ["x.js"],
+    names: [],
+    mappings: encode([
+      [
+        [0, 0, 0, 0],
+        [3, 0, 0, 3],
+      ],
+    ]),
+  };
   const small = compactMap(map, code, "f();\n");
   assert.equal(decode(small.mappings), [[[0, 0, 0, 0]], [[0, 0, 0, 3]]]);
 });
