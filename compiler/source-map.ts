@@ -55,7 +55,11 @@ export function compactMap(map: SourceMap, generated: string, original?: string)
     }
     return low;
   };
-  const segmentAt = (i: number): SourceMapSegment | undefined => (i < count ? lines[lineOf(i)][i - first[lineOf(i)]] : undefined);
+  const segmentAt = (i: number): SourceMapSegment | undefined => {
+    if (i >= count) return undefined;
+    const line = lineOf(i);
+    return lines[line][i - first[line]];
+  };
   const after = (line: number, j: number) => (j + 1 < lines[line].length ? lines[line][j + 1] : segmentAt(first[line] + j + 1));
   // On their original tokens; `own`: the program's token, not tsdb's code after a node's end.
   const own = new Uint8Array(count);
