@@ -117,6 +117,19 @@ export const CODES_MARK = "tsdb-codes:";
 export type TablesBeside = [path: string, n: number, codesDigest: string, tablesDigest: string];
 
 /**
+ * The source map of a load hook's instrumented entry is read only when something asks for it (a
+ * stack trace through the file, `module.findSourceMap`): the entry's last line names, as a data URL,
+ * a stand-in map with no mappings and this field, `[path, digest]`: the real map's file (beside the
+ * entry in the cache) and the sha256 (hex) of its bytes. Node registers the stand-in when it compiles
+ * the module (parsing ~300 bytes, not the map: 3 MB of JSON for `_tsc.js`); the file's `file()`
+ * then has the runtime answer for that map from the real one, read and checked the first time it is
+ * asked (runtime/late-map.ts). A map missing or not the one named is said once on stderr, and the
+ * frames keep the positions V8 gives: never another file's positions.
+ */
+export const LATE_MAP_FIELD = "x_tsdb_late";
+export type LateMap = [path: string, digest: string];
+
+/**
  * What generated code stores in `lines[d]`: a site id, `line + (variant << SITE_LINE_BITS)`, one per
  * line and row; the file's site table (see TABLE_PARTS) gives its row.
  */

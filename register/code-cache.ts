@@ -13,17 +13,10 @@
  */
 import { compileFunction } from "node:vm";
 import type { DiskCache } from "./cache.js";
+import { mapComment } from "./map-line.js";
 
 /** The parameters of Node's CommonJS wrapper. */
 const PARAMS = ["exports", "require", "module", "__filename", "__dirname"];
-/** The entry's last line, naming its source map. */
-const MAP_COMMENT = /^\n\/\/# sourceMappingURL=[^\n]*\n?$/;
-
-/** The line naming `code`'s source map, when it ends with one, else "" (looked for from the end: a regular expression would scan all of it). */
-function mapComment(code: string): string {
-  const tail = code.slice(code.lastIndexOf("\n//# sourceMappingURL="));
-  return MAP_COMMENT.test(tail) ? tail : "";
-}
 
 /**
  * Runs `code`, the cache entry `key` of the CommonJS module `filename`, from V8's code cache beside

@@ -15,6 +15,7 @@ import type * as Cache from "./cache.js";
 import type * as Config from "./config.js";
 import type * as LoaderModule from "./loader.js";
 import type { Loader, LoaderConfig } from "./loader.js";
+import { realMapNeeded, withRealMap } from "./map-line.js";
 
 /** What the main thread publishes: the configuration, or null once unregistered. */
 export type HooksState = LoaderConfig | null;
@@ -205,14 +206,17 @@ function text(source: string | ArrayBuffer | Uint8Array): string {
   return typeof source === "string" ? source : new TextDecoder().decode(source);
 }
 
-/** The ES module code for `source` of `filename`: the main thread's when it made it from this text, else the loader's. */
-function moduleCode(source: string, filename: string): string {
+/** The ES module code for `source` of `filename` at `url`: the main thread's when it made it from this text, else the loader's. */
+function moduleCode(source: string, filename: string, url: string): string {
+  let code: string;
   if (first !== null && first.filename === filename && first.source === source) {
-    const { code } = first;
+    code = first.code;
     first = null;
-    return code;
+  } else {
+    code = theLoader().transform(source, filename, "module");
   }
-  return theLoader().transform(source, filename, "module");
+  // A URL with a query or a fragment: the module's `file()`, by path, would not find its map.
+  return realMapNeeded(url) ? withRealMap(code) : code;
 }
 
 export async function load(
@@ -231,11 +235,11 @@ export async function load(
     const source = readFileSync(filename, "utf8");
     // CommonJS TypeScript (and JSX) goes to Node's CommonJS loader, where tsdb's require hook has it.
     if (detectFormat(filename, source) === "commonjs") return { format: "commonjs", shortCircuit: true };
-    return { format: "module", source: moduleCode(source, filename), shortCircuit: true };
+    return { format: "module", source: moduleCode(source, filename, url), shortCircuit: true };
   }
   if (!matches(filename)) return nextLoad(url, context);
   const result = await nextLoad(url, context);
   // Only ES modules are instrumented here; CommonJS (source null) is the require hook's.
   if (result.format !== "module" || result.source == null) return result;
-  return { ...result, source: moduleCode(text(result.source), filename) };
+  return { ...result, source: moduleCode(text(result.source), filename, url) };
 }

@@ -10,11 +10,11 @@ import type * as Compiler from "../compiler/instrument.js";
 import type { SourceMap } from "../compiler/instrument.js";
 import type { PluginItem } from "@babel/core";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { pathToFileURL } from "node:url";
 import { jsxOptions } from "./jsx-config.js";
 import { isInstrumented } from "../contract/index.js";
 import { cacheKey, DiskCache, sha256 } from "./cache.js";
 import { CODE_CACHE_MARK } from "./code-cache-mark.js";
+import { mapComment, mapLine, realMapNeeded, withRealMap } from "./map-line.js";
 import { type FilterOptions, makeMatcher, resolveFilter } from "./config.js";
 import type * as Prefetch from "./prefetch.js";
 
@@ -93,7 +93,7 @@ export class Loader {
         const hit = plan === null ? null : this.hit(plan);
         if (hit !== null) {
           this.prefetcher?.warmed(source, filename);
-          return { code: hit, key: plan!.key, format: candidate };
+          return { code: served(hit), key: plan!.key, format: candidate };
         }
       }
       format = syntaxFormat(filename, source);
@@ -110,10 +110,13 @@ export class Loader {
     const plan = this.plan(source, filename, format);
     if (plan === null) return { code: source };
     const hit = this.hit(plan);
-    if (hit === null) return this.cold(source, filename, plan);
+    if (hit === null) {
+      const made = this.cold(source, filename, plan);
+      return { ...made, code: served(made.code) };
+    }
     // A file a thread instrumented: the files it imports are queued in turn.
     this.prefetcher?.warmed(source, filename);
-    return { code: hit, key: plan.key };
+    return { code: served(hit), key: plan.key };
   }
 
   /**
@@ -200,7 +203,7 @@ export class Loader {
     const { key } = plan;
     const cached = this.cache?.get(key);
     if (cached == null) return null;
-    if (cached.endsWith(".map\n") && !existsSync(this.cache!.mapPath(key))) return null;
+    if (mapComment(cached) !== "" && !existsSync(this.cache!.mapPath(key))) return null;
     if (plan.instrumenting && !existsSync(this.cache!.tablesPath(key))) return null;
     return cached;
   }
@@ -232,18 +235,23 @@ export class Loader {
       if (error instanceof RangeError) throw stackOverflow(filename, error);
       throw error;
     }
-    // With a cache, the map is a file beside the entry: V8 never parses it as part of the code.
-    // (A URL's path, no scheme: Node 20 reads only data: URLs and paths resolved against the file's URL.)
+    // With a cache, the map is a file beside the entry: V8 never parses it as part of the code. An
+    // instrumented entry names a stand-in: the runtime reads the map when a stack trace needs it.
     if (!cache) return { code: withInlineMap(result.code, result.map) };
     const map = mapText(result.map);
     // CommonJS without `import()` may run from V8's code cache (register/code-cache.ts): a last line says so.
     const text = options.sourceType !== "module" && !result.dynamicImport ? `${result.code}\n${CODE_CACHE_MARK}` : result.code;
-    const code = map === undefined ? text : `${text}\n//# sourceMappingURL=${pathToFileURL(cache.mapPath(key)).pathname}\n`;
+    const code = map === undefined ? text : `${text}${mapLine(cache.mapPath(key), map, instrumenting)}`;
     // Not stored (a full disk): the code names files that may not be there, its code table's among
     // them. Made again without the cache, everything inline.
     if (!cache.set(key, code, map, result.tables)) return this.compile(source, filename, plan, null);
     return { code, key };
   }
+}
+
+/** An entry's code as Node is given it: naming its real map where the runtime cannot answer for a stand-in (map-line.ts). */
+function served(code: string): string {
+  return realMapNeeded() ? withRealMap(code) : code;
 }
 
 /**

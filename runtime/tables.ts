@@ -18,8 +18,6 @@ import {
   type TablesBeside,
 } from "../contract/index.js";
 import { Buffer } from "node:buffer";
-import { createHash } from "node:crypto";
-import { readFileSync, writeSync } from "node:fs";
 import { inflateRawSync } from "node:zlib";
 import {
   append,
@@ -35,6 +33,7 @@ import {
   slice,
   split,
 } from "./primordials.js";
+import { verifiedBytes, warn } from "./beside-file.js";
 
 export interface Tables {
   rows: ScopeRow[];
@@ -183,17 +182,8 @@ export function tablesText(table: string | TablesBeside, filename: string): stri
  * cannot be read) or "" (another file's tables, or damaged).
  */
 function besidePart(table: TablesBeside, i: 0 | 1): string | [string] {
-  let bytes: Uint8Array;
-  try {
-    const file = readFile(table[0]);
-    bytes = apply(subarray, file, i === 0 ? [0, table[1]] : [table[1]]) as Uint8Array;
-  } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    return [typeof code === "string" ? code : "unreadable"];
-  }
-  const hash = makeHash("sha256");
-  apply(hashUpdate, hash, [bytes]);
-  if (apply(hashDigest, hash, ["hex"]) !== table[2 + i]) return [""];
+  const bytes = i === 0 ? verifiedBytes(table[0], table[2], 0, table[1]) : verifiedBytes(table[0], table[3], table[1]);
+  if (isArray(bytes)) return bytes;
   try {
     return apply(bufferText, inflate(bytes), ["utf8"]) as string;
   } catch {
@@ -202,18 +192,5 @@ function besidePart(table: TablesBeside, i: 0 | 1): string | [string] {
 }
 
 // What `besidePart` calls, saved when tsdb loads (primordials.ts): a program may patch them.
-const readFile = readFileSync;
 const inflate = inflateRawSync;
-const makeHash = createHash;
-const hashUpdate = createHash("sha256").update;
-const hashDigest = createHash("sha256").digest;
 const bufferText = Buffer.prototype.toString;
-const subarray = Uint8Array.prototype.subarray;
-const write = writeSync;
-function warn(message: string): void {
-  try {
-    write(2, message);
-  } catch {
-    // no stderr: the frames' missing bindings say it
-  }
-}

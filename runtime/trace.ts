@@ -19,6 +19,7 @@ import * as contract from "../contract/index.js";
 import { type Code, type Key, type ModuleAccessor, SourceFile } from "./code.js";
 import type { TablesBeside } from "../contract/index.js";
 import { codeTable, scopeTables, type TableText } from "./tables.js";
+import { adoptMap } from "./late-map.js";
 import * as frameModule from "./frame.js";
 import type { Frame, TraceFunction } from "./frame.js";
 import {
@@ -322,6 +323,8 @@ export function file(
   access: ModuleAccessor | null = null,
 ): SourceFile {
   const f = new SourceFile(filename, module, count, maxLine, codeTable(codes, tables), scopeTables(tables), names, writable, access);
+  // Tables beside the code: a load hook's entry, whose source map is read when first asked (contract LATE_MAP_FIELD).
+  if (isArray(tables)) adoptMap(filename);
   append(files, new SafeWeakRef(f));
   if (files.length >= pruneAt) {
     const kept = list<WeakRef<SourceFile>>();

@@ -1,0 +1,111 @@
+/**
+ * A load hook's entry names a stand-in source map (contract LATE_MAP_FIELD): Node registers it as
+ * the file's map when it compiles the module, without reading the real one. When the module starts
+ * (its `file()`), the runtime has Node's SourceMap object for the file answer from the real map:
+ * `findEntry` (which Node's stack traces and `findOrigin` call) and `payload`. The real map is read,
+ * checked against its digest and indexed the first time either is asked (map-lookup.ts); until then
+ * the file costs nothing more than the stand-in's ~300 bytes.
+ */
+import { LATE_MAP_FIELD, type LateMap } from "../contract/index.js";
+import { Buffer } from "node:buffer";
+import { findSourceMap, type SourceMap } from "node:module";
+import { isAbsolute } from "node:path";
+import { pathToFileURL, URL } from "node:url";
+import { verifiedBytes, warn } from "./beside-file.js";
+import { MapLookup } from "./map-lookup.js";
+import { apply, asArray, isArray, jsonParse, list, ObjectKeys } from "./primordials.js";
+
+// Saved when tsdb loads (primordials.ts): a program may patch them before its first stack trace.
+const find = findSourceMap;
+const defineProperty = Reflect.defineProperty;
+const getOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
+const getPrototypeOf = Reflect.getPrototypeOf;
+const bufferFrom = Buffer.from;
+const bufferText = Buffer.prototype.toString;
+const toFileURL = pathToFileURL;
+const SafeURL = URL;
+const urlHref = getOwnPropertyDescriptor(URL.prototype, "href")!.get!;
+const pathIsAbsolute = isAbsolute;
+
+interface Payload {
+  version: number;
+  sources: string[];
+  names?: string[];
+  mappings: string;
+  sourceRoot?: string;
+  [key: string]: unknown;
+}
+
+/** Makes Node's SourceMap of `filename` answer from the real map, when it is a stand-in. */
+export function adoptMap(filename: string): void {
+  const map = find(filename);
+  if (map === undefined) return;
+  const standIn = payloadOf(map);
+  const late = standIn[LATE_MAP_FIELD] as LateMap | undefined;
+  if (!isArray(late) || typeof late[0] !== "string" || typeof late[1] !== "string") return;
+  const [path, digest] = late;
+  let lookup: MapLookup | null | undefined;
+  let payload: Payload = standIn;
+  /** The real map, read once; null when it cannot be used (said once). */
+  const real = (): MapLookup | null => {
+    if (lookup !== undefined) return lookup;
+    const bytes = verifiedBytes(path, digest);
+    if (isArray(bytes)) {
+      warn(
+        `tsdb: the source map of ${filename} ${bytes[0] === "" ? `in ${path} is not the one it was instrumented with` : `cannot be read from ${path} (${bytes[0]})`}: its stack traces show the instrumented code's positions\n`,
+      );
+      lookup = null;
+      return null;
+    }
+    payload = jsonParse(apply(bufferText, bytes, ["utf8"]) as string) as Payload;
+    payload.sources = absoluteSources(path, payload);
+    payload.sourceRoot = "";
+    lookup = new MapLookup(bufferFrom(payload.mappings, "latin1"), payload.sources, payload.names ?? []);
+    return lookup;
+  };
+  defineProperty(map, "findEntry", {
+    value: (line: number, column: number) => real()?.findEntry(line, column) ?? {},
+    configurable: true,
+    writable: true,
+  });
+  defineProperty(map, "payload", {
+    get: () => {
+      real();
+      return copy(payload);
+    },
+    configurable: true,
+  });
+}
+
+/** Node's own `payload` of `map` (a copy of the stand-in). */
+function payloadOf(map: SourceMap): Payload {
+  const getter = getOwnPropertyDescriptor(getPrototypeOf(map) as object, "payload")?.get;
+  return (getter === undefined ? {} : apply(getter, map, [])) as Payload;
+}
+
+/** The map's sources as Node resolves a map file's (its `sourcesToAbsolute`): absolute URLs. */
+function absoluteSources(path: string, payload: Payload): string[] {
+  const base = apply(urlHref, toFileURL(path), []) as string;
+  const root = payload.sourceRoot || "";
+  const sources = list<string>();
+  for (let i = 0; i < payload.sources.length; i++) {
+    const source = root + payload.sources[i];
+    sources[i] = apply(urlHref, pathIsAbsolute(source) ? toFileURL(source) : new SafeURL(source, base), []) as string;
+  }
+  return asArray(sources);
+}
+
+/** A copy of `payload`, as Node's getter gives (its arrays copied too). */
+function copy(payload: Payload): Payload {
+  const result: Payload = { ...payload };
+  const keys = ObjectKeys(result);
+  for (let k = 0; k < keys.length; k++) {
+    const value = result[keys[k]];
+    if (isArray(value)) {
+      const items = list<unknown>();
+      for (let i = 0; i < value.length; i++) items[i] = value[i];
+      result[keys[k]] = asArray(items);
+    }
+  }
+  return result;
+}
