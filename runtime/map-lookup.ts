@@ -103,7 +103,11 @@ export class MapLookup {
     return best;
   }
 
-  /** The lines' starts and states: one pass over the mappings, at the first lookup. */
+  /**
+   * The lines' starts and states: one pass over the mappings, at the first lookup (a tight loop: 3 MB
+   * for `_tsc.js`). Only the fields that carry over lines are kept; a VLQ cut by the end reads as
+   * Node's decoder reads it (zeros: nothing changes).
+   */
   private index(): void {
     if (this.starts !== null) return;
     const { bytes } = this;
@@ -111,24 +115,44 @@ export class MapLookup {
     for (let i = 0; i < bytes.length; i++) if (bytes[i] === SEMICOLON) lines++;
     const starts = new Int32Array(lines + 1);
     const states = new Int32Array(lines * 4);
-    const c: Cursor = { at: 0, column: 0, source: 0, line: 0, sourceColumn: 0, name: 0, fields: 0 };
+    // The fields (0 the column … 4 the name), the VLQ being read.
+    let source = 0;
+    let line = 0;
+    let sourceColumn = 0;
+    let name = 0;
+    let field = 0;
+    let value = 0;
+    let shift = 0;
     let l = 0;
-    while (c.at < bytes.length) {
-      const byte = bytes[c.at];
-      if (byte === SEMICOLON || byte === COMMA) {
-        c.at++;
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i];
+      if (byte === COMMA || byte === SEMICOLON) {
+        field = 0;
         if (byte === SEMICOLON) {
           l++;
-          c.column = 0;
-          starts[l] = c.at;
-          states[l * 4] = c.source;
-          states[l * 4 + 1] = c.line;
-          states[l * 4 + 2] = c.sourceColumn;
-          states[l * 4 + 3] = c.name;
+          starts[l] = i + 1;
+          states[l * 4] = source;
+          states[l * 4 + 1] = line;
+          states[l * 4 + 2] = sourceColumn;
+          states[l * 4 + 3] = name;
         }
         continue;
       }
-      readSegment(bytes, c);
+      let digit = DIGIT[byte];
+      if (digit < 0) digit = 0;
+      value += (digit & 31) << shift;
+      if (digit & 32) {
+        shift += 5;
+        continue;
+      }
+      const delta = value & 1 ? -(value >>> 1) | (1 << 31) : value >>> 1;
+      if (field === 1) source += delta;
+      else if (field === 2) line += delta;
+      else if (field === 3) sourceColumn += delta;
+      else if (field === 4) name += delta;
+      field++;
+      value = 0;
+      shift = 0;
     }
     // The end, past a `;` that is not there.
     starts[lines] = bytes.length + 1;
