@@ -95,10 +95,12 @@ export function listenForDebuggers(bell: DoorbellData, onHooksThread: boolean): 
     // The program ends when it would without tsdb.
     thread.unref();
   }
+  // Index loops (no array iterator): the program may have patched built-ins by its exit.
+  const files = [socketPath(dir, pid), sessionPath(dir, pid), keyPath(dir, pid)];
   process.on("exit", () => {
-    for (const file of [socketPath(dir, pid), sessionPath(dir, pid), keyPath(dir, pid)]) {
+    for (let i = 0; i < files.length; i++) {
       try {
-        unlinkSync(file);
+        unlinkSync(files[i]);
       } catch {
         // gone already, or never made
       }

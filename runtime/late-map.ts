@@ -46,7 +46,8 @@ export function adoptMap(filename: string): void {
   const standIn = payloadOf(map);
   const late = standIn[LATE_MAP_FIELD] as LateMap | undefined;
   if (!isArray(late) || typeof late[0] !== "string" || typeof late[1] !== "string") return;
-  const [path, digest] = late;
+  const path = late[0];
+  const digest = late[1];
   let lookup: MapLookup | null | undefined;
   let payload: Payload = standIn;
   /** The mappings' bytes until `payload` is first asked for (then its text). */
@@ -64,7 +65,8 @@ export function adoptMap(filename: string): void {
       lookup = null;
       return null;
     }
-    [payload, mappings] = parts;
+    payload = parts[0];
+    mappings = parts[1];
     payload.sources = absoluteSources(path, payload);
     payload.sourceRoot = "";
     lookup = new MapLookup(mappings, payload.sources, payload.names ?? []);

@@ -56,6 +56,16 @@ test("the map is read when first asked: removed after the load, a stack trace sa
   }
 });
 
+test("the map is read with tsdb's own built-ins: a program that patched them first still gets its positions", () => {
+  for (const lib of ["./lib.cjs", "./lib.mjs"]) {
+    const dir = sandbox("register/late-map");
+    run(dir, [lib]);
+    const r = run(dir, [lib, "patch"]);
+    assert.is(r.stdout, "3:10 2:21 2:21\n", lib);
+    assert.is(r.stderr, "", lib);
+  }
+});
+
 test("a map replaced after the load is not used: said once, V8's positions shown", () => {
   const dir = sandbox("register/late-map");
   run(dir, ["./lib.cjs"]);
