@@ -1,7 +1,7 @@
 /**
  * Node's `SourceMap#findEntry` over a map's `mappings`, without decoding all of it. Node (20) makes
  * an array per segment of the whole map and sorts them at the first stack trace through the file:
- * 0.7–1.3 s and hundreds of MB for `_tsc.js`'s (bench/FINDINGS.md §46). Here one pass over the bytes
+ * 0.4 s and 100 MB for `_tsc.js`'s on a quiet machine (bench/FINDINGS.md §46). Here one pass over the bytes
  * notes where each generated line starts and the decoder's state there (four integers); a lookup
  * then decodes the one line it needs (and the lines before it, back to one with a segment, when it
  * has none at or before the column).
