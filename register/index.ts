@@ -218,7 +218,16 @@ export function register(options: RegisterOptions = {}): () => void {
         if (result.format === "commonjs") require(RUNTIME_PATH);
         const { cache } = loader;
         const { key } = result;
-        if (cache === null || key === undefined || result.format !== "commonjs" || !codeCacheAllowed(result.code)) return result;
+        // (Not under NODE_V8_COVERAGE: the module would be two scripts to V8's coverage, and Node would
+        // register its map with the line lengths of the small body it compiles.)
+        if (
+          cache === null ||
+          key === undefined ||
+          result.format !== "commonjs" ||
+          !codeCacheAllowed(result.code) ||
+          process.env.NODE_V8_COVERAGE
+        )
+          return result;
         // A cache entry of CommonJS that may run from V8's code cache.
         return { ...result, run: (nodeCompile) => runCommonJS(cache, key, result.code, filename, nodeCompile) };
       } finally {

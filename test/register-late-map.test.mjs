@@ -96,10 +96,23 @@ test("module.findSourceMap gives the real map; NODE_V8_COVERAGE gets the real ma
   const r = run(dir, ["./lib.cjs"], { NODE_V8_COVERAGE: coverage });
   assert.is(r.stdout, "3:10 2:21 2:21\n");
   // (one file per thread: the main thread's has the module)
-  const reports = readdirSync(coverage).map((f) => JSON.parse(readFileSync(join(coverage, f), "utf8"))["source-map-cache"]);
+  const files = readdirSync(coverage).map((f) => JSON.parse(readFileSync(join(coverage, f), "utf8")));
+  const reports = files.map((file) => file["source-map-cache"]);
+  const results = files.map((file) => file.result);
   const entry = reports.find((cache) => pathToFileURL(lib).href in cache)?.[pathToFileURL(lib).href];
   assert.ok(entry.data.mappings.length > 0, JSON.stringify(entry));
   assert.equal(entry.data.sources, [pathToFileURL(lib).href]);
+  // One script for the module (not run from V8's code cache, which compiles a second, small one), and
+  // the map registered with its code's line lengths: what c8 needs to place V8's byte ranges.
+  const scripts = reports
+    .flatMap((cache, i) => (pathToFileURL(lib).href in cache ? results[i] : []))
+    .filter((s) => s.url === pathToFileURL(lib).href);
+  assert.is(scripts.length, 1);
+  const [code] = readdirSync(join(dir, "cache"), { recursive: true })
+    .filter((f) => f.endsWith(".js"))
+    .map((f) => readFileSync(join(dir, "cache", f), "utf8"))
+    .filter((text) => text.includes("lib.cjs"));
+  assert.is(entry.lineLengths.length, code.slice(code.indexOf("\n") + 1).split("\n").length);
 });
 
 test.after(cleanup);
