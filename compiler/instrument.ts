@@ -3,6 +3,7 @@
  * source map out. TypeScript is stripped in the same pass.
  */
 import { type PluginItem, transformSync } from "@babel/core";
+import { keepingErrorGlobals } from "./error-globals.js";
 import { codeFrameColumns } from "@babel/code-frame";
 import presetTypescript from "@babel/preset-typescript";
 import { extensionFormat, isTypeScript, sourceTypeOf } from "../common/source-kinds.js";
@@ -141,48 +142,50 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
   const sourceMaps = options.sourceMaps ?? "file";
   let result: ReturnType<typeof transformSync>;
   try {
-    result = transformSync(code, {
-      filename: real ? filename : undefined,
-      sourceFileName: filename,
-      babelrc: false,
-      configFile: false,
-      sourceType: sourceType === "commonjs" ? "script" : sourceType,
-      sourceMaps: sourceMaps !== "none",
-      compact: options.compact ?? false,
-      // Compact output keeps each statement on its source line: what V8 reports for a frame's line
-      // (a CallSite's getLineNumber, which source maps do not reach) is then the program's own.
-      retainLines: options.compact ?? false,
-      comments: options.comments ?? true,
-      shouldPrintComment: keepMarks(options.comments ?? true),
-      parserOpts: {
-        plugins: isTS ? [] : ["jsx"],
-        allowReturnOutsideFunction: sourceType !== "module",
-      },
-      // Non-ASCII characters of string literals escaped: an all-ASCII output decodes and hashes much faster (register cache).
-      generatorOpts: { importAttributesKeyword: "with", jsescOption: { minimal: false } },
-      // Presets run last to first: the extra transforms after TypeScript's.
-      presets: [
-        ...(options.transforms?.length ? [{ plugins: options.transforms }] : []),
-        ...(isTS ? [[presetTypescript, { allowDeclareFields: true, onlyRemoveTypeImports: true }]] : []),
-      ],
-      plugins: instrumenting
-        ? [
-            findDynamicImport,
-            [
-              tsdbPlugin,
-              {
-                runtime: options.runtime,
-                filename: real ? undefined : "<string>",
-                script: sourceType === "script",
-                commonjs: sourceType === "commonjs",
-                fresh: !isTS && !options.transforms?.length,
-                compact: options.compact ?? false,
-                tablesFile: options.tablesFile,
-              },
-            ],
-          ]
-        : [findDynamicImport],
-    });
+    result = keepingErrorGlobals(() =>
+      transformSync(code, {
+        filename: real ? filename : undefined,
+        sourceFileName: filename,
+        babelrc: false,
+        configFile: false,
+        sourceType: sourceType === "commonjs" ? "script" : sourceType,
+        sourceMaps: sourceMaps !== "none",
+        compact: options.compact ?? false,
+        // Compact output keeps each statement on its source line: what V8 reports for a frame's line
+        // (a CallSite's getLineNumber, which source maps do not reach) is then the program's own.
+        retainLines: options.compact ?? false,
+        comments: options.comments ?? true,
+        shouldPrintComment: keepMarks(options.comments ?? true),
+        parserOpts: {
+          plugins: isTS ? [] : ["jsx"],
+          allowReturnOutsideFunction: sourceType !== "module",
+        },
+        // Non-ASCII characters of string literals escaped: an all-ASCII output decodes and hashes much faster (register cache).
+        generatorOpts: { importAttributesKeyword: "with", jsescOption: { minimal: false } },
+        // Presets run last to first: the extra transforms after TypeScript's.
+        presets: [
+          ...(options.transforms?.length ? [{ plugins: options.transforms }] : []),
+          ...(isTS ? [[presetTypescript, { allowDeclareFields: true, onlyRemoveTypeImports: true }]] : []),
+        ],
+        plugins: instrumenting
+          ? [
+              findDynamicImport,
+              [
+                tsdbPlugin,
+                {
+                  runtime: options.runtime,
+                  filename: real ? undefined : "<string>",
+                  script: sourceType === "script",
+                  commonjs: sourceType === "commonjs",
+                  fresh: !isTS && !options.transforms?.length,
+                  compact: options.compact ?? false,
+                  tablesFile: options.tablesFile,
+                },
+              ],
+            ]
+          : [findDynamicImport],
+      }),
+    );
   } catch (error) {
     throw toInstrumentError(error, code, filename);
   }

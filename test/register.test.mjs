@@ -21,6 +21,30 @@ function ok(r) {
   assert.ok(r.calls, `no CALLS line in\n${r.stdout}`);
 }
 
+test("a cold load (Babel running in the program's thread) leaves Error.stackTraceLimit and Error.prepareStackTrace as they were", () => {
+  const dir = sandbox();
+  const probe =
+    "console.log(Error.stackTraceLimit, Error.prepareStackTrace && Error.prepareStackTrace.name, Object.getOwnPropertyNames(Error).join());";
+  writeFileSync(join(dir, "probe.cjs"), `${probe}\n`);
+  writeFileSync(join(dir, "probe.ts"), `const n: number = 1;\n${probe}\n`);
+  writeFileSync(
+    join(dir, "api.cjs"),
+    `require(${JSON.stringify(join(root, "dist/compiler/index.js"))}).instrument("let a = 1;", { filename: "/x/a.js" });\n${probe}\n`,
+  );
+  const plain = node(["probe.cjs"], { cwd: dir });
+  assert.is(plain.status, 0, plain.stderr);
+  for (const main of ["probe.cjs", "probe.ts"])
+    for (const round of ["cold", "warm"]) {
+      const r = node(["--import", registerESM, main], { cwd: dir });
+      assert.is(r.status, 0, r.stderr);
+      assert.is(r.stdout, plain.stdout, `${main} ${round}`);
+    }
+  // instrument() called by a program: the same.
+  const api = node(["api.cjs"], { cwd: dir });
+  assert.is(api.status, 0, api.stderr);
+  assert.is(api.stdout, plain.stdout);
+});
+
 test("--import: ESM app importing .ts (as ./lib.js), .cjs and .cts; calls at original lines", () => {
   const dir = esmApp();
   const r = runESM(dir, "main.mjs");
