@@ -15,7 +15,7 @@ import type * as Cache from "./cache.js";
 import type * as Config from "./config.js";
 import type * as LoaderModule from "./loader.js";
 import type { Loader, LoaderConfig } from "./loader.js";
-import { realMapNeeded, withRealMap } from "./map-line.js";
+import { urlHidesMap, withRealMap } from "./map-line.js";
 
 /** What the main thread publishes: the configuration, or null once unregistered. */
 export type HooksState = LoaderConfig | null;
@@ -215,8 +215,8 @@ function moduleCode(source: string, filename: string, url: string): string {
   } else {
     code = theLoader().transform(source, filename, "module");
   }
-  // A URL with a query or a fragment: the module's `file()`, by path, would not find its map.
-  return realMapNeeded(url) ? withRealMap(code) : code;
+  // (Under coverage the loader has named the real map already.)
+  return urlHidesMap(url) ? withRealMap(code) : code;
 }
 
 export async function load(

@@ -241,7 +241,7 @@ export class Loader {
     const map = mapText(result.map);
     // CommonJS without `import()` may run from V8's code cache (register/code-cache.ts): a last line says so.
     const text = options.sourceType !== "module" && !result.dynamicImport ? `${result.code}\n${CODE_CACHE_MARK}` : result.code;
-    const code = map === undefined ? text : `${text}${mapLine(cache.mapPath(key), map, instrumenting)}`;
+    const code = map === undefined ? text : `${text}${mapLine(cache.mapPath(key), instrumenting ? sha256(map) : null)}`;
     // Not stored (a full disk): the code names files that may not be there, its code table's among
     // them. Made again without the cache, everything inline.
     if (!cache.set(key, code, map, result.tables)) return this.compile(source, filename, plan, null);

@@ -7,7 +7,6 @@
  * like) and for a module whose URL has a query or a fragment (its `file()` finds its map by path).
  */
 import { LATE_MAP_FIELD, type LateMap } from "../contract/index.js";
-import { createHash } from "node:crypto";
 import { pathToFileURL } from "node:url";
 
 const PREFIX = "\n//# sourceMappingURL=";
@@ -21,10 +20,10 @@ export function mapComment(code: string): string {
   return MAP_COMMENT.test(tail) ? tail : "";
 }
 
-/** The line that ends an entry whose map `map` is in the file `path`: a stand-in when `late`. */
-export function mapLine(path: string, map: string, late: boolean): string {
-  if (!late) return pathLine(path);
-  const real: LateMap = [path, createHash("sha256").update(map).digest("hex")];
+/** The line that ends an entry whose map is in the file `path`: a stand-in naming it and `digest` (the map's sha256), when given. */
+export function mapLine(path: string, digest: string | null): string {
+  if (digest === null) return pathLine(path);
+  const real: LateMap = [path, digest];
   const standIn = JSON.stringify({ version: 3, sources: [], names: [], mappings: "", [LATE_MAP_FIELD]: real });
   return `${PREFIX}${STAND_IN}${Buffer.from(standIn).toString("base64")}\n`;
 }
@@ -39,10 +38,14 @@ export function withRealMap(code: string): string {
   return code.slice(0, code.length - line.length) + pathLine(path);
 }
 
-/** Whether Node should be given the real map rather than a stand-in (see above); `url`: an ES module's. */
-export function realMapNeeded(url?: string): boolean {
-  if (process.env.NODE_V8_COVERAGE) return true;
-  return url !== undefined && /[?#]/.test(url);
+/** Whether Node should be given every entry's real map rather than a stand-in: coverage is collected. */
+export function realMapNeeded(): boolean {
+  return Boolean(process.env.NODE_V8_COVERAGE);
+}
+
+/** Whether an ES module's URL has a query or a fragment: its `file()` would not find its map by path. */
+export function urlHidesMap(url: string): boolean {
+  return /[?#]/.test(url);
 }
 
 /** A URL's path, no scheme: Node 20 reads only data: URLs and paths resolved against the file's URL. */
