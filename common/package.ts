@@ -13,8 +13,10 @@ export const RUNTIME_URL = pathToFileURL(RUNTIME_PATH).href;
 let ownDirs: string[] | undefined;
 /** True for a file of tsdb itself, its build or its dependencies (never instrumented, never the program's), given its real path. */
 export function isOwnFile(realPath: string): boolean {
-  const root = realpathSync(PACKAGE_ROOT);
-  ownDirs ??= [join(root, "dist") + sep, join(root, "node_modules") + sep];
+  if (ownDirs === undefined) {
+    const root = realpathSync(PACKAGE_ROOT);
+    ownDirs = [join(root, "dist") + sep, join(root, "node_modules") + sep];
+  }
   return ownDirs.some((dir) => realPath.startsWith(dir));
 }
 

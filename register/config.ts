@@ -1,8 +1,9 @@
 /** Which files `tsdb/register` (and the debugger) instrument: the include/exclude settings and their matcher. */
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type * as Minimatch from "minimatch";
 import { isOwnFile } from "../common/package.js";
+import { realPath } from "../common/real-path.js";
 
 export interface FilterOptions {
   /** minimatch globs relative to `cwd`; default every file under `cwd` */
@@ -78,15 +79,6 @@ export function filterConfigured(cwd: string = process.cwd(), env: NodeJS.Proces
   return Boolean(env.TSDB_INCLUDE || env.TSDB_EXCLUDE || packageSettings(cwd));
 }
 
-/** The real path (symbolic links resolved) of `path`, or `path` when it does not exist. */
-function real(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
-
 /** Segments `**` never matches (minimatch, even with `dot`). */
 const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
 
@@ -106,7 +98,9 @@ function glob(pattern: string): (path: string) => boolean {
       if (loading) return false;
       loading = true;
       try {
-        match = (require("minimatch") as typeof Minimatch).minimatch.filter(pattern, { dot: true });
+        // One Minimatch per pattern: `minimatch.filter` parses the pattern again for every path.
+        const matcher = new (require("minimatch") as typeof Minimatch).Minimatch(pattern, { dot: true });
+        match = (path) => matcher.match(path);
       } finally {
         loading = false;
       }
@@ -127,14 +121,14 @@ export function makeMatcher(filter: ResolvedFilter): (filename: string) => boole
   const include = filter.include.map(glob);
   const exclude = filter.exclude.map(glob);
   const namesNodeModules = filter.include.some((p) => p.includes("node_modules"));
-  const cwd = real(filter.cwd);
+  const cwd = realPath(filter.cwd);
   const cache = new Map<string, boolean>();
   const files = new Set(filter.files ?? []);
   return (filename: string) => {
     let hit = cache.get(filename);
     if (hit !== undefined) return hit;
     hit = false;
-    const file = isAbsolute(filename) ? real(filename) : filename;
+    const file = isAbsolute(filename) ? realPath(filename) : filename;
     const ours = isOwnFile(file);
     if (!ours && (files.has(filename) || files.has(file))) hit = true;
     else if (!ours) {

@@ -5,11 +5,12 @@
  * both the CommonJS hook (main thread) and the ES module hooks (their thread).
  */
 import { RUNTIME_PATH, RUNTIME_URL } from "../common/package.js";
+import { realPath } from "../common/real-path.js";
 import { type Format, isJsx, isTypeScript, knownFormat, sourceTypeOf, syntaxFormat } from "../common/source-kinds.js";
 import type * as Compiler from "../compiler/instrument.js";
 import type { SourceMap } from "../compiler/instrument.js";
 import type { PluginItem } from "@babel/core";
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { jsxOptions } from "./jsx-config.js";
 import { isInstrumented } from "../contract/index.js";
 import { cacheKey, DiskCache, sha256 } from "./cache.js";
@@ -191,7 +192,7 @@ export class Loader {
       jsx: jsx ? jsxOptions(filename) : null,
       toCommonJS,
     } as const;
-    const key = this.cache ? cacheKey({ source, sourceHash, filename: realFile(filename), cwd: this.cwd, options }) : "";
+    const key = this.cache ? cacheKey({ source, sourceHash, filename: realPath(filename), cwd: this.cwd, options }) : "";
     return { options, instrumenting, key };
   }
 
@@ -269,21 +270,6 @@ function withInlineMap(code: string, map: SourceMap | null): string {
   const text = mapText(map);
   if (text === undefined) return code;
   return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(text).toString("base64")}\n`;
-}
-
-const realFiles = new Map<string, string>();
-/** The file's real path (what the cache key binds an entry to). */
-function realFile(filename: string): string {
-  let real = realFiles.get(filename);
-  if (real === undefined) {
-    try {
-      real = realpathSync(filename);
-    } catch {
-      real = filename;
-    }
-    realFiles.set(filename, real);
-  }
-  return real;
 }
 
 /** Babel ran out of stack on `filename`: say which file, and what to do. */
