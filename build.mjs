@@ -39,29 +39,44 @@ writeFileSync("dist/package.json", JSON.stringify({ type: "commonjs" }, null, 2)
 // command's code, debugger/dynamic-import.ts). Paths built from `__dirname` in the bundled modules go
 // through `dist/` (`join(__dirname, "..", "register", ...)`): the bundle sits one folder deep, as the files do.
 const OUTSIDE = /^(?:(?:runtime|compiler)\/[\w-]+|bdb\/exec|debugger\/dynamic-import)\.js$/;
-const shared = {
+/** Keeps the files `outside` matches out of a bundle written to `dir`: they load as files of their own. */
+const sharedFiles = (dir, outside) => ({
   name: "shared-files",
   setup(b) {
     b.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
       const source = relative(resolve("."), resolve(args.resolveDir, args.path));
-      if (!OUTSIDE.test(source)) return undefined;
-      const file = relative(resolve("dist", "debugger"), resolve("dist", source));
+      if (!outside.test(source)) return undefined;
+      const file = relative(resolve("dist", dir), resolve("dist", source));
       return { path: file.startsWith(".") ? file : `./${file}`, external: true };
     });
   },
-};
+});
+const bundled = { bundle: true, format: "cjs", platform: "node", target: "node20", sourcemap: true, logLevel: "warning" };
 await build({
+  ...bundled,
   entryPoints: ["debugger/main.ts"],
   outfile: "dist/debugger/bundle.js",
-  bundle: true,
   packages: "external",
-  plugins: [shared],
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  sourcemap: true,
-  logLevel: "warning",
+  plugins: [sharedFiles("debugger", OUTSIDE)],
 });
+
+// What every process under tsdb/register loads at its start, each entry bundled in place (over its
+// file of the build above) with minimatch: one file read and compiled instead of some forty, each
+// of which went through Node's resolution and the require hook (~50 ms of CPU per process,
+// bench/FINDINGS.md §47; a test runner that starts a process per test file pays it per file). Outside
+// stay the runtime and the compiler (as above), Babel (loaded on use only), and what attaching
+// loads (the debugger): each a file of its own, so one instance per thread.
+const STARTUP_OUTSIDE = /^(?:(?:runtime|compiler|debugger)\/[\w-]+|control\/(?:attached|control))\.js$/;
+for (const entry of ["register/index.ts", "register/esm-hooks.ts", "control/doorbell-thread.ts"]) {
+  await build({
+    ...bundled,
+    entryPoints: [entry],
+    outfile: join("dist", entry.replace(/\.ts$/, ".js")),
+    allowOverwrite: true,
+    external: ["@babel/*"],
+    plugins: [sharedFiles(entry.split("/")[0], STARTUP_OUTSIDE)],
+  });
+}
 
 // ESM entry points: Node's CommonJS named-export detection reads esbuild's export annotations.
 const esm = {
@@ -69,8 +84,25 @@ const esm = {
   "runtime.mjs": 'export * from "./runtime/index.js";\n',
   "runtime-internal.mjs": 'export * from "./runtime/internal.js";\n',
   "compiler.mjs": 'import compiler from "./compiler/index.js";\nexport * from "./compiler/index.js";\nexport default compiler.default;\n',
-  "register.mjs": 'export * from "./register/index.js";\n',
 };
+// ES module faces of two bundles above: `export *` from CommonJS would have Node's lexer read all of
+// the bundle for its names (16 ms at every start, on the main thread and again on the hooks thread);
+// they are known here, from the source's exports.
+const namesOf = async (entry) => {
+  const { metafile } = await build({
+    entryPoints: [entry],
+    format: "esm",
+    metafile: true,
+    write: false,
+    outdir: "dist",
+    logLevel: "silent",
+  });
+  return Object.values(metafile.outputs)[0].exports.join(", ");
+};
+const face = async (entry, from) =>
+  `import { createRequire } from "node:module";\nexport const { ${await namesOf(entry)} } = createRequire(import.meta.url)("${from}");\n`;
+esm["register.mjs"] = await face("register/index.ts", "./register/index.js");
+esm["register/esm-hooks.mjs"] = await face("register/esm-hooks.ts", "./esm-hooks.js");
 for (const [file, text] of Object.entries(esm)) writeFileSync(join("dist", file), text);
 
 mkdirSync("dist/bin", { recursive: true });

@@ -125,7 +125,7 @@ function postToHooks(state: HooksState, eager = true, first: FirstModule | null 
   hooksLoaded = new SharedArrayBuffer(LOADED_BYTES);
   const data: HooksData = { shared: hooksState, loaded: hooksLoaded, doorbell, eager, first };
   // (from dist/: the `tsdb` command runs this code from a bundle, build.mjs)
-  asHooksThread(() => register(pathToFileURL(join(__dirname, "..", "register", "esm-hooks.js")).href, { data }));
+  asHooksThread(() => register(pathToFileURL(join(__dirname, "..", "register", "esm-hooks.mjs")).href, { data }));
 }
 
 /**

@@ -6,7 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { cleanup, node, registerCJS, registerESM, root, sandbox } from "./fixtures/register/harness.mjs";
 
 const { mayImport } = createRequire(import.meta.url)(join(root, "dist/register/module-start.js"));
@@ -114,6 +114,48 @@ test("mayImport: the word import followed by ( or a comment, not part of a longe
   }
   for (const code of ['var import_fs = require("fs")', "__importDefault(x)", "// importing\nx()", "reimport(x)", "$import(x)", "import"]) {
     assert.not.ok(mayImport(code), code);
+  }
+});
+
+test("what a program's start loads of tsdb: the register as one file and the runtime; its ES module faces name every export", () => {
+  const dir = app(
+    'const ours = Object.keys(require.cache).filter((f) => !f.startsWith(__dirname));\nconsole.log("LOADED " + JSON.stringify(ours));\n',
+  );
+  const loaded = (r) => {
+    ok(r);
+    const line = r.stdout.split("\n").find((l) => l.startsWith("LOADED "));
+    assert.ok(line, r.stdout);
+    return JSON.parse(line.slice(7)).map((f) => relative(root, f));
+  };
+  // (warm; a glob that needs minimatch: it comes in the register's file)
+  for (const args of [
+    ["--import", registerESM],
+    ["--require", registerCJS],
+  ]) {
+    const run = () => node([...args, "main.cjs"], { cwd: dir, env: { TSDB_INCLUDE: "*.cjs" } });
+    ok(run()); // (cold: the compiler loads)
+    const files = loaded(run());
+    assert.equal(
+      files.filter((f) => !/^dist\/(?:runtime\/[\w-]+|contract\/index)\.js$/.test(f)),
+      ["dist/register/index.js"],
+      files.join("\n"),
+    );
+  }
+  // Node's lexer would read a bundle for its names: the faces list them (build.mjs).
+  const names = (code) => {
+    const r = node(["--input-type=module", "-e", code], { cwd: dir });
+    ok(r);
+    return JSON.parse(r.stdout);
+  };
+  for (const [face, file] of [
+    [registerESM, registerCJS],
+    [join(root, "dist/register/esm-hooks.mjs"), join(root, "dist/register/esm-hooks.js")],
+  ]) {
+    const esm = names(`import * as m from ${JSON.stringify(face)}; console.log(JSON.stringify(Object.keys(m).sort()));`);
+    const cjs = names(
+      `import { createRequire } from "node:module"; const m = createRequire(import.meta.url)(${JSON.stringify(file)}); console.log(JSON.stringify(Object.keys(m).filter((k) => k !== "__esModule").sort()));`,
+    );
+    assert.equal(esm, cjs, face);
   }
 });
 
