@@ -19,9 +19,14 @@ import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
 import type { FileContext } from "./file-context.js";
 
-/** Notes each top-level function declaration of a module, with a copy of it as it is now. */
+/**
+ * Notes each top-level function declaration of a module that imports anything, with a copy of it
+ * as it is now. A module that imports nothing (no `import`, no `export … from`) is in no cycle:
+ * every module that can reach its functions imports it, and so runs after it (a bundle, the
+ * commonest such module: chai's, marked's, whose copies made them 3× their source).
+ */
 export function copyTopLevelFunctions(program: NodePath<T.Program>, file: FileContext): T.FunctionDeclaration[] {
-  if (program.node.sourceType !== "module") return [];
+  if (program.node.sourceType !== "module" || !program.node.body.some(importsFrom)) return [];
   const copies: T.FunctionDeclaration[] = [];
   for (const statement of program.node.body) {
     const node = t.isExportNamedDeclaration(statement) || t.isExportDefaultDeclaration(statement) ? statement.declaration : statement;
@@ -33,6 +38,15 @@ export function copyTopLevelFunctions(program: NodePath<T.Program>, file: FileCo
     file.earlyCopies.set(node, name);
   }
   return copies;
+}
+
+/** True for a statement that makes its module depend on another. */
+function importsFrom(statement: T.Statement): boolean {
+  return (
+    t.isImportDeclaration(statement) ||
+    t.isExportAllDeclaration(statement) ||
+    (t.isExportNamedDeclaration(statement) && statement.source != null)
+  );
 }
 
 /** The statement that sends a call made before the module's header ran to the plain copy, or null. */

@@ -454,4 +454,21 @@ export function viaFinally() { try { return; } finally { K.s++; } }
   assert.match(text("valued"), /let \$r;[\s\S]*\$r=x\*2[\s\S]*\$lv\(\$d,\$r\)[\s\S]*return \$r;/);
 });
 
+test("early-call copies only in a module that imports: one that imports nothing is in no cycle", () => {
+  const body = "export function f(x) {\n  return x + 1;\n}\nfunction g() {\n  return f(1);\n}\nexport const y = g();\n";
+  const copies = (source) => {
+    const { code } = instrument(source, { filename: "m.mjs", compact: true, sourceMaps: "none" });
+    return (code.match(/\$\w*p\d+\.apply\(this,arguments\)/g) ?? []).length;
+  };
+  assert.is(copies(body), 0);
+  for (const head of [
+    'import "./a.mjs";\n',
+    'import { a } from "./a.mjs";\n',
+    'export * from "./a.mjs";\n',
+    'export { a } from "./a.mjs";\n',
+  ]) {
+    assert.is(copies(head + body), 2, head);
+  }
+});
+
 test.run();
