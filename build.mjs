@@ -62,7 +62,7 @@ await build({
 
 // What every process under tsdb/register loads at its start, each entry bundled in place (over its
 // file of the build above) with minimatch: one file read and compiled instead of some forty, each
-// of which went through Node's resolution and the require hook (~50 ms of CPU per process,
+// of which went through Node's resolution and the require hook (30–60 ms of CPU per process,
 // bench/FINDINGS.md §47; a test runner that starts a process per test file pays it per file). Outside
 // stay the runtime and the compiler (as above), Babel (loaded on use only), and what attaching
 // loads (the debugger): each a file of its own, so one instance per thread.
