@@ -1,7 +1,8 @@
 /** Facts about this package that the hook, the CLI and the debugger need: where it is, its version, its runtime. */
-import { readFileSync, realpathSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
+import { realPath } from "./real-path.js";
 
 /** The package root: `dist/common/package.js` → two levels up. */
 export const PACKAGE_ROOT = resolve(__dirname, "..", "..");
@@ -12,12 +13,12 @@ export const RUNTIME_URL = pathToFileURL(RUNTIME_PATH).href;
 
 let ownDirs: string[] | undefined;
 /** True for a file of tsdb itself, its build or its dependencies (never instrumented, never the program's), given its real path. */
-export function isOwnFile(realPath: string): boolean {
+export function isOwnFile(file: string): boolean {
   if (ownDirs === undefined) {
-    const root = realpathSync(PACKAGE_ROOT);
+    const root = realPath(PACKAGE_ROOT);
     ownDirs = [join(root, "dist") + sep, join(root, "node_modules") + sep];
   }
-  return ownDirs.some((dir) => realPath.startsWith(dir));
+  return ownDirs.some((dir) => file.startsWith(dir));
 }
 
 let version: string | undefined;
