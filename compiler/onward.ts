@@ -112,8 +112,14 @@ function blockOf(s: T.Statement): T.Statement[] | null {
 }
 
 /**
- * Adds the names `node` refers to (every identifier but a property's name: by name, so a nested
- * function's own names count too, which only copies more); false when it may suspend.
+ * Adds the names `node` refers to (every identifier but a property's name, by name: a block's own
+ * names count too, which only copies more); false when it may suspend.
+ *
+ * Not what runs in another activation: a nested function's parameters and body, a class field's
+ * value, a static block. A binding whose slot holds its value is one no other activation refers to
+ * (frame-values.ts `classify`), so none of its reads are there; and such code suspends its own
+ * activation, not this one. Walking into them made a site's scan read every function declared
+ * after it, and each level of nesting read its functions again (on typescript.js, 1.6 s).
  */
 function readsOf(node: T.Node, reads: Set<string>): boolean {
   let suspends = false;
@@ -124,8 +130,12 @@ function readsOf(node: T.Node, reads: Set<string>): boolean {
       return;
     }
     if (t.isAwaitExpression(n) || t.isYieldExpression(n)) suspends = true;
+    const elsewhere =
+      t.isFunction(n) || t.isStaticBlock(n) || t.isClassProperty(n) || t.isClassPrivateProperty(n) || t.isClassAccessorProperty(n);
     const keys = t.VISITOR_KEYS[n.type] ?? [];
     for (const key of keys) {
+      // (of those, only a computed key and the decorators run here)
+      if (elsewhere && key !== "key" && key !== "decorators") continue;
       // `a.b`, `{ b: 1 }`, a method's or class member's name: not a reference
       if (key === "property" && (t.isMemberExpression(n) || t.isOptionalMemberExpression(n)) && !n.computed) continue;
       if (key === "key" && "computed" in n && !n.computed && !t.isObjectProperty(n, { shorthand: true })) continue;

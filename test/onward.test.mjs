@@ -47,6 +47,14 @@ export function shadow(a) {
   }
   return a;
 }
+export function hoisted(a, b) {
+  look();
+  async function inner(c) {
+    await look(c);
+    return c;
+  }
+  return a + b;
+}
 `;
 
 // Each function called as [name, args], with the writes a debugger makes to its frame and what it
@@ -62,6 +70,7 @@ const cases = [
   ["arrow", [1], { a: 100 }, 101],
   ["sameLine", [1, 2], { a: 100, b: 200 }, 300],
   ["shadow", [1], { a: 100 }, 100],
+  ["hoisted", [1, 2], { a: 100, b: 200 }, 300],
 ];
 
 const write = (frame, values) => Object.assign(frame.locals, values);
@@ -138,6 +147,9 @@ test("the call event leaves its reload to the body's first site where nothing re
   assert.match(jsx, /\(\{Comp,x\}=\$W\);\s*\$r=\s*<Comp/);
   // shadow(a): the next line's row has the block's `a`, not the parameter: this site copies it
   assert.match(body("shadow"), /\$ln\(\$d\)&&\(a=\$W\.a\);\s*look\(\);\s*\{/);
+  // hoisted(a, b): what a nested function reads or awaits runs in its own activation: the line of
+  // look() copies nothing, the return's copies both
+  assert.match(body("hoisted"), /\$lp\(\$d\);\s*look\(\);.*\$ln\(\$d\)&&\(\{a,b\}=\$W\)/s);
 });
 
 test.run();
