@@ -91,6 +91,7 @@ export function completeSite(file: FileContext, fn: FunctionContext, free: RowEn
   // other binding changes nothing the program does, and stays in the slot (the frame shows it).
   const owner = fn.path.node;
   let used = reloaded.filter((e) => readAfter(owner, site.at, e.at ?? -Infinity));
+  if (used.length === 0) return; // (nothing to copy here, nor to leave to the next site)
   // Of those, only what the code reads before the next site, when that site copies the rest: the
   // site then calls the runtime's `…Part` function, which keeps the write pending for it.
   const next = onwardSite(file, fn, site);
