@@ -4,6 +4,7 @@
  * (The transform lives in compiler/; Bdb is its only runtime user.)
  */
 import { join } from "node:path";
+import { namesPrefix } from "../contract/index.js";
 import { registerSource } from "../runtime/linecache.js";
 // Code instrumented as a script finds the runtime on globalThis (see contract/index.ts): load it.
 import "../runtime/internal.js";
@@ -29,7 +30,12 @@ export function compileString(source: string, mode: "exec" | "eval"): Compiled {
     runtime: join(__dirname, "..", "runtime", "internal.js"),
     sourceMaps: "none",
   });
-  const body = new Function("$$tsdb$scope", `with ($$tsdb$scope) {\n${code}\n}`) as (scope: object) => unknown;
+  // The header's names are `var`s (compiler/program.ts): in the with block, the assignments that
+  // initialize them would go to the scope object, which claims every name. Made `const`s, they are
+  // the block's own, found before it.
+  const prefix = namesPrefix(code)!;
+  const own = code.replace(`var ${prefix}T =`, `const ${prefix}T =`).replace(`var ${prefix}F =`, `const ${prefix}F =`);
+  const body = new Function("$$tsdb$scope", `with ($$tsdb$scope) {\n${own}\n}`) as (scope: object) => unknown;
   return (globals, locals) => body.call(globalThis, scopeOf(globals, locals));
 }
 

@@ -1,15 +1,14 @@
 /**
  * Calls that come before the module's own code has run. In an ES module import cycle, a module's
  * function declarations can be called (they are hoisted) while the module body, and so the
- * header that binds what instrumented code uses, has not run yet: the header's `const`s are in
- * their temporal dead zone. (They are `const` because that is what lets V8 compile the flag
- * tests away.) Such a function gets a plain copy, made before instrumentation, and starts with
+ * header that binds what instrumented code uses, has not run yet: the header's names are still
+ * undefined. Such a function gets a plain copy, made before instrumentation, and starts with
  *
- *   try { $R; } catch { return new.target === void 0 ? $p.apply(this, arguments) : Reflect.construct($p, arguments, new.target); }
+ *   if ($R === void 0) return new.target === void 0 ? $p.apply(this, arguments) : Reflect.construct($p, arguments, new.target);
  *
  * so that a call before the header exists runs the original code, untraced, as it would without
  * tsdb. A generator's body (where the header is first used) runs at its first `next()`: there the
- * catch delegates to a plain generator instead (`return yield* $p.apply(this, arguments)`).
+ * test delegates to a plain generator instead (`return yield* $p.apply(this, arguments)`).
  * CommonJS modules need none of this: their header runs before any of their code can be reached.
  * One difference stays: parameter defaults run before the body, so on that early path they run
  * twice (the instrumented function's, then the copy's).
@@ -57,12 +56,9 @@ export function earlyCall(file: FileContext, node: T.Node): T.Statement | null {
     t.thisExpression(),
     t.identifier("arguments"),
   ]);
-  return t.tryStatement(
-    t.blockStatement([t.expressionStatement(t.identifier(file.names.state))]),
-    t.catchClause(
-      null,
-      t.blockStatement([t.returnStatement((node as T.Function).generator ? delegate(file, apply) : callOrConstruct(copy, apply))]),
-    ),
+  return t.ifStatement(
+    t.binaryExpression("===", t.identifier(file.names.state), t.unaryExpression("void", t.numericLiteral(0))),
+    t.returnStatement((node as T.Function).generator ? delegate(file, apply) : callOrConstruct(copy, apply)),
   );
 }
 

@@ -402,10 +402,16 @@ function header(
   const id = (name: string) => t.identifier(name);
   const T = id(n.runtime);
   const member = (object: T.Expression, name: string) => t.memberExpression(object, id(name));
+  // `var`, not `const`: every read of a `const` the functions of the file share is checked for its
+  // TDZ in V8's interpreter and baseline code (two more bytecodes per read, and the header's names
+  // are read at every statement: `tsc -p` 7–14 % faster with `var`), while optimized code is the same
+  // (bench/FINDINGS.md §48). A classic script's are global lexical bindings: `var` would make
+  // them properties of the global object, which the program can see.
+  const kind = options.script ? "const" : "var";
   const runtime =
     sourceType === "module"
       ? t.importDeclaration([t.importNamespaceSpecifier(T)], t.stringLiteral(options.runtime))
-      : t.variableDeclaration("const", [
+      : t.variableDeclaration(kind, [
           t.variableDeclarator(
             T,
             t.conditionalExpression(
@@ -470,13 +476,12 @@ function header(
     ...(file.codes.length > 0 ? [[n.other("b"), member(id(n.key(0)), "id")] as [string, T.Expression]] : []),
     ...[...file.runtimeUsed].sort().map((fn): [string, T.Expression] => [n.runtimeFunction(fn), member(T, fn)]),
   ];
-  // `const`: V8 folds the Keys' flags into the compiled code only through constant bindings.
   // (A top-level function of an ES module called through an import cycle before this module's
-  // body has run would find them in their TDZ: a known limitation.)
+  // body has run finds them undefined: it runs a plain copy, early.ts.)
   return [
     runtime,
     t.variableDeclaration(
-      "const",
+      kind,
       bindings.map(([name, value]) => t.variableDeclarator(id(name), value)),
     ),
   ];

@@ -230,7 +230,12 @@ const HEADER = /(?:^|[^\w$])(\$(?:[_$0-9]|t\w*\$)?)F ?= ?\1T\.file\(\\?"/;
 
 /** True for a file tsdb has instrumented already (the output of `tsdb-instrument` or of the load hook). */
 export function isInstrumented(source: string): boolean {
-  return HEADER.test(source.slice(0, 4096));
+  return namesPrefix(source) !== null;
+}
+
+/** The prefix of the names tsdb added to an instrumented file (`$`, `$_`, …, `$t<key>$`); null for a file tsdb did not instrument. */
+export function namesPrefix(source: string): string | null {
+  return HEADER.exec(source.slice(0, 4096))?.[1] ?? null;
 }
 
 /**

@@ -110,7 +110,7 @@ export const r = [f(), g()];
 });
 
 test("names tsdb adds never clash with the program's own, and are as short as the source allows", async () => {
-  const prefix = (source) => instrument(source, { filename: "/a/clash.js", sourceMaps: "none" }).code.match(/const (\$[\w$]*?)T =/)[1];
+  const prefix = (source) => instrument(source, { filename: "/a/clash.js", sourceMaps: "none" }).code.match(/var (\$[\w$]*?)T =/)[1];
   assert.is(prefix("var a = 1;\n"), "$");
   // A `$` followed by a letter anywhere (a name, a string eval could run, an escape) rules out `$`.
   assert.is(prefix("var a$d = 1;\n"), "$_");
@@ -452,6 +452,15 @@ export function viaFinally() { try { return; } finally { K.s++; } }
     /^[\s\S]*?\$R\.sp=\$d-1;(?:\$VS\[\$o\]=void 0;)?(?:return \$r;)?/.exec(code.slice(code.indexOf(`function ${name}(`)))[0];
   for (const name of ["falls", "bare", "thrower", "viaFinally"]) assert.not.match(text(name), /\$r\b/, name);
   assert.match(text("valued"), /let \$r;[\s\S]*\$r=x\*2[\s\S]*\$lv\(\$d,\$r\)[\s\S]*return \$r;/);
+});
+
+test("the header's names are vars (V8 checks a const's TDZ at every read), a classic script's consts (a var would be a property of the global object)", () => {
+  const code = (sourceType) =>
+    instrument("var a = 1;\nfunction f() {\n  return a;\n}\n", { filename: "/a/h.js", sourceType, sourceMaps: "none" }).code;
+  for (const sourceType of ["commonjs", "module"]) assert.match(code(sourceType), /^var \$F = \$T\.file\(/m, sourceType);
+  assert.match(code("commonjs"), /^var \$T = /);
+  assert.match(code("script"), /const \$t\w+\$T = /);
+  assert.not.match(code("script"), /var \$t\w+\$/);
 });
 
 test("early-call copies only in a module that imports: one that imports nothing is in no cycle", () => {
