@@ -403,7 +403,7 @@ function header(
   const T = id(n.runtime);
   const member = (object: T.Expression, name: string) => t.memberExpression(object, id(name));
   // `var`, not `const`: every read of a `const` the functions of the file share is checked for its
-  // TDZ in V8's interpreter and baseline code (two more bytecodes per read, and the header's names
+  // TDZ in V8's interpreter and baseline code (one more bytecode per read, and the header's names
   // are read at every statement: `tsc -p` 7–14 % faster with `var`), while optimized code is the same
   // (bench/FINDINGS.md §48). A classic script's are global lexical bindings: `var` would make
   // them properties of the global object, which the program can see.
