@@ -32,9 +32,10 @@ export function compileString(source: string, mode: "exec" | "eval"): Compiled {
   });
   // The header's names are `var`s (compiler/program.ts): in the with block, the assignments that
   // initialize them would go to the scope object, which claims every name. Made `const`s, they are
-  // the block's own, found before it.
+  // the block's own, found before it. (The first `var $T` and `var $F` are the header's: no name of
+  // the source starts with the prefix, whatever the layout.)
   const prefix = namesPrefix(code)!;
-  const own = code.replace(`var ${prefix}T =`, `const ${prefix}T =`).replace(`var ${prefix}F =`, `const ${prefix}F =`);
+  const own = code.replace(`var ${prefix}T`, `const ${prefix}T`).replace(`var ${prefix}F`, `const ${prefix}F`);
   const body = new Function("$$tsdb$scope", `with ($$tsdb$scope) {\n${own}\n}`) as (scope: object) => unknown;
   return (globals, locals) => body.call(globalThis, scopeOf(globals, locals));
 }
