@@ -130,10 +130,10 @@ function isDynamic(owner: T.Node): boolean {
 
 /**
  * Decides where every binding of every function of the program lives. Runs before the visitors
- * change the tree: references are where the source put them. `also`: another visitor for the same
+ * change the tree: references are where the source put them. `also`: other visitors for the same
  * traversal (a 9 MB file: a traversal costs seconds).
  */
-export function classify(program: NodePath<T.Program>, prefix: string, also: Visitor | null): void {
+export function classify(program: NodePath<T.Program>, prefix: string, also: Visitor[]): void {
   const marks: NodePath[] = [];
   let groups = 0;
   const scopes: Scope[] = [];
@@ -177,7 +177,7 @@ export function classify(program: NodePath<T.Program>, prefix: string, also: Vis
     },
   };
   // One walk (a 9 MB file: a second one costs seconds).
-  program.traverse(also === null ? own : visitors.merge([own, also]));
+  program.traverse(also.length === 0 ? own : visitors.merge([own, ...also]));
   for (const p of marks) {
     // A direct eval or a with body can reach the bindings of every enclosing function.
     for (let q: NodePath | null = p; q; q = q.parentPath) if (q.isFunction() || q.isStaticBlock()) noted(q.node)[DYNAMIC] = true;

@@ -140,6 +140,8 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
   const isTS = real && isTypeScript(filename);
   const sourceType = options.sourceType ?? (real ? sourceTypeOf(extensionFormat(filename)) : "unambiguous");
   const sourceMaps = options.sourceMaps ?? "file";
+  // tsdb alone in the pass: it notes `import()` itself (plugin.ts `fresh`).
+  const fresh = !isTS && !options.transforms?.length;
   let result: ReturnType<typeof transformSync>;
   try {
     result = keepingErrorGlobals(() =>
@@ -150,6 +152,9 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
         configFile: false,
         sourceType: sourceType === "commonjs" ? "script" : sourceType,
         sourceMaps: sourceMaps !== "none",
+        // Babel looks for a map the file names (a `sourceMappingURL` comment) by walking every node
+        // twice; a text without that word names none (a 9 MB file: about a second).
+        ...(code.includes("sourceMappingURL") ? {} : { inputSourceMap: false }),
         compact: options.compact ?? false,
         // Compact output keeps each statement on its source line: what V8 reports for a frame's line
         // (a CallSite's getLineNumber, which source maps do not reach) is then the program's own.
@@ -169,7 +174,7 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
         ],
         plugins: instrumenting
           ? [
-              findDynamicImport,
+              ...(fresh ? [] : [findDynamicImport]),
               [
                 tsdbPlugin,
                 {
@@ -177,7 +182,7 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
                   filename: real ? undefined : "<string>",
                   script: sourceType === "script",
                   commonjs: sourceType === "commonjs",
-                  fresh: !isTS && !options.transforms?.length,
+                  fresh,
                   compact: options.compact ?? false,
                   tablesFile: options.tablesFile,
                 },

@@ -1,9 +1,11 @@
 /**
  * The Babel plugin: `plugins: ["tsdb/compiler"]`. Instruments each file at
  * `Program` exit, once the other plugins of the same pass (TypeScript's among
- * them) have turned their syntax into JavaScript.
+ * them) have turned their syntax into JavaScript; alone in its pass (`fresh`),
+ * at `Program` entry, and the pass walks no further (see `fresh`).
  */
-import type { PluginObj, PluginPass } from "@babel/core";
+import type { NodePath, PluginObj, PluginPass } from "@babel/core";
+import type * as T from "@babel/types";
 import * as path from "node:path";
 import { instrumentProgram } from "./program.js";
 
@@ -25,7 +27,10 @@ export interface PluginOptions {
   commonjs?: boolean;
   /**
    * No other plugin or preset is in the pass (what `instrument()` knows): the scopes Babel made when it
-   * parsed the file still hold, and are not made again (a 9 MB file: seconds).
+   * parsed the file still hold, and are not made again (a 9 MB file: seconds). The file is then
+   * instrumented at `Program` entry and the pass's own walk of it skipped: tsdb's walks see every
+   * node, and the pass's would visit them all for nothing (typescript.js: a second).
+   * `metadata.dynamicImport` is set when the file has an `import()`.
    */
   fresh?: boolean;
   /** the output is printed compact (Babel's `compact`): a site's reload is then written as an object pattern */
@@ -47,24 +52,34 @@ export function moduleName(filename: string): string {
 }
 
 export default function tsdbPlugin(_api: unknown, options: PluginOptions = {}): PluginObj<PluginPass> {
+  const run = (program: NodePath<T.Program>, state: PluginPass) => {
+    const filename = options.filename ?? (state.filename ? path.resolve(state.filename) : "<string>");
+    const { beside, dynamicImport } = instrumentProgram(program, {
+      filename,
+      module: moduleName(filename),
+      runtime: options.runtime ?? DEFAULT_RUNTIME,
+      source: state.file.code,
+      script: options.script === true,
+      commonjs: options.commonjs === true,
+      fresh: options.fresh === true,
+      compact: options.compact === true,
+      tablesFile: options.tablesFile ?? null,
+    });
+    const metadata = state.file.metadata as { tsdbTables?: Uint8Array; dynamicImport?: boolean };
+    if (beside !== null) metadata.tsdbTables = beside;
+    if (dynamicImport) metadata.dynamicImport = true;
+  };
   return {
     name: "tsdb",
     visitor: {
       Program: {
+        enter(program, state) {
+          if (options.fresh !== true) return;
+          run(program, state);
+          program.skip();
+        },
         exit(program, state) {
-          const filename = options.filename ?? (state.filename ? path.resolve(state.filename) : "<string>");
-          const tables = instrumentProgram(program, {
-            filename,
-            module: moduleName(filename),
-            runtime: options.runtime ?? DEFAULT_RUNTIME,
-            source: state.file.code,
-            script: options.script === true,
-            commonjs: options.commonjs === true,
-            fresh: options.fresh === true,
-            compact: options.compact === true,
-            tablesFile: options.tablesFile ?? null,
-          });
-          if (tables !== null) (state.file.metadata as { tsdbTables?: Uint8Array }).tsdbTables = tables;
+          if (options.fresh !== true) run(program, state);
         },
       },
     },

@@ -51,22 +51,28 @@ export interface ProgramOptions {
   tablesFile: string | null;
 }
 
-/** Returns what `options.tablesFile` must hold when the tables go there (contract TablesBeside), else null. */
-export function instrumentProgram(program: NodePath<T.Program>, options: ProgramOptions): Uint8Array | null {
+export interface ProgramResult {
+  /** what `options.tablesFile` must hold when the tables go there (contract TablesBeside), else null */
+  beside: Uint8Array | null;
+  /** the program has an `import()` (as the source wrote it: before tsdb's code) */
+  dynamicImport: boolean;
+}
+
+export function instrumentProgram(program: NodePath<T.Program>, options: ProgramOptions): ProgramResult {
   shareIdentifiers(options.fresh);
-  let beside: Uint8Array | null;
+  let result: ProgramResult;
   try {
-    beside = instrumentTree(program, options);
+    result = instrumentTree(program, options);
   } finally {
     shareIdentifiers(false);
   }
   // Nothing else in the pass walks the tree after this: Babel's paths and scopes (a third of the
   // heap on a big file) can go before the output is printed, not after (bench/FINDINGS.md §31).
   if (options.fresh) traverse.default.cache.clearPath();
-  return beside;
+  return result;
 }
 
-function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): Uint8Array | null {
+function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): ProgramResult {
   if (!options.fresh) program.scope.crawl();
   const ranges = originalRanges(program, options.source);
   const file: FileContext = {
@@ -87,7 +93,10 @@ function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): 
   const moduleFn = openFunction(file, program, "<module>", "<module>", 0, false, "direct");
   file.codes[0][2] = 1;
   const copies = copyTopLevelFunctions(program, file);
-  classify(program, file.names.other(""), directOnlyMarker(program, options.filename, options.commonjs));
+  // (`import()` noted in classify's walk: alone in its pass, tsdb is the only one that walks the file.)
+  let dynamicImport = false;
+  const marker = directOnlyMarker(program, options.filename, options.commonjs);
+  classify(program, file.names.other(""), [...(marker ? [marker] : []), { Import: () => void (dynamicImport = true) }]);
   const layout = layoutOf(program.node);
   layout.thisSlot = layout.size++;
   if (valuesOf(program.node, file.names).offset !== null) file.codes[0][4] |= CODE_FLAT_VALUES;
@@ -128,7 +137,7 @@ function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): 
   );
   program.node.body = options.script ? scriptBody(file, runtime, constants, code) : [runtime, constants, ...code];
   markRanges(ranges, options.filename);
-  return beside === null ? null : beside.bytes;
+  return { beside: beside === null ? null : beside.bytes, dynamicImport };
 }
 
 /** Statements that may stand in a block without changing what their declarations mean. */

@@ -81,6 +81,31 @@ test("source maps: returned beside the code, or inline", () => {
   assert.is(instrument("let a = 1;\n", { filename: "/a/h.js", sourceMaps: "none" }).map, null);
 });
 
+test("source maps: a file that names its own map (a compiler's output) gets a map to that map's source", () => {
+  const { transformSync } = require("@babel/core");
+  const compiled = transformSync("const a = 1;\n\nfunction f() {\n  return a;\n}\n", {
+    filename: "/src/orig.js",
+    sourceMaps: "inline",
+    babelrc: false,
+    configFile: false,
+    compact: true,
+  }).code;
+  assert.match(compiled, /sourceMappingURL=data:/);
+  const file = instrument(compiled, { filename: "/out/gen.js" });
+  assert.equal(file.map.sources, ["/src/orig.js"]);
+  assert.not.match(file.code, /sourceMappingURL/);
+});
+
+test("instrument() says whether the code has an import(): alone in its pass, with TypeScript's, with a transform", () => {
+  const source = "async function f(name) {\n  return import(name);\n}\nf;\n";
+  const plain = "function f(name) {\n  return name;\n}\nf;\n";
+  const transforms = [() => ({ visitor: {} })];
+  for (const [filename, options] of [["/a/d.js", {}], ["/a/d.ts", {}], ["/a/d.js", { transforms }]]) {
+    assert.is(instrument(source, { filename, ...options }).dynamicImport, true, filename);
+    assert.is(instrument(plain, { filename, ...options }).dynamicImport, false, filename);
+  }
+});
+
 test("a syntax error names file, line and column and shows a code frame", () => {
   let error;
   try {
