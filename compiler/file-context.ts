@@ -89,4 +89,6 @@ export interface FileContext {
   earlyCopies: Map<t.Function, string>;
   /** the output is printed without layout whitespace */
   compact: boolean;
+  /** what the source uses, noted in classify's walk of it (see program.ts `sourceUses`) */
+  uses: { dynamicImport: boolean; importMeta: boolean };
 }

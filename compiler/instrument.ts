@@ -2,7 +2,7 @@
  * `instrument(code, options)`: one file in, instrumented JavaScript and its
  * source map out. TypeScript is stripped in the same pass.
  */
-import { type PluginItem, transformSync } from "@babel/core";
+import { type PluginItem, type TransformOptions, transformSync } from "@babel/core";
 import { keepingErrorGlobals } from "./error-globals.js";
 import { codeFrameColumns } from "@babel/code-frame";
 import presetTypescript from "@babel/preset-typescript";
@@ -62,6 +62,9 @@ export interface InstrumentResult {
   /** with `tablesFile`: what that file must hold */
   tables?: Uint8Array;
 }
+
+/** Babel's option for "no input map": its validation takes `false`, its published types do not. */
+const NO_INPUT_MAP = { inputSourceMap: false } as unknown as TransformOptions;
 
 /** Notes in the file's metadata whether it has an `import()` expression. */
 const findDynamicImport = {
@@ -154,7 +157,7 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
         sourceMaps: sourceMaps !== "none",
         // Babel looks for a map the file names (a `sourceMappingURL` comment) by walking every node
         // twice; a text without that word names none (a 9 MB file: about a second).
-        ...(code.includes("sourceMappingURL") ? {} : { inputSourceMap: false }),
+        ...(code.includes("sourceMappingURL") ? {} : NO_INPUT_MAP),
         compact: options.compact ?? false,
         // Compact output keeps each statement on its source line: what V8 reports for a frame's line
         // (a CallSite's getLineNumber, which source maps do not reach) is then the program's own.

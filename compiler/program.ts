@@ -5,7 +5,7 @@
  */
 import { markRanges, originalRanges } from "./source-text.js";
 import { generate } from "@babel/generator";
-import traverse, { type NodePath } from "@babel/traverse";
+import traverse, { type NodePath, type Visitor } from "@babel/traverse";
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
 import { shareIdentifiers } from "./identifiers.js";
@@ -88,15 +88,14 @@ function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): 
     runtimeUsed: new Set(),
     earlyCopies: new Map(),
     compact: options.compact,
+    uses: { dynamicImport: false, importMeta: false },
   };
   // The module's `this` (undefined in an ES module, `module.exports` in CommonJS) has a slot.
   const moduleFn = openFunction(file, program, "<module>", "<module>", 0, false, "direct");
   file.codes[0][2] = 1;
   const copies = copyTopLevelFunctions(program, file);
-  // (`import()` noted in classify's walk: alone in its pass, tsdb is the only one that walks the file.)
-  let dynamicImport = false;
   const marker = directOnlyMarker(program, options.filename, options.commonjs);
-  classify(program, file.names.other(""), [...(marker ? [marker] : []), { Import: () => void (dynamicImport = true) }]);
+  classify(program, file.names.other(""), [...(marker ? [marker] : []), sourceUses(file.uses)]);
   const layout = layoutOf(program.node);
   layout.thisSlot = layout.size++;
   if (valuesOf(program.node, file.names).offset !== null) file.codes[0][4] |= CODE_FLAT_VALUES;
@@ -137,7 +136,7 @@ function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): 
   );
   program.node.body = options.script ? scriptBody(file, runtime, constants, code) : [runtime, constants, ...code];
   markRanges(ranges, options.filename);
-  return { beside: beside === null ? null : beside.bytes, dynamicImport };
+  return { beside: beside === null ? null : beside.bytes, dynamicImport: file.uses.dynamicImport };
 }
 
 /** Statements that may stand in a block without changing what their declarations mean. */
@@ -268,7 +267,7 @@ function moduleAccess(file: FileContext, program: NodePath<T.Program>): [T.Expre
   });
   // An ES module's `import.meta`, for frame.eval, where the module uses it (a module compiled to
   // CommonJS after tsdb, as the load hook does for TypeScript in a CommonJS package, has none).
-  if (program.node.sourceType === "module" && usesImportMeta(program)) {
+  if (program.node.sourceType === "module" && file.uses.importMeta) {
     cases.push(t.switchCase(t.numericLiteral(names.length), [t.returnStatement(t.metaProperty(id("import"), id("meta")))]));
     names.push("import.meta");
   }
@@ -496,15 +495,18 @@ function header(
   ];
 }
 
-function usesImportMeta(program: NodePath<T.Program>): boolean {
-  let found = false;
-  program.traverse({
-    MetaProperty(p) {
-      if (p.node.meta.name === "import") {
-        found = true;
-        p.stop();
-      }
+/**
+ * Notes what the source uses that the output depends on, in classify's walk: `import()` (the
+ * caller's `dynamicImport`: alone in its pass, tsdb is the only one that walks the file) and an ES
+ * module's `import.meta` (for frame.eval). A walk of its own would cost a second on a 9 MB file.
+ */
+function sourceUses(uses: FileContext["uses"]): Visitor {
+  return {
+    Import() {
+      uses.dynamicImport = true;
     },
-  });
-  return found;
+    MetaProperty(p) {
+      if (p.node.meta.name === "import") uses.importMeta = true;
+    },
+  };
 }

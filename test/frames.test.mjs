@@ -218,6 +218,26 @@ export function main() {
   assert.equal(r, [500, 17, 7]);
 });
 
+test("import.meta from a function's frame, where the module reads it only in a top-level initializer", async () => {
+  // (The initializer is one tsdb moves out of its declaration: the module's import.meta was once
+  // looked for after that move, and not found.)
+  const seen = [];
+  await stopAt(
+    `const url = String(import.meta.url);
+function fn() {
+  return 0;
+}
+export function main() {
+  fn();
+  return url;
+}
+`,
+    3,
+    (frame) => seen.push(frame.eval("[typeof import.meta.url, import.meta.url === url]")),
+  );
+  assert.equal(seen, [["string", true]]);
+});
+
 test("the module's bindings from a function's frame: read, written where writable, the engine's TypeError for the others", async () => {
   const seen = [];
   const r = await stopAt(
