@@ -100,7 +100,11 @@ test("instrument() says whether the code has an import(): alone in its pass, wit
   const source = "async function f(name) {\n  return import(name);\n}\nf;\n";
   const plain = "function f(name) {\n  return name;\n}\nf;\n";
   const transforms = [() => ({ visitor: {} })];
-  for (const [filename, options] of [["/a/d.js", {}], ["/a/d.ts", {}], ["/a/d.js", { transforms }]]) {
+  for (const [filename, options] of [
+    ["/a/d.js", {}],
+    ["/a/d.ts", {}],
+    ["/a/d.js", { transforms }],
+  ]) {
     assert.is(instrument(source, { filename, ...options }).dynamicImport, true, filename);
     assert.is(instrument(plain, { filename, ...options }).dynamicImport, false, filename);
   }
