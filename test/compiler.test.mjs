@@ -85,6 +85,7 @@ test("source maps: a file that names its own map (a compiler's output) gets a ma
   const { transformSync } = require("@babel/core");
   const compiled = transformSync("const a = 1;\n\nfunction f() {\n  return a;\n}\n", {
     filename: "/src/orig.js",
+    sourceFileName: "/src/orig.js",
     sourceMaps: "inline",
     babelrc: false,
     configFile: false,
