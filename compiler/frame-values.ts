@@ -177,7 +177,7 @@ export function classify(program: NodePath<T.Program>, prefix: string, also: Vis
     },
   };
   // One walk (a 9 MB file: a second one costs seconds).
-  program.traverse(also.length === 0 ? own : visitors.merge([own, ...also]));
+  program.traverse(visitors.merge([own, ...also]));
   for (const p of marks) {
     // A direct eval or a with body can reach the bindings of every enclosing function.
     for (let q: NodePath | null = p; q; q = q.parentPath) if (q.isFunction() || q.isStaticBlock()) noted(q.node)[DYNAMIC] = true;
