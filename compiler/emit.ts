@@ -22,6 +22,7 @@ import {
 import type { FileContext, FunctionContext, RowEntry, Site } from "./file-context.js";
 import { layoutOf, readAfter, slotOf, valuesOf } from "./frame-values.js";
 import { onward, ownTry } from "./onward.js";
+import { numberEntry } from "./tables.js";
 
 const num = (n: number) => t.numericLiteral(n);
 
@@ -169,21 +170,23 @@ function siteRow(file: FileContext, fn: FunctionContext, free: RowEntry[], site:
   const layout = layoutOf(fn.path.node);
   if (layout.newTargetSlot >= 0) entries.push({ name: "new.target", slot: layout.newTargetSlot, index: -1, writable: false });
   if (layout.thisSlot >= 0) entries.push({ name: "this", slot: layout.thisSlot, index: fn.thisRead === "tdz" ? -2 : -1, writable: false });
-  const row: ScopeRow = entries.map(rowItem);
+  const row = entries.map((e) => entryNumber(file, e));
   const identity = entries.map((e) => e.at ?? -1).join(",");
   // (What the runtime's written copy holds at this site: contract `reloadable`.)
-  const made = { scope: scopeNumber(file, row, identity), reloaded: entries.filter((_, i) => reloadable(row[i])) };
+  const made = { scope: scopeNumber(file, row, identity), reloaded: entries.filter((_, i) => reloadable(file.rows.first[row[i]])) };
   rows.set(site.inWith ? null : site.entries, made);
   return made;
 }
 
-/** An entry as the scope table holds it: one array per RowEntry (rows share them, and so their keys in tables.ts). */
-const ROW_ITEMS = new WeakMap<RowEntry, ScopeRow[number]>();
-function rowItem(e: RowEntry): ScopeRow[number] {
-  let item = ROW_ITEMS.get(e);
-  if (item === undefined)
-    ROW_ITEMS.set(e, (item = [e.name, e.slot, e.index, (e.writable ? ROW_WRITABLE : 0) | (e.hidden ? ROW_HIDDEN : 0)]));
-  return item;
+/** An entry's number in the file's row table (tables.ts), once per RowEntry (rows share them). */
+const ENTRY_NUMBERS = new WeakMap<RowEntry, number>();
+function entryNumber(file: FileContext, e: RowEntry): number {
+  let n = ENTRY_NUMBERS.get(e);
+  if (n === undefined) {
+    const item: ScopeRow[number] = [e.name, e.slot, e.index, (e.writable ? ROW_WRITABLE : 0) | (e.hidden ? ROW_HIDDEN : 0)];
+    ENTRY_NUMBERS.set(e, (n = numberEntry(file.rows, item)));
+  }
+  return n;
 }
 
 /**
@@ -223,14 +226,15 @@ function siteId(file: FileContext, line: number, row: number): number {
 
 /**
  * The row's number in the file's scope table. `identity` tells apart rows of the same names that
- * hold other bindings (a block's `kind` and the outer `kind`).
+ * hold other bindings (a block's `kind` and the outer `kind`). Rows are the same when their entries'
+ * numbers are (an entry's number stands for its text).
  */
-export function scopeNumber(file: FileContext, row: ScopeRow, identity = ""): number {
-  const key = JSON.stringify(row) + "\u0001" + identity;
+function scopeNumber(file: FileContext, row: number[], identity: string): number {
+  const key = row.join(",") + "\u0001" + identity;
   let n = file.scopeIndex.get(key);
   if (n === undefined) {
-    n = file.scopes.length;
-    file.scopes.push(row);
+    n = file.rows.rows.length;
+    file.rows.rows.push(row);
     file.scopeIndex.set(key, n);
   }
   return n;

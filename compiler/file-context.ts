@@ -5,8 +5,10 @@
  */
 import type { Binding, NodePath, Scope } from "@babel/traverse";
 import type * as t from "@babel/types";
-import type { CodeFields, RuntimeFunction, ScopeRow } from "../contract/index.js";
+import type { CodeFields, RuntimeFunction } from "../contract/index.js";
 import type { Names } from "./generated-names.js";
+import type { Chain } from "./snapshot.js";
+import type { RowTable } from "./tables.js";
 
 /** A binding a site shows: where its value is (frame-values.ts), or a hidden name (in its TDZ there). */
 export interface RowEntry {
@@ -62,6 +64,8 @@ export interface FunctionContext {
   /** how `this` is read: not at all, directly, or through a TDZ-safe closure (derived constructors) */
   thisRead: "direct" | "tdz" | null;
   lines: Set<number>;
+  /** what each of its scopes shows (snapshot.ts), made when a site first asks */
+  chains: Map<Scope, Chain>;
   /** the own entries of the last site made (a statement without a line site gets one of its own when they differ) */
   lastRow: string;
   /**
@@ -74,7 +78,9 @@ export interface FunctionContext {
 export interface FileContext {
   names: Names;
   codes: CodeFields[];
-  scopes: ScopeRow[];
+  /** the scope table's rows, each entry numbered (tables.ts) */
+  rows: RowTable;
+  /** each row's number, by its entries' numbers and identity (emit.ts `scopeNumber`) */
   scopeIndex: Map<string, number>;
   /** site ids by `line:row`, and how many sites each line has (a site id is line + variant << SITE_LINE_BITS) */
   siteIds: Map<string, number>;

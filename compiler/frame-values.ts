@@ -81,9 +81,11 @@ const READS_ARGUMENTS = Symbol("tsdb.readsArguments");
 const SCOPE = Symbol("tsdb.scope");
 /** a function or static block whose code reads `this` (in arrows and static blocks inside it too) */
 const READS_THIS = Symbol("tsdb.readsThis");
-/** a function's liveness of its slot bindings */
+/** a function's slot bindings (classify), then their liveness while the visitors are in the function */
+const DIRECT = Symbol("tsdb.direct");
 const LIVE = Symbol("tsdb.live");
 type Noted = {
+  [DIRECT]?: Binding[];
   [LIVE]?: Liveness;
   [LOCATION]?: Location | null;
   [GROUPS]?: Group[];
@@ -228,7 +230,7 @@ export function classify(program: NodePath<T.Program>, prefix: string, also: Vis
       group.bindings.push(binding);
     }
   }
-  for (const [owner, bindings] of direct) noted(owner)[LIVE] = liveness(owner, bindings);
+  for (const [owner, bindings] of direct) noted(owner)[DIRECT] = bindings;
   const topLevelAwait = hasTopLevelAwait(program);
   const scopeOf = new Map(scopes.map((scope) => [scope.block, scope]));
   for (const owner of owners) {
@@ -237,6 +239,22 @@ export function classify(program: NodePath<T.Program>, prefix: string, also: Vis
     // At most: this, arguments, new.target and one slot per group of the enclosing functions.
     else layout.mode = layout.size + 3 + enclosingGroups(owner, scopeOf) <= 1 << VALUE_STRIDE_BITS ? "flat" : "array";
   }
+}
+
+/**
+ * The liveness of a function's slot bindings, made when the visitors enter it and let go when they
+ * leave it: its source is still as classify saw it (the code around it changes only around it), and
+ * a big file's liveness is not all held at once (bench/FINDINGS.md §50).
+ */
+export function openLiveness(owner: T.Function | T.StaticBlock): void {
+  const bindings = noted(owner)[DIRECT];
+  if (bindings === undefined) return;
+  noted(owner)[LIVE] = liveness(owner, bindings);
+  noted(owner)[DIRECT] = undefined;
+}
+
+export function closeLiveness(owner: T.Function | T.StaticBlock): void {
+  noted(owner)[LIVE] = undefined;
 }
 
 /**

@@ -27,7 +27,7 @@ import { epilogue, exceptionHook, prologue, rt } from "./emit.js";
 import { chooseNames } from "./generated-names.js";
 import { classify, layoutOf, store, valuesOf } from "./frame-values.js";
 import { ownBindings } from "./snapshot.js";
-import { encodeCodes, encodeTables } from "./tables.js";
+import { encodeCodes, encodeRowTable, rowTable } from "./tables.js";
 import { finishSites, insertSites, directOnlyMarker, openFunction, usesTemporary, visitor } from "./visitors.js";
 
 export interface ProgramOptions {
@@ -78,8 +78,8 @@ function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): 
   const file: FileContext = {
     names: chooseNames(options.source, options.script ? options.filename : undefined),
     codes: [],
-    scopes: [[]],
-    scopeIndex: new Map([["[]\u0001", 0]]),
+    rows: rowTable(),
+    scopeIndex: new Map([["\u0001", 0]]),
     siteIds: new Map(),
     siteVariants: new Map(),
     loopCount: 0,
@@ -119,8 +119,8 @@ function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): 
   const end = epilogue(file, moduleFn, null);
   const repair = t.expressionStatement(rt(file, "enterModule", []));
   const code = [repair, ...pro.enter, ...body, ...end, ...restore, ...copies];
-  const tables = encodeTables(
-    file.scopes,
+  const tables = encodeRowTable(
+    file.rows,
     new Map([...file.siteIds].map(([key, site]) => [site, Number(key.slice(key.indexOf(":") + 1))])),
   );
   const codes = JSON.stringify(encodeCodes(file.codes));

@@ -23,7 +23,7 @@ function bindingsOf(scope: Scope): Binding[] {
  * (a statement each) would otherwise each walk every binding in scope: lodash's `runInContext` has
  * hundreds, and a site in it hundreds of times over.
  */
-interface Chain {
+export interface Chain {
   /** an entry, or a binding shown only at a site after its declaration (`shown`, else `hidden`) */
   items: (RowEntry | { end: number; shown: RowEntry; hidden: RowEntry })[];
   /** the `end`s of those bindings, sorted: a site's rows differ only by how many of them precede it */
@@ -32,14 +32,12 @@ interface Chain {
   rows: Map<number, RowEntry[]>;
 }
 
-const CHAINS = Symbol("tsdb.chains");
+/** Held by the function (not the scope): a finished function's chains go with it. */
 function chainOf(start: Scope, fn: FunctionContext): Chain {
-  const noted = start as Scope & { [CHAINS]?: Map<FunctionContext, Chain> };
-  const chains = (noted[CHAINS] ??= new Map());
-  let chain = chains.get(fn);
+  let chain = fn.chains.get(start);
   if (chain === undefined) {
     chain = makeChain(start, fn);
-    chains.set(fn, chain);
+    fn.chains.set(start, chain);
   }
   return chain;
 }

@@ -17,26 +17,40 @@ import { numbering } from "./numbering.js";
 
 const b36 = (n: number) => n.toString(36);
 
-const ENTRY_KEYS = new WeakMap<ScopeRow[number], string>();
-/** An entry's JSON text, made once per entry array (rows share them: emit.ts). */
-export function entryKey(entry: ScopeRow[number]): string {
-  let key = ENTRY_KEYS.get(entry);
-  if (key === undefined) ENTRY_KEYS.set(entry, (key = JSON.stringify(entry)));
-  return key;
+/**
+ * A file's scope rows as the compiler makes them: each entry numbered by its JSON text in the order
+ * first met, so a row is a list of numbers (what the table is encoded from) and an entry's text is
+ * made once per entry, not held for every entry array until the end (bench/FINDINGS.md §50).
+ */
+export interface RowTable {
+  entries: ReturnType<typeof numbering>;
+  /** the first entry met with each number */
+  first: ScopeRow[number][];
+  /** the rows, `rows[0]` the empty row */
+  rows: number[][];
+}
+
+export function rowTable(): RowTable {
+  return { entries: numbering(), first: [], rows: [[]] };
+}
+
+/** The entry's number in the table (a new entry is numbered next). */
+export function numberEntry(table: RowTable, entry: ScopeRow[number]): number {
+  const n = table.entries.number(JSON.stringify(entry));
+  if (n === table.first.length) table.first.push(entry);
+  return n;
 }
 
 /** `rows[0]` is the empty row; `sites` maps each site id to its row. */
 export function encodeTables(rows: ScopeRow[], sites: Map<number, number>): string {
-  const entries = numbering();
-  // the first entry array met with each number's text
-  const first: ScopeRow[number][] = [];
-  const numbered = rows.map((row) =>
-    row.map((entry) => {
-      const n = entries.number(entryKey(entry));
-      if (n === first.length) first.push(entry);
-      return n;
-    }),
-  );
+  const table = rowTable();
+  table.rows = rows.map((row) => row.map((entry) => numberEntry(table, entry)));
+  return encodeRowTable(table, sites);
+}
+
+/** The tables' text from rows numbered as they were made (`encodeTables`). */
+export function encodeRowTable(table: RowTable, sites: Map<number, number>): string {
+  const { first, rows: numbered } = table;
   // Each row as the change from the row before: the entries between its first p and last q shared ones.
   const deltas: [number, number, number[]][] = [];
   for (let k = 1; k < numbered.length; k++) {

@@ -53,6 +53,8 @@ import {
   slotOf,
   store,
   valuesOf,
+  openLiveness,
+  closeLiveness,
 } from "./frame-values.js";
 import { inferredName, isFieldWrapper, markFieldWrapper, qualifiedName } from "./code-names.js";
 import { countedLoop, isSilent, plainLoop } from "./silent.js";
@@ -200,6 +202,7 @@ export function openFunction(
     lineStores: 0,
     thisRead,
     lines: new Set(),
+    chains: new Map(),
     lastRow: "",
   };
   file.codes.push([name, qualname, loc?.start.line ?? 1, loc?.end.line ?? 1, flags, []]);
@@ -213,6 +216,7 @@ function enterFunction(path: NodePath<T.Function | T.StaticBlock>, file: FileCon
     return;
   }
   const node = path.node;
+  openLiveness(node);
   if (t.isArrowFunctionExpression(node) && !t.isBlockStatement(node.body)) {
     const ret = t.returnStatement(node.body);
     ret.loc = node.body.loc;
@@ -333,6 +337,7 @@ function exitFunction(path: NodePath<T.Function | T.StaticBlock>, file: FileCont
   if (t.isStaticBlock(node)) node.body = body;
   else (node.body as T.BlockStatement).body = body;
   finishSites(file, fn);
+  closeLiveness(node);
   // Done: a traversal Babel requeues (replaceWithMultiple in its body) must not instrument it again.
   file.generated.add(node);
 }
