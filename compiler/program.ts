@@ -3,7 +3,7 @@
  * module its own frame and the header that registers the file with the
  * runtime and binds what the generated code uses.
  */
-import { markRanges, originalRanges } from "./source-text.js";
+import { type Marked, markRanges, originalRanges } from "./source-text.js";
 import { generate } from "@babel/generator";
 import traverse, { type NodePath, type Visitor } from "@babel/traverse";
 import type * as T from "@babel/types";
@@ -74,7 +74,7 @@ export function instrumentProgram(program: NodePath<T.Program>, options: Program
 
 function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): ProgramResult {
   if (!options.fresh) program.scope.crawl();
-  const ranges = originalRanges(program, options.source);
+  const ranges: Marked[] = [];
   const file: FileContext = {
     names: chooseNames(options.source, options.script ? options.filename : undefined),
     codes: [],
@@ -95,7 +95,7 @@ function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): 
   file.codes[0][2] = 1;
   const copies = copyTopLevelFunctions(program, file);
   const marker = directOnlyMarker(program, options.filename, options.commonjs);
-  classify(program, file.names.other(""), [...(marker ? [marker] : []), sourceUses(file.uses)]);
+  classify(program, file.names.other(""), [...(marker ? [marker] : []), sourceUses(file.uses), originalRanges(options.source, ranges)]);
   const layout = layoutOf(program.node);
   layout.thisSlot = layout.size++;
   if (valuesOf(program.node, file.names).offset !== null) file.codes[0][4] |= CODE_FLAT_VALUES;

@@ -3,16 +3,19 @@
  * SOURCE_MARK), so that `Function.prototype.toString` of instrumented code answers that text, as
  * without tsdb (runtime/source-text.ts). A comment: nothing runs, nothing else can see it.
  */
-import type { NodePath } from "@babel/traverse";
+import type { Visitor } from "@babel/traverse";
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
 import { CODES_MARK, SOURCE_MARK, sourceFileKey, TABLES_MARK } from "../contract/index.js";
 
-type Marked = [node: T.Function | T.Class, start: number, end: number];
+export type Marked = [node: T.Function | T.Class, start: number, end: number];
 
-/** Before instrumenting: the original ranges (what V8's toString gives for each node of the source). */
-export function originalRanges(program: NodePath<T.Program>, source: string): Marked[] {
-  const found: Marked[] = [];
+/**
+ * Before instrumenting: a visitor that notes in `found` the original range of each function and
+ * class it meets (what V8's toString gives for each node of the source). For classify's walk,
+ * which visits every node of the source anyway (program.ts).
+ */
+export function originalRanges(source: string, found: Marked[]): Visitor {
   const note = (node: T.Function | T.Class) => {
     if (node.start == null || node.end == null) return;
     let start = node.start;
@@ -23,11 +26,14 @@ export function originalRanges(program: NodePath<T.Program>, source: string): Ma
     }
     found.push([node, start, node.end]);
   };
-  // Nodes, not paths: no scope or parent is needed here.
-  t.traverseFast(program.node, (node) => {
-    if (t.isFunction(node) || t.isClass(node)) note(node);
-  });
-  return found;
+  return {
+    Function(path) {
+      note(path.node);
+    },
+    Class(path) {
+      note(path.node);
+    },
+  };
 }
 
 /** After instrumenting: each mark as a comment before the function's body (a class's: its class body); numbers in base 36. */
