@@ -7,7 +7,7 @@ import type { Binding, NodePath, Scope } from "@babel/traverse";
 import type * as t from "@babel/types";
 import type { CodeFields, RuntimeFunction } from "../contract/index.js";
 import type { Names } from "./generated-names.js";
-import type { Chain } from "./snapshot.js";
+import type { Chain, ChainItem } from "./snapshot.js";
 import type { RowTable } from "./tables.js";
 
 /** A binding a site shows: where its value is (frame-values.ts), or a hidden name (in its TDZ there). */
@@ -66,6 +66,8 @@ export interface FunctionContext {
   lines: Set<number>;
   /** what each of its scopes shows (snapshot.ts), made when a site first asks */
   chains: Map<Scope, Chain>;
+  /** what its chains list for each binding, made once (snapshot.ts) */
+  chainItems: Map<Binding, ChainItem | null>;
   /** the own entries of the last site made (a statement without a line site gets one of its own when they differ) */
   lastRow: string;
   /**

@@ -23,9 +23,11 @@ function bindingsOf(scope: Scope): Binding[] {
  * (a statement each) would otherwise each walk every binding in scope: lodash's `runInContext` has
  * hundreds, and a site in it hundreds of times over.
  */
+/** an entry, or a binding shown only at a site after its declaration (`shown`, else `hidden`) */
+export type ChainItem = RowEntry | { end: number; shown: RowEntry; hidden: RowEntry };
+
 export interface Chain {
-  /** an entry, or a binding shown only at a site after its declaration (`shown`, else `hidden`) */
-  items: (RowEntry | { end: number; shown: RowEntry; hidden: RowEntry })[];
+  items: ChainItem[];
   /** the `end`s of those bindings, sorted: a site's rows differ only by how many of them precede it */
   ends: number[];
   /** the entries at a site preceded by n of the `ends`, made when first asked: sites that show the same bindings share one list */
@@ -53,45 +55,38 @@ function makeChain(start: Scope, fn: FunctionContext): Chain {
         if (seen.has(name)) continue;
         // Seen even when not shown: a binding in its TDZ still hides the outer ones of its name.
         seen.add(name);
-        // Module-level bindings are read live by the module accessor, TDZ included (the module's own
-        // frame shows them; a function's frame does not, as Python's f_locals shows no globals).
-        if (scope.path.isProgram()) {
-          if (fn.isProgram && MODULE_KINDS.includes(binding.kind))
-            items.push({
-              name,
-              slot: -1,
-              index: -3,
-              writable: isWritable(binding) || binding.kind === "hoisted",
-              at: binding.identifier.start ?? -1,
-            });
-          continue;
-        }
-        const hidden: RowEntry = { name, slot: -1, index: -1, writable: false, hidden: true };
-        const loc = locationOf(binding);
-        if (loc === null) {
-          items.push(hidden);
-          continue;
-        }
-        const shown: RowEntry = {
-          name,
-          slot: loc.slot,
-          index: loc.index,
-          writable: isWritable(binding),
-          at: binding.identifier.start ?? -1,
-        };
-        if (binding.kind === "let" || binding.kind === "const") {
-          // Declared before the site in straight-line code: initialized by the time control gets here,
-          // except in a switch, where a jump to a later case skips the declaration (its bindings are read
-          // through an accessor, which reports the TDZ).
-          const end = binding.identifier.end ?? Infinity;
-          items.push({ end, shown, hidden });
-          ends.push(end);
-        } else items.push(shown);
+        // One item per binding for all the function's chains (a block's chain lists the bindings of
+        // every scope around it up to the function's).
+        let item = fn.chainItems.get(binding);
+        if (item === undefined) fn.chainItems.set(binding, (item = chainItem(binding, scope.path.isProgram(), fn)));
+        if (item === null) continue;
+        items.push(item);
+        if ("end" in item) ends.push(item.end);
       }
     }
     if (scope === fn.scope) break;
   }
   return { items, ends: ends.sort((a, b) => a - b), rows: new Map() };
+}
+
+/** What a chain of `fn` lists for `binding` (of a module's scope or not): an entry, one that depends on the site, or nothing. */
+function chainItem(binding: Binding, moduleScope: boolean, fn: FunctionContext): ChainItem | null {
+  const name = binding.identifier.name;
+  // Module-level bindings are read live by the module accessor, TDZ included (the module's own
+  // frame shows them; a function's frame does not, as Python's f_locals shows no globals).
+  if (moduleScope) {
+    if (!fn.isProgram || !MODULE_KINDS.includes(binding.kind)) return null;
+    return { name, slot: -1, index: -3, writable: isWritable(binding) || binding.kind === "hoisted", at: binding.identifier.start ?? -1 };
+  }
+  const hidden: RowEntry = { name, slot: -1, index: -1, writable: false, hidden: true };
+  const loc = locationOf(binding);
+  if (loc === null) return hidden;
+  const shown: RowEntry = { name, slot: loc.slot, index: loc.index, writable: isWritable(binding), at: binding.identifier.start ?? -1 };
+  // Declared before the site in straight-line code: initialized by the time control gets here,
+  // except in a switch, where a jump to a later case skips the declaration (its bindings are read
+  // through an accessor, which reports the TDZ).
+  if (binding.kind === "let" || binding.kind === "const") return { end: binding.identifier.end ?? Infinity, shown, hidden };
+  return shown;
 }
 
 /**

@@ -203,6 +203,7 @@ export function openFunction(
     thisRead,
     lines: new Set(),
     chains: new Map(),
+    chainItems: new Map(),
     lastRow: "",
   };
   file.codes.push([name, qualname, loc?.start.line ?? 1, loc?.end.line ?? 1, flags, []]);
