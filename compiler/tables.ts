@@ -41,14 +41,7 @@ export function numberEntry(table: RowTable, entry: ScopeRow[number]): number {
   return n;
 }
 
-/** `rows[0]` is the empty row; `sites` maps each site id to its row. */
-export function encodeTables(rows: ScopeRow[], sites: Map<number, number>): string {
-  const table = rowTable();
-  table.rows = rows.map((row) => row.map((entry) => numberEntry(table, entry)));
-  return encodeRowTable(table, sites);
-}
-
-/** The tables' text from rows numbered as they were made (`encodeTables`). */
+/** The tables' text: `table.rows[0]` is the empty row; `sites` maps each site id to its row. */
 export function encodeRowTable(table: RowTable, sites: Map<number, number>): string {
   const { first, rows: numbered } = table;
   // Each row as the change from the row before: the entries between its first p and last q shared ones.
