@@ -179,12 +179,11 @@ function siteRow(file: FileContext, fn: FunctionContext, free: RowEntry[], site:
 }
 
 /** An entry's number in the file's row table (tables.ts), once per RowEntry (rows share them). */
-const ENTRY_NUMBERS = new WeakMap<RowEntry, number>();
 function entryNumber(file: FileContext, e: RowEntry): number {
-  let n = ENTRY_NUMBERS.get(e);
+  let n = file.entryNumbers.get(e);
   if (n === undefined) {
     const item: ScopeRow[number] = [e.name, e.slot, e.index, (e.writable ? ROW_WRITABLE : 0) | (e.hidden ? ROW_HIDDEN : 0)];
-    ENTRY_NUMBERS.set(e, (n = numberEntry(file.rows, item)));
+    file.entryNumbers.set(e, (n = numberEntry(file.rows, item)));
   }
   return n;
 }

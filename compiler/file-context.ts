@@ -82,6 +82,8 @@ export interface FileContext {
   codes: CodeFields[];
   /** the scope table's rows, each entry numbered (tables.ts) */
   rows: RowTable;
+  /** each entry's number in `rows` (weak: a finished function's entries go) */
+  entryNumbers: WeakMap<RowEntry, number>;
   /** each row's number, by its entries' numbers and identity (emit.ts `scopeNumber`) */
   scopeIndex: Map<string, number>;
   /** site ids by `line:row`, and how many sites each line has (a site id is line + variant << SITE_LINE_BITS) */

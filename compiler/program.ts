@@ -79,6 +79,7 @@ function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): 
     names: chooseNames(options.source, options.script ? options.filename : undefined),
     codes: [],
     rows: rowTable(),
+    entryNumbers: new WeakMap(),
     scopeIndex: new Map([["\u0001", 0]]),
     siteIds: new Map(),
     siteVariants: new Map(),
