@@ -8,7 +8,7 @@
  */
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
-import { id } from "./identifiers.js";
+import { id, member } from "./identifiers.js";
 import {
   type KeyFlag,
   ROW_HIDDEN,
@@ -34,15 +34,15 @@ export function rt(file: FileContext, fn: RuntimeFunction, args: T.Expression[])
 
 /** `$S[$d]`, `$L[$d]` */
 function at(array: string, file: FileContext): T.MemberExpression {
-  return t.memberExpression(id(array), id(file.names.depth), true);
+  return member(`${array}[]`, () => t.memberExpression(id(array), id(file.names.depth), true));
 }
 
 function sp(file: FileContext): T.MemberExpression {
-  return t.memberExpression(id(file.names.state), id("sp"));
+  return member("sp", () => t.memberExpression(id(file.names.state), id("sp")));
 }
 
 function keyFlag(file: FileContext, fn: FunctionContext, flag: KeyFlag): T.MemberExpression {
-  return t.memberExpression(id(file.names.key(fn.index)), id(flag));
+  return member(`${fn.index}.${flag}`, () => t.memberExpression(id(file.names.key(fn.index)), id(flag)));
 }
 
 function assign(target: T.LVal, value: T.Expression): T.ExpressionStatement {

@@ -21,7 +21,7 @@
 import { type Binding, type NodePath, type Scope, type Visitor, visitors } from "@babel/traverse";
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
-import { id } from "./identifiers.js";
+import { id, member } from "./identifiers.js";
 import { VALUE_STRIDE_BITS } from "../contract/index.js";
 import type { Names } from "./generated-names.js";
 import { type Liveness, liveAt, liveness } from "./liveness.js";
@@ -383,8 +383,10 @@ const num = (n: number) => t.numericLiteral(n);
 
 /** `$VS[$o + slot]` or `$vs[slot]` */
 export function slotOf(values: Values, slot: number): T.MemberExpression {
-  const index = values.offset === null ? num(slot) : slot === 0 ? id(values.offset) : t.binaryExpression("+", id(values.offset), num(slot));
-  return t.memberExpression(id(values.array), index, true);
+  return member(`${values.array}[${values.offset ?? ""}+${slot}]`, () => {
+    const index = values.offset === null ? num(slot) : slot === 0 ? id(values.offset) : t.binaryExpression("+", id(values.offset), num(slot));
+    return t.memberExpression(id(values.array), index, true);
+  });
 }
 
 /** `$vs[slot] = value;` */
