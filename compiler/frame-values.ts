@@ -384,7 +384,8 @@ const num = (n: number) => t.numericLiteral(n);
 /** `$VS[$o + slot]` or `$vs[slot]` */
 export function slotOf(values: Values, slot: number): T.MemberExpression {
   return member(`${values.array}[${values.offset ?? ""}+${slot}]`, () => {
-    const index = values.offset === null ? num(slot) : slot === 0 ? id(values.offset) : t.binaryExpression("+", id(values.offset), num(slot));
+    const index =
+      values.offset === null ? num(slot) : slot === 0 ? id(values.offset) : t.binaryExpression("+", id(values.offset), num(slot));
     return t.memberExpression(id(values.array), index, true);
   });
 }
