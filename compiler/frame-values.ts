@@ -200,7 +200,7 @@ export function classify(program: NodePath<T.Program>, prefix: string, also: Vis
     const owner = ownerOfScope(scope);
     for (const binding of Object.values(scope.bindings)) {
       if (!["param", "var", "let", "const", "hoisted", "local"].includes(binding.kind)) {
-        noted(binding)[LOCATION] = null;
+        noted(binding.identifier)[LOCATION] = null;
         continue;
       }
       const captured =
@@ -211,7 +211,7 @@ export function classify(program: NodePath<T.Program>, prefix: string, also: Vis
         binding.constantViolations.some((v) => ownerOf(v) !== owner) ||
         aliasedByArguments(binding, owner);
       if (!captured) {
-        noted(binding)[LOCATION] = { slot: newSlot(owner), index: -1, group: null };
+        noted(binding.identifier)[LOCATION] = { slot: newSlot(owner), index: -1, group: null };
         if (t.isFunction(owner) || t.isStaticBlock(owner)) {
           let list = direct.get(owner);
           if (list === undefined) direct.set(owner, (list = []));
@@ -226,7 +226,7 @@ export function classify(program: NodePath<T.Program>, prefix: string, also: Vis
         group = { slot: newSlot(owner), name: `${prefix}a${groups++}`, bindings: [], scope, outer };
         list.push(group);
       }
-      noted(binding)[LOCATION] = { slot: group.slot, index: group.bindings.length, group };
+      noted(binding.identifier)[LOCATION] = { slot: group.slot, index: group.bindings.length, group };
       group.bindings.push(binding);
     }
   }
@@ -356,9 +356,14 @@ function aliasedByArguments(binding: Binding, owner: T.Node): boolean {
   return uses;
 }
 
-/** Where a binding lives; null for a module-level binding and kinds never shown. */
+/**
+ * Where a binding lives; null for a module-level binding and kinds never shown. Noted on the
+ * identifier that declares it, not on Babel's `Binding`: when Babel makes the scope of a block the
+ * visitors make (`if (x) stmt`, an `else if`: visitors.ts `asBlock`), its crawl makes every binding
+ * of the scopes inside again, as new objects with the same identifiers.
+ */
 export function locationOf(binding: Binding): Location | null {
-  return noted(binding)[LOCATION] ?? null;
+  return noted(binding.identifier)[LOCATION] ?? null;
 }
 
 /** The accessor groups of a scope (made where it is entered). */

@@ -666,6 +666,53 @@ export function main() {
   assert.equal(r, [10, 20, 30, 40]);
 });
 
+// Every binding in scope is in the frame wherever the code stands. The visitors make a block of an
+// `if`'s single statement and of an `else if`, and Babel, making that block's scope, made again
+// every binding of the scopes inside it: the frames there left out their own bindings (a callback's
+// parameters, an `else if` branch's `let`) and those of the enclosing functions they name.
+const madeBlocks = {
+  "an if's single statement": {
+    source: `export function main(x) {
+  if (x) return [1].map(function (v) {
+    let w = v + x;
+    return w;
+  })[0];
+}
+`,
+    line: 4,
+    shown: [{ v: 1, w: 2, x: 1 }, { x: 1 }],
+    result: 2,
+  },
+  "an else if": {
+    source: `export function main(x) {
+  if (x === 0) {
+    return 0;
+  } else if (x === 1) {
+    let ret = 40;
+    ret += 1;
+    return [1].map((v) => {
+      return v + ret;
+    })[0];
+  }
+}
+`,
+    line: 8,
+    shown: [
+      { v: 1, ret: 41 },
+      { ret: 41, x: 1 },
+    ],
+    result: 42,
+  },
+};
+for (const [name, { source, line, shown, result }] of Object.entries(madeBlocks)) {
+  test(`a frame in ${name} shows its bindings and those it names around it`, async () => {
+    const seen = [];
+    const r = await stopAt(source, line, (frame) => seen.push({ ...frame.locals }, { ...frame.back.locals }), { args: [1] });
+    assert.equal(seen, shown);
+    assert.is(r, result);
+  });
+}
+
 // Every event of each program, every writable binding of its frame written there: the program's
 // result is the same as with the same program's functions each holding a direct eval (in a nested
 // function that never runs), which gives every binding an accessor: a write lands at once, and
