@@ -220,7 +220,7 @@ export function classify(program: NodePath<T.Program>, prefix: string, also: Vis
         continue;
       }
       const outer = scope.path.isFunction() && (binding.kind === "param" || binding.kind === "var" || binding.kind === "local");
-      const list = (noted(scope)[GROUPS] ??= []);
+      const list = (noted(scope.block)[GROUPS] ??= []);
       let group = list.find((g) => g.outer === outer);
       if (group === undefined) {
         group = { slot: newSlot(owner), name: `${prefix}a${groups++}`, bindings: [], scope, outer };
@@ -360,15 +360,16 @@ function aliasedByArguments(binding: Binding, owner: T.Node): boolean {
  * Where a binding lives; null for a module-level binding and kinds never shown. Noted on the
  * identifier that declares it, not on Babel's `Binding`: when Babel makes the scope of a block the
  * visitors make (`if (x) stmt`, an `else if`: visitors.ts `asBlock`), its crawl makes every binding
- * of the scopes inside again, as new objects with the same identifiers.
+ * of the scopes inside again, as new objects with the same identifiers; and a node the visitors
+ * move (a class field's value into its arrow) has its scope made again, bindings and all.
  */
 export function locationOf(binding: Binding): Location | null {
   return noted(binding.identifier)[LOCATION] ?? null;
 }
 
-/** The accessor groups of a scope (made where it is entered). */
+/** The accessor groups of a scope (made where it is entered); noted on its node, as `locationOf` says why. */
 export function groupsOf(scope: Scope): Group[] {
-  return noted(scope)[GROUPS] ?? [];
+  return noted(scope.block)[GROUPS] ?? [];
 }
 
 export function isWritable(binding: Binding): boolean {

@@ -703,11 +703,31 @@ const madeBlocks = {
     ],
     result: 42,
   },
+  // (The field's value moves into an arrow of its own: Babel makes its scope again, accessors too.)
+  "a class field's named function": {
+    source: `class C {
+  f = function named(a) {
+    const inner = () => {
+      return a + 1;
+    };
+    return inner();
+  };
+}
+export function main(x) {
+  return new C().f(x);
+}
+`,
+    line: 4,
+    shown: [{ a: 1 }, { a: 1, named: "function", inner: "function" }],
+    result: 2,
+  },
 };
+/** A frame's bindings, a function's as "function". */
+const shownOf = (locals) => Object.fromEntries(Object.entries(locals).map(([k, v]) => [k, typeof v === "function" ? "function" : v]));
 for (const [name, { source, line, shown, result }] of Object.entries(madeBlocks)) {
   test(`a frame in ${name} shows its bindings and those it names around it`, async () => {
     const seen = [];
-    const r = await stopAt(source, line, (frame) => seen.push({ ...frame.locals }, { ...frame.back.locals }), { args: [1] });
+    const r = await stopAt(source, line, (frame) => seen.push(shownOf(frame.locals), shownOf(frame.back.locals)), { args: [1] });
     assert.equal(seen, shown);
     assert.is(r, result);
   });
