@@ -57,8 +57,6 @@ export interface FunctionContext {
   usesArguments: boolean;
   /** refers to `new.target` (a class constructor always shows it) */
   usesNewTarget: boolean;
-  /** a direct `eval` in it (or in a function inside it) could assign any of its bindings */
-  evals: boolean;
   /** how many of its sites store their line on the fast path (silent ones do not) */
   lineStores: number;
   /** how `this` is read: not at all, directly, or through a TDZ-safe closure (derived constructors) */

@@ -198,7 +198,6 @@ export function openFunction(
     free: new Map(),
     usesArguments: false,
     usesNewTarget: path.isClassMethod({ kind: "constructor" }),
-    evals: false,
     lineStores: 0,
     thisRead,
     lines: new Set(),
@@ -980,8 +979,6 @@ function noteReference(path: NodePath, name: string, file: FileContext): void {
   const binding = path.scope.getBinding(name);
   if (binding === undefined) {
     if (name === "arguments") markArguments(file);
-    // A direct eval can assign the bindings of every function it is in.
-    else if (name === "eval") for (const fn of file.functions) fn.evals = true;
     return;
   }
   if (binding.scope.path.isProgram()) return;
