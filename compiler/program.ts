@@ -5,7 +5,7 @@
  */
 import { type Marked, markRanges, originalRanges } from "./source-text.js";
 import { generate } from "@babel/generator";
-import traverse, { type NodePath, type Visitor } from "@babel/traverse";
+import traverse, { type NodePath, type Visitor, visitors } from "@babel/traverse";
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
 import { shareIdentifiers } from "./identifiers.js";
@@ -29,6 +29,7 @@ import { classify, layoutOf, store, valuesOf } from "./frame-values.js";
 import { ownBindings } from "./snapshot.js";
 import { encodeCodes, encodeRowTable, rowTable } from "./tables.js";
 import { finishSites, insertSites, directOnlyMarker, openFunction, usesTemporary, visitor } from "./visitors.js";
+import { releaseContexts } from "./path-contexts.js";
 
 export interface ProgramOptions {
   /** absolute path of the original file, or `<string>` */
@@ -96,11 +97,16 @@ function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): 
   file.codes[0][2] = 1;
   const copies = copyTopLevelFunctions(program, file);
   const marker = directOnlyMarker(program, options.filename, options.commonjs);
-  classify(program, file.names.other(""), [...(marker ? [marker] : []), sourceUses(file.uses), originalRanges(options.source, ranges)]);
+  classify(program, file.names.other(""), [
+    ...(marker ? [marker] : []),
+    sourceUses(file.uses),
+    originalRanges(options.source, ranges),
+    releaseContexts,
+  ]);
   const layout = layoutOf(program.node);
   layout.thisSlot = layout.size++;
   if (valuesOf(program.node, file.names).offset !== null) file.codes[0][4] |= CODE_FLAT_VALUES;
-  program.traverse(visitor, file);
+  program.traverse(visitors.merge([visitor, releaseContexts]), file);
   // A script's top level ends (normally or by an exception) by giving back the depth of the
   // evaluation it interrupted, if any (see scriptBody).
   const restore = options.script ? restoreOuter(file, program) : [];
