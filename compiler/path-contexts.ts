@@ -9,14 +9,20 @@
  */
 import traverse, { type NodePath, type Visitor } from "@babel/traverse";
 
+/** Hands back the store of a child's array if the traversals have popped it (see above). */
+function release(child: NodePath): void {
+  if (child.contexts.length === 0) child.contexts.length = 0;
+}
+
 /**
- * An `exit` for every node of a traversal: the children's arrays, which that traversal has
- * popped (an array still in use, by a traversal nested in another, is not touched).
+ * An `exit` for every node of a traversal: its children's arrays, which that traversal has popped
+ * (an array still in use, by a traversal nested in another, is left as it is). Identifiers and
+ * literals, half of a file's nodes, have no children in JavaScript: no lookup for them.
  */
 export const releaseContexts: Visitor<unknown> = {
   exit(path: NodePath) {
-    const children = traverse.default.cache.path.get(path.node);
-    if (children === undefined) return;
-    for (const child of children.values()) if (child.contexts.length === 0) child.contexts.length = 0;
+    const node = path.node;
+    if (node.type === "Identifier" || node.type === "StringLiteral" || node.type === "NumericLiteral") return;
+    traverse.default.cache.path.get(node)?.forEach(release);
   },
 };
