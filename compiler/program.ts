@@ -31,6 +31,9 @@ import { encodeCodes, encodeRowTable, rowTable } from "./tables.js";
 import { finishSites, insertSites, directOnlyMarker, openFunction, usesTemporary, visitor } from "./visitors.js";
 import { releaseContexts } from "./path-contexts.js";
 
+/** The visitors' traversal, with the paths' arrays trimmed behind it (merged once, not per file). */
+const passVisitor = visitors.merge([visitor, releaseContexts]);
+
 export interface ProgramOptions {
   /** absolute path of the original file, or `<string>` */
   filename: string;
@@ -106,7 +109,7 @@ function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): 
   const layout = layoutOf(program.node);
   layout.thisSlot = layout.size++;
   if (valuesOf(program.node, file.names).offset !== null) file.codes[0][4] |= CODE_FLAT_VALUES;
-  program.traverse(visitors.merge([visitor, releaseContexts]), file);
+  program.traverse(passVisitor, file);
   // A script's top level ends (normally or by an exception) by giving back the depth of the
   // evaluation it interrupted, if any (see scriptBody).
   const restore = options.script ? restoreOuter(file, program) : [];
