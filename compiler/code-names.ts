@@ -36,6 +36,33 @@ export function inferredName(path: NodePath): string | null {
   return null;
 }
 
+/**
+ * Is `node` an anonymous function or class (ES IsAnonymousFunctionDefinition), seen through
+ * parentheses and TypeScript's type-only wrappers (`(() => 1) as F` is `() => 1` once they are
+ * stripped)? Such an expression takes its `name` from what it initializes or is assigned to.
+ */
+export function isAnonymousDefinition(node: T.Expression): boolean {
+  let e: T.Expression = node;
+  while (
+    t.isParenthesizedExpression(e) ||
+    t.isTSAsExpression(e) ||
+    t.isTSSatisfiesExpression(e) ||
+    t.isTSNonNullExpression(e) ||
+    t.isTSTypeAssertion(e)
+  )
+    e = e.expression;
+  return t.isArrowFunctionExpression(e) || ((t.isFunctionExpression(e) || t.isClassExpression(e)) && !e.id);
+}
+
+/**
+ * `value` for the right of an assignment tsdb makes (`$r = value`) or a property of its own: an
+ * anonymous definition as `(0, value)`, so that it keeps the name JavaScript gave it where the
+ * program wrote it (`return () => {}` makes a function named "", not "$r").
+ */
+export function unnamed(value: T.Expression): T.Expression {
+  return isAnonymousDefinition(value) ? t.sequenceExpression([t.numericLiteral(0), value]) : value;
+}
+
 /** The part a function or class contributes to the qualified names of what it contains. */
 export function qualifiedName(path: NodePath, own: string): string {
   const parts: string[] = [own];

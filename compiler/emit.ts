@@ -8,6 +8,7 @@
  */
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
+import { unnamed } from "./code-names.js";
 import { id, member } from "./identifiers.js";
 import {
   type KeyFlag,
@@ -558,7 +559,7 @@ export function exitStatements(file: FileContext, value: T.Expression | null | u
   const leave = t.breakStatement(id(exitLabel(file)));
   if (value == null) return [leave];
   file.functions[file.functions.length - 1].returnsValue = true;
-  return [assign(id(file.names.returned), value), leave];
+  return [assign(id(file.names.returned), unnamed(value)), leave];
 }
 
 /** Does the function keep the value it returns in `$r` (see FunctionContext `returnsValue`)? */

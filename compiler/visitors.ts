@@ -56,7 +56,7 @@ import {
   openLiveness,
   closeLiveness,
 } from "./frame-values.js";
-import { inferredName, isFieldWrapper, markFieldWrapper, qualifiedName } from "./code-names.js";
+import { inferredName, isAnonymousDefinition, isFieldWrapper, markFieldWrapper, qualifiedName, unnamed } from "./code-names.js";
 import { countedLoop, isSilent, plainLoop } from "./silent.js";
 import { ownBindings, rowKey, within } from "./snapshot.js";
 
@@ -531,11 +531,6 @@ function storeDeclared(path: NodePath<T.VariableDeclaration | T.ClassDeclaration
   note(target)[AFTER] = t.isVariableDeclaration(node) ? done : directStores(values, bindingsNamed(path, node));
 }
 
-/** Takes its name from the binding it initializes: must stay the initializer itself. */
-function isAnonymousDefinition(node: T.Expression): boolean {
-  return (t.isFunction(node) && !(node as T.FunctionExpression).id) || (t.isClass(node) && !node.id) || t.isArrowFunctionExpression(node);
-}
-
 /**
  * `x = e` → `$vs[k] = x = e` for a binding whose slot holds its value (and the same for `+=`,
  * `++`, destructuring), so the copy is never behind the variable.
@@ -712,7 +707,7 @@ function exitReturn(path: NodePath<T.ReturnStatement>, file: FileContext): void 
     const r = t.identifier(file.names.returned);
     const ret = t.returnStatement(r);
     file.generated.add(ret);
-    const computed = t.expressionStatement(t.assignmentExpression("=", t.identifier(file.names.returned), value));
+    const computed = t.expressionStatement(t.assignmentExpression("=", t.identifier(file.names.returned), unnamed(value)));
     replaceStatement(path, t.blockStatement([computed, ...epilogue(file, fn, t.identifier(file.names.returned)), ret]), file);
     return;
   }
@@ -749,7 +744,7 @@ function exitReturn(path: NodePath<T.ReturnStatement>, file: FileContext): void 
       );
     return;
   }
-  path.node.argument = t.assignmentExpression("=", t.identifier(file.names.returned), value);
+  path.node.argument = t.assignmentExpression("=", t.identifier(file.names.returned), unnamed(value));
 }
 
 // -------------------------------------------------------------------- visitor
@@ -1093,7 +1088,7 @@ const withBody: Visitor<WithState> = {
           t.objectProperty(t.identifier("__proto__"), t.nullLiteral()),
           t.objectProperty(
             t.stringLiteral(state.file.names.returned),
-            path.node.argument ?? t.unaryExpression("void", t.numericLiteral(0)),
+            unnamed(path.node.argument ?? t.unaryExpression("void", t.numericLiteral(0))),
           ),
         ]);
         const thrown = t.throwStatement(mark);
@@ -1121,7 +1116,7 @@ const withBody: Visitor<WithState> = {
       );
       for (const node of [ret, read]) state.file.generated.add(node);
       state.suspends = state.returnsAwaited = true;
-      const keep = argument == null ? [] : [t.variableDeclaration("let", [t.variableDeclarator(value, argument)])];
+      const keep = argument == null ? [] : [t.variableDeclaration("let", [t.variableDeclarator(value, unnamed(argument))])];
       path.replaceWith(t.blockStatement([...keep, read, ret]));
     },
   },

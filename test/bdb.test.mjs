@@ -693,6 +693,8 @@ Run("runeval returns the value; runctx defers to run", () => {
   const ns = { a: 20 };
   try {
     assert.is(new BaseBdb().runeval("a + 1", ns), 21);
+    // an anonymous function or class evaluated is as eval's: named "" (not after tsdb's names)
+    assert.equal([new BaseBdb().runeval("() => a", ns).name, new BaseBdb().runeval("(class {})", ns).name], ["", ""]);
     new BaseBdb().runctx("b = a * 2", ns, ns);
     assert.is(ns.b, 40);
     const locals = {};

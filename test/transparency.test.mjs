@@ -11,7 +11,7 @@ import vm from "node:vm";
 import { instrument } from "../dist/compiler.mjs";
 import { isInstrumented } from "../dist/contract/index.js";
 import { Bdb } from "../dist/index.mjs";
-import { instrumentToFile, readEveryFrame, root, rt, runtimePath, tmp } from "./helpers/run.mjs";
+import { instrumentToFile, load, readEveryFrame, root, rt, runtimePath, tmp } from "./helpers/run.mjs";
 
 const require = createRequire(import.meta.url);
 const dir = join(root, "test/fixtures/constructs");
@@ -219,6 +219,54 @@ test("C5: a program's patched built-ins (Array.prototype's iterator, methods and
     assert.is(await runPatched(mode), expected, mode);
     assert.is(rt.state.sp, 0, mode);
   }
+});
+
+test("TypeScript: an anonymous function behind `as`, `satisfies`, `!` or `<T>` keeps the name JavaScript gives it", async () => {
+  // (what the program is once its types are stripped: tsc's output gives the same names)
+  const source = [
+    "type F = () => number;",
+    "export const a = (() => 1) as F;",
+    "export const b = (() => 1) satisfies F;",
+    "export const c = (() => 1)!;",
+    "export const d = <F>(() => 1);",
+    "export const returned = () => [r1(), r2(), r3()];",
+    "function r1(): F { return (() => 1) as F; }",
+    "function r2(): F { return <F>(() => 1); }",
+    "function r3() { return (class {}) as unknown as F; }",
+  ].join("\n");
+  const { out } = instrumentToFile(source, "names.ts");
+  const m = await load(out);
+  assert.equal(
+    [m.a, m.b, m.c, m.d, ...m.returned()].map((f) => f.name),
+    ["a", "b", "c", "d", "", "", ""],
+  );
+});
+
+test('the Babel plugin where parentheses are kept, or TypeScript is stripped after it: a returned `(() => {})` keeps the name ""', () => {
+  const { transformSync } = require("@babel/core");
+  const plugin = [require("../dist/compiler/plugin.js").default, { runtime: runtimePath }];
+  const pass = (code, filename, more) =>
+    transformSync(code, { babelrc: false, configFile: false, filename, sourceType: "script", ...more }).code;
+  mkdirSync(tmp, { recursive: true });
+  const run = (code, name) => {
+    const file = join(tmp, `${process.pid}-${name}.cjs`);
+    writeFileSync(file, code);
+    return require(file);
+  };
+  const js = "function f() { return (() => 1); }\nfunction g() { return (class {}); }\nmodule.exports = [f().name, g().name];\n";
+  const kept = pass(js, "/a/p.js", { parserOpts: { createParenthesizedExpressions: true }, plugins: [plugin] });
+  assert.equal(run(kept, "parenthesized"), ["", ""]);
+  const ts = [
+    "type F = () => number;",
+    "function f(): F { return (() => 1) as F; }",
+    "function g() { return <F>(() => 1); }",
+    "function h() { return (() => 1) satisfies F; }",
+    "function k() { return (() => 1)!; }",
+    "module.exports = [f, g, h, k].map((m) => m().name);",
+  ].join("\n");
+  const instrumented = pass(ts, "/a/t.ts", { plugins: ["@babel/plugin-syntax-typescript", plugin] });
+  const stripped = pass(instrumented, "/a/t.ts", { plugins: ["@babel/plugin-transform-typescript"] });
+  assert.equal(run(stripped, "stripped-after"), ["", "", "", ""]);
 });
 
 test("C2: a return in a with body gives its value to the return event; the object sees no name of tsdb's", () => {
