@@ -4,7 +4,7 @@
  */
 import type { NodePath } from "@babel/traverse";
 import type * as T from "@babel/types";
-import { t } from "./babel-types.js";
+import { everyChild, t } from "./babel-types.js";
 import { propertyKeyName as keyName } from "../common/property-key.js";
 
 /** The name JavaScript gives the function or class at `path` (ES "NamedEvaluation"), or null. */
@@ -55,12 +55,18 @@ export function isAnonymousDefinition(node: T.Expression): boolean {
 }
 
 /**
- * `value` for the right of an assignment tsdb makes (`$r = value`) or a property of its own: an
- * anonymous definition as `(0, value)`, so that it keeps the name JavaScript gave it where the
- * program wrote it (`return () => {}` makes a function named "", not "$r").
+ * Would a function in `value` take its name from a variable `value` is assigned to? JavaScript
+ * names an anonymous function or class so (`x = () => {}`: NamedEvaluation), and V8, for stack
+ * traces and profiles, every function written in the value unless the value is a call
+ * (`x = [() => {}]` runs as `at x`, `x = f(() => {})` as `at <anonymous>`). Assigned to a name of
+ * tsdb's, such a value goes through the runtime's `unnamed` (a call), or is not moved at all.
  */
-export function unnamed(value: T.Expression): T.Expression {
-  return isAnonymousDefinition(value) ? t.sequenceExpression([t.numericLiteral(0), value]) : value;
+export function takesAssignedName(value: T.Expression): boolean {
+  return !t.isCallExpression(value) && !t.isNewExpression(value) && holdsFunction(value);
+}
+
+function holdsFunction(node: T.Node): boolean {
+  return t.isFunction(node) || t.isClass(node) || !everyChild(node, (child) => !holdsFunction(child));
 }
 
 /** The part a function or class contributes to the qualified names of what it contains. */

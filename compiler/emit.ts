@@ -8,7 +8,7 @@
  */
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
-import { unnamed } from "./code-names.js";
+import { takesAssignedName } from "./code-names.js";
 import { id, member } from "./identifiers.js";
 import {
   type KeyFlag,
@@ -31,6 +31,11 @@ const num = (n: number) => t.numericLiteral(n);
 export function rt(file: FileContext, fn: RuntimeFunction, args: T.Expression[]): T.CallExpression {
   file.runtimeUsed.add(fn);
   return t.callExpression(id(file.names.runtimeFunction(fn)), args);
+}
+
+/** `value` for the right of `$r = …` (or a property of tsdb's): through the runtime's `unnamed` where a function in it would take that name (code-names.ts). */
+export function unnamed(file: FileContext, value: T.Expression): T.Expression {
+  return takesAssignedName(value) ? rt(file, "unnamed", [value]) : value;
 }
 
 /** `$S[$d]`, `$L[$d]` */
@@ -559,7 +564,7 @@ export function exitStatements(file: FileContext, value: T.Expression | null | u
   const leave = t.breakStatement(id(exitLabel(file)));
   if (value == null) return [leave];
   file.functions[file.functions.length - 1].returnsValue = true;
-  return [assign(id(file.names.returned), unnamed(value)), leave];
+  return [assign(id(file.names.returned), unnamed(file, value)), leave];
 }
 
 /** Does the function keep the value it returns in `$r` (see FunctionContext `returnsValue`)? */

@@ -8,6 +8,7 @@ import { generate } from "@babel/generator";
 import traverse, { type NodePath, type Visitor, visitors } from "@babel/traverse";
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
+import { takesAssignedName } from "./code-names.js";
 import { shareIdentifiers } from "./identifiers.js";
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
@@ -242,11 +243,12 @@ function oneDeclaratorEach(s: T.Statement): T.Statement[] {
 
 /**
  * Is an initializer worth guarding, and can it move to an assignment unchanged? Not a literal
- * (nothing to report), nor a function or class: it would take its name from the temporary.
+ * (nothing to report), nor a value with a function that would take its name from the temporary
+ * (a function or class, or one written in the value: code-names.ts `takesAssignedName`).
  */
 function canGuard(init: T.Expression): boolean {
   if (t.isLiteral(init) && !t.isTemplateLiteral(init)) return false;
-  return !(t.isFunction(init) || t.isClass(init));
+  return !takesAssignedName(init);
 }
 
 /**

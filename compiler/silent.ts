@@ -14,7 +14,7 @@
  */
 import type { Binding, NodePath, Scope } from "@babel/traverse";
 import type * as T from "@babel/types";
-import { t } from "./babel-types.js";
+import { everyChild, t } from "./babel-types.js";
 import { scopeMadeBy } from "./frame-values.js";
 
 const SAFE_BINARY = new Set([
@@ -124,17 +124,6 @@ function walkedCandidates(fnPath: NodePath): Binding[] | null {
   };
   const walkChildren = (node: T.Node, scope: Scope) => everyChild(node, (child) => walk(child, node, scope));
   return walkChildren(fnPath.node, fnPath.scope) ? candidates : null;
-}
-
-/** Does `test` hold for every child node of `node` (in traversal order; stops at the first that fails)? */
-function everyChild(node: T.Node, test: (child: T.Node) => boolean): boolean {
-  for (const key of t.VISITOR_KEYS[node.type] ?? []) {
-    const value = (node as unknown as Record<string, T.Node | T.Node[] | null | undefined>)[key];
-    if (Array.isArray(value)) {
-      for (const child of value) if (child && !test(child)) return false;
-    } else if (value && typeof value.type === "string" && !test(value)) return false;
-  }
-  return true;
 }
 
 /** Is there a declaration or a scope in the code under `node` (other than in functions)? */

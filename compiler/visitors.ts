@@ -35,6 +35,7 @@ import {
   storeSite,
   suspension,
   takeLineStore,
+  unnamed,
   wrapBody,
 } from "./emit.js";
 import { CODE_FLAT_VALUES } from "../contract/index.js";
@@ -56,7 +57,7 @@ import {
   openLiveness,
   closeLiveness,
 } from "./frame-values.js";
-import { inferredName, isAnonymousDefinition, isFieldWrapper, markFieldWrapper, qualifiedName, unnamed } from "./code-names.js";
+import { inferredName, isAnonymousDefinition, isFieldWrapper, markFieldWrapper, qualifiedName } from "./code-names.js";
 import { countedLoop, isSilent, plainLoop } from "./silent.js";
 import { ownBindings, rowKey, within } from "./snapshot.js";
 
@@ -707,7 +708,7 @@ function exitReturn(path: NodePath<T.ReturnStatement>, file: FileContext): void 
     const r = t.identifier(file.names.returned);
     const ret = t.returnStatement(r);
     file.generated.add(ret);
-    const computed = t.expressionStatement(t.assignmentExpression("=", t.identifier(file.names.returned), unnamed(value)));
+    const computed = t.expressionStatement(t.assignmentExpression("=", t.identifier(file.names.returned), unnamed(file, value)));
     replaceStatement(path, t.blockStatement([computed, ...epilogue(file, fn, t.identifier(file.names.returned)), ret]), file);
     return;
   }
@@ -744,7 +745,7 @@ function exitReturn(path: NodePath<T.ReturnStatement>, file: FileContext): void 
       );
     return;
   }
-  path.node.argument = t.assignmentExpression("=", t.identifier(file.names.returned), unnamed(value));
+  path.node.argument = t.assignmentExpression("=", t.identifier(file.names.returned), unnamed(file, value));
 }
 
 // -------------------------------------------------------------------- visitor
@@ -1088,7 +1089,7 @@ const withBody: Visitor<WithState> = {
           t.objectProperty(t.identifier("__proto__"), t.nullLiteral()),
           t.objectProperty(
             t.stringLiteral(state.file.names.returned),
-            unnamed(path.node.argument ?? t.unaryExpression("void", t.numericLiteral(0))),
+            unnamed(state.file, path.node.argument ?? t.unaryExpression("void", t.numericLiteral(0))),
           ),
         ]);
         const thrown = t.throwStatement(mark);
@@ -1116,7 +1117,7 @@ const withBody: Visitor<WithState> = {
       );
       for (const node of [ret, read]) state.file.generated.add(node);
       state.suspends = state.returnsAwaited = true;
-      const keep = argument == null ? [] : [t.variableDeclaration("let", [t.variableDeclarator(value, unnamed(argument))])];
+      const keep = argument == null ? [] : [t.variableDeclaration("let", [t.variableDeclarator(value, unnamed(state.file, argument))])];
       path.replaceWith(t.blockStatement([...keep, read, ret]));
     },
   },

@@ -180,6 +180,7 @@ export type RuntimeFunction =
   | "push"
   | "raise"
   | "suspend"
+  | "unnamed"
   | "vals";
 
 /** Where code instrumented as a plain script (no module system) finds the runtime: `globalThis[Symbol.for(RUNTIME_GLOBAL)]`. */

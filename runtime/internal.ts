@@ -36,6 +36,7 @@ export {
   push,
   raise,
   suspend,
+  unnamed,
 } from "./trace.js";
 
 /**
@@ -69,6 +70,7 @@ const forScripts: Readonly<
   raise: trace.raise,
   script,
   suspend: trace.suspend,
+  unnamed: trace.unnamed,
   vals,
   slots,
   lines,

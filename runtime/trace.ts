@@ -482,6 +482,16 @@ function lineEvent(frame: Frame, d: number, keep: boolean): boolean {
 }
 
 /**
+ * `$r = unnamed(value)`: a value tsdb keeps under a name of its own (what a function returns),
+ * handed back as it is. Being a call, it gives no function in the value that name: neither
+ * JavaScript's (`$r = () => {}` would make a function named "$r") nor V8's inferred one, which
+ * stack traces and profiles show (`$r = [() => {}]`).
+ */
+export function unnamed<V>(value: V): V {
+  return value;
+}
+
+/**
  * Do these values make a plain loop's copy exact: primitives on which its operators call no code
  * and cannot throw (not objects, functions, symbols or BigInts)?
  */
