@@ -52,6 +52,7 @@ console.log(globalThis[Symbol.for("tsdb.runtime")] === g);
     "slots",
     "state",
     "suspend",
+    "unnamed",
     "vals",
     "values",
     "written",
