@@ -19,11 +19,9 @@ export function originalRanges(source: string, found: Marked[]): Visitor {
   const note = (node: T.Function | T.Class) => {
     if (node.start == null || node.end == null) return;
     let start = node.start;
-    // V8's text of a static method leaves out `static`.
-    if ((t.isClassMethod(node) || t.isClassPrivateMethod(node)) && node.static) {
-      start += "static".length;
-      while (start < node.end && /\s/.test(source[start])) start++;
-    }
+    // V8's text of a static method leaves out `static` and what follows it up to the method.
+    if ((t.isClassMethod(node) || t.isClassPrivateMethod(node)) && node.static)
+      start = pastBlanks(source, start + "static".length, node.end);
     found.push([node, start, node.end]);
   };
   return {
@@ -34,6 +32,21 @@ export function originalRanges(source: string, found: Marked[]): Visitor {
       note(path.node);
     },
   };
+}
+
+/** The first position from `at` (before `end`) that is not white space or a comment (of source that parsed: each ends before `end`). */
+function pastBlanks(source: string, at: number, end: number): number {
+  const lineEnd = /[\n\r\u2028\u2029]/g;
+  while (at < end) {
+    if (/\s/.test(source[at])) at++;
+    else if (source.startsWith("/*", at)) at = source.indexOf("*/", at + 2) + 2;
+    else if (source.startsWith("//", at)) {
+      lineEnd.lastIndex = at;
+      lineEnd.test(source);
+      at = lineEnd.lastIndex;
+    } else break;
+  }
+  return at;
 }
 
 /** After instrumenting: each mark as a comment before the function's body (a class's: its class body); numbers in base 36. */

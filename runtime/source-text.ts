@@ -78,8 +78,10 @@ function originalText(text: string, files: () => readonly SourceFile[]): string 
   const source = filename === undefined ? null : sourceText(filename);
   if (source === null || end > source.length) return null;
   const original = slice(source, start, end);
-  // A source that changed since it was instrumented: the engine's text is the better answer.
-  return original.charCodeAt(0) === text.charCodeAt(0) ? original : null;
+  // A source that changed since it was instrumented: the engine's text is the better answer. (The
+  // printer puts an arrow's one parameter in parentheses: `a => 0` is `(a)=>…` in the engine's.)
+  const first = original.charCodeAt(0);
+  return first === text.charCodeAt(0) || (text.charCodeAt(0) === 40 && first === text.charCodeAt(1)) ? original : null;
 }
 
 /**
