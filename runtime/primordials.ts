@@ -26,6 +26,7 @@ export const ObjectAssign = Object.assign;
 export const ObjectKeys = Object.keys;
 export const ObjectIs = Object.is;
 export const ObjectFreeze = Object.freeze;
+export const ObjectGetPrototypeOf = Object.getPrototypeOf;
 export const isArray = Array.isArray;
 export const MathMax = Math.max;
 export const SafeProxy = Proxy;

@@ -118,6 +118,7 @@ export const saved = {
   push: Array.prototype.push, map: Array.prototype.map, slice: Array.prototype.slice, includes: Array.prototype.includes,
   mapGet: Map.prototype.get, setForEach: Set.prototype.forEach, deref: WeakRef.prototype.deref,
   fill: Object.getPrototypeOf(Uint8Array.prototype).fill, toString: Number.prototype.toString,
+  Object, Math,
 };
 export const out = [];
 Array.prototype[Symbol.iterator] = function* () { yield 42; };
@@ -126,6 +127,8 @@ Map.prototype.get = Set.prototype.forEach = WeakRef.prototype.deref = () => 42;
 Object.getPrototypeOf(Uint8Array.prototype).fill = Number.prototype.toString = () => 42;
 Object.defineProperty(Array.prototype, "1", { get: () => "proto", set: (v) => { out[out.length] = "setter " + v; }, configurable: true });
 Object.defineProperty(Array.prototype, "2", { value: "read-only", writable: false, configurable: true });
+globalThis.Object = function fake() { throw new Error("the program's Object"); };
+globalThis.Math = {};
 `;
 const later = `
 export const out = {};
@@ -147,6 +150,8 @@ out.g = g(7).next().value;
 out.point = new Point(3).x;
 `;
 function restore(saved) {
+  globalThis.Object = saved.Object;
+  globalThis.Math = saved.Math;
   Array.prototype[Symbol.iterator] = saved.iterator;
   Object.assign(Array.prototype, { push: saved.push, map: saved.map, slice: saved.slice, includes: saved.includes });
   for (const name of ["push", "map", "slice", "includes"]) Object.defineProperty(Array.prototype, name, { enumerable: false });
@@ -200,19 +205,18 @@ async function runPatched(mode) {
   });
   const stop = startMode(mode);
   const first = await import(files[0]);
-  let result;
+  let second;
   try {
-    const second = await import(files[1]);
+    second = await import(files[1]);
     stop();
-    result = `${first.out.join()};${Object.values(second.out).join()}`;
   } finally {
     rt.settrace(null);
     restore(first.saved);
   }
-  return result;
+  return `${first.out.join()};${Object.values(second.out).join()}`;
 }
 
-test("C5: a program's patched built-ins (Array.prototype's iterator, methods and elements, Map, Set, WeakRef) change nothing", async () => {
+test("C5: a program's patched built-ins (Array.prototype's iterator, methods and elements, Map, Set, WeakRef, the global Object and Math) change nothing", async () => {
   const expected = await runPatched("plain");
   assert.is(expected, ";3,7,3");
   for (const mode of modes) {
