@@ -15,7 +15,7 @@
  * userReturn (which does nothing), nor `call` events when it keeps Bdb's userCall (see
  * `quietCalls`): the every-line case, where calls and returns are half of the events.
  */
-import { append, contains, list, ObjectGetPrototypeOf } from "../runtime/primordials.js";
+import { append, contains, getPrototypeOf, list } from "../runtime/primordials.js";
 import type { Frame } from "../runtime/frame.js";
 import { getframe, gettrace, setwatch, type Watch } from "../runtime/trace.js";
 import { Bdb, isGeneratorOrCoroutine } from "./bdb.js";
@@ -109,7 +109,7 @@ function watchKey(bdb: Bdb): string {
 /** The subclass keeps the methods the watch reasons about. */
 function watchable(bdb: Bdb): boolean {
   const proto = Bdb.prototype;
-  const own = ObjectGetPrototypeOf(bdb) as Bdb;
+  const own = getPrototypeOf(bdb) as Bdb;
   return (
     own.traceDispatch === proto.traceDispatch &&
     bdb.dispatchLine === proto.dispatchLine &&

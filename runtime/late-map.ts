@@ -13,13 +13,12 @@ import { isAbsolute } from "node:path";
 import { pathToFileURL, URL } from "node:url";
 import { verifiedBytes, warn } from "./beside-file.js";
 import { MapLookup } from "./map-lookup.js";
-import { apply, asArray, isArray, jsonParse, list, ObjectKeys } from "./primordials.js";
+import { apply, asArray, getPrototypeOf, isArray, jsonParse, list, ObjectKeys } from "./primordials.js";
 
 // Saved when tsdb loads (primordials.ts): a program may patch them before its first stack trace.
 const find = findSourceMap;
 const defineProperty = Reflect.defineProperty;
 const getOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
-const getPrototypeOf = Reflect.getPrototypeOf;
 const bufferText = Buffer.prototype.toString;
 const bufferIndexOf = Buffer.prototype.indexOf;
 const subarray = Uint8Array.prototype.subarray;

@@ -12,9 +12,7 @@
  * context has no such function its code could reach: its host says how with `scriptRealm`.
  */
 import { runInThisContext } from "node:vm";
-import { SafeMap, SafeWeakMap } from "./primordials.js";
-
-const { getPrototypeOf } = Reflect;
+import { getPrototypeOf, SafeMap, SafeWeakMap } from "./primordials.js";
 
 interface Realm {
   evaluate: (text: string) => unknown;
