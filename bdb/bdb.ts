@@ -35,7 +35,7 @@ import { BreakWatch } from "./watch.js";
 import type { Code } from "../runtime/code.js";
 import type { Frame, TraceEvent, TraceFunction } from "../runtime/frame.js";
 import { getline } from "../runtime/linecache.js";
-import { contains, SafeMap, SafeSet } from "../runtime/primordials.js";
+import { append, asArray, contains, list, MathMax, SafeMap, SafeSet } from "../runtime/primordials.js";
 import * as trace from "../runtime/trace.js";
 import type { Traceback } from "../runtime/trace.js";
 
@@ -640,24 +640,27 @@ export class Bdb {
    * frames above or below f.
    */
   getStack(f: Frame | null, t: Traceback | null): [[Frame, number][], number] {
-    const stack: [Frame, number][] = [];
+    // JS: list() and index loops, not push/reverse: a stop runs while the
+    // program's Array.prototype is in place (see runtime/primordials.ts).
+    const newestFirst = list<[Frame, number]>();
     if (t && t.frame === f) t = t.next;
     while (f !== null) {
-      stack.push([f, f.lineno]);
+      append(newestFirst, [f, f.lineno]);
       if (f === this.botframe) break;
       f = f.back;
     }
-    stack.reverse();
+    const stack = list<[Frame, number]>();
+    for (let k = newestFirst.length - 1; k >= 0; k--) append(stack, newestFirst[k]);
     // JS: when the botframe stands for plain code (BOTTOM), the end of the
     // chain is where Python would have met the botframe.
     const metBotframe = f !== null || (this.botframe === BOTTOM && stack.length > 0);
-    let i = Math.max(0, stack.length - 1);
+    let i = MathMax(0, stack.length - 1);
     while (t !== null) {
-      stack.push([t.frame, t.lineno]);
+      append(stack, [t.frame, t.lineno]);
       t = t.next;
     }
-    if (!metBotframe) i = Math.max(0, stack.length - 1);
-    return [stack, i];
+    if (!metBotframe) i = MathMax(0, stack.length - 1);
+    return [asArray(stack), i];
   }
 
   /**
@@ -779,7 +782,7 @@ export class Bdb {
 
   /** End of run/runeval/runcall (Python's `finally` clause). */
   private finish(): void {
-    this.running = Math.max(0, this.running - 1);
+    this.running = MathMax(0, this.running - 1);
     this.quitting = true;
     this.quitRaised = false;
     this.watch.off();

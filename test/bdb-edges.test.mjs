@@ -83,6 +83,19 @@ Plain("getStack ends at the outermost instrumented frame; up/down indexes", asyn
   assert.equal(seen, { names: ["main:4", "twice:8"], i: 1 });
 });
 
+Plain("runcall of a function that replaces the global Math: the run ends as usual", async () => {
+  const saved = Math;
+  const db = new Recorder(["continue"]);
+  try {
+    db.runcall(() => {
+      globalThis.Math = {};
+    });
+    assert.is(gettrace(), null);
+  } finally {
+    globalThis.Math = saved;
+  }
+});
+
 Plain.run();
 
 // ----------------------------------------------------- setTrace, debugger;

@@ -113,16 +113,9 @@ test("an ES module import cycle: functions called before their module ran work a
 // leaves them patched while another instrumented module loads, its functions run (locals read
 // at every line, or Bdb stepping) and the debugger removes its trace function.
 const patching = `
-export const saved = {
-  iterator: Array.prototype[Symbol.iterator],
-  push: Array.prototype.push, map: Array.prototype.map, slice: Array.prototype.slice, includes: Array.prototype.includes,
-  mapGet: Map.prototype.get, setForEach: Set.prototype.forEach, deref: WeakRef.prototype.deref,
-  fill: Object.getPrototypeOf(Uint8Array.prototype).fill, toString: Number.prototype.toString,
-  Object, Math,
-};
 export const out = [];
+for (const name of ["push", "map", "slice", "includes", "reverse"]) delete Array.prototype[name];
 Array.prototype[Symbol.iterator] = function* () { yield 42; };
-for (const name of ["push", "map", "slice", "includes"]) delete Array.prototype[name];
 Map.prototype.get = Set.prototype.forEach = WeakRef.prototype.deref = () => 42;
 Object.getPrototypeOf(Uint8Array.prototype).fill = Number.prototype.toString = () => 42;
 Object.defineProperty(Array.prototype, "1", { get: () => "proto", set: (v) => { out[out.length] = "setter " + v; }, configurable: true });
@@ -149,12 +142,28 @@ out.f = f(1);
 out.g = g(7).next().value;
 out.point = new Point(3).x;
 `;
+/** The built-ins `patching` replaces, as the test file found them. */
+function builtins() {
+  const { prototype } = Array;
+  return {
+    iterator: prototype[Symbol.iterator],
+    methods: ["push", "map", "slice", "includes", "reverse"].map((name) => [name, prototype[name]]),
+    mapGet: Map.prototype.get,
+    setForEach: Set.prototype.forEach,
+    deref: WeakRef.prototype.deref,
+    fill: Object.getPrototypeOf(Uint8Array.prototype).fill,
+    toString: Number.prototype.toString,
+    Object,
+    Math,
+  };
+}
 function restore(saved) {
   globalThis.Object = saved.Object;
   globalThis.Math = saved.Math;
   Array.prototype[Symbol.iterator] = saved.iterator;
-  Object.assign(Array.prototype, { push: saved.push, map: saved.map, slice: saved.slice, includes: saved.includes });
-  for (const name of ["push", "map", "slice", "includes"]) Object.defineProperty(Array.prototype, name, { enumerable: false });
+  for (const [name, value] of saved.methods) {
+    Object.defineProperty(Array.prototype, name, { value, writable: true, enumerable: false, configurable: true });
+  }
   Map.prototype.get = saved.mapGet;
   Set.prototype.forEach = saved.setForEach;
   WeakRef.prototype.deref = saved.deref;
@@ -163,12 +172,13 @@ function restore(saved) {
   delete Array.prototype[1];
   delete Array.prototype[2];
 }
-/** A Bdb that stops at every event and steps on. */
+/** A Bdb that stops at every event and steps on; at each line it takes the stack, as pdb does at a stop. */
 class Stepper extends Bdb {
   userCall() {
     this.setStep();
   }
-  userLine() {
+  userLine(frame) {
+    this.getStack(frame, null);
     this.setStep();
   }
   userReturn() {
@@ -203,15 +213,17 @@ async function runPatched(mode) {
     const { original, out } = instrumentToFile(source, `builtins-${i}.mjs`);
     return pathToFileURL(mode === "plain" ? original : out).href;
   });
+  const saved = builtins();
   const stop = startMode(mode);
-  const first = await import(files[0]);
+  let first;
   let second;
   try {
+    first = await import(files[0]);
     second = await import(files[1]);
     stop();
   } finally {
     rt.settrace(null);
-    restore(first.saved);
+    restore(saved);
   }
   return `${first.out.join()};${Object.values(second.out).join()}`;
 }
