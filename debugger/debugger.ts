@@ -10,7 +10,9 @@ import { type Frame, getline, gettraceback, loadedcodes, type Traceback } from "
 import { type CommandTable, helpText, looksLikeAssignment, parseLine } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { ConvenienceVariables } from "./convenience.js";
+import { SafeMap } from "../runtime/primordials.js";
 import { formatExc, safeRepr } from "./format.js";
+import { stopBuiltins } from "./stop-builtins.js";
 import { Interrupt, type LineReader, type Output } from "./io.js";
 import { type AsyncCaller, asyncCallers, callerName, currentStack, errorChain, stackOf } from "./stacks.js";
 
@@ -117,6 +119,8 @@ export class Tsdb extends Bdb {
 
   /** false: `debugger;` statements are ignored (post-mortem) */
   debuggerStatements = true;
+  /** set when the debugger failed at a stop (see interaction): it stops no more */
+  private broken = false;
 
   /**
    * `debugger;` statements stop for the program's whole life (Bdb honours them only while its
@@ -170,8 +174,10 @@ export class Tsdb extends Bdb {
   override userCall(frame: Frame, _argumentList: unknown): void {
     if (this.waitForMain) return;
     if (this.stopHere(frame)) {
-      this.message("--Call--");
-      this.interaction(frame, null);
+      this.stop(() => {
+        this.message("--Call--");
+        this.stopAt(frame, null);
+      });
     }
   }
 
@@ -183,8 +189,10 @@ export class Tsdb extends Bdb {
       this.waitForMain = false;
       this.firstStop = true;
     }
-    this.queueBreakpointCommands();
-    this.interaction(frame, null);
+    this.stop(() => {
+      this.queueBreakpointCommands();
+      this.stopAt(frame, null);
+    });
   }
 
   /** pdb's bp_commands: the command list of the breakpoint just hit runs before the prompt. */
@@ -199,19 +207,23 @@ export class Tsdb extends Bdb {
 
   override userReturn(frame: Frame, returnValue: unknown): void {
     if (this.waitForMain) return;
-    frame.locals.__return__ = returnValue;
-    this.convenience.set("_retval", returnValue);
-    this.message("--Return--");
-    this.interaction(frame, null);
+    this.stop(() => {
+      frame.locals.__return__ = returnValue;
+      this.convenience.set("_retval", returnValue);
+      this.message("--Return--");
+      this.stopAt(frame, null);
+    });
   }
 
   override userException(frame: Frame, excInfo: [unknown, unknown, Traceback | null]): void {
     if (this.waitForMain) return;
-    const [type, value, tb] = excInfo;
-    frame.locals.__exception__ = [type, value];
-    this.convenience.set("_exception", value);
-    this.message(formatExc(value));
-    this.interaction(frame, tb);
+    this.stop(() => {
+      const [type, value, tb] = excInfo;
+      frame.locals.__exception__ = [type, value];
+      this.convenience.set("_exception", value);
+      this.message(formatExc(value));
+      this.stopAt(frame, tb);
+    });
   }
 
   /** Bdb's hook for deleting a temporary breakpoint once hit: pdb's `do_clear`, the `clear` command. */
@@ -229,12 +241,14 @@ export class Tsdb extends Bdb {
   postMortem(error: unknown): boolean {
     const traceback = gettraceback(error);
     if (traceback === null) return false;
-    this.exceptionChain = errorChain(error).map((e) => ({ error: e, traceback: e === error ? traceback : gettraceback(e) }));
-    this.exceptionIndex = this.exceptionChain.length - 1;
-    this.convenience.set("_exception", error);
-    this.reset();
-    this.waitForMain = false;
-    this.interaction(null, traceback);
+    this.stop(() => {
+      this.exceptionChain = errorChain(error).map((e) => ({ error: e, traceback: e === error ? traceback : gettraceback(e) }));
+      this.exceptionIndex = this.exceptionChain.length - 1;
+      this.convenience.set("_exception", error);
+      this.reset();
+      this.waitForMain = false;
+      this.stopAt(null, traceback);
+    });
     return true;
   }
 
@@ -281,6 +295,43 @@ export class Tsdb extends Bdb {
 
   /** Stops: shows where, then reads and runs commands until one resumes the program. */
   interaction(frame: Frame | null, tb: Traceback | null): void {
+    this.stop(() => this.stopAt(frame, tb));
+  }
+
+  /**
+   * Runs the debugger's code of a stop, with the built-ins as tsdb found them (stop-builtins.ts).
+   *
+   * An error of tsdb's own code here is not the program's (a property of a built-in the program
+   * made read-only can still break it). Thrown on, it would reach the program as an exception of
+   * the line it stopped at; instead the debugger says so and lets go.
+   */
+  private stop(body: () => void): void {
+    if (this.broken) return;
+    stopBuiltins.atStop(() => {
+      try {
+        body();
+      } catch (error) {
+        this.letGo(error);
+      }
+    });
+  }
+
+  /** The debugger failed at a stop: said once; no breakpoint, step or `debugger;` stops again, and the program runs on without tracing. */
+  private letGo(error: unknown): void {
+    this.broken = true;
+    this.debuggerStatements = false;
+    let reason: string;
+    try {
+      reason = formatExc(error);
+    } catch {
+      reason = "an error";
+    }
+    this.out.write(`*** tsdb failed at this stop (${reason}): the program goes on without the debugger\n`);
+    this.breaks = new SafeMap();
+    this.setContinue();
+  }
+
+  private stopAt(frame: Frame | null, tb: Traceback | null): void {
     this.setup(frame, tb);
     // (a traceback may hold the awaiting frames already: the exception went through them)
     this.asyncCallers = asyncCallers(tb === null ? currentStack() : stackOf(this.exceptionChain[this.exceptionIndex]?.error)).filter(
@@ -503,7 +554,7 @@ export class Tsdb extends Bdb {
   /** Runs JavaScript (statements or an expression) in a frame (null: between events, in the global scope), with the convenience variables. */
   evaluate(frame: Frame | null, text: string): unknown {
     this.beforeEvaluate?.();
-    return this.convenience.run(text, () => (frame === null ? runInThisContext(text) : frame.eval(text)));
+    return this.convenience.run(text, () => stopBuiltins.asProgram(() => (frame === null ? runInThisContext(text) : frame.eval(text))));
   }
 
   /** Evaluates an expression (not a statement: `{a: 1}` is an object) in a frame. */

@@ -257,12 +257,14 @@ export class DiskCache {
   /** Stores V8's code cache for the entry `key` (`sum`: as `getCode`'s); a failure only means the next load compiles again. */
   setCode(key: string, data: Buffer, sum = this.sums.get(key)): void {
     if (this.disabled || sum === undefined) return;
-    // (the folder of code that is not an entry may not be there yet)
-    if (prepareCacheDir(join(this.dir, key.slice(0, 2))) !== null) return;
     try {
+      // (the folder of code that is not an entry may not be there yet)
+      if (prepareCacheDir(join(this.dir, key.slice(0, 2))) !== null) return;
       writeFileAtomic(this.codePath(key), Buffer.concat([Buffer.from(codeHeaderOf(key, sum, data), "latin1"), data]), 0o600);
     } catch {
-      // the entry's folder is gone (evicted by another process) or the disk is full: nothing is lost
+      // the entry's folder is gone (evicted by another process), the disk is full, or the program
+      // broke what Node's own path and fs code use (it runs at exit, after the program: deleting
+      // `Array.prototype.push` breaks `path.join`): nothing is lost
     }
   }
 

@@ -1803,4 +1803,70 @@ test("post-mortem in CommonJS: the frames' variables, and the module's require, 
   );
 });
 
+test("a program that changes the built-ins: the debugger's listings and commands work as before; what it evaluates and formats sees the program's", () => {
+  check(
+    "patched.mjs",
+    ["b add", "c", "w", "n", `p total, "  x ".trim(), [1, 2].join(), "push" in [], {}.extra, shown`, "c"],
+    `
+    > $DIR/patched.mjs(2)<module>()
+    -> String.prototype.trim = function () { return "TRIMMED"; };
+    (tsdb) b add
+    Breakpoint 1 at $DIR/patched.mjs:11
+    (tsdb) c
+    > $DIR/patched.mjs(11)add()
+    -> const total = x + y;
+    (tsdb) w
+      $DIR/patched.mjs(14)<module>()
+    -> const a = add(1, 2);
+    > $DIR/patched.mjs(11)add()
+    -> const total = x + y;
+    (tsdb) n
+    > $DIR/patched.mjs(12)add()
+    -> return total;
+    (tsdb) p total, "  x ".trim(), [1, 2].join(), "push" in [], {}.extra, shown
+    (3, 'TRIMMED', 'JOINED', false, 'polluted', JOINED)
+    (tsdb) c
+    3 TRIMMED PREPARED
+    The program finished with exit code 0
+  `,
+  );
+});
+
+test("a built-in the program made throw for good breaks the debugger: it says so and lets the program run on, unchanged", () => {
+  const r = check(
+    "frozen.mjs",
+    ["n", "n", "p n"],
+    `
+    > $DIR/frozen.mjs(2)<module>()
+    -> const before = "a\\r".replace(/\\r$/, "");
+    (tsdb) n
+    > $DIR/frozen.mjs(3)<module>()
+    -> Object.defineProperty(String.prototype, "replace", {
+    (tsdb) n
+    *** tsdb failed at this stop (Error: the program's replace): the program goes on without the debugger
+    a 1
+    The program finished with exit code 0
+  `,
+  );
+  assert.is(r.status, 0);
+  assert.is(r.err, "");
+});
+
+test("a program that leaves a built-in deleted: tsdb's own work at exit (its code cache) fails quietly, the exit code is the program's", () => {
+  const cache = mkdtempSync(join(tmpdir(), "tsdb-cache-"));
+  const r = session("no-push.mjs", ["c"], { env: { TSDB_CACHE_DIR: cache } });
+  assert.is(
+    r.out,
+    transcript(`
+    > $DIR/no-push.mjs(2)<module>()
+    -> delete Array.prototype.push;
+    (tsdb) c
+    false
+    The program finished with exit code 0
+  `),
+  );
+  assert.is(r.err, "");
+  assert.is(r.status, 0);
+});
+
 test.run();

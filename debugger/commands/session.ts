@@ -6,6 +6,7 @@ import { command } from "../command.js";
 import { withGlobals } from "../convenience.js";
 import { Tsdb } from "../debugger.js";
 import { Interrupt } from "../io.js";
+import { stopBuiltins } from "../stop-builtins.js";
 
 /** The frame's variables as an object (Bdb.run's `locals`): reads resolve as in the frame, writes go to its variables. */
 function frameScope(frame: Frame): object {
@@ -160,7 +161,8 @@ export const session = [
       for (const [name, text] of db.aliases) inner.aliases.set(name, text);
       db.message("ENTERING RECURSIVE DEBUGGER");
       try {
-        calltracing(() => inner.run(arg, globalThis, frameScope(frame)));
+        const scope = frameScope(frame);
+        stopBuiltins.asProgram(() => calltracing(() => inner.run(arg, globalThis, scope)));
       } catch (error) {
         if (!(error instanceof BdbQuit)) db.error(db.formatExc(error));
       }
