@@ -14,7 +14,7 @@ import * as codeModule from "./code.js";
 import * as contract from "../contract/index.js";
 import type { ScopeRow } from "../contract/index.js";
 import type { Code } from "./code.js";
-import { append, contains, copyOf, dict, list, ObjectKeys, SafeProxy, SafeWeakMap } from "./primordials.js";
+import { append, contains, copyOf, dict, list, ObjectCreate, ObjectKeys, SafeProxy, SafeWeakMap } from "./primordials.js";
 import * as stack from "./stack.js";
 
 // Local bindings: the CommonJS build reads an import through a getter at each use.
@@ -458,13 +458,14 @@ function moduleValue(frame: Frame, name: string): unknown {
 function scopeProxy(frame: Frame): object {
   const locals = frame.locals;
   const file = frame.code.file;
-  const isModuleName = (name: string) => !(name in locals) && file.access !== null && file.moduleNames.includes(name);
-  return new Proxy(Object.create(null) as object, {
+  const isModuleName = (name: string) => !(name in locals) && file.access !== null && contains(file.moduleNames, name);
+  return new SafeProxy(ObjectCreate(null) as object, {
     has(_target, name) {
       if (typeof name !== "string" || name === "this") return false;
       // `arguments` is always answered here: never the evaluator's own.
       if (name === "arguments" || name === THIS || name === NEW_TARGET || name === IMPORT_META) return true;
-      return name in locals || frame.hides(name) || moduleValue(frame, name) !== ABSENT;
+      // (a module-level name in its TDZ too: reading it throws, as in the program)
+      return name in locals || frame.hides(name) || isModuleName(name);
     },
     get(_target, name) {
       if (name === Symbol.unscopables || typeof name !== "string") return undefined;
@@ -481,13 +482,15 @@ function scopeProxy(frame: Frame): object {
       if (name in locals) return locals[name];
       if (frame.hides(name)) throw new ReferenceError(`Cannot access '${name}' before initialization`);
       if (name === "arguments") throw new ReferenceError(`arguments is not known here: ${frame.code.name} does not use it`);
-      return moduleValue(frame, name);
+      const value = moduleValue(frame, name);
+      if (value === ABSENT) throw new ReferenceError(`Cannot access '${name}' before initialization`);
+      return value;
     },
     set(_target, name, value) {
       if (typeof name !== "string") return false;
       if (!(name in locals) && frame.hides(name)) throw new ReferenceError(`Cannot access '${name}' before initialization`);
       if (isModuleName(name)) {
-        if (moduleValue(frame, name) === ABSENT) throw new ReferenceError(`Cannot access '${name}' here`);
+        if (moduleValue(frame, name) === ABSENT) throw new ReferenceError(`Cannot access '${name}' before initialization`);
         file.access!(name, value, true);
       } else locals[name] = value;
       return true;

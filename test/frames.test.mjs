@@ -281,6 +281,48 @@ export function main() {
   assert.equal(r, [10, 20, 3, "function", "function", "/", true]);
 });
 
+test("module-level let, const and class in their TDZ: read, written or typeof, from the module's frame or a function's, throw as in the program", async () => {
+  const source = `export let early;
+try {
+  early = probe();
+} catch (e) {
+  early = e.message;
+}
+function probe() {
+  return typeof ready;
+}
+let ready = 1;
+const fixed = 2;
+class Later {}
+`;
+  const seen = [];
+  const texts = ["ready", "fixed", "Later", "typeof ready", "ready = 3", "typeof missing"];
+  const { exports, error } = await traceRun(source, "tdz.mjs", {
+    local(frame, event) {
+      if (event !== "line" || !(frame.lineno === 8 || frame.lineno === 10)) return;
+      for (const text of texts) {
+        try {
+          seen.push([frame.lineno, text, frame.eval(text)]);
+        } catch (e) {
+          seen.push([frame.lineno, text, e.name, e.message]);
+        }
+      }
+    },
+  });
+  assert.is(error, undefined);
+  assert.is(exports.early, "Cannot access 'ready' before initialization");
+  const tdz = (line, name) => [line, name, "ReferenceError", "Cannot access 'ready' before initialization".replace("ready", name)];
+  const expected = (line) => [
+    tdz(line, "ready"),
+    tdz(line, "fixed"),
+    tdz(line, "Later"),
+    [line, "typeof ready", "ReferenceError", "Cannot access 'ready' before initialization"],
+    [line, "ready = 3", "ReferenceError", "Cannot access 'ready' before initialization"],
+    [line, "typeof missing", "undefined"],
+  ];
+  assert.equal(seen, [...expected(8), ...expected(10)]);
+});
+
 test("no caps: every binding of a frame with many is shown and can be written", async () => {
   const names = Array.from({ length: 40 }, (_, i) => `v${i}`);
   const r = await stopAt(
