@@ -4,7 +4,7 @@
  * sources and their outputs go by.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, sep } from "node:path";
 import type * as BabelParser from "@babel/parser";
 
 /** The module format Node runs a file as. */
@@ -46,7 +46,8 @@ export function extensionFormat(filename: string): Format | undefined {
 export function packageType(filename: string): Format | undefined {
   let dir = dirname(filename);
   for (;;) {
-    const file = join(dir, "package.json");
+    // (concatenated: Node's join uses the program's Array.prototype.push, and this runs in its require())
+    const file = dir.endsWith(sep) ? `${dir}package.json` : `${dir}${sep}package.json`;
     if (existsSync(file)) {
       try {
         const type = JSON.parse(readFileSync(file, "utf8")).type;

@@ -12,7 +12,7 @@ import { COMMANDS } from "./commands/index.js";
 import { ConvenienceVariables } from "./convenience.js";
 import { SafeMap } from "../runtime/primordials.js";
 import { formatExc, safeRepr } from "./format.js";
-import { stopBuiltins } from "./stop-builtins.js";
+import { ownBuiltins } from "../common/own-builtins.js";
 import { Interrupt, type LineReader, type Output } from "./io.js";
 import { type AsyncCaller, asyncCallers, callerName, currentStack, errorChain, stackOf } from "./stacks.js";
 
@@ -299,7 +299,7 @@ export class Tsdb extends Bdb {
   }
 
   /**
-   * Runs the debugger's code of a stop, with the built-ins as tsdb found them (stop-builtins.ts).
+   * Runs the debugger's code of a stop, with the built-ins as tsdb found them (common/own-builtins.ts).
    *
    * An error of tsdb's own code here is not the program's (a property of a built-in the program
    * made read-only can still break it). Thrown on, it would reach the program as an exception of
@@ -307,7 +307,7 @@ export class Tsdb extends Bdb {
    */
   private stop(body: () => void): void {
     if (this.broken) return;
-    stopBuiltins.atStop(() => {
+    ownBuiltins.ours(() => {
       try {
         body();
       } catch (error) {
@@ -554,7 +554,7 @@ export class Tsdb extends Bdb {
   /** Runs JavaScript (statements or an expression) in a frame (null: between events, in the global scope), with the convenience variables. */
   evaluate(frame: Frame | null, text: string): unknown {
     this.beforeEvaluate?.();
-    return this.convenience.run(text, () => stopBuiltins.asProgram(() => (frame === null ? runInThisContext(text) : frame.eval(text))));
+    return this.convenience.run(text, () => ownBuiltins.asProgram(() => (frame === null ? runInThisContext(text) : frame.eval(text))));
   }
 
   /** Evaluates an expression (not a statement: `{a: 1}` is an object) in a frame. */

@@ -2,11 +2,11 @@
 import { join, sep } from "node:path";
 import { inspect } from "node:util";
 import { PACKAGE_ROOT } from "../common/package.js";
-import { stopBuiltins } from "./stop-builtins.js";
+import { ownBuiltins } from "../common/own-builtins.js";
 
 /** What `p` shows: `util.inspect` on one line, the whole depth of the value (as Python's repr). */
 export function repr(value: unknown): string {
-  const text = stopBuiltins.asProgram(() =>
+  const text = ownBuiltins.asProgram(() =>
     inspect(value, {
       depth: Infinity,
       colors: false,
@@ -22,7 +22,7 @@ export function repr(value: unknown): string {
 /** What `pp` shows: `util.inspect` pretty-printed over several lines, the whole depth of the value. */
 export function prettyRepr(value: unknown): string {
   const options = { depth: Infinity, colors: false, breakLength: 80, compact: 3, maxArrayLength: 1000, sorted: false };
-  return hideOwnFrames(stopBuiltins.asProgram(() => inspect(value, options)));
+  return hideOwnFrames(ownBuiltins.asProgram(() => inspect(value, options)));
 }
 
 const OWN_FILES = join(PACKAGE_ROOT, "dist") + sep;

@@ -64,6 +64,36 @@ test("a module the hook loaded, instrumented or not, has the same own keys as wi
   }
 });
 
+test("a program that broke built-ins before a require(): the file compiles and loads (cold and from the cache) as without tsdb", () => {
+  const dir = sandbox();
+  writeFileSync(join(dir, "package.json"), "{}");
+  writeFileSync(
+    join(dir, "dep.js"),
+    "exports.count = function (n) {\n  const seen = [];\n  for (let i = 0; i < n; i++) seen[seen.length] = i;\n  return seen.length;\n};\n",
+  );
+  writeFileSync(
+    join(dir, "main.js"),
+    [
+      "const { push } = Array.prototype;",
+      "delete Array.prototype.push;",
+      'String.prototype.trim = () => "TRIMMED";',
+      'Object.prototype.extra = "polluted";',
+      'const { count } = require("./dep");',
+      "Array.prototype.push = push;",
+      'console.log(count(3), " x ".trim(), "push" in []);',
+      "",
+    ].join("\n"),
+  );
+  const plain = node(["main.js"], { cwd: dir });
+  ok(plain);
+  assert.is(plain.stdout, "3 TRIMMED true\n");
+  for (const round of ["cold", "cached"]) {
+    const r = node(["--require", registerCJS, "main.js"], { cwd: dir });
+    ok(r);
+    assert.is(r.stdout, plain.stdout, round);
+  }
+});
+
 test("JSX under the hook: classic by default, pragmas, the automatic runtime from tsconfig", () => {
   const dir = sandbox();
   writeFileSync(join(dir, "package.json"), "{}");

@@ -6,7 +6,7 @@ import { command } from "../command.js";
 import { withGlobals } from "../convenience.js";
 import { Tsdb } from "../debugger.js";
 import { Interrupt } from "../io.js";
-import { stopBuiltins } from "../stop-builtins.js";
+import { ownBuiltins } from "../../common/own-builtins.js";
 
 /** The frame's variables as an object (Bdb.run's `locals`): reads resolve as in the frame, writes go to its variables. */
 function frameScope(frame: Frame): object {
@@ -162,7 +162,7 @@ export const session = [
       db.message("ENTERING RECURSIVE DEBUGGER");
       try {
         const scope = frameScope(frame);
-        stopBuiltins.asProgram(() => calltracing(() => inner.run(arg, globalThis, scope)));
+        ownBuiltins.asProgram(() => calltracing(() => inner.run(arg, globalThis, scope)));
       } catch (error) {
         if (!(error instanceof BdbQuit)) db.error(db.formatExc(error));
       }
