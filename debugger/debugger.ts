@@ -108,6 +108,8 @@ export class Tsdb extends Bdb {
 
   constructor(options: TsdbOptions) {
     super();
+    // (before the program runs; for a session attached with tsdb -p, when it attaches)
+    ownBuiltins.save();
     this.out = options.out;
     this.reader = options.reader;
     this.mainFile = options.mainFile;

@@ -16,6 +16,7 @@
 import Module from "node:module";
 import { readFileSync } from "node:fs";
 import { unsupportedNode } from "../common/node-version.js";
+import { ownBuiltins } from "../common/own-builtins.js";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { defaultCacheDir, prepareCacheDir } from "./cache-dir.js";
@@ -189,6 +190,8 @@ export function register(options: RegisterOptions = {}): () => void {
     error.stack = `Error: ${old}`;
     throw error;
   }
+  // (before the program runs: the built-ins a require()'s compile uses, common/own-builtins.ts)
+  ownBuiltins.save();
   const filter = resolveFilter(options);
   let cacheDir: string | null = null;
   if (options.cache !== false) {
