@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Breakpoint } from "../bdb/index.js";
 import { PACKAGE_ROOT } from "../common/package.js";
+import { ownBuiltins } from "../common/own-builtins.js";
 import type { BreakpointCommands, Tsdb } from "./debugger.js";
 import { readPrivate } from "./user-files.js";
 
@@ -67,7 +68,8 @@ export function runAgain(db: Tsdb, script: string, args: string[], options: stri
     env: { ...process.env, [STATE_VARIABLE]: file },
   });
   rmSync(dir, { recursive: true, force: true });
-  process.exit(r.status ?? 1);
+  // (the program's exit handlers run with its own built-ins)
+  return ownBuiltins.asProgram(() => process.exit(r.status ?? 1));
 }
 
 /** The state handed over by the process that restarted this one (taken out of the environment the program sees), or null. */

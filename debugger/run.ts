@@ -15,6 +15,7 @@ import {
   type TraceFunction,
   type Watch,
 } from "../runtime/index.js";
+import { ownBuiltins } from "../common/own-builtins.js";
 import { Control } from "../control/control.js";
 import { Tsdb } from "./debugger.js";
 import { hideOwnFrames } from "./format.js";
@@ -69,8 +70,9 @@ export function debugScript({ script, args, absolute, mainFile, esm, commands }:
     searchDirs: [dirname(mainFile)],
     onQuit: () => {
       quitting = true;
-      // Quitting a post-mortem session ends a program that died of its exception.
-      process.exit(postMortemActive ? 1 : 0);
+      // Quitting a post-mortem session ends a program that died of its exception. (The program's
+      // exit handlers run with its own built-ins.)
+      ownBuiltins.asProgram(() => process.exit(postMortemActive ? 1 : 0));
     },
   });
 

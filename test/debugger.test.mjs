@@ -1869,4 +1869,23 @@ test("a program that leaves a built-in deleted: tsdb's own work at exit (its cod
   assert.is(r.status, 0);
 });
 
+test("quit at a stop: the program's exit handlers run with its own built-ins", () => {
+  check(
+    "exit-handler.mjs",
+    ["n", "n", "q"],
+    `
+    > $DIR/exit-handler.mjs(2)<module>()
+    -> String.prototype.trim = () => "TRIMMED";
+    (tsdb) n
+    > $DIR/exit-handler.mjs(3)<module>()
+    -> process.on("exit", () => console.log("exit handler:", " a ".trim()));
+    (tsdb) n
+    > $DIR/exit-handler.mjs(4)<module>()
+    -> let n = 1;
+    (tsdb) q
+    exit handler: TRIMMED
+  `,
+  );
+});
+
 test.run();
