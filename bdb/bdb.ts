@@ -677,7 +677,7 @@ export class Bdb {
     const locals = frame.locals;
     if (locals !== null && typeof locals === "object" && "__return__" in locals) {
       s += "->";
-      s += inspect(locals.__return__, { depth: 1, maxArrayLength: 6, maxStringLength: 30, breakLength: Infinity });
+      s += this.reprReturn(locals.__return__);
     }
     if (lineno !== null && lineno !== undefined) {
       const line = getline(filename, lineno);
@@ -686,6 +686,15 @@ export class Bdb {
       s += `${lprefix}Warning: lineno is None`;
     }
     return s;
+  }
+
+  /**
+   * JS: the return value as formatStackEntry shows it (Python's `reprlib.repr`): a short
+   * `util.inspect`. A subclass may run it otherwise (the `tsdb` command: with the program's
+   * built-ins, as the program's `inspect` methods expect).
+   */
+  protected reprReturn(value: unknown): string {
+    return inspect(value, { depth: 1, maxArrayLength: 6, maxStringLength: 30, breakLength: Infinity });
   }
 
   // The following methods can be called by clients to use a debugger to

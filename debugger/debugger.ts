@@ -535,6 +535,11 @@ export class Tsdb extends Bdb {
     return this.curframe;
   }
 
+  /** Bdb's short form of a return value, run as the program's code (its `inspect` methods see its built-ins). */
+  protected override reprReturn(value: unknown): string {
+    return ownBuiltins.asProgram(() => super.reprReturn(value));
+  }
+
   printStackEntry(entry: StackEntry, prefix = "\n-> "): void {
     const mark = entry[0] === this.curframe ? "> " : "  ";
     this.message(mark + this.formatStackEntry(entry, prefix));

@@ -1888,4 +1888,36 @@ test("quit at a stop: the program's exit handlers run with its own built-ins", (
   );
 });
 
+test("a return value's inspect method runs with the program's built-ins in the stop's location line and in where", () => {
+  check(
+    "returns-shown.mjs",
+    ["n", "s", "n", "n", "w", "c"],
+    `
+    > $DIR/returns-shown.mjs(2)<module>()
+    -> Array.prototype.join = function () { return "JOINED"; };
+    (tsdb) n
+    > $DIR/returns-shown.mjs(6)<module>()
+    -> const made = make();
+    (tsdb) s
+    --Call--
+    > $DIR/returns-shown.mjs(3)make()
+    -> function make() {
+    (tsdb) n
+    > $DIR/returns-shown.mjs(4)make()
+    -> return { [Symbol.for("nodejs.util.inspect.custom")]: () => [1, 2].join() };
+    (tsdb) n
+    --Return--
+    > $DIR/returns-shown.mjs(4)make()->JOINED
+    -> return { [Symbol.for("nodejs.util.inspect.custom")]: () => [1, 2].join() };
+    (tsdb) w
+      $DIR/returns-shown.mjs(6)<module>()
+    -> const made = make();
+    > $DIR/returns-shown.mjs(4)make()->JOINED
+    -> return { [Symbol.for("nodejs.util.inspect.custom")]: () => [1, 2].join() };
+    (tsdb) c
+    The program finished with exit code 0
+  `,
+  );
+});
+
 test.run();
