@@ -5,7 +5,7 @@
 import { realpathSync } from "node:fs";
 import { complete } from "../debugger/completion.js";
 import { Tsdb } from "../debugger/debugger.js";
-import { loadedUninstrumented } from "../debugger/loader.js";
+import { breakpointProblem } from "../debugger/loader.js";
 import { instruments, register } from "../register/index.js";
 import { Interrupt, type LineReader, type Output } from "../debugger/io.js";
 import { type Frame, setdebuggerhook, settrace } from "../runtime/index.js";
@@ -64,7 +64,7 @@ export function openSession(control: Control, closed: () => void): AttachedSessi
     if (instruments(file)) return;
     files.push(file);
     register({ files });
-    const problem = loadedUninstrumented(file);
+    const problem = breakpointProblem(file);
     if (problem !== null) channel.write(`*** ${problem}\n`);
   };
   control.completer = (line, cursor) => complete(dbg, line, cursor);

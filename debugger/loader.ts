@@ -4,6 +4,8 @@
  */
 import * as Module from "node:module";
 import { pathToFileURL } from "node:url";
+import { isOwnFile } from "../common/package.js";
+import { realPath } from "../common/real-path.js";
 import { loadedcodes } from "../runtime/index.js";
 import { dynamicImport } from "./dynamic-import.js";
 import {
@@ -51,8 +53,14 @@ function loaded(filename: string): boolean {
   return (require.cache as Record<string, unknown>)[filename] !== undefined || loadedAsModule(filename);
 }
 
-/** What to say when a breakpoint is set in `filename`, loaded already without instrumentation (null: nothing). */
-export function loadedUninstrumented(filename: string): string | null {
+/**
+ * What to say when a breakpoint is set in `filename`, a file the hook did not instrument (null:
+ * nothing): one of tsdb's own (never instrumented), or one loaded already without instrumentation.
+ */
+export function breakpointProblem(filename: string): string | null {
+  if (isOwnFile(realPath(filename))) {
+    return `${filename} is part of tsdb (its build or its dependencies), which it never instruments: the breakpoint cannot hit`;
+  }
   if (!loaded(filename) || loadedcodes().some((code) => code.filename === filename)) return null;
   return `${filename} was loaded before the breakpoint was set, without instrumentation: the breakpoint cannot hit until the program loads it again ('restart')`;
 }

@@ -21,7 +21,7 @@ import { Tsdb } from "./debugger.js";
 import { hideOwnFrames } from "./format.js";
 import { complete } from "./completion.js";
 import { type LineReader, openReader, stdout, TerminalReader, writeAll } from "./io.js";
-import { filterConfigured, instrumentToo, loadedUninstrumented, moduleHooks, runScript, willInstrument } from "./loader.js";
+import { filterConfigured, instrumentToo, breakpointProblem, moduleHooks, runScript, willInstrument } from "./loader.js";
 import { restore, runAgain, takeState } from "./restart.js";
 import { rcLines } from "./user-files.js";
 
@@ -147,7 +147,7 @@ export function debugScript({ script, args, absolute, mainFile, esm, commands }:
   dbg.instrumentFile = (file) => {
     if (willInstrument(file)) return;
     instrumentToo(file);
-    const problem = loadedUninstrumented(file);
+    const problem = breakpointProblem(file);
     if (problem !== null) warn(problem);
   };
 

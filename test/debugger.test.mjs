@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { session, transcript } from "./fixtures/debugger/session.mjs";
+import { root, session, transcript } from "./fixtures/debugger/session.mjs";
 
 function check(script, commands, expected, options = {}) {
   const r = session(script, commands, options);
@@ -1915,6 +1915,23 @@ test("a return value's inspect method runs with the program's built-ins in the s
     > $DIR/returns-shown.mjs(4)make()->JOINED
     -> return { [Symbol.for("nodejs.util.inspect.custom")]: () => [1, 2].join() };
     (tsdb) c
+    The program finished with exit code 0
+  `,
+  );
+});
+
+test("a breakpoint in a file of tsdb's own (its dependencies) is set, and the debugger says it cannot hit", () => {
+  check(
+    "basic.cjs",
+    [`b ${join(root, "node_modules/uvu/dist/index.js")}:1`, "c"],
+    `
+    > $DIR/basic.cjs(1)<module>()
+    -> const lib = require("./lib.cjs");
+    (tsdb) b $ROOT/node_modules/uvu/dist/index.js:1
+    Breakpoint 1 at $ROOT/node_modules/uvu/dist/index.js:1
+    *** $ROOT/node_modules/uvu/dist/index.js is part of tsdb (its build or its dependencies), which it never instruments: the breakpoint cannot hit
+    (tsdb) c
+    result 9 10 38
     The program finished with exit code 0
   `,
   );
