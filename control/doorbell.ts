@@ -8,7 +8,8 @@
  * Until then nothing else runs: no worker, no timer, nothing on the main thread.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { chmodSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createServer, type Server } from "node:net";
 import { keyPath, sessionPath, socketPath } from "./paths.js";
 import { DOORBELL, encode, messages, type ToProgram } from "./protocol.js";
@@ -37,6 +38,7 @@ export function ring({ dir, pid, flag, reasons }: DoorbellData): Server | null {
       // none
     }
   }
+  sweep(dir, pid);
   const key = randomBytes(32);
   try {
     writeFileSync(keyFile, key.toString("hex"), { mode: 0o600, flag: "wx" });
@@ -66,4 +68,41 @@ export function ring({ dir, pid, flag, reasons }: DoorbellData): Server | null {
   server.listen(sock, () => chmodSync(sock, 0o600));
   server.unref();
   return server;
+}
+
+const OWN_FILE = /^(\d+)\.(?:key|sock|session\.sock)$/;
+
+/**
+ * Removes the files of processes that ended without removing theirs: killed by a signal, Node runs
+ * no exit handler (listen.ts removes them at a normal exit). A process that is alive keeps its
+ * files, whoever it is (a pid taken again by another program: its files go when a doorbell of
+ * that pid starts).
+ */
+function sweep(dir: string, own: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = OWN_FILE.exec(name);
+    if (match === null) continue;
+    const pid = Number(match[1]);
+    if (pid === own || alive(pid)) continue;
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      // removed by another process's sweep
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

@@ -2,7 +2,7 @@
 // `--require`), busy or idle; detaching leaves them running; refusals.
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { get } from "node:http";
 import { join } from "node:path";
@@ -122,13 +122,37 @@ test("Ctrl-C in the attached debugger stops the program; quit detaches", async (
   }
 });
 
+test("a doorbell starting removes the files of programs that ended without removing theirs (killed by a signal)", async () => {
+  const dir = join(process.env.TMPDIR || "/tmp", `tsdb-${process.getuid()}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // no process can have this pid (above the kernel's pid_max); one that is alive keeps its files
+  const dead = [keyPath(dir, 99999999), socketPath(dir, 99999999), sessionPath(dir, 99999999)];
+  const other = join(dir, "notes.txt");
+  for (const file of [...dead, other]) writeFileSync(file, "", { mode: 0o600 });
+  const { child } = await start(["--import", "tsdb/register", "busy.cjs"], "spinning");
+  try {
+    await until(() => String(existsSync(join(dir, `${child.pid}.sock`)) && dead.every((f) => !existsSync(f))), "true");
+    assert.equal(
+      dead.filter((f) => existsSync(f)),
+      [],
+    );
+    assert.ok(existsSync(other));
+  } finally {
+    child.kill();
+    rmSync(other, { force: true });
+  }
+});
+
 test("the control worker starts only when a debugger rings; attaching right after the start waits for the doorbell", async () => {
   const dir = join(process.env.TMPDIR || "/tmp", `tsdb-${process.getuid()}`);
+  const started = Date.now();
   const { child } = await start(["--import", "tsdb/register", "busy.cjs"], "spinning");
   const early = spawn(process.execPath, ["--require", "tsdb/register", "busy.cjs"], { cwd: fixtures, stdio: "ignore" });
   try {
     // the doorbell (on the module hooks thread) is there, the worker's session socket is not
-    await until(() => String(existsSync(join(dir, `${child.pid}.sock`))), "true");
+    // (its key written now: a process killed earlier with the same pid may have left its files)
+    const fresh = () => existsSync(join(dir, `${child.pid}.key`)) && statSync(join(dir, `${child.pid}.key`)).mtimeMs >= started - 1000;
+    await until(() => String(fresh() && existsSync(join(dir, `${child.pid}.sock`))), "true");
     assert.ok(existsSync(join(dir, `${child.pid}.key`)));
     assert.not.ok(existsSync(join(dir, `${child.pid}.session.sock`)));
     const r = await attach(child.pid, ["p n > 0", "detach"]);
