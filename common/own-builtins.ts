@@ -21,10 +21,18 @@
  * This code itself runs while the program's built-ins are in place: it uses the saved functions
  * only (see runtime/primordials.ts).
  */
-import { list, SafeMap, SafeSet } from "../runtime/primordials.js";
-
-const { defineProperty, deleteProperty, getOwnPropertyDescriptor, getPrototypeOf, ownKeys, setPrototypeOf } = Reflect;
-const ObjectIs = Object.is;
+import {
+  defineProperty,
+  deleteProperty,
+  getOwnPropertyDescriptor,
+  getPrototypeOf,
+  list,
+  ObjectIs,
+  ownKeys,
+  SafeMap,
+  SafeSet,
+  setPrototypeOf,
+} from "../runtime/primordials.js";
 
 type Key = string | symbol;
 

@@ -17,8 +17,8 @@
  *   `next` is shared with the program): `forEach`.
  */
 
-const { apply, defineProperty, getOwnPropertyDescriptor, ownKeys, setPrototypeOf } = Reflect;
-export { apply };
+const { apply, defineProperty, deleteProperty, getOwnPropertyDescriptor, ownKeys, setPrototypeOf } = Reflect;
+export { apply, defineProperty, deleteProperty, getOwnPropertyDescriptor, ownKeys, setPrototypeOf };
 
 const ArrayPrototype = Array.prototype;
 export const ObjectCreate = Object.create;
