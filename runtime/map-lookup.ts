@@ -4,14 +4,15 @@
  * 0.4 s and 100 MB for `_tsc.js`'s on a quiet machine (bench/FINDINGS.md §46). Here one pass over the bytes
  * notes where each generated line starts and the decoder's state there (four integers); a lookup
  * then decodes the one line it needs (and the lines before it, back to one with a segment, when it
- * has none at or before the column).
+ * has none at or before the column) the first time it is asked, and keeps it in column order.
  *
  * The answer is Node's exactly, quirks included: the entry with the greatest position at or before
  * the one asked (a line without segments answers with an earlier line's last), the last of equal
  * positions, `{}` before the first; a segment's missing fields at the very end of the mappings read
  * as zero deltas (Node's decoder reads past the end as zeros), and a name only for a five-field one.
- * It runs inside the program (Node's stack traces): typed arrays and index loops only.
+ * It runs inside the program (Node's stack traces): typed arrays, index loops and saved built-ins only.
  */
+import { SafeInt32Array, SafeMap } from "./primordials.js";
 
 /** What `findEntry` answers, as Node's does. */
 export interface MapEntry {
@@ -41,11 +42,22 @@ interface Cursor {
   fields: number;
 }
 
+/** A decoded line holds, per segment: its column, source, line, source column, name and field count. */
+const WIDTH = 6;
+/** How many decoded segments a map keeps (24 bytes each); past it, it forgets them all and starts again. */
+const KEPT_SEGMENTS = 1 << 16;
+
 export class MapLookup {
   /** Where generated line `i` starts in `bytes` (after its `;`); one more for the end. */
   private starts: Int32Array | null = null;
   /** The decoder's source, line, column and name at line `i`'s start: four per line. */
   private states: Int32Array | null = null;
+  /**
+   * Lines decoded so far, their segments in column order (a stack trace asks for the same frames
+   * again and again: each of its lines, and each frame's function start, is decoded once).
+   */
+  private readonly decoded = new SafeMap<number, Int32Array>();
+  private decodedSegments = 0;
 
   constructor(
     /** the map's `mappings`, one byte per character */
@@ -53,6 +65,8 @@ export class MapLookup {
     /** the map's `sources`, as Node resolves them */
     private readonly sources: string[],
     private readonly names: string[],
+    /** how many decoded segments to keep (tests make it small) */
+    private readonly keptSegments = KEPT_SEGMENTS,
   ) {}
 
   findEntry(line: number, column: number): MapEntry | Record<string, never> {
@@ -70,11 +84,41 @@ export class MapLookup {
 
   /** Line `l`'s segment at the greatest column ≤ `limit` (the last of equal ones), or null. */
   private lastAtOrBefore(l: number, limit: number): MapEntry | null {
+    const segments = this.line(l);
+    // The first segment past `limit`, by halving (the segments are in column order).
+    let low = 0;
+    let high = segments.length / WIDTH;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (segments[middle * WIDTH] <= limit) low = middle + 1;
+      else high = middle;
+    }
+    if (low === 0) return null;
+    const at = (low - 1) * WIDTH;
+    const fields = segments[at + 5];
+    return {
+      generatedLine: l,
+      generatedColumn: segments[at],
+      originalSource: fields === 1 ? undefined : this.sources[segments[at + 1]],
+      originalLine: fields === 1 ? undefined : segments[at + 2],
+      originalColumn: fields === 1 ? undefined : segments[at + 3],
+      name: fields === 5 ? this.names[segments[at + 4]] : undefined,
+    };
+  }
+
+  /** Line `l`'s segments, decoded, in column order (equal columns in the map's order). */
+  private line(l: number): Int32Array {
+    const kept = this.decoded.get(l);
+    if (kept !== undefined) return kept;
     const { bytes } = this;
     const states = this.states!;
+    const start = this.starts![l];
     const end = this.starts![l + 1] - 1;
+    let most = start < end ? 1 : 0;
+    for (let i = start; i < end; i++) if (bytes[i] === COMMA) most++;
+    const all = new SafeInt32Array(most * WIDTH);
     const c: Cursor = {
-      at: this.starts![l],
+      at: start,
       column: 0,
       source: states[l * 4],
       line: states[l * 4 + 1],
@@ -82,25 +126,38 @@ export class MapLookup {
       name: states[l * 4 + 3],
       fields: 0,
     };
-    let best: MapEntry | null = null;
+    let n = 0;
+    let ordered = true;
     while (c.at < end) {
       if (bytes[c.at] === COMMA) {
         c.at++;
         continue;
       }
       readSegment(bytes, c);
-      if (c.column <= limit && (best === null || c.column >= best.generatedColumn)) {
-        best = {
-          generatedLine: l,
-          generatedColumn: c.column,
-          originalSource: c.fields === 1 ? undefined : this.sources[c.source],
-          originalLine: c.fields === 1 ? undefined : c.line,
-          originalColumn: c.fields === 1 ? undefined : c.sourceColumn,
-          name: c.fields === 5 ? this.names[c.name] : undefined,
-        };
-      }
+      const at = n * WIDTH;
+      if (n > 0 && c.column < all[at - WIDTH]) ordered = false;
+      all[at] = c.column;
+      all[at + 1] = c.source;
+      all[at + 2] = c.line;
+      all[at + 3] = c.sourceColumn;
+      all[at + 4] = c.name;
+      all[at + 5] = c.fields;
+      n++;
     }
-    return best;
+    let segments = all;
+    if (n * WIDTH < all.length) {
+      // Empty segments (`,,`) were counted: the exact size.
+      segments = new SafeInt32Array(n * WIDTH);
+      for (let i = 0; i < segments.length; i++) segments[i] = all[i];
+    }
+    if (!ordered) sortByColumn(segments);
+    if (this.decodedSegments + n > this.keptSegments) {
+      this.decoded.clear();
+      this.decodedSegments = 0;
+    }
+    this.decoded.set(l, segments);
+    this.decodedSegments += n;
+    return segments;
   }
 
   /**
@@ -113,8 +170,8 @@ export class MapLookup {
     const { bytes } = this;
     let lines = 1;
     for (let i = 0; i < bytes.length; i++) if (bytes[i] === SEMICOLON) lines++;
-    const starts = new Int32Array(lines + 1);
-    const states = new Int32Array(lines * 4);
+    const starts = new SafeInt32Array(lines + 1);
+    const states = new SafeInt32Array(lines * 4);
     // The fields (0 the column … 4 the name), the VLQ being read.
     let source = 0;
     let line = 0;
@@ -176,6 +233,18 @@ function readSegment(bytes: Uint8Array, c: Cursor): void {
   if (separator(bytes, c.at)) return;
   c.name += vlq(bytes, c);
   c.fields = 5;
+}
+
+/** Sorts a line's decoded segments by column, keeping the map's order among equal columns (an insertion sort: tsdb's maps come ordered). */
+function sortByColumn(segments: Int32Array): void {
+  const held = new SafeInt32Array(WIDTH);
+  for (let i = WIDTH; i < segments.length; i += WIDTH) {
+    if (segments[i] >= segments[i - WIDTH]) continue;
+    for (let k = 0; k < WIDTH; k++) held[k] = segments[i + k];
+    let j = i;
+    for (; j > 0 && segments[j - WIDTH] > held[0]; j -= WIDTH) for (let k = 0; k < WIDTH; k++) segments[j + k] = segments[j - WIDTH + k];
+    for (let k = 0; k < WIDTH; k++) segments[j + k] = held[k];
+  }
 }
 
 /** A `,` or `;` at `i` (the end of the bytes is not one: Node reads on, as zeros). */

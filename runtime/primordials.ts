@@ -31,6 +31,7 @@ export const isArray = Array.isArray;
 export const MathMax = Math.max;
 export const SafeProxy = Proxy;
 export const SafeUint8Array = Uint8Array;
+export const SafeInt32Array = Int32Array;
 export const jsonParse = JSON.parse;
 const NumberParseInt = Number.parseInt;
 const stringIndexOf = String.prototype.indexOf;

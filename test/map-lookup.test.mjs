@@ -13,12 +13,15 @@ const { instrument } = require("../dist/compiler/index.js");
 const here = new URL(".", import.meta.url).pathname;
 
 /**
- * Both answers at every column of every line (past each line's end too) of the `lengths` lines, at
+ * Both answers (ours twice: keeping every line it decodes, and keeping at most a few segments, so that
+ * it forgets and decodes lines again) at every column of every line (past each line's end too) of the `lengths` lines, at
  * columns far past it, and at the edges (before the start, past the last line).
  */
 function compare(payload, lengths, label) {
   const node = new SourceMap(payload);
-  const ours = new MapLookup(Buffer.from(payload.mappings, "latin1"), payload.sources, payload.names ?? []);
+  const bytes = Buffer.from(payload.mappings, "latin1");
+  const ours = new MapLookup(bytes, payload.sources, payload.names ?? []);
+  const forgetful = new MapLookup(bytes, payload.sources, payload.names ?? [], 7);
   const positions = [
     [-1, 0],
     [0, -1],
@@ -31,9 +34,14 @@ function compare(payload, lengths, label) {
   });
   for (const [line, column] of positions) {
     const expected = node.findEntry(line, column);
-    const actual = ours.findEntry(line, column);
-    if (JSON.stringify(actual) !== JSON.stringify(expected) || Object.keys(actual).join() !== Object.keys(expected).join())
-      assert.equal(actual, expected, `${label}: ${line}:${column}`);
+    for (const [lookup, how] of [
+      [ours, ""],
+      [forgetful, " (forgetful)"],
+    ]) {
+      const actual = lookup.findEntry(line, column);
+      if (JSON.stringify(actual) !== JSON.stringify(expected) || Object.keys(actual).join() !== Object.keys(expected).join())
+        assert.equal(actual, expected, `${label}${how}: ${line}:${column}`);
+    }
   }
   return positions.length;
 }
