@@ -7,6 +7,7 @@ import { keepingErrorGlobals } from "./error-globals.js";
 import { codeFrameColumns } from "@babel/code-frame";
 import presetTypescript from "@babel/preset-typescript";
 import { extensionFormat, isTypeScript, sourceTypeOf } from "../common/source-kinds.js";
+import { ifClauseFunctions } from "./if-clause-functions.js";
 import tsdbPlugin from "./plugin.js";
 import { compactMap } from "./source-map.js";
 import { keepMarks } from "./source-text.js";
@@ -177,6 +178,7 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
         ],
         plugins: instrumenting
           ? [
+              ifClauseFunctions,
               ...(fresh ? [] : [findDynamicImport]),
               [
                 tsdbPlugin,
@@ -191,7 +193,7 @@ export function transformHere(code: string, options: InstrumentOptions, instrume
                 },
               ],
             ]
-          : [findDynamicImport],
+          : [ifClauseFunctions, findDynamicImport],
       }),
     );
   } catch (error) {

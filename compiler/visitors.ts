@@ -21,6 +21,7 @@ import { t } from "./babel-types.js";
 import { CODE_ASYNC, CODE_GENERATOR } from "../contract/index.js";
 import type { FileContext, FunctionContext, RowEntry, Site } from "./file-context.js";
 import { earlyCall } from "./early.js";
+import { assignment, placeDeclarations } from "./function-declarations.js";
 import {
   completeSite,
   epilogue,
@@ -264,24 +265,6 @@ function fieldName(field: NodePath<T.ClassProperty | T.ClassPrivateProperty>): s
   return "<anonymous>";
 }
 
-/**
- * The function body goes into a try block, its function declarations with it (they may use the
- * body's `let`/`const`, which the block keeps). A declaration whose name is also a `var` or a
- * parameter of the function must stay at the function's top level: in a block the two would clash.
- */
-function splitHoisted(path: NodePath, body: T.Statement[]): [T.FunctionDeclaration[], T.Statement[]] {
-  const hoisted: T.FunctionDeclaration[] = [];
-  const rest: T.Statement[] = [];
-  for (const s of body) {
-    const binding = t.isFunctionDeclaration(s) && s.id ? path.scope.getOwnBinding(s.id.name) : undefined;
-    // Babel records the name as a `var` or a parameter when one is declared beside the function.
-    const clashes =
-      binding !== undefined && (binding.kind !== "hoisted" || binding.constantViolations.some((v) => v.isVariableDeclarator()));
-    (clashes ? hoisted : rest).push(s as T.FunctionDeclaration);
-  }
-  return [hoisted, rest];
-}
-
 function exitFunction(path: NodePath<T.Function | T.StaticBlock>, file: FileContext): void {
   if (file.generated.has(path.node)) return;
   const fn = file.functions.pop()!;
@@ -310,10 +293,15 @@ function exitFunction(path: NodePath<T.Function | T.StaticBlock>, file: FileCont
   );
   stores.push(...scopeEntry(values, fn.scope, file.generated, (g) => g.outer));
   for (const [group, slot] of groups) stores.push(store(values, slot, t.identifier(group.name)));
-  // Function declarations are not in the call event's row: they live in the body's block.
-  const hoistedNames = new Set(own.filter((b) => b.kind === "hoisted").map((b) => b.identifier.name));
+  const entry = [...scopeEntry(values, fn.scope, file.generated, (g) => !g.outer), ...directStores(values, hoistedFunctions(fn.scope))];
   const statements = t.isStaticBlock(node) ? node.body : (node.body as T.BlockStatement).body;
-  const [hoisted, rest] = splitHoisted(path, statements);
+  const { top, rest, assigned } = placeDeclarations(path, statements, entry);
+  // Function declarations are not in the call event's row: they live in the body's block (or are
+  // assigned at its start).
+  const hoistedNames = new Set([
+    ...own.filter((b) => b.kind === "hoisted").map((b) => b.identifier.name),
+    ...assigned.map((d) => d.id!.name),
+  ]);
   const pro = prologue(
     file,
     fn,
@@ -328,12 +316,12 @@ function exitFunction(path: NodePath<T.Function | T.StaticBlock>, file: FileCont
   );
   fn.sites.push(pro.site);
   const early = earlyCall(file, node);
-  const entry = [...scopeEntry(values, fn.scope, file.generated, (g) => !g.outer), ...directStores(values, hoistedFunctions(fn.scope))];
+  const assignments = assigned.flatMap((d) => [assignment(d), ...directStores(values, [fn.scope.getOwnBinding(d.id!.name)!])]);
   const body = [
     ...(early ? [early] : []),
-    ...hoisted,
+    ...top,
     ...pro.enter,
-    ...wrapBody(file, fn, [...entry, ...rest], note(node)[DIRECT_ONLY] !== true || fn.usesArguments),
+    ...wrapBody(file, fn, [...entry, ...assignments, ...rest], note(node)[DIRECT_ONLY] !== true || fn.usesArguments),
   ];
   if (t.isStaticBlock(node)) node.body = body;
   else (node.body as T.BlockStatement).body = body;

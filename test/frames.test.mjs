@@ -383,6 +383,39 @@ export function main() {
   assert.equal(seen, [["usesArgs", undefined, true], "first", ["noArgs", false, false], ["main", undefined, false]]);
 });
 
+test("a function declaration sharing a parameter's name and reading the body's let: the function from the first line, not shown at the call event", async () => {
+  const source = `function look() {
+  return 0;
+}
+function param(f) {
+  let x = 1;
+  function f() {
+    return x + look();
+  }
+  return f();
+}
+export function main() {
+  return param(0);
+}
+`;
+  const seen = [];
+  const result = await stopAt(source, 2, (frame) => {
+    const caller = frame.back.back;
+    seen.push([caller.code.name, typeof caller.locals.f, caller.locals.x, caller.eval("f.name")]);
+  });
+  assert.is(result, 1);
+  assert.equal(seen, [["param", "function", 1, "f"]]);
+  const calls = [];
+  const { error } = await traceRun(source, "case.mjs", {
+    local: (frame, event) => {
+      if (event === "call" && frame.code.name === "param") calls.push(["f" in frame.locals, frame.locals.x]);
+    },
+    after: (m) => m.main(),
+  });
+  assert.is(error, undefined);
+  assert.equal(calls, [[false, undefined]]);
+});
+
 test("a CommonJS module frame shows require, module, exports, __filename, __dirname", async () => {
   let seen;
   const { original, out } = instrumentToFile(
