@@ -345,7 +345,9 @@ function reachableGroups(fn: FunctionContext): Map<Group, number> {
     if (!group || layout.outerGroups.has(group)) continue;
     const made = group.scope.block;
     const body = t.isFunction(made) || t.isLoop(made) || t.isCatchClause(made) ? made.body : made;
-    if (body.start != null && !(start! >= body.start && end! <= body.end!)) continue;
+    // A switch's scope is its cases': its discriminant is evaluated outside it (Babel's scope holds both).
+    const from = t.isSwitchStatement(made) ? made.discriminant.end : body.start;
+    if (from != null && !(start! >= from && end! <= body.end!)) continue;
     layout.outerGroups.set(group, layout.size++);
   }
   return layout.outerGroups;
