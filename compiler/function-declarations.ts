@@ -54,7 +54,7 @@ export function placeDeclarations(path: NodePath, body: T.Statement[], entry: T.
 }
 
 /** `f = function () { … }` for a declaration `placeDeclarations` assigned. */
-export function assignment(d: T.FunctionDeclaration): T.Statement {
+export function assignment(d: T.FunctionDeclaration): T.ExpressionStatement {
   const expression = t.functionExpression(null, d.params, d.body, d.generator, d.async);
   expression.loc = d.loc;
   expression.start = d.start;

@@ -316,7 +316,12 @@ function exitFunction(path: NodePath<T.Function | T.StaticBlock>, file: FileCont
   );
   fn.sites.push(pro.site);
   const early = earlyCall(file, node);
-  const assignments = assigned.flatMap((d) => [assignment(d), ...directStores(values, [fn.scope.getOwnBinding(d.id!.name)!])]);
+  const assignments = assigned.flatMap((d) => {
+    const statement = assignment(d);
+    // The function was instrumented as a declaration: its expression is not instrumented again.
+    file.generated.add((statement.expression as T.AssignmentExpression).right);
+    return [statement, ...directStores(values, [fn.scope.getOwnBinding(d.id!.name)!])];
+  });
   const body = [
     ...(early ? [early] : []),
     ...top,
