@@ -126,7 +126,7 @@ function newSlot(owner: T.Node): number {
 }
 
 /** Does a direct `eval` or a `with` in this owner (or one inside it) make its bindings changeable behind the compiler's back? */
-function isDynamic(owner: T.Node): boolean {
+export function isDynamic(owner: T.Node): boolean {
   return noted(owner)[DYNAMIC] === true;
 }
 

@@ -7,7 +7,9 @@
  * - one whose name is also a parameter or a `var` of the function: in a block the two would clash
  *   (a SyntaxError for a `var`), and a parameter must hold the function, as `arguments` shows;
  * - in sloppy code, one whose name a function declared in a nested block also has: that one's
- *   Annex B copy goes to the function-level binding (B.3.3), which the body must go on seeing.
+ *   Annex B copy goes to the function-level binding (B.3.3), which the body must go on seeing;
+ *   with a direct `eval` in the function, any of them (the evaluated code's blocks may declare any
+ *   name, B.3.3.3).
  *
  * Such a declaration stays at the function's top level when it names nothing declared in the
  * block; otherwise it becomes `var f;` at the top level and `f = function () { … }` at the block's
@@ -18,6 +20,7 @@
 import type { NodePath } from "@babel/traverse";
 import type * as T from "@babel/types";
 import { t } from "./babel-types.js";
+import { isDynamic } from "./frame-values.js";
 
 export interface PlacedDeclarations {
   /** declarations that stay at the function's top level */
@@ -32,10 +35,11 @@ export interface PlacedDeclarations {
 export function placeDeclarations(path: NodePath, body: T.Statement[], entry: T.Statement[]): PlacedDeclarations {
   const sloppy = !path.isInStrictMode();
   const nested = sloppy ? nestedDeclarationNames(body) : new Set<string>();
+  const evaluates = sloppy && isDynamic(path.node);
   const outside: T.FunctionDeclaration[] = [];
   const rest: T.Statement[] = [];
   for (const s of body) {
-    if (t.isFunctionDeclaration(s) && s.id && mustLeaveBlock(path, s.id.name, nested)) outside.push(s);
+    if (t.isFunctionDeclaration(s) && s.id && (evaluates || mustLeaveBlock(path, s.id.name, nested))) outside.push(s);
     else rest.push(s);
   }
   if (outside.length === 0) return { top: [], rest, assigned: [] };
