@@ -88,6 +88,8 @@ export interface FileContext {
   siteIds: Map<string, number>;
   siteVariants: Map<number, number>;
   loopCount: number;
+  /** how many tries save the returned value (finally-jumps.ts): their names are numbered */
+  savedReturns: number;
   functions: FunctionContext[];
   /** nodes tsdb made, which its visitors must not instrument again */
   generated: WeakSet<t.Node>;

@@ -9,7 +9,7 @@
  * - in sloppy code, one whose name a function declared in a nested block also has: that one's
  *   Annex B copy goes to the function-level binding (B.3.3), which the body must go on seeing;
  *   with a direct `eval` in the function, any of them (the evaluated code's blocks may declare any
- *   name, B.3.3.3).
+ *   name, B.3.3.3; a `with` counts alike, as everywhere in the compiler: harmless).
  *
  * Such a declaration stays at the function's top level when it names nothing declared in the
  * block; otherwise it becomes `var f;` at the top level and `f = function () { … }` at the block's

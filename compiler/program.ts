@@ -89,6 +89,7 @@ function instrumentTree(program: NodePath<T.Program>, options: ProgramOptions): 
     siteIds: new Map(),
     siteVariants: new Map(),
     loopCount: 0,
+    savedReturns: 0,
     functions: [],
     generated: new WeakSet(),
     runtimeUsed: new Set(),

@@ -22,6 +22,7 @@ import { CODE_ASYNC, CODE_GENERATOR } from "../contract/index.js";
 import type { FileContext, FunctionContext, RowEntry, Site } from "./file-context.js";
 import { earlyCall } from "./early.js";
 import { assignment, placeDeclarations } from "./function-declarations.js";
+import { restoreOnJumpOut } from "./finally-jumps.js";
 import {
   completeSite,
   epilogue,
@@ -684,6 +685,11 @@ function exitTry(path: NodePath<T.TryStatement>, file: FileContext): void {
     }
   }
   if (node.finalizer) {
+    if (!fn.isProgram) {
+      // (tsdb's own try around the body is made when the function is done: not there yet)
+      const inTry = path.findParent((p) => p.isFunction() || p.isStaticBlock() || p.isTryStatement())?.isTryStatement() === true;
+      restoreOnJumpOut(node, file.names.returned, file.names.other("x"), e, inTry, () => file.names.other(`s${file.savedReturns++}`));
+    }
     if (!handler)
       node.handler = t.catchClause(
         t.identifier(e),

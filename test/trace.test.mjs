@@ -69,6 +69,34 @@ one(); none();
   ]);
 });
 
+test("a return a finally discards (break, throw) is not the return event's value, in a function or a generator", async () => {
+  const returns = [];
+  await traceRun(
+    `function f() {
+  try {
+    return 42;
+  } finally {
+    do try { return 43; } finally { break; } while (0);
+  }
+}
+function* g() {
+  try {
+    return 1;
+  } finally {
+    try { try { return 2; } finally { throw 9; } } catch {}
+  }
+}
+f(); g().next();
+`,
+    "discard.mjs",
+    { local: (frame, event, arg) => event === "return" && frame.code.name !== "<module>" && returns.push([frame.code.name, arg]) },
+  );
+  assert.equal(returns, [
+    ["f", 42],
+    ["g", 1],
+  ]);
+});
+
 test("an exception two frames down: one exception event per frame, then return, with the traceback", async () => {
   const tbs = [];
   const { events, exports } = await traceRun(
