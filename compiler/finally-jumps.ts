@@ -59,8 +59,9 @@ function assigns(node: T.Node, name: string): boolean {
     if (t.isFunction(n) || t.isClass(n)) return;
     for (const key of t.VISITOR_KEYS[n.type] ?? []) {
       const child = (n as unknown as Record<string, T.Node | T.Node[] | null>)[key];
-      if (Array.isArray(child)) for (const c of child) c && visit(c);
-      else if (child) visit(child);
+      if (Array.isArray(child)) {
+        for (const c of child) if (c) visit(c);
+      } else if (child) visit(child);
     }
   };
   visit(node);
@@ -94,7 +95,8 @@ function findJumps(
   };
   for (const key of t.VISITOR_KEYS[node.type] ?? []) {
     const child = (node as unknown as Record<string, T.Node | T.Node[] | null>)[key];
-    if (Array.isArray(child)) child.forEach((c, i) => c && visitChild(node, key, i, c));
-    else if (child) visitChild(node, key, null, child);
+    if (Array.isArray(child)) {
+      for (let i = 0; i < child.length; i++) if (child[i]) visitChild(node, key, i, child[i]);
+    } else if (child) visitChild(node, key, null, child);
   }
 }
