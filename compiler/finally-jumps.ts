@@ -10,11 +10,11 @@
  * function is around to catch it (`try { finally's body } catch ($e) { $r = $s; throw $e; }`).
  */
 import type * as T from "@babel/types";
-import { t } from "./babel-types.js";
+import { everyChild, t } from "./babel-types.js";
 
 /**
  * Mends `node` (a try with a finalizer, its parts instrumented); `returned` is `$r`, `exit` the
- * function's exit label, `caught` the name of tsdb's catch parameters, `inTry` whether a try of the
+ * function's exit label, `caught` the name of tsdb's catch parameters, `inTry` tells whether a try of the
  * same function is around `node`, `saved` a fresh name.
  */
 export function restoreOnJumpOut(
@@ -22,7 +22,7 @@ export function restoreOnJumpOut(
   returned: string,
   exit: string,
   caught: string,
-  inTry: boolean,
+  inTry: () => boolean,
   saved: () => string,
 ): void {
   const finalizer = node.finalizer;
@@ -30,7 +30,8 @@ export function restoreOnJumpOut(
   if (!assigns(node.block, returned) && !(node.handler && assigns(node.handler.body, returned))) return;
   const jumps: { parent: T.Node; key: string; index: number | null }[] = [];
   findJumps(finalizer, exit, new Set(), false, false, jumps);
-  if (jumps.length === 0 && !inTry) return;
+  const caughtAround = inTry();
+  if (jumps.length === 0 && !caughtAround) return;
   const name = saved();
   const restore = () => t.expressionStatement(t.assignmentExpression("=", t.identifier(returned), t.identifier(name)));
   node.block.body.unshift(t.variableDeclaration("var", [t.variableDeclarator(t.identifier(name), t.identifier(returned))]));
@@ -42,30 +43,16 @@ export function restoreOnJumpOut(
     if (index === null) holder[key] = block;
     else (holder[key] as T.Statement[])[index] = block;
   }
-  if (!inTry) return;
+  if (!caughtAround) return;
   const handler = t.catchClause(t.identifier(caught), t.blockStatement([restore(), t.throwStatement(t.identifier(caught))]));
   node.finalizer = t.blockStatement([t.tryStatement(finalizer, handler)]);
 }
 
 /** Is `name` assigned in `node` (not in a nested function)? */
 function assigns(node: T.Node, name: string): boolean {
-  let found = false;
-  const visit = (n: T.Node): void => {
-    if (found) return;
-    if (t.isAssignmentExpression(n) && t.isIdentifier(n.left, { name })) {
-      found = true;
-      return;
-    }
-    if (t.isFunction(n) || t.isClass(n)) return;
-    for (const key of t.VISITOR_KEYS[n.type] ?? []) {
-      const child = (n as unknown as Record<string, T.Node | T.Node[] | null>)[key];
-      if (Array.isArray(child)) {
-        for (const c of child) if (c) visit(c);
-      } else if (child) visit(child);
-    }
-  };
-  visit(node);
-  return found;
+  if (t.isAssignmentExpression(node) && t.isIdentifier(node.left, { name })) return true;
+  if (t.isFunction(node) || t.isClass(node)) return false;
+  return !everyChild(node, (child) => !assigns(child, name));
 }
 
 /**

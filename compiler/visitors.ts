@@ -687,7 +687,7 @@ function exitTry(path: NodePath<T.TryStatement>, file: FileContext): void {
   if (node.finalizer) {
     if (!fn.isProgram) {
       // (tsdb's own try around the body is made when the function is done: not there yet)
-      const inTry = path.findParent((p) => p.isFunction() || p.isStaticBlock() || p.isTryStatement())?.isTryStatement() === true;
+      const inTry = () => path.findParent((p) => p.isFunction() || p.isStaticBlock() || p.isTryStatement())?.isTryStatement() === true;
       restoreOnJumpOut(node, file.names.returned, file.names.other("x"), e, inTry, () => file.names.other(`s${file.savedReturns++}`));
     }
     if (!handler)
